@@ -1,0 +1,1 @@
+"""Routing rules: loading and validating routing_rules/, the jurisdiction tree, decisions."""

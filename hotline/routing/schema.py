@@ -1,0 +1,140 @@
+"""The shapes of the files in routing_rules/ (pydantic). docs/RULES.md documents each field."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CODE = r"^[a-z0-9][a-z0-9_\-]*$"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AGENCY_KINDS = (
+    "police", "health", "womens_union", "safe_house", "child_protection",
+    "social_work_centre", "commune_committee", "legal_aid", "education", "court",
+)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(Strict):
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+# --- areas.yaml ---------------------------------------------------------------------------
+
+
+class AreaDef(Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    name: str = Field(min_length=1, max_length=200)
+    name_en: str | None = None
+    kind: str = Field(pattern=CODE, max_length=32)
+    parent: str | None = None
+    official_code: str | None = Field(default=None, max_length=32)
+
+
+class AreasFile(Strict):
+    areas: list[AreaDef] = Field(min_length=1)
+
+
+# --- lines.yaml ---------------------------------------------------------------------------
+
+
+class LineDef(Strict):
+    number: str = Field(pattern=r"^[0-9]{3,15}$")
+    display: str | None = None
+    name: str = Field(min_length=1)
+    name_en: str | None = None
+    level: Literal["national", "provincial", "city", "district"]
+    area: str | None = None
+    free: bool = False
+    hours: str | None = None
+
+    @property
+    def code(self) -> str:
+        return self.number
+
+
+class LinesFile(Strict):
+    lines: list[LineDef] = Field(min_length=1)
+
+
+# --- agencies.yaml ------------------------------------------------------------------------
+
+
+class Opening(Strict):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(min_length=1)
+    open: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    close: str = Field(pattern=r"^([01][0-9]|2[0-4]):[0-5][0-9]$")
+
+
+Hours = Literal["24/7"] | list[Opening]
+
+
+class Channel(Strict):
+    type: Literal["email", "webhook", "sms"]
+    address: str = Field(min_length=3, max_length=500)
+    # A secure channel may carry the call's personal data; others get the minimum.
+    secure: bool = False
+
+    @field_validator("address")
+    @classmethod
+    def _address_fits_type(cls, value: str, info):  # type: ignore[no-untyped-def]
+        kind = info.data.get("type")
+        if kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError("not an e-mail address")
+        if kind == "webhook" and not re.match(r"^https?://", value):
+            raise ValueError("a webhook address is an http:// or https:// URL")
+        if kind == "sms" and not re.fullmatch(r"\+?[0-9 .\-]{6,20}", value):
+            raise ValueError("not a phone number")
+        return value
+
+
+class AgencyDef(Strict):
+    code: str = Field(pattern=CODE, max_length=64)
+    kind: str
+    area: str
+    name: str = Field(min_length=1, max_length=200)
+    name_en: str | None = None
+    channels: list[Channel] = Field(default_factory=list)
+    hours: Hours | None = None
+    beds: int | None = Field(default=None, ge=0)
+    operated_by: str | None = None
+
+
+class AgenciesFile(Strict):
+    office_hours: list[Opening] = Field(default_factory=list)
+    agencies: list[AgencyDef] = Field(min_length=1)
+
+
+# --- taxonomy.yaml ------------------------------------------------------------------------
+
+
+class SubcategoryDef(Strict):
+    code: str = Field(pattern=CODE)
+    label: Label
+
+
+class CategoryDef(Strict):
+    code: str = Field(pattern=CODE)
+    label: Label
+    case: bool
+    subcategories: list[SubcategoryDef] = Field(default_factory=list)
+
+
+class TermDef(Strict):
+    code: str = Field(pattern=CODE)
+    label: Label
+
+
+class TaxonomyFile(Strict):
+    categories: list[CategoryDef] = Field(min_length=1)
+    urgencies: list[TermDef] = Field(min_length=1)
+    needs: list[TermDef] = Field(default_factory=list)
+    relations: list[TermDef] = Field(default_factory=list)
+    sexes: list[TermDef] = Field(default_factory=list)
+    agency_kinds: list[TermDef] = Field(min_length=1)
+    area_kinds: list[TermDef] = Field(default_factory=list)
