@@ -1,0 +1,116 @@
+"""Shared fixtures: a real, migrated database per test (SQLite file; PostgreSQL when
+HOTLINE_TEST_DATABASE_URL is set), the shipped rule set, and a clock tests can move."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from hotline.clock import FrozenClock
+from hotline.db import Database
+from hotline.routing.ruleset import RuleSet, load_ruleset
+from hotline.settings import PROJECT_ROOT, Settings
+
+PG_URL = os.environ.get("HOTLINE_TEST_DATABASE_URL", "")
+RULES_DIR = PROJECT_ROOT / "routing_rules"
+# Tuesday 10 March 2026, 09:00 in Ho Chi Minh City: a working day, office hours.
+T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+_counter = itertools.count()
+
+
+def _migrate(url: str) -> None:
+    async def run() -> None:
+        db = Database(url)
+        try:
+            await db.upgrade()
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg  # only with PostgreSQL
+
+    url = make_url(PG_URL)
+    conn = await asyncpg.connect(
+        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
+        database=url.database,
+    )
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once per test session; each test gets a copy (a file copy, or a PostgreSQL
+    CREATE DATABASE ... TEMPLATE), which is much faster than migrating every time."""
+    if PG_URL:
+        name = f"hotline_tpl_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        _migrate(url)
+        yield name
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+        _migrate(f"sqlite+aiosqlite:///{path}")
+        yield str(path)
+
+
+@pytest.fixture
+def db_url(_template_db: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, migrated, empty database for this test alone."""
+    if PG_URL:
+        name = f"hotline_t_{os.getpid()}_{next(_counter)}"
+        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{_template_db}"'))
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    else:
+        path = tmp_path / "hotline.sqlite3"
+        shutil.copyfile(_template_db, path)
+        yield f"sqlite+aiosqlite:///{path}"
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def ruleset() -> RuleSet:
+    """The shipped rules (routing_rules/), loaded once."""
+    return load_ruleset(RULES_DIR)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(T0)
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return Settings.load(
+        env={},
+        database_url=db_url,
+        rules_dir=RULES_DIR,
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        telephony_secret="test-telephony-secret",
+        base_url="http://hotline.test",
+        sweep_interval=30.0,
+    )
