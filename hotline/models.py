@@ -219,6 +219,20 @@ class DeliveryAttempt(SQLModel, table=True):
     duration_ms: int | None = None
 
 
+class LocalMessage(SQLModel, table=True):
+    """A message kept instead of sent (demo, or no SMTP host / SMS gateway configured)."""
+
+    __tablename__ = "local_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notification_id: int | None = Field(default=None, foreign_key="notification.id", index=True)
+    channel: str = Field(max_length=16)
+    to: str = Field(max_length=500)
+    subject: str = Field(default="", max_length=500)
+    body: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
+    created_at: datetime = utc_col(nullable=False, index=True)
+
+
 class EscalationEvent(SQLModel, table=True):
     __tablename__ = "escalation_event"
     __table_args__ = (sa.UniqueConstraint("subject", "step", name="uq_escalation_step"),)

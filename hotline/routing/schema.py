@@ -79,6 +79,8 @@ class Channel(Strict):
     address: str = Field(min_length=3, max_length=500)
     # A secure channel may carry the call's personal data; others get the minimum.
     secure: bool = False
+    # Webhooks only: the HMAC signing key; when absent one is derived from the secret key.
+    secret: str | None = Field(default=None, min_length=16, max_length=200)
 
     @field_validator("address")
     @classmethod
