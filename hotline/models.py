@@ -7,7 +7,7 @@ Times are stored as naive UTC and come back timezone-aware (UTCDateTime).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -83,6 +83,8 @@ class Call(SQLModel, table=True):
         sa.Index("ix_call_status_received", "status", "received_at"),
         sa.Index("ix_call_line_received", "line_code", "received_at"),
         sa.Index("ix_call_area_received", "area_code", "received_at"),
+        # Reports: find the days whose rollups are stale (hotline.reports.rollups).
+        sa.Index("ix_call_updated", "updated_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -158,6 +160,8 @@ class Referral(SQLModel, table=True):
     __table_args__ = (
         sa.Index("ix_referral_agency_status", "agency_code", "status"),
         sa.Index("ix_referral_escalation_due", "next_escalation_at"),
+        # Reports: referrals made in a period (hotline.reports.statistics).
+        sa.Index("ix_referral_created", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -235,7 +239,10 @@ class LocalMessage(SQLModel, table=True):
 
 class EscalationEvent(SQLModel, table=True):
     __tablename__ = "escalation_event"
-    __table_args__ = (sa.UniqueConstraint("subject", "step", name="uq_escalation_step"),)
+    __table_args__ = (
+        sa.UniqueConstraint("subject", "step", name="uq_escalation_step"),
+        sa.Index("ix_escalation_event_fired", "fired_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     # "referral:<id>" or "call:<id>": one key space so the unique step key covers both.
@@ -312,3 +319,49 @@ class Heartbeat(SQLModel, table=True):
     job: str = Field(primary_key=True, max_length=32)
     finished_at: datetime = utc_col(nullable=False)
     detail: dict[str, Any] = json_col(dict)
+
+
+# --- Reports ------------------------------------------------------------------------------
+
+
+class DailyStat(SQLModel, table=True):
+    """Calls per local day, line, area and category set: the rollup behind dashboards.
+
+    Rebuilt per day from `call` by hotline.reports.rollups (never edited in place), so it
+    holds only facts that rules cannot change; "case", "counselled" are derived when read.
+    """
+
+    __tablename__ = "daily_stat"
+
+    day: date = Field(primary_key=True)  # local day (Asia/Ho_Chi_Minh)
+    line_code: str = Field(primary_key=True, max_length=32)
+    area_code: str = Field(primary_key=True, max_length=64)  # "" when the call has none
+    categories: str = Field(primary_key=True, max_length=400)  # sorted codes joined by "+"
+    calls: int = 0
+    referred: int = 0  # calls with a referral that was not withdrawn
+    resolved: int = 0  # referred calls whose status is resolved or closed
+    # Calls by local hour of the day.
+    h00: int = 0
+    h01: int = 0
+    h02: int = 0
+    h03: int = 0
+    h04: int = 0
+    h05: int = 0
+    h06: int = 0
+    h07: int = 0
+    h08: int = 0
+    h09: int = 0
+    h10: int = 0
+    h11: int = 0
+    h12: int = 0
+    h13: int = 0
+    h14: int = 0
+    h15: int = 0
+    h16: int = 0
+    h17: int = 0
+    h18: int = 0
+    h19: int = 0
+    h20: int = 0
+    h21: int = 0
+    h22: int = 0
+    h23: int = 0

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:11:19.237578
+Create Date: 2026-11-23 00:11:44.290517
 """
 
 from collections.abc import Sequence
@@ -67,6 +67,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_audit_event_user_id"), ["user_id"], unique=False)
         batch_op.create_index("ix_audit_object", ["object_type", "object_id"], unique=False)
 
+    op.create_table(
+        "daily_stat",
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("line_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("area_code", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("categories", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+        sa.Column("calls", sa.Integer(), nullable=False),
+        sa.Column("referred", sa.Integer(), nullable=False),
+        sa.Column("resolved", sa.Integer(), nullable=False),
+        sa.Column("h00", sa.Integer(), nullable=False),
+        sa.Column("h01", sa.Integer(), nullable=False),
+        sa.Column("h02", sa.Integer(), nullable=False),
+        sa.Column("h03", sa.Integer(), nullable=False),
+        sa.Column("h04", sa.Integer(), nullable=False),
+        sa.Column("h05", sa.Integer(), nullable=False),
+        sa.Column("h06", sa.Integer(), nullable=False),
+        sa.Column("h07", sa.Integer(), nullable=False),
+        sa.Column("h08", sa.Integer(), nullable=False),
+        sa.Column("h09", sa.Integer(), nullable=False),
+        sa.Column("h10", sa.Integer(), nullable=False),
+        sa.Column("h11", sa.Integer(), nullable=False),
+        sa.Column("h12", sa.Integer(), nullable=False),
+        sa.Column("h13", sa.Integer(), nullable=False),
+        sa.Column("h14", sa.Integer(), nullable=False),
+        sa.Column("h15", sa.Integer(), nullable=False),
+        sa.Column("h16", sa.Integer(), nullable=False),
+        sa.Column("h17", sa.Integer(), nullable=False),
+        sa.Column("h18", sa.Integer(), nullable=False),
+        sa.Column("h19", sa.Integer(), nullable=False),
+        sa.Column("h20", sa.Integer(), nullable=False),
+        sa.Column("h21", sa.Integer(), nullable=False),
+        sa.Column("h22", sa.Integer(), nullable=False),
+        sa.Column("h23", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "line_code", "area_code", "categories"),
+    )
     op.create_table(
         "heartbeat",
         sa.Column("job", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
@@ -197,6 +232,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_call_line_received", ["line_code", "received_at"], unique=False)
         batch_op.create_index("ix_call_received", ["received_at"], unique=False)
         batch_op.create_index("ix_call_status_received", ["status", "received_at"], unique=False)
+        batch_op.create_index("ix_call_updated", ["updated_at"], unique=False)
 
     op.create_table(
         "call_category",
@@ -257,6 +293,7 @@ def upgrade() -> None:
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.create_index("ix_referral_agency_status", ["agency_code", "status"], unique=False)
         batch_op.create_index(batch_op.f("ix_referral_call_id"), ["call_id"], unique=False)
+        batch_op.create_index("ix_referral_created", ["created_at"], unique=False)
         batch_op.create_index("ix_referral_escalation_due", ["next_escalation_at"], unique=False)
 
     op.create_table(
@@ -283,6 +320,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("escalation_event", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_escalation_event_call_id"), ["call_id"], unique=False)
+        batch_op.create_index("ix_escalation_event_fired", ["fired_at"], unique=False)
 
     op.create_table(
         "notification",
@@ -405,11 +443,13 @@ def downgrade() -> None:
 
     op.drop_table("notification")
     with op.batch_alter_table("escalation_event", schema=None) as batch_op:
+        batch_op.drop_index("ix_escalation_event_fired")
         batch_op.drop_index(batch_op.f("ix_escalation_event_call_id"))
 
     op.drop_table("escalation_event")
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.drop_index("ix_referral_escalation_due")
+        batch_op.drop_index("ix_referral_created")
         batch_op.drop_index(batch_op.f("ix_referral_call_id"))
         batch_op.drop_index("ix_referral_agency_status")
 
@@ -423,6 +463,7 @@ def downgrade() -> None:
 
     op.drop_table("call_category")
     with op.batch_alter_table("call", schema=None) as batch_op:
+        batch_op.drop_index("ix_call_updated")
         batch_op.drop_index("ix_call_status_received")
         batch_op.drop_index("ix_call_received")
         batch_op.drop_index("ix_call_line_received")
@@ -443,6 +484,7 @@ def downgrade() -> None:
     op.drop_table("login_failure")
     op.drop_table("line")
     op.drop_table("heartbeat")
+    op.drop_table("daily_stat")
     with op.batch_alter_table("audit_event", schema=None) as batch_op:
         batch_op.drop_index("ix_audit_object")
         batch_op.drop_index(batch_op.f("ix_audit_event_user_id"))
