@@ -1,0 +1,87 @@
+"""create_app(settings): the only place where the service is wired together."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+from aiohttp_session import session_middleware
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+
+from hotline import jurisdiction, keys
+from hotline.clock import Clock, SystemClock
+from hotline.db import Database
+from hotline.i18n import load_catalogs
+from hotline.routing.ruleset import RuleSet, RuleSetHolder, load_ruleset
+from hotline.settings import PROJECT_ROOT, Settings
+from hotline.web import present
+from hotline.web.errors import error_middleware
+from hotline.web.routes import setup_routes
+from hotline.web.security import auth_middleware, headers_middleware
+
+log = logging.getLogger("hotline")
+TEMPLATES = PROJECT_ROOT / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+def session_key(secret: str) -> bytes:
+    """The cookie encryption key (Fernet, 32 bytes) derived from HOTLINE_SECRET_KEY."""
+    return base64.urlsafe_b64encode(hashlib.sha256(b"hotline-session:" + secret.encode()).digest())
+
+
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, rules: RuleSet | None = None,
+    background: bool = True,
+) -> web.Application:
+    """The application. background=False leaves out the delivery worker and the scheduler
+    (tests drive them by hand with a chosen `now`)."""
+    if len(settings.secret_key) < 16:
+        raise ValueError("HOTLINE_SECRET_KEY must be set (at least 16 characters)")
+    storage = EncryptedCookieStorage(
+        session_key(settings.secret_key), cookie_name="hotline_session",
+        max_age=settings.session_max_age, httponly=True, secure=settings.cookie_secure,
+        samesite="Lax",
+    )
+    # Order matters: headers on every answer; errors shaped; the session before anyone
+    # reads it; the language before the auth check may render a refusal.
+    app = web.Application(
+        middlewares=[headers_middleware, error_middleware, session_middleware(storage),
+                     present.locale_middleware, auth_middleware],
+        client_max_size=settings.max_body_bytes,
+    )
+    app[keys.SETTINGS] = settings
+    app[keys.CLOCK] = clock or SystemClock()
+    app[keys.RULES] = RuleSetHolder(rules or load_ruleset(settings.rules_dir))
+    app[keys.CATALOGS] = load_catalogs(settings.locale)
+    app[keys.HEALTH_CHECKS] = {}
+    env = aiohttp_jinja2.setup(
+        app, loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+        extensions=["jinja2.ext.i18n"], context_processors=[present.context_processor],
+        undefined=jinja2.StrictUndefined,
+    )
+    present.install_filters(env)
+    app.cleanup_ctx.append(_database)
+    if background:
+        from hotline.background import background_contexts
+
+        app.cleanup_ctx.extend(background_contexts())
+    setup_routes(app, STATIC)
+    return app
+
+
+async def _database(app: web.Application) -> AsyncIterator[None]:
+    settings = app[keys.SETTINGS]
+    db = Database(settings.database_url)
+    app[keys.DB] = db
+    if settings.auto_migrate:
+        await db.upgrade()
+    async with db.write() as session:
+        await jurisdiction.sync(session, app[keys.RULES].current)
+    yield
+    await db.dispose()

@@ -1,0 +1,192 @@
+"""Who is asking: users, roles, passwords, API tokens, login throttling.
+
+Roles: operator (logs and updates calls of the lines they serve), supervisor (everything for
+their lines and areas), agency (only their agency's referrals), admin (users, agencies, rules).
+Each route declares who may use it with @allow(...); the auth middleware in web/security.py
+refuses everyone else, so a route without a declaration cannot be reached at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, TypeVar
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline.models import ApiToken, LoginFailure, User
+
+ROLES = ("operator", "supervisor", "agency", "admin")
+STAFF = ("operator", "supervisor", "admin")
+PUBLIC = "public"
+TOKEN_PREFIX = "hl_"
+# Failed logins in THROTTLE_WINDOW before a pause: per account, and per address.
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_ACCOUNT = 5
+MAX_FAILURES_ADDRESS = 20
+
+_hasher = PasswordHasher()  # argon2id with the library's current defaults
+H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    username: str
+    role: str
+    display_name: str = ""
+    agency_code: str | None = None
+    lines: tuple[str, ...] = field(default_factory=tuple)
+    areas: tuple[str, ...] = field(default_factory=tuple)
+    via: str = "session"  # session | token
+
+    @property
+    def label(self) -> str:
+        return f"{self.role}:{self.username}"
+
+    @classmethod
+    def of(cls, user: User, via: str) -> Principal:
+        assert user.id is not None
+        return cls(
+            user_id=user.id, username=user.username, role=user.role,
+            display_name=user.display_name or user.username, agency_code=user.agency_code,
+            lines=tuple(user.lines or ()), areas=tuple(user.areas or ()), via=via,
+        )
+
+
+def allow(*roles: str) -> Callable[[H], H]:
+    """Declare who may call a handler: @allow("operator", "supervisor") or @allow(PUBLIC)."""
+    unknown = set(roles) - set(ROLES) - {PUBLIC}
+    if unknown or not roles:
+        raise ValueError(f"unknown roles {unknown or roles}")
+
+    def mark(handler: H) -> H:
+        handler.__hotline_roles__ = frozenset(roles)  # type: ignore[attr-defined]
+        return handler
+
+    return mark
+
+
+def roles_of(handler: Any) -> frozenset[str] | None:
+    """The roles a handler allows; None when it declared nothing (then nobody may call it)."""
+    return getattr(handler, "__hotline_roles__", None)
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    if not stored:
+        return False
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# Verifying against a dummy hash when the user does not exist keeps timing uniform.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+async def authenticate(
+    session: AsyncSession, username: str, password: str, *, address: str | None, now: datetime
+) -> User | None:
+    """The user when the password is right and the account is active; records failures."""
+    found = await session.execute(select(User).where(User.username == username))
+    user = found.scalar_one_or_none()
+    ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not ok or user.disabled:
+        session.add(LoginFailure(at=now, username=username[:64], address=address))
+        return None
+    return user
+
+
+async def throttled(
+    session: AsyncSession, username: str, *, address: str | None, now: datetime
+) -> bool:
+    """True while an account or an address has failed too often recently."""
+    since = now - THROTTLE_WINDOW
+    by_account = await session.scalar(
+        select(func.count()).select_from(LoginFailure)
+        .where(LoginFailure.username == username, LoginFailure.at >= since)
+    )
+    if (by_account or 0) >= MAX_FAILURES_ACCOUNT:
+        return True
+    if address is None:
+        return False
+    by_address = await session.scalar(
+        select(func.count()).select_from(LoginFailure)
+        .where(LoginFailure.address == address, LoginFailure.at >= since)
+    )
+    return (by_address or 0) >= MAX_FAILURES_ADDRESS
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def issue_token(session: AsyncSession, user: User, *, name: str, now: datetime) -> str:
+    """A new API token for the user; only its hash is stored, so it is shown once."""
+    assert user.id is not None
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name[:120], token_hash=_token_hash(token),
+                         prefix=token[:10], created_at=now))
+    await session.flush()
+    return token
+
+
+async def user_for_token(session: AsyncSession, token: str, *, now: datetime) -> User | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = (await session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _token_hash(token))
+    )).first()
+    if row is None:
+        return None
+    api_token, user = row
+    if api_token.revoked_at is not None or user.disabled:
+        return None
+    api_token.last_used_at = now
+    return user
+
+
+async def revoke_token(session: AsyncSession, token_id: int, *, now: datetime) -> bool:
+    token = await session.get(ApiToken, token_id)
+    if token is None or token.revoked_at is not None:
+        return False
+    token.revoked_at = now
+    return True
+
+
+async def create_user(
+    session: AsyncSession, *, username: str, role: str, now: datetime,
+    password: str | None = None, display_name: str = "", agency_code: str | None = None,
+    lines: Iterable[str] = (), areas: Iterable[str] = (), email: str | None = None,
+) -> User:
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role == "agency" and not agency_code:
+        raise ValueError("an agency user needs --agency")
+    user = User(
+        username=username, role=role, display_name=display_name or username,
+        password_hash=hash_password(password) if password else None,
+        agency_code=agency_code if role == "agency" else None, lines=list(lines),
+        areas=list(areas), email=email, created_at=now,
+    )
+    session.add(user)
+    await session.flush()
+    return user

@@ -1,0 +1,111 @@
+"""Routing in the flow: turn a Decision into referrals, idempotently.
+
+Run on create and on every reclassification. A referral already made to the same agency is
+kept; one no longer wanted is withdrawn while the agency has not started on it; new ones are
+created with their policy snapshot and their outbox rows in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline.escalation import plan_call, plan_referral
+from hotline.models import Agency, Call, Referral, TimelineEvent
+from hotline.notify.outbox import enqueue_for_referral
+from hotline.routing.decide import Decision, PlannedReferral
+from hotline.routing.ruleset import RuleSet
+from hotline.settings import Settings
+
+ACTIVE = ("pending", "notified", "acknowledged", "accepted", "in_progress")
+# Withdrawn on reclassification only while the agency has not taken the case up.
+WITHDRAWABLE = ("pending", "notified")
+OCCUPYING = ("accepted", "in_progress")
+
+
+async def bed_occupancy(session: AsyncSession, rules: RuleSet) -> dict[str, int]:
+    """Beds in use per safe house: what the house reported plus cases it has accepted."""
+    reported = dict((await session.execute(
+        select(Agency.code, Agency.beds_in_use).where(Agency.kind == "safe_house")
+    )).tuples().all())
+    accepted = dict((await session.execute(
+        select(Referral.agency_code, func.count()).where(
+            Referral.agency_kind == "safe_house", Referral.status.in_(OCCUPYING)
+        ).group_by(Referral.agency_code)
+    )).tuples().all())
+    codes = {a.code for a in rules.agencies.values() if a.kind == "safe_house"}
+    return {code: int(reported.get(code) or 0) + int(accepted.get(code) or 0) for code in codes}
+
+
+async def apply_decision(
+    session: AsyncSession, call: Call, decision: Decision, *, rules: RuleSet,
+    settings: Settings, now: datetime, actor: str,
+) -> list[Referral]:
+    """Create or withdraw referrals so they match the decision. Returns the new ones."""
+    assert call.id is not None
+    existing = list((await session.execute(
+        select(Referral).where(Referral.call_id == call.id, Referral.status.in_(ACTIVE))
+    )).scalars())
+    by_agency = {r.agency_code: r for r in existing}
+    wanted = {p.agency_code: p for p in decision.referrals}
+    created: list[Referral] = []
+    for code, planned in wanted.items():
+        if code not in by_agency:
+            created.append(await _create(session, call, planned, decision, rules=rules,
+                                         settings=settings, now=now, actor=actor))
+    for code, referral in by_agency.items():
+        if code not in wanted and referral.status in WITHDRAWABLE:
+            referral.status = "withdrawn"
+            referral.withdrawn_at = now
+            referral.next_escalation_at = None
+            session.add(TimelineEvent(call_id=call.id, referral_id=referral.id, at=now,
+                                      kind="withdrawn", actor=actor,
+                                      detail={"agency": code, "reason": "reclassified"}))
+    _set_call_state(call, decision, rules=rules, now=now,
+                    active=bool(created) or any(r.status in ACTIVE and r.agency_code in wanted
+                                                for r in existing))
+    if decision.notices:
+        session.add(TimelineEvent(call_id=call.id, at=now, kind="notice", actor="routing",
+                                  detail={"notices": list(decision.notices)}))
+    return created
+
+
+def _set_call_state(call: Call, decision: Decision, *, rules: RuleSet, now: datetime,
+                    active: bool) -> None:
+    call.triage = decision.triage
+    if call.status in ("open", "referred"):
+        call.status = "referred" if active else "open"
+    # A case call that reached nobody must still climb a ladder (to the supervisors).
+    plan = plan_call(rules, categories=list(decision.categories), urgency=call.urgency,
+                     created_at=call.logged_at or now, referred=active,
+                     case=any(c in rules.taxonomy.case_categories for c in decision.categories))
+    call.next_escalation_at = plan.next_escalation_at
+    call.escalation_policy = plan.policy
+
+
+async def _create(
+    session: AsyncSession, call: Call, planned: PlannedReferral, decision: Decision, *,
+    rules: RuleSet, settings: Settings, now: datetime, actor: str,
+) -> Referral:
+    assert call.id is not None
+    plan = plan_referral(rules, categories=list(decision.categories), urgency=call.urgency,
+                         limits=dict(planned.limits), created_at=now)
+    referral = Referral(
+        call_id=call.id, agency_code=planned.agency_code, agency_kind=planned.agency_kind,
+        rule_id=planned.rule_id, ruleset_version=decision.ruleset_version,
+        reason=planned.reason[:500], status="pending", created_at=now,
+        ack_due_at=plan.ack_due_at, resolve_due_at=plan.resolve_due_at,
+        next_escalation_at=plan.next_escalation_at, policy=plan.policy,
+    )
+    session.add(referral)
+    await session.flush()
+    session.add(TimelineEvent(call_id=call.id, referral_id=referral.id, at=now, kind="routed",
+                              actor=actor, detail={"agency": planned.agency_code,
+                                                   "kind": planned.agency_kind,
+                                                   "rule": planned.rule_id}))
+    await enqueue_for_referral(session, call=call, referral=referral,
+                               agency=rules.agencies[planned.agency_code], ruleset=rules,
+                               settings=settings, now=now)
+    return referral

@@ -1,0 +1,1 @@
+"""Request handlers: operator, agency, supervisor and admin pages, and the JSON API."""

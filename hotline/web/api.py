@@ -1,0 +1,248 @@
+"""The JSON API under /api/v1 (paths and field names are fixed by DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields as dc_fields
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import web
+from sqlalchemy.exc import IntegrityError
+
+from hotline import audit, calls, intake, keys
+from hotline.auth import ROLES, STAFF, allow
+from hotline.routing.decide import decide
+from hotline.validation import CallData, InvalidInput, normalise_phone, parse_call
+from hotline.web.errors import read_json
+from hotline.web.security import client_address, principal_of
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def ok(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(body, status=status, headers=headers, dumps=dumps)
+
+
+def wake_worker(request: web.Request) -> None:
+    worker = request.app.get(keys.WORKER)
+    if worker is not None:
+        worker.wake()
+
+
+async def _view(request: web.Request, call_id: int, *, audit_read: bool) -> dict[str, Any]:
+    principal = principal_of(request)
+    rules = request.app[keys.RULES].current
+    async with request.app[keys.DB].write() as session:
+        view = await calls.load(session, call_id, principal, rules)
+        if view is None:
+            raise web.HTTPNotFound(reason="no such call")
+        if audit_read:
+            audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal,
+                         action="call.read", object_type="call", object_id=call_id,
+                         address=client_address(request))
+        return calls.to_dict(view, principal, rules)
+
+
+@allow("operator", "supervisor", "admin")
+async def create_call(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    body = await read_json(request)
+    app = request.app
+    rules, now = app[keys.RULES].current, app[keys.CLOCK].now()
+    data = parse_call(body, rules, now=now)
+    key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
+    body_hash = intake.request_hash(body)
+    try:
+        async with app[keys.DB].write() as session:
+            replay = key and await intake.find_replay(session, principal=principal, key=key,
+                                                      body_hash=body_hash)
+            if replay:
+                call_id, replayed = replay.id, True
+            else:
+                call, _ = await intake.create_call(
+                    session, data, rules=rules, settings=app[keys.SETTINGS],
+                    principal=principal, now=now, address=client_address(request),
+                    idempotency_key=key, body_hash=body_hash)
+                call_id, replayed = call.id, False
+    except IntegrityError:
+        # A concurrent request with the same key won the race: return its call.
+        async with app[keys.DB].read() as session:
+            replay = key and await intake.find_replay(session, principal=principal, key=key,
+                                                      body_hash=body_hash)
+        if not replay:
+            raise
+        call_id, replayed = replay.id, True
+    if not replayed:
+        wake_worker(request)
+    assert call_id is not None
+    body_out = await _view(request, call_id, audit_read=False)
+    headers = {"Location": str(app.router["api_call"].url_for(id=str(call_id)))}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return ok(body_out, status=201, headers=headers)
+
+
+def _call_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound(reason="no such call") from None
+
+
+@allow(*ROLES)
+async def get_call(request: web.Request) -> web.Response:
+    return ok(await _view(request, _call_id(request), audit_read=True))
+
+
+PATCHABLE = {f.name for f in dc_fields(CallData)} - {"taken_by"}
+FIELD_TO_COLUMN = {"line": "line_code", "area": "area_code"}
+
+
+@allow("operator", "supervisor", "admin")
+async def patch_call(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    body = await read_json(request)
+    app = request.app
+    rules, now = app[keys.RULES].current, app[keys.CLOCK].now()
+    data = parse_call(body, rules, now=now, partial=True)
+    if isinstance(body, dict) and "status" in body:
+        raise InvalidInput({"status": "follows the referrals; use the referral endpoints"})
+    changes = _changes(body, data)
+    call_id = _call_id(request)
+    async with app[keys.DB].write() as session:
+        view = await calls.load(session, call_id, principal, rules)
+        if view is None:
+            raise web.HTTPNotFound(reason="no such call")
+        await intake.update_call(session, view.call, changes, rules=rules,
+                                 settings=app[keys.SETTINGS], principal=principal, now=now,
+                                 address=client_address(request))
+    wake_worker(request)
+    return ok(await _view(request, call_id, audit_read=False))
+
+
+def _changes(body: dict[str, Any], data: CallData) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in body:
+        if key == "caller":
+            for name in ("caller_name", "caller_phone", "caller_phone_e164",
+                         "caller_relation", "caller_anonymous"):
+                out[name] = getattr(data, name)
+        elif key == "people":
+            out["people"] = data.people
+        elif key in PATCHABLE:
+            out[FIELD_TO_COLUMN.get(key, key)] = getattr(data, key)
+    if "received_at" in out and out["received_at"] is None:
+        del out["received_at"]
+    return out
+
+
+def _parse_time(request: web.Request, name: str) -> datetime | None:
+    raw = request.query.get(name)
+    if not raw:
+        return None
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput({name: "not a date and time"}) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def call_filter(request: web.Request) -> calls.CallFilter:
+    q = request.query
+    rules = request.app[keys.RULES].current
+    errors: dict[str, str] = {}
+    status = q.get("status") or None
+    if status and status not in calls.STATUSES:
+        errors["status"] = "unknown status"
+    category = q.get("category") or None
+    if category and category not in rules.taxonomy.categories and (
+            category not in rules.taxonomy.subcategories):
+        errors["category"] = "unknown code"
+    line = rules.find_line(q.get("line")) if q.get("line") else None
+    if q.get("line") and line is None:
+        errors["line"] = "unknown line"
+    area = q.get("area") or None
+    if area and area not in rules.areas:
+        errors["area"] = "unknown area"
+    try:
+        page = int(q.get("page", "1"))
+        if page < 1:
+            raise ValueError
+    except ValueError:
+        errors["page"] = "must be a whole number from 1"
+        page = 1
+    phone = None
+    if q.get("phone"):
+        _, phone, error = normalise_phone(q["phone"])
+        if error:
+            errors["phone"] = error
+    if errors:
+        raise InvalidInput(errors)
+    return calls.CallFilter(status=status, category=category, line=line.code if line else None,
+                            area=area, since=_parse_time(request, "since"),
+                            until=_parse_time(request, "until"), page=page, phone=phone)
+
+
+@allow(*ROLES)
+async def list_calls(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    filters = call_filter(request)
+    rules = request.app[keys.RULES].current
+    async with request.app[keys.DB].read() as session:
+        rows, total = await calls.search(session, filters, principal, rules)
+    return ok({"items": [calls.summary(c) for c in rows], "total": total,
+               "page": filters.page, "page_size": calls.PAGE_SIZE})
+
+
+@allow(*STAFF)
+async def explain(request: web.Request) -> web.Response:
+    """The routing decision for a call body; writes nothing."""
+    body = await read_json(request)
+    rules, now = request.app[keys.RULES].current, request.app[keys.CLOCK].now()
+    data = parse_call(body, rules, now=now)
+    from hotline.routing.decide import CallFacts, PersonFacts
+    from hotline.routing_flow import bed_occupancy
+
+    facts = CallFacts(
+        line=data.line, area=data.area, narrative=data.narrative,
+        categories=tuple(data.categories), subcategories=tuple(data.subcategories),
+        urgency=data.urgency, needs=tuple(data.needs),
+        people=tuple(PersonFacts(age=p.age, sex=p.sex) for p in data.people),
+        received_at=data.received_at or now)
+    async with request.app[keys.DB].read() as session:
+        occupancy = await bed_occupancy(session, rules)
+    return ok(decide(facts, rules, occupancy=occupancy).to_dict())
+
+
+@allow(*ROLES)
+async def list_lines(request: web.Request) -> web.Response:
+    rules = request.app[keys.RULES].current
+    return ok({"items": [
+        {"code": line.code, "number": line.number, "display": line.display or line.number,
+         "name": line.name, "name_en": line.name_en, "level": line.level, "area": line.area}
+        for line in rules.lines.values()]})
+
+
+@allow(*ROLES)
+async def list_agencies(request: web.Request) -> web.Response:
+    rules = request.app[keys.RULES].current
+    kind = request.query.get("kind")
+    return ok({"items": [
+        {"code": a.code, "kind": a.kind, "name": a.name, "area": a.area, "beds": a.beds,
+         "hours": a.hours if isinstance(a.hours, str) or a.hours is None
+         else [h.model_dump() for h in a.hours]}
+        for a in rules.agencies.values() if not kind or a.kind == kind]})
+
+
+@allow(*ROLES)
+async def list_areas(request: web.Request) -> web.Response:
+    """All areas, or with ?q= the best matches, diacritics optional ("tan canh")."""
+    rules = request.app[keys.RULES].current
+    query = request.query.get("q", "").strip()[:100]
+    areas = rules.search_areas(query, limit=20) if query else list(rules.areas.values())
+    return ok({"items": [
+        {"code": a.code, "name": a.name, "kind": a.kind, "parent": a.parent,
+         "path": rules.area_path(a.code)} for a in areas]})

@@ -1,0 +1,89 @@
+"""Errors as the API contract gives them: {"error": {"code", "message", "fields"}}, 4xx.
+
+Bad input never becomes a 500: malformed JSON, wrong content types, bodies over the limit and
+validation failures all come back as a JSON (API) or HTML (pages) 4xx naming the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from aiohttp import web
+
+from hotline import keys
+from hotline.validation import InvalidInput
+
+log = logging.getLogger("hotline.web")
+
+
+def translate(request: web.Request, message: str) -> str:
+    return request.app[keys.CATALOGS].gettext(request.get(keys.LOCALE), message)
+
+
+def json_error(
+    request: web.Request, status: int, code: str, message: str,
+    fields: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None,
+) -> web.Response:
+    body = {"error": {
+        "code": code, "message": translate(request, message),
+        "fields": {k: translate(request, v) for k, v in (fields or {}).items()},
+    }}
+    return web.json_response(body, status=status, headers=headers,
+                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+def is_api(request: web.Request) -> bool:
+    return request.path.startswith("/api/")
+
+
+async def read_json(request: web.Request) -> Any:
+    """The request's JSON body, or InvalidInput naming what is wrong with it."""
+    if request.content_type != "application/json":
+        raise InvalidInput({"Content-Type": "must be application/json"}, code="unsupported_media")
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInput({"body": "is not UTF-8 text"}, code="malformed_json") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput({"body": f"is not valid JSON (line {exc.lineno}, column {exc.colno})"},
+                           code="malformed_json") from None
+
+
+STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+                405: "method_not_allowed", 409: "conflict", 413: "too_large",
+                415: "unsupported_media", 429: "too_many_requests"}
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except InvalidInput as exc:
+        status = {"unsupported_media": 415, "idempotency_conflict": 409}.get(exc.code, 422)
+        if is_api(request):
+            return json_error(request, status, exc.code, "invalid input", exc.fields)
+        raise web.HTTPBadRequest(text=translate(request, "invalid input")) from None
+    except web.HTTPRequestEntityTooLarge:
+        if is_api(request):
+            return json_error(request, 413, "too_large", "request body is too large")
+        raise
+    except web.HTTPException as exc:
+        if is_api(request) and exc.status >= 400:
+            code = STATUS_CODES.get(exc.status, "error")
+            return json_error(request, exc.status, code, exc.reason or code,
+                              headers={k: v for k, v in exc.headers.items()
+                                       if k in ("WWW-Authenticate", "Allow", "Retry-After")})
+        raise
+    except Exception:
+        # A bug, not bad input: logged without the request body (it may hold case data).
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        if is_api(request):
+            return json_error(request, 500, "internal", "internal error")
+        raise

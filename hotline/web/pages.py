@@ -1,0 +1,137 @@
+"""Login, logout, language, the home page and health."""
+
+from __future__ import annotations
+
+import time
+
+import aiohttp_jinja2
+from aiohttp import web
+from aiohttp_session import get_session, new_session
+
+from hotline import audit, keys
+from hotline.auth import PUBLIC, ROLES, Principal, allow, authenticate, throttled
+from hotline.i18n import LOCALES
+from hotline.web.security import client_address, csrf_token, principal_of
+
+HOME = {"operator": "call_queue", "supervisor": "call_queue", "admin": "call_queue",
+        "agency": "agency_inbox"}
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only local paths: an open redirect would hand the session to another site.
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@allow(PUBLIC)
+async def login_form(request: web.Request) -> web.Response:
+    session = await get_session(request)
+    return aiohttp_jinja2.render_template("login.html", request, {
+        "error": None, "username": "", "next": _safe_next(request.query.get("next")) or "",
+        "login_csrf": csrf_token(session)})
+
+
+@allow(PUBLIC)
+async def login(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    session = await get_session(request)
+    username = str(form.get("username", "")).strip()[:64]
+    password = str(form.get("password", ""))[:1000]
+    target = _safe_next(str(form.get("next", "")))
+    app = request.app
+    now = app[keys.CLOCK].now()
+    address = client_address(request)
+    error = None
+    if str(form.get("login_csrf", "")) != session.get("csrf"):
+        error = "Your session expired. Please log in again."
+    else:
+        async with app[keys.DB].write() as db_session:
+            if await throttled(db_session, username, address=address, now=now):
+                error = "Too many failed attempts. Wait 15 minutes and try again."
+                user = None
+            else:
+                user = await authenticate(db_session, username, password, address=address,
+                                          now=now)
+                if user is None:
+                    error = "Wrong username or password."
+                else:
+                    principal = Principal.of(user, via="session")
+                    audit.record(db_session, at=now, principal=principal, action="login",
+                                 object_type="user", object_id=user.id, address=address)
+    if error or user is None:
+        return aiohttp_jinja2.render_template("login.html", request, {
+            "error": error, "username": username, "next": target or "",
+            "login_csrf": csrf_token(session)}, status=401)
+    fresh = await new_session(request)  # a new session id at login, against fixation
+    fresh["uid"] = user.id
+    fresh["issued"] = now.timestamp()
+    fresh["seen"] = now.timestamp()
+    if session.get("lang"):
+        fresh["lang"] = session["lang"]
+    csrf_token(fresh)
+    home = str(app.router[HOME.get(user.role, "call_queue")].url_for())
+    raise web.HTTPSeeOther(target or home)
+
+
+@allow(*ROLES)
+async def logout(request: web.Request) -> web.StreamResponse:
+    principal = principal_of(request)
+    session = await get_session(request)
+    lang = session.get("lang")
+    session.invalidate()
+    async with request.app[keys.DB].write() as db_session:
+        audit.record(db_session, at=request.app[keys.CLOCK].now(), principal=principal,
+                     action="logout", object_type="user", object_id=principal.user_id,
+                     address=client_address(request))
+    response = web.HTTPSeeOther(str(request.app.router["login"].url_for()))
+    if lang:
+        response.set_cookie("hotline_lang", lang, max_age=365 * 86400, samesite="Lax",
+                            httponly=True)
+    raise response
+
+
+@allow(PUBLIC)
+async def set_language(request: web.Request) -> web.StreamResponse:
+    lang = request.match_info["lang"]
+    if lang not in LOCALES:
+        raise web.HTTPNotFound()
+    session = await get_session(request)
+    session["lang"] = lang
+    back = _safe_next(request.query.get("next")) or "/"
+    response = web.HTTPSeeOther(back)
+    response.set_cookie("hotline_lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True)
+    raise response
+
+
+@allow(PUBLIC)
+async def home(request: web.Request) -> web.StreamResponse:
+    principal = request.get(keys.PRINCIPAL)
+    if principal is None:
+        raise web.HTTPFound(str(request.app.router["login"].url_for()))
+    raise web.HTTPFound(str(request.app.router[HOME.get(principal.role, "call_queue")].url_for()))
+
+
+@allow(PUBLIC)
+async def healthz(request: web.Request) -> web.Response:
+    """Liveness and the database; background jobs report here too when they run."""
+    app = request.app
+    started = time.perf_counter()
+    detail: dict[str, object] = {"status": "ok"}
+    try:
+        await app[keys.DB].ping()
+        detail["database"] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        detail["database"] = {"ok": False, "error": type(exc).__name__}
+        detail["status"] = "unhealthy"
+    for name, check in app.get(keys.HEALTH_CHECKS, {}).items():
+        try:
+            result = await check()
+        except Exception as exc:  # noqa: BLE001
+            result = {"ok": False, "error": type(exc).__name__}
+        detail[name] = result
+        if not result.get("ok", True):
+            detail["status"] = "unhealthy"
+    detail["rules"] = {"version": app[keys.RULES].current.version,
+                       "last_reload_error": str(app[keys.RULES].last_error or "") or None}
+    return web.json_response(detail, status=200 if detail["status"] == "ok" else 503)

@@ -1,0 +1,102 @@
+"""What templates see: the reader's language, role, CSRF token, labels and local times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import jinja2
+from aiohttp import web
+from aiohttp_session import get_session
+from babel.dates import format_datetime, format_timedelta
+
+from hotline import keys
+from hotline.clock import as_utc
+from hotline.i18n import LOCALES
+from hotline.web.security import csrf_token
+
+
+async def context_processor(request: web.Request) -> dict[str, Any]:
+    catalogs = request.app[keys.CATALOGS]
+    locale = request.get(keys.LOCALE) or catalogs.default
+    translations = catalogs.get(locale)
+    settings = request.app[keys.SETTINGS]
+    session = await get_session(request)
+    rules = request.app[keys.RULES].current
+    return {
+        "request": request,
+        "locale": locale,
+        "locales": LOCALES,
+        "gettext": translations.gettext,
+        "ngettext": translations.ngettext,
+        "_": translations.gettext,
+        "me": request.get(keys.PRINCIPAL),
+        "csrf": csrf_token(session) if session.get("uid") else "",
+        "tz": settings.timezone,
+        "rules": rules,
+        "now": request.app[keys.CLOCK].now(),
+        "url": lambda name, **parts: str(request.app.router[name].url_for(
+            **{k: str(v) for k, v in parts.items()})),
+    }
+
+
+def install_filters(env: jinja2.Environment) -> None:
+    env.filters["localtime"] = localtime
+    env.filters["label"] = label
+    env.filters["ago"] = ago
+
+
+@jinja2.pass_context
+def localtime(context: Any, value: datetime | None, fmt: str = "dd/MM/yyyy HH:mm") -> str:
+    if value is None:
+        return ""
+    zone = ZoneInfo(context.get("tz", "Asia/Ho_Chi_Minh"))
+    return format_datetime(as_utc(value), fmt, tzinfo=zone, locale=context.get("locale", "vi"))
+
+
+@jinja2.pass_context
+def ago(context: Any, value: datetime | None) -> str:
+    if value is None:
+        return ""
+    delta = as_utc(value) - context["now"]
+    return format_timedelta(delta, add_direction=True, locale=context.get("locale", "vi"))
+
+
+@jinja2.pass_context
+def label(context: Any, code: str | None, group: str) -> str:
+    """A code's label in the reader's language; areas, lines and agencies by name."""
+    if not code:
+        return ""
+    rules = context["rules"]
+    locale = context.get("locale", "vi")
+    if group == "area":
+        area = rules.areas.get(code)
+        return (area.name_en if locale == "en" and area and area.name_en else
+                area.name if area else code)
+    if group == "line":
+        line = rules.lines.get(code)
+        return f"{line.display or line.number}" if line else code
+    if group == "agency":
+        agency = rules.agencies.get(code)
+        return (agency.name_en if locale == "en" and agency and agency.name_en else
+                agency.name if agency else code)
+    if group == "category" and code not in rules.taxonomy.labels["category"]:
+        group = "subcategory"
+    return str(rules.taxonomy.label(group, code, locale))
+
+
+@web.middleware
+async def locale_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """The reader's language: ?lang=, then the session or cookie, then (API only) the
+    Accept-Language header, then the deployment's default (Vietnamese)."""
+    from hotline.i18n import pick_locale
+
+    default = request.app[keys.CATALOGS].default
+    chosen = request.query.get("lang")
+    if chosen not in LOCALES:
+        session = await get_session(request)
+        chosen = session.get("lang") or request.cookies.get("hotline_lang")
+    accept = request.headers.get("Accept-Language") if request.path.startswith("/api/") else None
+    request[keys.LOCALE] = pick_locale(chosen, accept, default)
+    return await handler(request)

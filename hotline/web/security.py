@@ -1,0 +1,158 @@
+"""Who may pass: authentication, the role check every route declares, CSRF, headers.
+
+Sessions are encrypted cookies (aiohttp-session + cryptography) with idle and absolute
+expiry and "log out everywhere" (users.sessions_valid_after). The API takes bearer tokens;
+a browser calling the API with its session cookie must send the CSRF token in a header.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+from aiohttp_session import Session, get_session
+
+from hotline import keys
+from hotline.auth import PUBLIC, Principal, roles_of, user_for_token
+from hotline.clock import as_utc
+from hotline.models import User
+from hotline.web.errors import is_api, json_error
+
+IDLE_TIMEOUT = timedelta(minutes=30)
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+       "object-src 'none'; frame-ancestors 'none'")
+
+
+def client_address(request: web.Request) -> str | None:
+    return request.remote
+
+
+def csrf_token(session: Session) -> str:
+    token = session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+    return str(token)
+
+
+async def _from_token(request: web.Request, header: str) -> Principal | None:
+    token = header.removeprefix("Bearer ").strip()
+    async with request.app[keys.DB].write() as session:
+        user = await user_for_token(session, token, now=request.app[keys.CLOCK].now())
+        return Principal.of(user, via="token") if user else None
+
+
+async def _from_session(request: web.Request) -> Principal | None:
+    session = await get_session(request)
+    user_id = session.get("uid")
+    if user_id is None:
+        return None
+    now = request.app[keys.CLOCK].now()
+    issued = datetime.fromtimestamp(float(session.get("issued", 0)), UTC)
+    seen = datetime.fromtimestamp(float(session.get("seen", 0)), UTC)
+    max_age = timedelta(seconds=request.app[keys.SETTINGS].session_max_age)
+    if now - issued > max_age or now - seen > IDLE_TIMEOUT:
+        session.invalidate()
+        return None
+    async with request.app[keys.DB].read() as db_session:
+        user = await db_session.get(User, user_id)
+    if user is None or user.disabled or (
+        user.sessions_valid_after and issued < as_utc(user.sessions_valid_after)
+    ):
+        session.invalidate()
+        return None
+    session["seen"] = now.timestamp()
+    return Principal.of(user, via="session")
+
+
+def _refuse(request: web.Request, *, status: int) -> web.StreamResponse:
+    if is_api(request):
+        if status == 401:
+            return json_error(request, 401, "unauthorized", "authentication required",
+                              headers={"WWW-Authenticate": 'Bearer realm="hotline"'})
+        return json_error(request, status, "forbidden", "your role may not do this")
+    if status == 401 and request.method in SAFE_METHODS:
+        raise web.HTTPFound(str(request.app.router["login"].url_for().with_query(
+            next=request.path_qs)))
+    if status == 401:
+        raise web.HTTPUnauthorized(text="login required")
+    raise web.HTTPForbidden(text="forbidden")
+
+
+@web.middleware
+async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Every route must declare its roles; undeclared routes are closed to everyone."""
+    info = request.match_info
+    route_handler = info.handler if info.route.resource is not None else None
+    if route_handler is None or isinstance(info, web.MatchInfoError):
+        return await handler(request)  # 404/405: nothing to protect
+    roles = roles_of(route_handler)
+    if roles is None and request.path.startswith("/static/"):
+        roles = frozenset({PUBLIC})
+    if roles is None:
+        return _refuse(request, status=403)
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        principal = await _from_token(request, header)
+        if principal is None:
+            return json_error(request, 401, "unauthorized", "invalid or revoked token",
+                              headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    else:
+        principal = await _from_session(request)
+        if principal is not None and request.method not in SAFE_METHODS:
+            await _check_csrf(request)
+    request[keys.PRINCIPAL] = principal
+    if PUBLIC in roles:
+        return await handler(request)
+    if principal is None:
+        return _refuse(request, status=401)
+    if principal.role not in roles:
+        return _refuse(request, status=403)
+    return await handler(request)
+
+
+async def _check_csrf(request: web.Request) -> None:
+    """Cookie-authenticated writes carry the session's CSRF token (form field or header)."""
+    session = await get_session(request)
+    expected = str(session.get("csrf") or "")
+    sent = request.headers.get("X-CSRF-Token", "")
+    if not sent and request.content_type in ("application/x-www-form-urlencoded",
+                                             "multipart/form-data"):
+        sent = str((await request.post()).get("csrf", ""))
+    if not expected or not hmac.compare_digest(expected, sent):
+        if is_api(request):
+            raise web.HTTPForbidden(reason="missing or wrong CSRF token")
+        raise web.HTTPForbidden(text="missing or wrong CSRF token: reload the page and try again")
+
+
+def principal_of(request: web.Request) -> Principal:
+    principal = request.get(keys.PRINCIPAL)
+    if principal is None:
+        raise web.HTTPUnauthorized()
+    return principal
+
+
+@web.middleware
+async def headers_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    try:
+        response = await handler(request)
+    except web.HTTPException as exc:
+        _secure(exc, request)
+        raise
+    _secure(response, request)
+    return response
+
+
+def _secure(response: web.StreamResponse, request: web.Request) -> None:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if not request.path.startswith("/static/"):
+        headers.setdefault("Cache-Control", "no-store")
