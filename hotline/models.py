@@ -115,6 +115,12 @@ class Call(SQLModel, table=True):
     request_hash: str | None = Field(default=None, max_length=64)
     redacted_at: datetime | None = utc_col()
     updated_at: datetime = utc_col(nullable=False)
+    # Call-level escalation (never referred, all declined): hotline.escalation sweeps these.
+    escalation_level: int = 0
+    next_escalation_at: datetime | None = utc_col(index=True)
+    escalation_lease_until: datetime | None = utc_col()
+    escalation_policy: dict[str, Any] = json_col(dict)
+    overdue_at: datetime | None = utc_col()
 
 
 class CallCategory(SQLModel, table=True):
@@ -185,6 +191,7 @@ class Referral(SQLModel, table=True):
     escalation_level: int = 0
     next_escalation_at: datetime | None = utc_col()
     escalation_lease_until: datetime | None = utc_col()
+    overdue_at: datetime | None = utc_col()  # set by the ladder's mark_overdue
     # The ladder and time limits copied from the rules when the referral was made.
     policy: dict[str, Any] = json_col(dict)
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:11:44.290517
+Create Date: 2026-11-23 00:14:16.889376
 """
 
 from collections.abc import Sequence
@@ -204,6 +204,11 @@ def upgrade() -> None:
         sa.Column("request_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("redacted_at", hotline.models.UTCDateTime(), nullable=True),
         sa.Column("updated_at", hotline.models.UTCDateTime(), nullable=False),
+        sa.Column("escalation_level", sa.Integer(), nullable=False),
+        sa.Column("next_escalation_at", hotline.models.UTCDateTime(), nullable=True),
+        sa.Column("escalation_lease_until", hotline.models.UTCDateTime(), nullable=True),
+        sa.Column("escalation_policy", sa.JSON(), nullable=False),
+        sa.Column("overdue_at", hotline.models.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["area_code"],
             ["area.code"],
@@ -230,6 +235,9 @@ def upgrade() -> None:
             batch_op.f("ix_call_caller_phone_e164"), ["caller_phone_e164"], unique=False
         )
         batch_op.create_index("ix_call_line_received", ["line_code", "received_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_call_next_escalation_at"), ["next_escalation_at"], unique=False
+        )
         batch_op.create_index("ix_call_received", ["received_at"], unique=False)
         batch_op.create_index("ix_call_status_received", ["status", "received_at"], unique=False)
         batch_op.create_index("ix_call_updated", ["updated_at"], unique=False)
@@ -282,6 +290,7 @@ def upgrade() -> None:
         sa.Column("escalation_level", sa.Integer(), nullable=False),
         sa.Column("next_escalation_at", hotline.models.UTCDateTime(), nullable=True),
         sa.Column("escalation_lease_until", hotline.models.UTCDateTime(), nullable=True),
+        sa.Column("overdue_at", hotline.models.UTCDateTime(), nullable=True),
         sa.Column("policy", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["agency_code"],
@@ -466,6 +475,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_call_updated")
         batch_op.drop_index("ix_call_status_received")
         batch_op.drop_index("ix_call_received")
+        batch_op.drop_index(batch_op.f("ix_call_next_escalation_at"))
         batch_op.drop_index("ix_call_line_received")
         batch_op.drop_index(batch_op.f("ix_call_caller_phone_e164"))
         batch_op.drop_index("ix_call_area_received")
