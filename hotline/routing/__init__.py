@@ -1,1 +1,6 @@
 """Routing rules: loading and validating routing_rules/, the jurisdiction tree, decisions."""
+
+# Optional rules files register their builders in ruleset.EXTRA_FILES on import; importing
+# them here means any import of hotline.routing.* has them registered before a load.
+from hotline.routing import holidays as _holidays  # noqa: F401
+from hotline.routing import ladders as _ladders  # noqa: F401
