@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from hotline.routing.schema import (
     AgenciesFile,
     AgencyDef,
@@ -28,6 +30,11 @@ from hotline.text import fold
 # Files every rules directory has; later parts of the rules register theirs in EXTRA_FILES.
 CORE_FILES = ("taxonomy.yaml", "areas.yaml", "lines.yaml", "agencies.yaml")
 EXTRA_FILES: dict[str, Callable[[YamlDoc, RuleSet], None]] = {}
+# The pydantic model of each file's top level: docs/RULES.md must mention every field.
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "taxonomy.yaml": TaxonomyFile, "areas.yaml": AreasFile,
+    "lines.yaml": LinesFile, "agencies.yaml": AgenciesFile,
+}
 # taxonomy.yaml list -> the label group it fills (Taxonomy.label("urgency", "high"))
 TERM_GROUPS = {
     "urgencies": "urgency", "needs": "need", "relations": "relation", "sexes": "sex",
@@ -138,10 +145,22 @@ def load_ruleset(directory: str | Path) -> RuleSet:
     if problems:
         raise RulesError(problems)
     ruleset = _build_core(directory, docs)
+    # Run every part's builder so one load reports the problems of all files at once.
     for name, build in EXTRA_FILES.items():
         if name in docs:
-            build(docs[name], ruleset)
+            _collect(problems, lambda: build(docs[name], ruleset))  # noqa: B023
+    if problems:
+        raise RulesError(problems)
     return ruleset
+
+
+def register_part(
+    name: str, build: Callable[[YamlDoc, RuleSet], None], schema: type[BaseModel] | None = None
+) -> None:
+    """Register an optional rules file: its builder, and its schema for the docs check."""
+    EXTRA_FILES[name] = build
+    if schema is not None:
+        SCHEMAS[name] = schema
 
 
 def _version(directory: Path, names: list[str]) -> str:

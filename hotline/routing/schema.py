@@ -140,3 +140,118 @@ class TaxonomyFile(Strict):
     sexes: list[TermDef] = Field(default_factory=list)
     agency_kinds: list[TermDef] = Field(min_length=1)
     area_kinds: list[TermDef] = Field(default_factory=list)
+
+
+# --- classification.yaml ------------------------------------------------------------------
+
+
+class TermGroup(Strict):
+    weight: float = Field(gt=0, le=100)
+    words: list[str] = Field(min_length=1)
+
+
+class SubcategoryTerms(Strict):
+    code: str
+    terms: list[TermGroup] = Field(min_length=1)
+
+
+class CategoryTerms(Strict):
+    code: str
+    terms: list[TermGroup] = Field(default_factory=list)
+    subcategories: list[SubcategoryTerms] = Field(default_factory=list)
+
+
+class AgeRule(Strict):
+    id: str = Field(pattern=CODE, max_length=80)
+    below_age: int = Field(ge=1, le=30)
+    from_categories: list[str] = Field(min_length=1)
+    to_category: str
+    subcategory_map: dict[str, str] = Field(default_factory=dict)
+    child_words: list[str] = Field(default_factory=list)
+    keep_when_adult: bool = True
+    adult_age: int = Field(default=18, ge=1, le=30)
+    source: str = Field(min_length=1)
+
+
+class ClassificationFile(Strict):
+    min_score: float = Field(default=2, gt=0)
+    empty_narrative: str | None = None
+    narrative_ages: bool = True
+    age_rules: list[AgeRule] = Field(default_factory=list)
+    categories: list[CategoryTerms] = Field(min_length=1)
+
+
+# --- rules.yaml ---------------------------------------------------------------------------
+
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+ClockName = Literal["acknowledge", "first_action", "resolve"]
+
+
+class PersonCondition(Strict):
+    min_age: int | None = Field(default=None, ge=0, le=130)
+    max_age: int | None = Field(default=None, ge=0, le=130)
+    sex: list[str] | None = Field(default=None, min_length=1)
+
+
+class TimeWindow(Strict):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=lambda: list(DAYS), min_length=1
+    )
+    start: str = Field(pattern=HHMM)
+    end: str = Field(pattern=HHMM)
+
+
+class When(Strict):
+    categories: list[str] | None = Field(default=None, min_length=1)
+    subcategories: list[str] | None = Field(default=None, min_length=1)
+    urgency: list[str] | None = Field(default=None, min_length=1)
+    needs: list[str] | None = Field(default=None, min_length=1)
+    line: list[str] | None = Field(default=None, min_length=1)
+    area: list[str] | None = Field(default=None, min_length=1)
+    person: PersonCondition | None = None
+    time: TimeWindow | None = None
+    after_hours: bool | None = None
+
+
+class LimitDef(Strict):
+    clock: ClockName
+    limit: str
+    kinds: list[str] | None = Field(default=None, min_length=1)
+    source: str = Field(min_length=1)
+
+
+class OneOf(Strict):
+    one_of: list[str] = Field(min_length=2)
+
+
+class RuleDef(Strict):
+    id: str = Field(pattern=CODE, max_length=100)
+    description: str = Field(min_length=1, max_length=300)
+    description_en: str | None = Field(default=None, max_length=300)
+    when: When = Field(default_factory=When)
+    refer: list[str | OneOf] = Field(default_factory=list)
+    refer_if_found: list[str] = Field(default_factory=list)
+    limits: list[LimitDef] = Field(default_factory=list)
+    source: str = Field(min_length=1)
+
+
+class TimeLimitDef(LimitDef):
+    id: str = Field(pattern=CODE, max_length=100)
+    when: When = Field(default_factory=When)
+
+
+class AfterHours(Strict):
+    id: str = Field(default="after-hours", pattern=CODE, max_length=100)
+    description: str = Field(min_length=1, max_length=300)
+    description_en: str | None = Field(default=None, max_length=300)
+    when: When = Field(default_factory=When)
+    backup: dict[str, list[str]] = Field(default_factory=dict)
+    default_backup: list[str] = Field(min_length=1)
+    source: str = Field(min_length=1)
+
+
+class RulesFile(Strict):
+    timezone: str = "Asia/Ho_Chi_Minh"
+    time_limits: list[TimeLimitDef] = Field(default_factory=list)
+    after_hours: AfterHours | None = None
+    rules: list[RuleDef] = Field(min_length=1)
