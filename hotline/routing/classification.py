@@ -1,0 +1,310 @@
+"""classification.yaml: keyword and phrase lists compiled into a token index at load time.
+
+Keywords and narratives are both folded (lower case, no diacritics, đ → d), so "bị đánh đập",
+"BI DANH DAP" and "bi danh dap" are the same three tokens. A phrase matches only on whole
+words. The index maps each phrase (a tuple of tokens) to the categories it scores for, and
+each first token to the phrase lengths that start with it, so matching a narrative costs a
+few dictionary look-ups per word however many keywords there are.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from hotline.routing.facts import Suggestion
+from hotline.routing.ruleset import RuleSet, register_part
+from hotline.routing.schema import AgeRule, ClassificationFile, TermGroup
+from hotline.routing.yamlfile import Problem, RulesError, YamlDoc
+from hotline.text import fold
+
+_WORD = re.compile(r"\w+")
+_AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y/o)\b")
+
+
+def _fold_table() -> dict[int, str | None]:
+    """Per-character fold(), so a whole narrative folds with one str.translate()."""
+    table: dict[int, str | None] = {}
+    for lo, hi in ((0x41, 0x5A), (0xC0, 0x24F), (0x1E00, 0x1EFF)):
+        for cp in range(lo, hi + 1):
+            folded = fold(chr(cp))
+            if len(folded) == 1 and folded != chr(cp):
+                table[cp] = folded
+    for cp in range(0x300, 0x370):  # stray combining marks left after NFC
+        table[cp] = None
+    return table
+
+
+_TABLE = _fold_table()
+
+
+def _split(text: str) -> tuple[str, list[tuple[int, int]], list[str], list[str]]:
+    """(NFC text, token spans, folded tokens, lower-case tokens as typed)."""
+    original = unicodedata.normalize("NFC", text)
+    lower = original.lower()
+    folded = lower.translate(_TABLE)
+    spans = [m.span() for m in _WORD.finditer(folded)]
+    toks = [folded[a:b] for a, b in spans]
+    # translate() is one character for one unless it dropped a stray combining mark.
+    typed = [lower[a:b] for a, b in spans] if len(folded) == len(lower) == len(original) else toks
+    return original, spans, toks, typed
+
+
+def tokens_of(text: str) -> list[str]:
+    return _split(text)[2]
+
+
+def _same_word(typed: str, keyword: str) -> bool:
+    """Folding says they are the same letters; do the marks the caller typed agree?
+    Unmarked letters match anything ("danh" matches "đánh"), so text typed without
+    diacritics still matches, but "dâm" must not match the keyword "đấm"."""
+    if typed == keyword:
+        return True
+    return all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=False))
+
+
+class PersonLike(Protocol):
+    age: int | None
+    sex: str | None
+
+
+# A hit target: (category, sub-category or "") or ("", "age:<rule index>") for child words.
+Target = tuple[str, str]
+# What a folded phrase scores: (target, weight, the keyword's tokens as written).
+Hit = tuple[Target, float, tuple[str, ...]]
+
+
+@dataclass
+class Classifier:
+    min_score: float
+    empty_narrative: str | None
+    narrative_ages: bool
+    age_rules: list[AgeRule]
+    case_categories: frozenset[str]
+    phrases: dict[tuple[str, ...], list[Hit]] = field(default_factory=dict)
+    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def add(self, word: str, target: Target, weight: float) -> None:
+        _, _, toks, typed = _split(word)
+        key = tuple(toks)
+        self.phrases.setdefault(key, []).append((target, weight, tuple(typed)))
+        lengths = set(self.lengths.get(key[0], ())) | {len(key)}
+        self.lengths[key[0]] = tuple(sorted(lengths, reverse=True))
+
+    def match(self, narrative: str) -> tuple[dict[Target, float], dict[Target, list[str]], str]:
+        """Scores and triggering words per target; each distinct phrase counts once."""
+        original, spans, toks, typed = _split(narrative)
+        plain = [a == b for a, b in zip(toks, typed, strict=True)]
+        scores: dict[Target, float] = {}
+        words: dict[Target, list[str]] = {}
+        seen: set[tuple[tuple[str, ...], Target]] = set()
+        lengths, phrases, count = self.lengths, self.phrases, len(toks)
+        for i, tok in enumerate(toks):
+            for n in lengths.get(tok, ()):
+                if i + n > count:
+                    continue
+                key = tuple(toks[i : i + n])
+                hits = phrases.get(key)
+                if not hits:
+                    continue
+                text = original[spans[i][0] : spans[i + n - 1][1]]
+                all_plain = all(plain[i : i + n])
+                for target, weight, written in hits:
+                    if (key, target) in seen or not (
+                        all_plain
+                        or all(
+                            _same_word(t, w) for t, w in zip(typed[i : i + n], written, strict=True)
+                        )
+                    ):
+                        continue
+                    seen.add((key, target))
+                    scores[target] = scores.get(target, 0.0) + weight
+                    words.setdefault(target, []).append(text)
+        return scores, words, " ".join(toks)
+
+    def suggest(self, narrative: str, people: Sequence[PersonLike]) -> tuple[Suggestion, ...]:
+        if not narrative.strip():
+            if self.empty_narrative:
+                return (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
+            return ()
+        scores, words, folded = self.match(narrative)
+        ages = [p.age for p in people if p.age is not None]
+        if not ages and self.narrative_ages:
+            ages = [int(m.group(1)) for m in _AGE.finditer(folded)]
+        for index, rule in enumerate(self.age_rules):
+            child_words = ("", f"age:{index}") in scores
+            child = any(a < rule.below_age for a in ages) or (not ages and child_words)
+            if child:
+                adult = any(a >= rule.adult_age for a in ages)
+                _apply_age_rule(rule, scores, words, keep=rule.keep_when_adult and adult)
+        return self._rank(scores, words)
+
+    def _rank(
+        self, scores: dict[Target, float], words: dict[Target, list[str]]
+    ) -> tuple[Suggestion, ...]:
+        cats = [
+            Suggestion(cat, "category", round(score, 2), _dedupe(words[(cat, sub)]))
+            for (cat, sub), score in scores.items()
+            if cat and not sub and score >= self.min_score
+        ]
+        chosen = {s.code for s in cats}
+        subs: dict[str, Suggestion] = {}
+        for (cat, sub), score in scores.items():
+            if cat in chosen and sub and score >= self.min_score:
+                old = subs.get(sub)
+                merged = _dedupe([*(old.words if old else ()), *words[(cat, sub)]])
+                best = max(round(score, 2), old.score if old else 0.0)
+                subs[sub] = Suggestion(sub, "subcategory", best, merged)
+        cats.sort(key=lambda s: (-s.score, s.code not in self.case_categories, s.code))
+        ranked_subs = sorted(subs.values(), key=lambda s: (-s.score, s.code))
+        return (*cats, *ranked_subs)
+
+
+def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
+    out: dict[str, str] = {}
+    for item in items:
+        out.setdefault(" ".join(tokens_of(item)), item)
+    return tuple(out.values())
+
+
+def _apply_age_rule(
+    rule: AgeRule, scores: dict[Target, float], words: dict[Target, list[str]], *, keep: bool
+) -> None:
+    """Abuse words about a child count for the child category (child_abuse), not gbv alone."""
+    for (cat, sub), score in list(scores.items()):
+        if cat not in rule.from_categories:
+            continue
+        # Sub-category words already count in their category's total, so each hit moves once.
+        target = (
+            (rule.to_category, rule.subcategory_map.get(sub, "")) if sub else (rule.to_category, "")
+        )
+        if target[1] or not sub:
+            scores[target] = scores.get(target, 0.0) + score
+            words.setdefault(target, []).extend(words.get((cat, sub), []))
+        if not keep:
+            del scores[(cat, sub)]
+
+
+# --- loading -------------------------------------------------------------------------------
+
+
+def _phrase(doc: YamlDoc, path: tuple[str | int, ...], word: str, problems: list[Problem]):  # type: ignore[no-untyped-def]
+    toks = tuple(tokens_of(word))
+    if not toks:
+        problems.append(doc.problem(path, f"{word!r} has no letters or digits to match"))
+    return toks
+
+
+def _add_groups(
+    clf: Classifier,
+    doc: YamlDoc,
+    path: tuple[str | int, ...],
+    groups: list[TermGroup],
+    target: Target,
+    problems: list[Problem],
+) -> None:
+    seen: set[tuple[str, ...]] = set()
+    for gi, group in enumerate(groups):
+        for wi, word in enumerate(group.words):
+            where = (*path, "terms", gi, "words", wi)
+            toks = _phrase(doc, where, word, problems)
+            if toks in seen:
+                problems.append(doc.problem(where, f"duplicate word {word!r} (after folding)"))
+            elif toks:
+                seen.add(toks)
+                clf.add(word, target, group.weight)
+                # Words score for their category too: a sub-category implies its category.
+                if target[1]:
+                    clf.add(word, (target[0], ""), group.weight)
+
+
+def build_classification(doc: YamlDoc, ruleset: RuleSet) -> None:
+    file = doc.validate(ClassificationFile)
+    tax = ruleset.taxonomy
+    problems: list[Problem] = []
+    clf = Classifier(
+        min_score=file.min_score,
+        empty_narrative=file.empty_narrative,
+        narrative_ages=file.narrative_ages,
+        age_rules=list(file.age_rules),
+        case_categories=tax.case_categories,
+    )
+    if file.empty_narrative is not None and file.empty_narrative not in tax.categories:
+        problems.append(doc.problem(("empty_narrative",), "unknown category"))
+    seen_cats: set[str] = set()
+    for ci, cat in enumerate(file.categories):
+        path: tuple[str | int, ...] = ("categories", ci)
+        if cat.code not in tax.categories:
+            problems.append(doc.problem((*path, "code"), f"unknown category {cat.code!r}"))
+            continue
+        if cat.code in seen_cats:
+            problems.append(doc.problem((*path, "code"), f"duplicate category {cat.code!r}"))
+        seen_cats.add(cat.code)
+        _add_groups(clf, doc, path, cat.terms, (cat.code, ""), problems)
+        own = {s.code for s in tax.categories[cat.code].subcategories}
+        seen_subs: set[str] = set()
+        for si, sub in enumerate(cat.subcategories):
+            sub_path = (*path, "subcategories", si)
+            if sub.code not in own:
+                problems.append(doc.problem((*sub_path, "code"), _not_under(sub.code, cat.code)))
+                continue
+            if sub.code in seen_subs:
+                problems.append(doc.problem((*sub_path, "code"), f"duplicate {sub.code!r}"))
+            seen_subs.add(sub.code)
+            _add_groups(clf, doc, sub_path, sub.terms, (cat.code, sub.code), problems)
+    _check_age_rules(file, doc, ruleset, clf, problems)
+    if problems:
+        raise RulesError(problems)
+    ruleset.parts["classification"] = clf
+
+
+def _not_under(sub: str, cat: str) -> str:
+    return f"{sub!r} is not a sub-category of {cat!r} (see taxonomy.yaml)"
+
+
+def _check_age_rules(
+    file: ClassificationFile, doc: YamlDoc, ruleset: RuleSet, clf: Classifier, problems: list[Any]
+) -> None:
+    cats = ruleset.taxonomy.categories
+    subs_of = {code: {s.code for s in c.subcategories} for code, c in cats.items()}
+    ids: set[str] = set()
+    for ri, rule in enumerate(file.age_rules):
+        path: tuple[str | int, ...] = ("age_rules", ri)
+        if rule.id in ids:
+            problems.append(doc.problem((*path, "id"), f"duplicate age rule id {rule.id!r}"))
+        ids.add(rule.id)
+        for fi, code in enumerate(rule.from_categories):
+            if code not in cats:
+                problems.append(doc.problem((*path, "from_categories", fi), "unknown category"))
+        if rule.to_category not in cats:
+            problems.append(doc.problem((*path, "to_category"), "unknown category"))
+            continue
+        from_subs = set().union(*(subs_of.get(c, set()) for c in rule.from_categories))
+        for key, value in rule.subcategory_map.items():
+            if key not in from_subs:
+                problems.append(
+                    doc.problem(
+                        (*path, "subcategory_map", key),
+                        f"{key!r} is not a sub-category of from_categories",
+                    )
+                )
+            if value not in subs_of[rule.to_category]:
+                problems.append(
+                    doc.problem(
+                        (*path, "subcategory_map", key), _not_under(value, rule.to_category)
+                    )
+                )
+        if rule.adult_age < rule.below_age:
+            problems.append(doc.problem((*path, "adult_age"), "adult_age is below below_age"))
+        seen: set[tuple[str, ...]] = set()
+        for wi, word in enumerate(rule.child_words):
+            toks = _phrase(doc, (*path, "child_words", wi), word, problems)
+            if toks and toks not in seen:
+                seen.add(toks)
+                clf.add(word, ("", f"age:{ri}"), 1.0)
+
+
+register_part("classification.yaml", build_classification, ClassificationFile)

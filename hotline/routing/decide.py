@@ -1,0 +1,324 @@
+"""decide(): which agencies a call goes to, under which rule, with which time limits (pure).
+
+No clock, no database: the call's facts, the rule set and the safe-house occupancy come in,
+a Decision goes out, and the same inputs always give the same Decision. Policy lives in
+routing_rules/rules.yaml; this module only knows the mechanics:
+
+- for each kind a matched rule asks for, the agency whose area is the nearest
+  ancestor-or-self of the call's area (no area: the dialled line's home area; a national
+  line and no area: the supervisors' triage queue);
+- a safe house only with a free bed, else the next one up the tree (and a notice);
+- an agency that is closed at the time of the call gets a 24/7 backup (rules.yaml after_hours);
+- one referral per agency, each clock keeping its tightest limit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from hotline.classify import suggest
+from hotline.routing.explain import CallFactsError, call_facts_from_json, explain_text
+from hotline.routing.facts import (
+    CallFacts,
+    Decision,
+    MatchedRule,
+    Notice,
+    PersonFacts,
+    PlannedReferral,
+    Suggestion,
+)
+from hotline.routing.rules import Context, Limit, RoutingRules, Rule
+from hotline.routing.ruleset import RuleSet, Taxonomy
+
+__all__ = [
+    "CallFacts",
+    "CallFactsError",
+    "Decision",
+    "MatchedRule",
+    "PersonFacts",
+    "PlannedReferral",
+    "Suggestion",
+    "call_facts_from_json",
+    "decide",
+    "explain_text",
+]
+log = logging.getLogger(__name__)
+REASON_MAX = 500  # Referral.reason column
+
+
+@dataclass
+class _Planned:
+    kind: str
+    rules: list[Rule | None] = field(default_factory=list)  # None: the after-hours backup
+    limits: list[Limit] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+
+
+def decide(
+    call: CallFacts, ruleset: RuleSet, *, occupancy: Mapping[str, int] | None = None
+) -> Decision:
+    """Route one call. Never raises: anything unexpected becomes triage with a notice."""
+    try:
+        return _Decider(call, ruleset, occupancy or {}).run()
+    except Exception:  # a bug must not lose a call: send it to a person instead
+        log.exception("decide() failed; the call goes to triage")
+        return Decision(
+            (), tuple(call.categories), (), (), True, (Notice("internal_error"),), ruleset.version
+        )
+
+
+class _Decider:
+    def __init__(self, call: CallFacts, ruleset: RuleSet, occupancy: Mapping[str, int]) -> None:
+        self.call = call
+        self.rs = ruleset
+        self.occupancy = occupancy
+        self.notices: list[str] = []
+        self.planned: dict[str, _Planned] = {}
+        self.matched: list[MatchedRule] = []
+
+    def run(self) -> Decision:
+        call, rs = self.call, self.rs
+        suggestions = suggest(call.narrative, call.people, rs)
+        cats, subs = self._categories(suggestions)
+        routing: RoutingRules | None = rs.parts.get("rules")
+        if not cats:
+            return self._done(suggestions, cats, triage=True, notice=Notice("unclassified"))
+        if not set(cats) & rs.taxonomy.case_categories:
+            return self._done(suggestions, cats, notice=Notice("not_a_case", codes=", ".join(cats)))
+        if routing is None:
+            return self._done(suggestions, cats, triage=True, notice=Notice("no_rules"))
+        area = self._area()
+        ctx = self._context(routing, cats, subs, area)
+        rules = [r for r in routing.candidates(ctx) if r.condition.matches(ctx)]
+        if not rules:
+            return self._done(suggestions, cats, triage=True, notice=Notice("no_rule"))
+        if area is None:
+            self.matched = [MatchedRule(r.id, r.description, _flat(r.refer)) for r in rules]
+            return self._done(suggestions, cats, triage=True, notice=Notice("no_area"))
+        for rule in rules:
+            self._apply(routing, rule, ctx)
+        if routing.after_hours and routing.after_hours.condition.matches(ctx):
+            self._after_hours(routing, ctx)
+        referrals = self._referrals(routing, ctx)
+        return self._done(suggestions, cats, triage=not referrals, referrals=referrals)
+
+    def _done(
+        self,
+        suggestions: tuple[Suggestion, ...],
+        cats: tuple[str, ...],
+        *,
+        triage: bool = False,
+        notice: str | None = None,
+        referrals: tuple[PlannedReferral, ...] = (),
+    ) -> Decision:
+        if notice is not None:
+            self.notices.append(notice)
+        notices = tuple(dict.fromkeys(self.notices))  # two rules may hit the same gap
+        return Decision(
+            suggestions, cats, tuple(self.matched), referrals, triage, notices, self.rs.version
+        )
+
+    # --- what the call is, where it is -------------------------------------------------------
+
+    def _categories(
+        self, suggestions: tuple[Suggestion, ...]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The operator's codes; the suggested ones where the operator left them empty."""
+        call, tax = self.call, self.rs.taxonomy
+        cats = tuple(call.categories)
+        if not cats:
+            cats = tuple(s.code for s in suggestions if s.kind == "category")
+            for sub in call.subcategories:  # a chosen sub-category implies its category
+                parent = tax.subcategories.get(sub)
+                if parent and parent not in cats and not _shares_parent(tax, sub, cats):
+                    cats += (parent,)
+            if cats:
+                self.notices.append(Notice("suggested_categories", codes=", ".join(cats)))
+        subs = tuple(call.subcategories)
+        if not subs:
+            subs = tuple(
+                s.code
+                for s in suggestions
+                if s.kind == "subcategory" and _shares_parent(tax, s.code, cats)
+            )
+            if subs:
+                self.notices.append(Notice("suggested_subcategories", codes=", ".join(subs)))
+        return cats, subs
+
+    def _area(self) -> str | None:
+        call, rs = self.call, self.rs
+        if call.area:
+            if call.area in rs.areas:
+                return call.area
+            self.notices.append(Notice("unknown_area", area=call.area))
+        line = rs.find_line(call.line)
+        if call.line and line is None:
+            self.notices.append(Notice("unknown_line", line=call.line))
+        if line is not None and line.area:
+            self.notices.append(Notice("line_area", area=rs.area_path(line.area)))
+            return line.area
+        return None
+
+    def _context(
+        self, routing: RoutingRules, cats: tuple[str, ...], subs: tuple[str, ...], area: str | None
+    ) -> Context:
+        call = self.call
+        local = call.received_at.astimezone(routing.timezone)
+        weekday, minute = local.weekday(), local.hour * 60 + local.minute
+        line = self.rs.find_line(call.line)
+        return Context(
+            cats=frozenset(cats),
+            subs=frozenset(subs),
+            urgency=call.urgency,
+            needs=frozenset(call.needs),
+            line=line.code if line else None,
+            ancestors=routing.ancestors.get(area, ()) if area else (),
+            people=tuple(call.people),
+            weekday=weekday,
+            minute=minute,
+            after_hours=not routing.office_open(weekday, minute),
+        )
+
+    # --- agencies --------------------------------------------------------------------------
+
+    def _apply(self, routing: RoutingRules, rule: Rule, ctx: Context) -> None:
+        kinds: list[str] = []
+        for alternatives in rule.refer:
+            full: list[str] = []
+            found = None
+            for kind in alternatives:
+                found = self._locate(routing, kind, ctx, full)
+                if found:
+                    kinds.append(kind)
+                    self._plan(found, kind, rule)
+                    break
+            self._full_notices(full, found)
+            if found is None:
+                kinds.append(alternatives[0])
+                self._missing(alternatives, ctx, rule)
+        for kind in rule.refer_if_found:
+            found = self._locate(routing, kind, ctx, [])
+            if found:
+                kinds.append(kind)
+                self._plan(found, kind, rule)
+        self.matched.append(MatchedRule(rule.id, rule.description, tuple(kinds)))
+
+    def _missing(self, alternatives: tuple[str, ...], ctx: Context, rule: Rule) -> None:
+        area = self.rs.area_path(ctx.ancestors[0])
+        if alternatives == ("safe_house",):
+            self.notices.append(Notice("no_free_bed", area=area))
+        else:
+            self.notices.append(
+                Notice("no_agency", kind="|".join(alternatives), area=area, rule=rule.id)
+            )
+
+    def _locate(
+        self, routing: RoutingRules, kind: str, ctx: Context, full: list[str]
+    ) -> str | None:
+        """The nearest agency of `kind` up the tree; a safe house must have a free bed
+        (the full ones passed over are added to `full`)."""
+        by_area = routing.agencies.get(kind)
+        if not by_area:
+            return None
+        for area in ctx.ancestors:
+            for code in by_area.get(area, ()):
+                if kind != "safe_house":
+                    return code
+                if (self.rs.agencies[code].beds or 0) - self.occupancy.get(code, 0) > 0:
+                    return code
+                full.append(code)
+        return None
+
+    def _full_notices(self, full: list[str], chosen: str | None) -> None:
+        agencies = self.rs.agencies
+        for code in full:
+            params = {
+                "agency": agencies[code].name,
+                "used": str(self.occupancy.get(code, 0)),
+                "beds": str(agencies[code].beds or 0),
+            }
+            if chosen:
+                self.notices.append(
+                    Notice("safe_house_full", chosen=agencies[chosen].name, **params)
+                )
+            else:
+                self.notices.append(Notice("safe_house_full_none", **params))
+
+    def _plan(self, agency: str, kind: str, rule: Rule) -> None:
+        planned = self.planned.setdefault(agency, _Planned(kind))
+        if rule not in planned.rules:
+            planned.rules.append(rule)
+            planned.limits.extend(rule.limits)
+
+    def _after_hours(self, routing: RoutingRules, ctx: Context) -> None:
+        rule = routing.after_hours
+        assert rule is not None
+        used: list[str] = []
+        for code, planned in list(self.planned.items()):
+            if routing.is_open(code, ctx.weekday, ctx.minute):
+                continue
+            backup = self._backup(routing, planned.kind, ctx)
+            name = self.rs.agencies[code].name
+            if backup is None:
+                self.notices.append(Notice("no_backup", agency=name))
+                continue
+            code2, kind2 = backup
+            target = self.planned.setdefault(code2, _Planned(kind2))
+            if not target.rules:
+                target.rules.append(None)
+            target.why.append(f"{rule.id}: {name}")
+            used.append(kind2)
+            self.notices.append(
+                Notice("after_hours", agency=name, backup=self.rs.agencies[code2].name)
+            )
+        if used:
+            self.matched.append(MatchedRule(rule.id, rule.description, tuple(dict.fromkeys(used))))
+
+    def _backup(self, routing: RoutingRules, kind: str, ctx: Context) -> tuple[str, str] | None:
+        rule = routing.after_hours
+        assert rule is not None
+        for backup_kind in rule.backup.get(kind, rule.default_backup):
+            for area in ctx.ancestors:
+                for code in routing.agencies.get(backup_kind, {}).get(area, ()):
+                    if routing.is_open(code, ctx.weekday, ctx.minute):
+                        return code, backup_kind
+        return None
+
+    def _referrals(self, routing: RoutingRules, ctx: Context) -> tuple[PlannedReferral, ...]:
+        general = [t.limit for t in routing.time_limits if t.condition.matches(ctx)]
+        out = []
+        after_id = routing.after_hours.id if routing.after_hours else "after-hours"
+        for code, planned in self.planned.items():
+            limits = _tightest([*general, *planned.limits], planned.kind)
+            ids = [r.id if r else after_id for r in planned.rules]
+            reasons = [f"{r.id}: {r.description}" for r in planned.rules if r] + planned.why
+            out.append(
+                PlannedReferral(code, planned.kind, ids[0], "; ".join(reasons)[:REASON_MAX], limits)
+            )
+        return tuple(out)
+
+
+def _tightest(limits: list[Limit], kind: str) -> dict[str, str]:
+    best: dict[str, Limit] = {}
+    for limit in limits:
+        if limit.kinds is not None and kind not in limit.kinds:
+            continue
+        old = best.get(limit.clock)
+        if old is None or limit.key < old.key:
+            best[limit.clock] = limit
+    return {clock: str(best[clock].duration) for clock in sorted(best)}
+
+
+def _flat(refer: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    return tuple(alternatives[0] for alternatives in refer)
+
+
+def _shares_parent(tax: Taxonomy, sub: str, cats: tuple[str, ...]) -> bool:
+    """Is `sub` a sub-category of one of `cats`? (forced_marriage has two parents.)"""
+    for code in cats:
+        category = tax.categories.get(code)
+        if category is not None and any(s.code == sub for s in category.subcategories):
+            return True
+    return False
