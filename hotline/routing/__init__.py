@@ -4,6 +4,7 @@
 # them here means any import of hotline.routing.* has them registered before a load.
 # Those modules import ruleset, never the other way round, so there is no import cycle.
 from hotline.routing import classification as _classification  # noqa: F401
+from hotline.routing import crosswalks as _crosswalks  # noqa: F401
 from hotline.routing import holidays as _holidays  # noqa: F401
 from hotline.routing import ladders as _ladders  # noqa: F401
 from hotline.routing import rules as _rules  # noqa: F401

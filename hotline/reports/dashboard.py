@@ -1,0 +1,270 @@
+"""The supervisor dashboard's figures, in one call: dashboard(db, ruleset, since=, until=).
+
+Call counts come from the daily_stat rollup (plus live counts for the days it does not
+cover yet, see rollups.read_counts); referral figures are read exactly from `referral`.
+Category counts give a call with two categories to both, so they may add up to more than
+the calls received; line, area and hour counts add up exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from hotline.db import Database
+from hotline.models import Call, EscalationEvent, Notification, Referral
+from hotline.reports.periods import DEFAULT_TZ, ReportInputError
+from hotline.reports.rollups import Counts, Key, read_counts
+from hotline.reports.statistics import (
+    OPEN,
+    Row,
+    referral_facts,
+    rows_for,
+    subtree,
+    summarize,
+)
+from hotline.routing.ruleset import RuleSet
+
+FUNNEL = (
+    ("received", "Cuộc gọi tiếp nhận", "Calls received"),
+    ("counselled", "Được tư vấn (kể cả chuyên sâu)", "Counselled (incl. in-depth)"),
+    ("cases", "Mở hồ sơ trường hợp", "Case file opened"),
+    ("referred", "Chuyển gửi, hỗ trợ can thiệp", "Referred for support and intervention"),
+    ("resolved", "Đã giải quyết", "Resolved"),
+)
+AGE_BUCKETS = (
+    ("lt_1h", timedelta(hours=1), "Dưới 1 giờ", "Under 1 hour"),
+    ("1h_4h", timedelta(hours=4), "1–4 giờ", "1–4 hours"),
+    ("4h_24h", timedelta(days=1), "4–24 giờ", "4–24 hours"),
+    ("1d_3d", timedelta(days=3), "1–3 ngày", "1–3 days"),
+    ("3d_7d", timedelta(days=7), "3–7 ngày", "3–7 days"),
+    ("7d_30d", timedelta(days=30), "7–30 ngày", "7–30 days"),
+    ("gt_30d", None, "Trên 30 ngày", "Over 30 days"),
+)
+NONE_LABEL = {"vi": "(không rõ)", "en": "(unknown)"}
+
+
+@dataclass
+class Dashboard:
+    since: datetime
+    until: datetime
+    area: str | None
+    line: str | None
+    now: datetime
+    calls: int
+    calls_by_line: list[dict[str, Any]]
+    calls_by_category: list[dict[str, Any]]
+    calls_by_area: list[dict[str, Any]]
+    calls_by_hour: list[int]
+    funnel: list[dict[str, Any]]
+    response_total: Row
+    response_by_agency_kind: list[Row]
+    escalations: dict[str, Any]
+    open_referrals_by_age: list[dict[str, Any]]
+    dead_letters: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def breaches(self) -> dict[str, int]:
+        return {
+            "acknowledge": self.response_total.ack_breaches,
+            "resolve": self.response_total.resolve_breaches,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for name in ("since", "until", "now"):
+            out[name] = getattr(self, name).isoformat()
+        out["response_total"] = self.response_total.to_dict()
+        out["response_by_agency_kind"] = [r.to_dict() for r in self.response_by_agency_kind]
+        out["breaches"] = self.breaches
+        return out
+
+
+def funnel_counts(counts: dict[Key, Counts], ruleset: RuleSet) -> dict[str, int]:
+    """received → counselled (counselling or a case category) → cases → referred → resolved."""
+    case = ruleset.taxonomy.case_categories
+    out = dict.fromkeys(("received", "counselled", "cases", "referred", "resolved"), 0)
+    for (_line, _area, cats), c in counts.items():
+        codes = set(cats.split("+")) if cats else set()
+        out["received"] += c.calls
+        if codes & case:
+            out["cases"] += c.calls
+        if codes & case or "counselling" in codes:
+            out["counselled"] += c.calls
+        out["referred"] += c.referred
+        out["resolved"] += c.resolved
+    return out
+
+
+def area_mapper(ruleset: RuleSet, root: str | None) -> Any:
+    """Maps an area code to the child of `root` that holds it (root itself stays root)."""
+    top = root or next(code for code, a in ruleset.areas.items() if a.parent is None)
+
+    def to_child(code: str | None) -> str:
+        if not code:
+            return ""
+        chain = ruleset.ancestors(code)
+        if top not in chain:
+            return code
+        i = chain.index(top)
+        return chain[i - 1] if i > 0 else top
+
+    return to_child
+
+
+def _tally(counts: dict[Key, Counts], key: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for k, c in counts.items():
+        for g in key(k):
+            out[g] = out.get(g, 0) + c.calls
+    return out
+
+
+def _listing(
+    tally: dict[str, int], label: Any, order: Iterable[str] | None = None
+) -> list[dict[str, Any]]:
+    keys = list(order or []) + sorted(k for k in tally if k not in set(order or []))
+    return [{"key": k, "label": label(k), "calls": tally.get(k, 0)} for k in keys if k in tally]
+
+
+def _filters(query: sa.Select[Any], areas: set[str] | None, line: str | None) -> Any:
+    if areas is not None:
+        query = query.where(Call.area_code.in_(sorted(areas)))  # type: ignore[union-attr]
+    if line is not None:
+        query = query.where(Call.line_code == line)
+    return query
+
+
+async def _side_figures(
+    db: Database,
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    areas: set[str] | None,
+    line: str | None,
+    locale: str,
+) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+    async with db.read() as session:
+        esc = _filters(
+            sa.select(EscalationEvent.step, sa.func.count())
+            .join(Call, Call.id == EscalationEvent.call_id)
+            .where(EscalationEvent.fired_at >= since, EscalationEvent.fired_at < until)
+            .group_by(EscalationEvent.step),
+            areas,
+            line,
+        )
+        by_step = {int(s): int(n) for s, n in await session.execute(esc)}
+        opened = _filters(
+            sa.select(Referral.created_at)
+            .join(Call, Call.id == Referral.call_id)
+            .where(Referral.status.in_(OPEN)),
+            areas,
+            line,
+        )  # type: ignore[attr-defined]
+        ages = [now - t for (t,) in await session.execute(opened)]
+        dead = _filters(
+            sa.select(sa.func.count())
+            .select_from(Notification)
+            .join(Call, Call.id == Notification.call_id, isouter=True)
+            .where(Notification.state == "dead"),
+            areas,
+            line,
+        )
+        dead_letters = int(await session.scalar(dead) or 0)
+    buckets = []
+    for code, limit, vi, en in AGE_BUCKETS:
+        lower = buckets[-1]["_limit"] if buckets else timedelta(0)
+        n = sum(1 for a in ages if a >= lower and (limit is None or a < limit))
+        buckets.append(
+            {"key": code, "label": vi if locale == "vi" else en, "count": n, "_limit": limit}
+        )
+    for b in buckets:
+        del b["_limit"]
+    escalations = {
+        "total": sum(by_step.values()),
+        "by_step": [{"step": s, "count": n} for s, n in sorted(by_step.items())],
+    }
+    return escalations, buckets, dead_letters
+
+
+def check_filters(ruleset: RuleSet, area: str | None, line: str | None) -> set[str] | None:
+    if line is not None and line not in ruleset.lines:
+        found = ruleset.find_line(line)
+        if found is None:
+            raise ReportInputError("line", f"unknown line {line!r}")
+    if area is None:
+        return None
+    if area not in ruleset.areas:
+        raise ReportInputError("area", f"unknown area {area!r}")
+    return subtree(ruleset, area)
+
+
+async def dashboard(
+    db: Database,
+    ruleset: RuleSet,
+    *,
+    since: datetime,
+    until: datetime,
+    area: str | None = None,
+    line: str | None = None,
+    now: datetime | None = None,
+    locale: str = "vi",
+    tz: str = DEFAULT_TZ,
+) -> Dashboard:
+    """Every figure of the supervisor dashboard for calls received in [since, until)."""
+    if until <= since:
+        raise ReportInputError("until", "until must be after since")
+    areas = check_filters(ruleset, area, line)
+    if line is not None and line not in ruleset.lines:
+        line = ruleset.find_line(line).code  # type: ignore[union-attr]
+    now = now or datetime.now(UTC)
+    counts = await read_counts(db, since, until, tz=tz, areas=areas, line=line)
+    tax = ruleset.taxonomy
+    to_child = area_mapper(ruleset, area)
+    none = NONE_LABEL[locale]
+    by_line = _tally(counts, lambda k: (k[0],))
+    by_cat = _tally(counts, lambda k: k[2].split("+") if k[2] else ("",))
+    by_area = _tally(counts, lambda k: (to_child(k[1]),))
+    hours = [0] * 24
+    for c in counts.values():
+        hours = [a + b for a, b in zip(hours, c.hours, strict=True)]
+    funnel = funnel_counts(counts, ruleset)
+    facts = await referral_facts(db, since=since, until=until, areas=areas, line=line)
+    escalations, ages, dead = await _side_figures(db, since, until, now, areas, line, locale)
+
+    def line_label(k: str) -> str:
+        ln = ruleset.lines.get(k)
+        return (ln.display or ln.number) if ln else k
+
+    return Dashboard(
+        since=since,
+        until=until,
+        area=area,
+        line=line,
+        now=now,
+        calls=funnel["received"],
+        calls_by_line=_listing(by_line, line_label, ruleset.lines),
+        calls_by_category=_listing(
+            by_cat, lambda k: tax.label("category", k, locale) if k else none, tax.categories
+        ),
+        calls_by_area=_listing(
+            by_area, lambda k: ruleset.areas[k].name if k in ruleset.areas else none
+        ),
+        calls_by_hour=hours,
+        funnel=[
+            {"key": k, "label": vi if locale == "vi" else en, "count": funnel[k]}
+            for k, vi, en in FUNNEL
+        ],
+        response_total=summarize("all", "Tổng" if locale == "vi" else "Total", facts, now),
+        response_by_agency_kind=rows_for(
+            facts, "agency_kind", now=now, ruleset=ruleset, locale=locale
+        ),
+        escalations=escalations,
+        open_referrals_by_age=ages,
+        dead_letters=dead,
+    )

@@ -1,0 +1,282 @@
+"""The daily_stat rollup: calls per local day, line, area and category set, with hours.
+
+Correctness rule: a day's rows are only ever *recomputed from `call`* (delete the day,
+aggregate its calls again, insert), never incremented. So a reclassification, a status
+change or a late referral is reflected as soon as the day it belongs to is refreshed, and
+refreshing twice changes nothing. Which days to refresh:
+
+* `refresh_rollups(db, days=[...], now=...)` after a write that touched those days;
+* `refresh_rollups(db, days=None, now=...)` (every few minutes, and nightly) finds the days
+  of calls updated since the last run (`call.updated_at`, indexed) and redoes them. The
+  first run, with no watermark yet, rebuilds every day.
+
+Readers trust the rollup only for days before the watermark's day and aggregate the
+rest live (see read_counts), so a missed refresh makes a dashboard slower, not wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from hotline.bulk import insert_rows
+from hotline.db import Database
+from hotline.models import Call, DailyStat, Heartbeat, Referral
+from hotline.reports.periods import DEFAULT_TZ, local_midnight
+
+JOB = "rollups"
+# Writers commit within seconds; re-reading a few minutes of changes is cheap insurance.
+SLACK = timedelta(minutes=10)
+CHUNK_DAYS = 31
+HOURS = [f"h{h:02d}" for h in range(24)]
+RESOLVED = ("resolved", "closed")
+
+
+@dataclass
+class Counts:
+    calls: int = 0
+    referred: int = 0
+    resolved: int = 0
+    hours: list[int] = field(default_factory=lambda: [0] * 24)
+
+    def add(self, other: Counts) -> None:
+        self.calls += other.calls
+        self.referred += other.referred
+        self.resolved += other.resolved
+        self.hours = [a + b for a, b in zip(self.hours, other.hours, strict=True)]
+
+
+Key = tuple[str, str, str]  # line, area ("" = none), category set ("a+b", "" = none)
+
+
+def category_key(raw: str | None, cache: dict[str | None, str]) -> str:
+    """The stored JSON list of categories as a stable key: sorted codes joined by '+'."""
+    key = cache.get(raw)
+    if key is None:
+        codes = json.loads(raw) if raw else []
+        key = "+".join(sorted(set(codes or [])))
+        cache[raw] = key
+    return key
+
+
+def _calls_query(start: datetime, end: datetime) -> sa.Select[tuple]:
+    referred = (
+        sa.exists()
+        .where(Referral.call_id == Call.id, Referral.status != "withdrawn")
+        .correlate(Call.__table__)  # type: ignore[arg-type]
+    )
+    return sa.select(
+        Call.received_at,
+        Call.line_code,
+        Call.area_code,
+        sa.cast(Call.categories, sa.Text),
+        Call.status,
+        referred.label("referred"),
+    ).where(Call.received_at >= start, Call.received_at < end)
+
+
+async def aggregate(
+    conn: AsyncConnection | AsyncSession, start: datetime, end: datetime, tz: str = DEFAULT_TZ
+) -> dict[date, dict[Key, Counts]]:
+    """Count the calls received in [start, end) by local day and key, straight from `call`."""
+    zone = ZoneInfo(tz)
+    out: dict[date, dict[Key, Counts]] = {}
+    cache: dict[str | None, str] = {}
+    result = await conn.execute(_calls_query(start, end))
+    for received, line, area, cats, status, referred in result:
+        local = received.astimezone(zone)
+        counts = out.setdefault(local.date(), {}).setdefault(
+            (line, area or "", category_key(cats, cache)), Counts()
+        )
+        counts.calls += 1
+        counts.hours[local.hour] += 1
+        if referred:
+            counts.referred += 1
+            if status in RESOLVED:
+                counts.resolved += 1
+    return out
+
+
+def _runs(days: Iterable[date]) -> Iterator[tuple[date, date]]:
+    """Sorted days as [first, end) runs of consecutive days, at most CHUNK_DAYS long."""
+    ordered = sorted(set(days))
+    i = 0
+    while i < len(ordered):
+        first = ordered[i]
+        j = i
+        while (
+            j + 1 < len(ordered)
+            and ordered[j + 1] == ordered[j] + timedelta(1)
+            and (ordered[j + 1] - first).days < CHUNK_DAYS
+        ):
+            j += 1
+        yield first, ordered[j] + timedelta(1)
+        i = j + 1
+
+
+async def _refresh_run(db: Database, first: date, end: date, tz: str) -> int:
+    async with db.write() as session:
+        conn = await session.connection()
+        counted = await aggregate(conn, local_midnight(first, tz), local_midnight(end, tz), tz)
+        await conn.execute(
+            sa.delete(DailyStat).where(
+                DailyStat.day >= first,  # type: ignore[arg-type]
+                DailyStat.day < end,
+            )
+        )
+        rows = [
+            {
+                "day": day,
+                "line_code": k[0],
+                "area_code": k[1],
+                "categories": k[2],
+                "calls": c.calls,
+                "referred": c.referred,
+                "resolved": c.resolved,
+                **dict(zip(HOURS, c.hours, strict=True)),
+            }
+            for day, keys in counted.items()
+            for k, c in keys.items()
+        ]
+        await insert_rows(conn, "daily_stat", rows)
+        return len(rows)
+
+
+async def _dirty_days(db: Database, since: datetime | None, tz: str) -> set[date]:
+    zone = ZoneInfo(tz)
+    async with db.read() as session:
+        if since is None:
+            lo, hi = (
+                await session.execute(
+                    sa.select(sa.func.min(Call.received_at), sa.func.max(Call.received_at))
+                )
+            ).one()
+            if lo is None:
+                return set()
+            first, last = lo.astimezone(zone).date(), hi.astimezone(zone).date()
+            return {first + timedelta(n) for n in range((last - first).days + 1)}
+        changed = await session.execute(
+            sa.select(Call.received_at)
+            .where(Call.updated_at >= since)
+            .union(
+                sa.select(Call.received_at)
+                .join(Referral, Referral.call_id == Call.id)
+                .where(Referral.created_at >= since)
+            )
+        )
+        return {received.astimezone(zone).date() for (received,) in changed}
+
+
+async def watermark(db: Database) -> datetime | None:
+    """Changes before this instant are in the rollup (None: never refreshed)."""
+    async with db.read() as session:
+        beat = await session.get(Heartbeat, JOB)
+    if beat is None or not beat.detail.get("watermark"):
+        return None
+    return datetime.fromisoformat(beat.detail["watermark"])
+
+
+async def refresh_rollups(
+    db: Database, *, days: Iterable[date] | None, now: datetime, tz: str = DEFAULT_TZ
+) -> int:
+    """Recompute daily_stat for the given local days, or (days=None) for every day with
+    changes since the last run. Returns the number of days refreshed."""
+    if days is not None:
+        todo = set(days)
+        for first, end in _runs(todo):
+            await _refresh_run(db, first, end, tz)
+        return len(todo)
+    previous = await watermark(db)
+    started = now - SLACK
+    todo = await _dirty_days(db, previous, tz)
+    for first, end in _runs(todo):
+        await _refresh_run(db, first, end, tz)
+    async with db.write() as session:
+        mark = started if previous is None else max(previous, started)
+        beat = await session.get(Heartbeat, JOB)
+        detail = {"watermark": mark.astimezone(UTC).isoformat(), "days": len(todo)}
+        if beat is None:
+            session.add(Heartbeat(job=JOB, finished_at=now, detail=detail))
+        else:
+            beat.finished_at, beat.detail = now, detail
+    return len(todo)
+
+
+def _full_days(since: datetime, until: datetime, zone: ZoneInfo) -> tuple[date, date]:
+    """The local days lying wholly inside [since, until), as [first, end)."""
+    first = since.astimezone(zone).date()
+    if local_midnight(first, zone.key) < since:
+        first += timedelta(1)
+    end = until.astimezone(zone).date()
+    return first, end
+
+
+def _filtered(
+    counted: dict[date, dict[Key, Counts]],
+    areas: set[str] | None,
+    line: str | None,
+    into: dict[Key, Counts],
+) -> None:
+    for keys in counted.values():
+        for key, counts in keys.items():
+            if (areas is None or key[1] in areas) and (line is None or key[0] == line):
+                into.setdefault(key, Counts()).add(counts)
+
+
+async def read_counts(
+    db: Database,
+    since: datetime,
+    until: datetime,
+    *,
+    tz: str = DEFAULT_TZ,
+    areas: set[str] | None = None,
+    line: str | None = None,
+) -> dict[Key, Counts]:
+    """Call counts for [since, until) by (line, area, category set): whole days the rollup
+    covers come from daily_stat, the rest (partial days, days after the last refresh) is
+    aggregated live from `call`."""
+    zone = ZoneInfo(tz)
+    mark = await watermark(db)
+    first, end = _full_days(since, until, zone)
+    trusted_end = min(end, mark.astimezone(zone).date()) if mark else first
+    out: dict[Key, Counts] = {}
+    async with db.read() as session:
+        live = [(since, until)]
+        if first < trusted_end:
+            live = [(since, local_midnight(first, tz)), (local_midnight(trusted_end, tz), until)]
+            await _read_rollup(session, first, trusted_end, areas, line, out)
+        for lo, hi in live:
+            if lo < hi:
+                _filtered(await aggregate(session, lo, hi, tz), areas, line, out)
+    return out
+
+
+async def _read_rollup(
+    session: AsyncSession,
+    first: date,
+    end: date,
+    areas: set[str] | None,
+    line: str | None,
+    out: dict[Key, Counts],
+) -> None:
+    t = DailyStat.__table__
+    cols = [sa.func.sum(t.c[name]) for name in ("calls", "referred", "resolved", *HOURS)]
+    query = (
+        sa.select(t.c.line_code, t.c.area_code, t.c.categories, *cols)
+        .where(t.c.day >= first, t.c.day < end)
+        .group_by(t.c.line_code, t.c.area_code, t.c.categories)
+    )
+    if areas is not None:
+        query = query.where(t.c.area_code.in_(sorted(areas)))
+    if line is not None:
+        query = query.where(t.c.line_code == line)
+    for row in await session.execute(query):
+        line_code, area, cats, calls, referred, resolved, *hours = row
+        counts = Counts(int(calls), int(referred), int(resolved), [int(h) for h in hours])
+        out.setdefault((line_code, area, cats), Counts()).add(counts)
