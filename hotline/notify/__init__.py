@@ -1,0 +1,28 @@
+"""Notifications: the outbox (written with the referral), the delivery worker, the channels.
+
+Public surface:
+- outbox: enqueue_for_referral, enqueue_for_users, resend, agency_reachable,
+  referral_unreachable, dead_letters
+- delivery: claim_due, record_outcome, backoff
+- worker: DeliveryWorker, DrainStats, worker_context
+- metrics: NotifyMetrics, outbox_stats
+"""
+
+from hotline.notify.delivery import backoff, claim_due, record_outcome
+from hotline.notify.metrics import NotifyMetrics, outbox_stats
+from hotline.notify.outbox import (
+    OutboxError,
+    agency_reachable,
+    dead_letters,
+    enqueue_for_referral,
+    enqueue_for_users,
+    referral_unreachable,
+    resend,
+)
+from hotline.notify.worker import DeliveryWorker, DrainStats, worker_context
+
+__all__ = [
+    "DeliveryWorker", "DrainStats", "NotifyMetrics", "OutboxError", "agency_reachable",
+    "backoff", "claim_due", "dead_letters", "enqueue_for_referral", "enqueue_for_users",
+    "outbox_stats", "record_outcome", "referral_unreachable", "resend", "worker_context",
+]

@@ -1,0 +1,293 @@
+"""The outbox: notifications written in the caller's transaction, sent later by the worker.
+
+Data functions only: they add and flush, never commit, so a call, its referrals and their
+notifications commit together or not at all. The payload is rendered here, once: every retry
+sends the same content, and the notification id is the idempotency key. Personal data goes
+only to channels marked `secure: true` (DOMAIN.md, data protection).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline.links import ack_url, make_ack_token, referral_url
+from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User
+from hotline.notify.render import local_time, render_email, render_sms
+from hotline.routing.ruleset import RuleSet
+from hotline.routing.schema import AgencyDef
+from hotline.settings import Settings
+
+SYSTEM = "system"
+
+
+class OutboxError(ValueError):
+    """A notification that cannot be re-sent (unknown, or not a dead letter)."""
+
+
+def agency_reachable(agency: AgencyDef) -> bool:
+    """False when an agency has no channel at all: escalate at once, do not wait (OnCall #1326)."""
+    return bool(agency.channels)
+
+
+def call_url(base_url: str, call_id: int) -> str:
+    return f"{base_url.rstrip('/')}/calls/{call_id}"
+
+
+async def enqueue_for_referral(
+    session: AsyncSession,
+    *,
+    call: Call,
+    referral: Referral,
+    agency: AgencyDef,
+    ruleset: RuleSet,
+    settings: Settings,
+    now: datetime,
+    purpose: str = "referral",
+    detail: dict[str, Any] | None = None,
+) -> list[Notification]:
+    """One outbox row per channel of the agency; [] (and a timeline note) when it has none."""
+    assert call.id is not None and referral.id is not None, "flush the call and referral first"
+    if not agency_reachable(agency):
+        session.add(
+            TimelineEvent(
+                call_id=call.id, referral_id=referral.id, at=now, kind="unreachable",
+                actor=SYSTEM, detail={"agency": agency.code, "reason": "no_channel"},
+            )
+        )
+        await session.flush()
+        return []
+    people = await _people(session, call.id) if any(c.secure for c in agency.channels) else []
+    rows = [
+        Notification(
+            referral_id=referral.id, call_id=call.id, purpose=purpose, channel=channel.type,
+            address=channel.address, secure=channel.secure, created_at=now, next_attempt_at=now,
+        )
+        for channel in agency.channels
+    ]
+    session.add_all(rows)
+    await session.flush()  # ids first: they go into the content as the idempotency key
+    base = referral_context(call, referral, agency, ruleset, settings, now=now, detail=detail)
+    for row in rows:
+        context = {**base, **(personal_context(call, people) if row.secure else {})}
+        context["secure"] = row.secure
+        context["notification_id"] = row.id
+        context["purpose"] = purpose
+        row.payload = {"agency": agency.code, **_payload(row, purpose, "referral", context)}
+    session.add(
+        TimelineEvent(
+            call_id=call.id, referral_id=referral.id, at=now, kind="notified", actor=SYSTEM,
+            detail={
+                "agency": agency.code, "purpose": purpose,
+                "channels": [r.channel for r in rows], "notifications": [r.id for r in rows],
+            },
+        )
+    )
+    await session.flush()
+    return rows
+
+
+async def enqueue_for_users(
+    session: AsyncSession,
+    *,
+    users: Iterable[User],
+    call: Call,
+    purpose: str,
+    ruleset: RuleSet,
+    settings: Settings,
+    now: datetime,
+    detail: dict[str, Any] | None = None,
+    referral: Referral | None = None,
+) -> list[Notification]:
+    """E-mail to each user that has an address (supervisors: an escalation, no free bed...).
+
+    E-mail leaves the system, so it carries the minimum, like a non-secure agency channel.
+    """
+    assert call.id is not None
+    targets = [u for u in users if u.email and not u.disabled]
+    rows = [
+        Notification(
+            referral_id=referral.id if referral else None, call_id=call.id, purpose=purpose,
+            channel="email", address=u.email or "", secure=False, created_at=now,
+            next_attempt_at=now,
+        )
+        for u in targets
+    ]
+    if not rows:
+        return []
+    session.add_all(rows)
+    await session.flush()
+    base = call_context(call, ruleset, settings)
+    base.update(purpose=purpose, detail=detail or {}, secure=False)
+    for row, user in zip(rows, targets, strict=True):
+        context = {**base, "notification_id": row.id, "user_name": user.display_name}
+        row.payload = {"user": user.id, **render_email(purpose, "user", context)}
+    await session.flush()
+    return rows
+
+
+async def resend(
+    session: AsyncSession, notification_id: int, *, now: datetime, actor: str = SYSTEM
+) -> Notification:
+    """Put a dead letter back in the queue with a fresh set of attempts (same id, same content)."""
+    row = await session.get(Notification, notification_id)
+    if row is None:
+        raise OutboxError(f"notification {notification_id} does not exist")
+    if row.state != "dead":
+        raise OutboxError(f"notification {notification_id} is {row.state}, not a dead letter")
+    row.state = "pending"
+    row.attempts = 0
+    row.next_attempt_at = now
+    row.lease_until = None
+    if row.call_id is not None:
+        session.add(
+            TimelineEvent(
+                call_id=row.call_id, referral_id=row.referral_id, at=now, kind="resent",
+                actor=actor, detail={"notification": row.id, "channel": row.channel},
+            )
+        )
+    await session.flush()
+    return row
+
+
+async def dead_letters(session: AsyncSession, *, limit: int = 200) -> list[Notification]:
+    """Dead letters, newest first (the supervisors' list)."""
+    rows = await session.scalars(
+        select(Notification)
+        .where(Notification.state == "dead")
+        .order_by(Notification.id.desc())  # type: ignore[union-attr]
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def referral_unreachable(session: AsyncSession, referral_id: int) -> bool:
+    """True when a referral has no notification, or every one of them is a dead letter."""
+    rows = await session.scalars(
+        select(Notification.state).where(Notification.referral_id == referral_id)
+    )
+    states = list(rows.all())
+    return not states or all(state == "dead" for state in states)
+
+
+# --- content -------------------------------------------------------------------------------
+
+
+def call_context(call: Call, ruleset: RuleSet, settings: Settings) -> dict[str, Any]:
+    """What any recipient may see: reference, categories, urgency, area, times, a link."""
+    tax, tz = ruleset.taxonomy, settings.timezone
+    area = ruleset.area_path(call.area_code) if call.area_code else ""
+    line = ruleset.lines.get(call.line_code)
+    return {
+        "call_id": call.id,
+        "reference": call.reference or f"#{call.id}",
+        "line": (line.display or line.number) if line else call.line_code,
+        "received_at": local_time(call.received_at, tz),
+        "categories": [tax.label("category", c) for c in call.categories],
+        "category_codes": list(call.categories),
+        "subcategories": [tax.label("subcategory", c) for c in call.subcategories],
+        "urgency": tax.label("urgency", call.urgency),
+        "urgency_code": call.urgency,
+        "needs": [tax.label("need", n) for n in call.needs],
+        "area": area,
+        "area_name": ruleset.areas[call.area_code].name if call.area_code in ruleset.areas else "",
+        "area_code": call.area_code or "",
+        "call_url": call_url(settings.base_url, call.id or 0),
+        "timezone": tz,
+    }
+
+
+def referral_context(
+    call: Call,
+    referral: Referral,
+    agency: AgencyDef,
+    ruleset: RuleSet,
+    settings: Settings,
+    *,
+    now: datetime,
+    detail: dict[str, Any] | None,
+) -> dict[str, Any]:
+    assert referral.id is not None
+    token = make_ack_token(settings.secret_key, referral.id, now=now)
+    context = call_context(call, ruleset, settings)
+    context.update(
+        referral_id=referral.id,
+        agency_code=agency.code,
+        agency_name=agency.name,
+        ack_due=local_time(referral.ack_due_at, settings.timezone),
+        ack_due_short=local_time(referral.ack_due_at, settings.timezone, "%H:%M %d/%m"),
+        resolve_due=local_time(referral.resolve_due_at, settings.timezone),
+        ack_due_at=_iso(referral.ack_due_at),
+        resolve_due_at=_iso(referral.resolve_due_at),
+        ack_url=ack_url(settings.base_url, token),
+        referral_url=referral_url(settings.base_url, referral.id),
+        rule_id=referral.rule_id,
+        detail=detail or {},
+        personal=None,
+    )
+    return context
+
+
+def personal_context(call: Call, people: list[Person]) -> dict[str, Any]:
+    """Only for secure channels: who called, who is at risk, where, what happened."""
+    anonymous = call.caller_anonymous
+    return {
+        "personal": {
+            "caller_name": None if anonymous else call.caller_name,
+            "caller_phone": None if anonymous else call.caller_phone,
+            "caller_relation": call.caller_relation,
+            "address": call.address,
+            "narrative": call.narrative,
+            "people": [{"name": p.name, "age": p.age, "sex": p.sex} for p in people],
+        }
+    }
+
+
+def _payload(row: Notification, purpose: str, default: str, ctx: dict[str, Any]) -> dict[str, Any]:
+    if row.channel == "email":
+        return render_email(purpose, default, ctx)
+    if row.channel == "sms":
+        return render_sms(purpose, default, ctx)
+    return {"body": webhook_document(purpose, ctx)}
+
+
+def webhook_document(purpose: str, ctx: dict[str, Any]) -> dict[str, Any]:
+    call = {
+        "id": ctx["call_id"],
+        "reference": ctx["reference"],
+        "line": ctx["line"],
+        "categories": ctx["category_codes"],
+        "urgency": ctx["urgency_code"],
+        "area": {"code": ctx["area_code"], "name": ctx["area"]},
+    }
+    if ctx.get("personal"):
+        call["personal"] = ctx["personal"]
+    return {
+        "event": f"referral.{purpose}",
+        "notification_id": ctx["notification_id"],
+        "referral": {
+            "id": ctx["referral_id"],
+            "agency": ctx["agency_code"],
+            "ack_due_at": ctx["ack_due_at"],
+            "resolve_due_at": ctx["resolve_due_at"],
+            "ack_url": ctx["ack_url"],
+            "url": ctx["referral_url"],
+        },
+        "call": call,
+        "detail": ctx["detail"],
+    }
+
+
+async def _people(session: AsyncSession, call_id: int) -> list[Person]:
+    rows = await session.scalars(
+        select(Person).where(Person.call_id == call_id).order_by(Person.position)
+    )
+    return list(rows.all())
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None

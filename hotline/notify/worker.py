@@ -1,0 +1,203 @@
+"""The delivery worker: drains the outbox now (wake) and periodically (fallback).
+
+`drain()` processes everything due and returns figures; tests call it at chosen times with a
+FrozenClock. `run()` loops until `stop()`: it drains when woken (the intake handler calls
+`wake()` right after a call commits, so the first send starts at once) or every `interval`
+seconds, which also picks up retries and rows whose sender crashed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import datetime, timedelta
+
+import aiohttp
+from prometheus_client import CollectorRegistry
+from sqlalchemy import select
+
+from hotline.clock import Clock
+from hotline.db import Database
+from hotline.models import Heartbeat, Notification
+from hotline.notify.channels import Channel, SendResult, build_channels
+from hotline.notify.delivery import claim_due, record_outcome
+from hotline.notify.metrics import NotifyMetrics
+from hotline.routing.ruleset import RuleSet
+from hotline.settings import Settings
+
+log = logging.getLogger(__name__)
+HEARTBEAT_JOB = "outbox"
+
+
+@dataclass
+class DrainStats:
+    claimed: int = 0
+    delivered: int = 0
+    retried: int = 0
+    dead: int = 0
+    stale: int = 0
+
+    def count(self, outcome: str) -> None:
+        name = {"retry": "retried"}.get(outcome, outcome)
+        setattr(self, name, getattr(self, name) + 1)
+
+    def as_dict(self) -> dict[str, int]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        db: Database,
+        channels: Mapping[str, Channel],
+        clock: Clock,
+        *,
+        batch: int = 50,
+        lease: timedelta = timedelta(minutes=2),
+        interval: float = 5.0,
+        concurrency: int = 10,
+        rng: random.Random | None = None,
+        backoff_base: float = 30.0,
+        backoff_cap: float = 3600.0,
+        metrics: NotifyMetrics | None = None,
+    ) -> None:
+        self.db = db
+        self.channels = dict(channels)
+        self.clock = clock
+        self.batch = batch
+        self.lease = lease
+        self.interval = interval
+        self.rng = rng or random.Random()
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.metrics = metrics
+        self._limit = asyncio.Semaphore(concurrency)
+        self._event = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+        self.last_drain: datetime | None = None
+
+    def wake(self) -> None:
+        """Drain now (call after a transaction that enqueued notifications has committed)."""
+        self._event.set()
+
+    async def drain(self, now: datetime | None = None) -> DrainStats:
+        """Send every notification due at `now` (default: the clock's now), batch by batch."""
+        stats = DrainStats()
+        while not self._stopping:
+            at = now or self.clock.now()
+            claimed = await claim_due(self.db, now=at, limit=self.batch, lease=self.lease)
+            if not claimed:
+                break
+            stats.claimed += len(claimed)
+            outcomes = await asyncio.gather(*(self._deliver(n, now) for n in claimed))
+            for outcome in outcomes:
+                stats.count(outcome)
+        self.last_drain = now or self.clock.now()
+        return stats
+
+    async def _deliver(self, notification: Notification, now: datetime | None) -> str:
+        async with self._limit:
+            started = time.perf_counter()
+            result = await self._send(notification)
+            seconds = time.perf_counter() - started
+            if self.metrics is not None:
+                self.metrics.observe_send(notification.channel, result.outcome, seconds)
+            return await record_outcome(
+                self.db, notification, result,
+                now=now or self.clock.now(), rng=self.rng, duration_ms=int(seconds * 1000),
+                backoff_base=self.backoff_base, backoff_cap=self.backoff_cap,
+            )
+
+    async def _send(self, notification: Notification) -> SendResult:
+        if notification.attempts > notification.max_attempts:
+            # Claimed again after its last attempt's sender vanished: stop here, visibly.
+            return SendResult.dead("no outcome recorded for the last attempt (lease expired)")
+        channel = self.channels.get(notification.channel)
+        if channel is None:
+            return SendResult.dead(f"no channel {notification.channel!r} configured")
+        try:
+            return await channel.send(notification)
+        except Exception as exc:  # a bug in a channel must not stall the outbox
+            log.exception("channel %s failed on notification %s", notification.channel,
+                          notification.id)
+            return SendResult.retry(f"{type(exc).__name__}: {exc}")
+
+    async def run(self) -> None:
+        """Drain on wake() or every `interval` seconds until stop()."""
+        while not self._stopping:
+            self._event.clear()
+            try:
+                stats = await self.drain()
+                if stats.claimed:
+                    log.info("outbox drained: %s", stats.as_dict())
+                await self._heartbeat(stats)
+            except Exception:
+                log.exception("outbox drain failed; retrying in %ss", self.interval)
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._event.wait(), self.interval)
+
+    def start(self) -> asyncio.Task[None]:
+        if self._task is None:
+            self._stopping = False
+            self._task = asyncio.create_task(self.run(), name="hotline-delivery-worker")
+        return self._task
+
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Finish the sends in flight (up to `timeout`), then stop. Rows still leased come
+        back to another sender when their lease ends."""
+        self._stopping = True
+        self._event.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except TimeoutError:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def _heartbeat(self, stats: DrainStats) -> None:
+        now = self.clock.now()
+        async with self.db.write() as session:
+            row = await session.scalar(select(Heartbeat).where(Heartbeat.job == HEARTBEAT_JOB))
+            if row is None:
+                session.add(Heartbeat(job=HEARTBEAT_JOB, finished_at=now, detail=stats.as_dict()))
+            else:
+                row.finished_at = now
+                row.detail = stats.as_dict()
+
+
+async def worker_context(
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    *,
+    ruleset: Callable[[], RuleSet | None] | RuleSet | None = None,
+    registry: CollectorRegistry | None = None,
+    channels: Mapping[str, Channel] | None = None,
+    **options: object,
+) -> AsyncIterator[DeliveryWorker]:
+    """Start a DeliveryWorker (and its HTTP client), yield it, stop it: for app.cleanup_ctx.
+
+        async def notify_ctx(app):
+            async for worker in worker_context(app[DB], settings, clock, ruleset=..., registry=...):
+                app[WORKER] = worker
+                yield
+    """
+    async with aiohttp.ClientSession() as http:
+        built = channels or build_channels(settings, db, http=http, ruleset=ruleset)
+        metrics = NotifyMetrics(registry) if registry is not None else None
+        worker = DeliveryWorker(db, built, clock, metrics=metrics, **options)  # type: ignore[arg-type]
+        worker.start()
+        try:
+            yield worker
+        finally:
+            await worker.stop()
