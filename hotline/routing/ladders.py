@@ -35,7 +35,7 @@ REFERRAL_ACTIONS = (
 )
 CALL_ACTIONS = ("notify_supervisors", "notify_operator", "add_kind", "mark_overdue")
 # Actions that reach someone other than the agency already told (used when it is unreachable).
-ESCALATING = frozenset({"notify_supervisors", "notify_operator", "reroute_up", "add_kind"})
+ESCALATING = frozenset({"notify_supervisors", "reroute_up", "add_kind"})
 CREATED = "created"
 MAX_REPEATS = 24
 # Limits with a column of their own on Referral (ack_due_at, resolve_due_at); the same clock

@@ -1,0 +1,355 @@
+"""The escalation sweep: claim due referrals and calls, fire their due steps, once.
+
+APScheduler only triggers this; the database decides. Each batch is claimed in one short
+write transaction (a lease on `escalation_lease_until`; PostgreSQL takes the rows with
+FOR UPDATE SKIP LOCKED, SQLite with a conditional UPDATE under BEGIN IMMEDIATE), then
+processed in a second one that re-reads the rows (locked on PostgreSQL, so an
+acknowledgement that committed first is seen), records each firing as an EscalationEvent
+whose unique (subject, step) key makes a second firing impossible, runs the actions and
+moves the cursor. No network call happens under the lock: actions only write outbox rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline.db import Database
+from hotline.escalation.actions import StepContext, run_step
+from hotline.escalation.metrics import EscalationMetrics
+from hotline.escalation.policy import ItemState, ScheduledStep, Visit, plan_visit
+from hotline.models import Call, EscalationEvent, Heartbeat, Notification, Referral
+from hotline.notify.outbox import agency_reachable
+from hotline.routing.ruleset import RuleSet, RuleSetHolder
+from hotline.settings import Settings
+
+log = logging.getLogger(__name__)
+JOB = "escalation"
+LEASE = timedelta(minutes=2)
+BATCH = 200
+FINISHED_REFERRAL = ("resolved", "declined", "withdrawn", "closed")
+FINISHED_CALL = ("resolved", "closed")
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    fired: int = 0  # steps fired (one EscalationEvent each)
+    skipped: int = 0  # due entries that did not fire: condition gone, coalesced repeats
+    duplicates: int = 0  # steps another run had already recorded
+    rows_read: int = 0
+    actions: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        acts = ", ".join(f"{k} {v}" for k, v in sorted(self.actions.items())) or "none"
+        return (
+            f"claimed {self.claimed}, fired {self.fired}, skipped {self.skipped}, "
+            f"already done {self.duplicates}; actions: {acts}; {self.seconds * 1000:.0f} ms"
+        )
+
+
+async def sweep(
+    db: Database,
+    rules: RuleSet | RuleSetHolder,
+    *,
+    now: datetime,
+    settings: Settings,
+    node_id: str = "local",
+    limit: int = 1000,
+    metrics: EscalationMetrics | None = None,
+) -> SweepResult:
+    """One pass: every due item (up to `limit` per scope) gets its due steps, in order."""
+    started = time.perf_counter()
+    ruleset = rules.current if isinstance(rules, RuleSetHolder) else rules
+    result = SweepResult()
+    for model in (Referral, Call):
+        left = limit
+        while left > 0:
+            ids = await _claim(db, model, now=now, limit=min(BATCH, left))
+            if not ids:
+                break
+            result.claimed += len(ids)
+            left -= len(ids)
+            await _process(
+                db,
+                model,
+                ids,
+                ruleset=ruleset,
+                settings=settings,
+                now=now,
+                node_id=node_id,
+                result=result,
+            )
+    result.seconds = time.perf_counter() - started
+    await write_heartbeat(
+        db, now=now, detail={"node": node_id, "claimed": result.claimed, "fired": result.fired}
+    )
+    if metrics is not None:
+        metrics.observe(result)
+    return result
+
+
+def _due(model: type[Referral] | type[Call], now: datetime) -> Any:
+    return and_(
+        model.next_escalation_at <= now,  # type: ignore[operator]
+        or_(
+            model.escalation_lease_until.is_(None),  # type: ignore[union-attr]
+            model.escalation_lease_until < now,
+        ),  # type: ignore[operator]
+    )
+
+
+async def _claim(
+    db: Database, model: type[Referral] | type[Call], *, now: datetime, limit: int
+) -> list[int]:
+    """Lease up to `limit` due rows to this run; rows leased by a crashed run come back."""
+    pick = select(model.id).where(_due(model, now)).order_by(model.next_escalation_at).limit(limit)
+    if not db.is_sqlite:
+        pick = pick.with_for_update(skip_locked=True)
+    stmt = (
+        update(model)
+        .where(model.id.in_(pick))  # type: ignore[union-attr]
+        .values(escalation_lease_until=now + LEASE)
+        .returning(model.id)
+    )
+    async with db.write() as session:
+        return list((await session.scalars(stmt)).all())
+
+
+async def _process(
+    db: Database,
+    model: type[Referral] | type[Call],
+    ids: list[int],
+    *,
+    ruleset: RuleSet,
+    settings: Settings,
+    now: datetime,
+    node_id: str,
+    result: SweepResult,
+) -> None:
+    async with db.write() as session:
+        query = select(model).where(model.id.in_(ids)).order_by(model.id)  # type: ignore[union-attr]
+        if not db.is_sqlite:
+            query = query.with_for_update()
+        items = list((await session.scalars(query)).all())
+        if model is Referral:
+            plans = await _referral_visits(session, items, ruleset, now, result)  # type: ignore[arg-type]
+        else:
+            plans = await _call_visits(session, items, now, result)  # type: ignore[arg-type]
+        result.rows_read += len(items)
+        ctx = StepContext(session, ruleset, settings, now, node_id)
+        fresh = await _record(session, plans, now=now, node_id=node_id, dialect=db.is_sqlite)
+        for item, call, visit in plans:
+            for step in visit.fire:
+                if (_subject(item), step.n) not in fresh:
+                    result.duplicates += 1
+                    continue
+                referral = item if isinstance(item, Referral) else None
+                policy = item.policy if referral else call.escalation_policy
+                await run_step(
+                    ctx, step, call=call, referral=referral, ladder=policy.get("ladder", "")
+                )
+                result.fired += 1
+                result.actions.update(a.name for a in step.actions)
+            result.skipped += visit.skipped
+            item.escalation_level = visit.level
+            item.next_escalation_at = visit.next_at
+            item.escalation_lease_until = None
+
+
+Plan = tuple[Referral | Call, Call, Visit]
+
+
+async def _referral_visits(
+    session: AsyncSession,
+    items: list[Referral],
+    ruleset: RuleSet,
+    now: datetime,
+    result: SweepResult,
+) -> list[Plan]:
+    call_ids = {r.call_id for r in items}
+    calls = {
+        c.id: c for c in (await session.scalars(select(Call).where(Call.id.in_(call_ids)))).all()
+    }  # type: ignore[union-attr]
+    # A referral whose every notification is a dead letter cannot be reached.
+    dead = func.sum(case((Notification.state == "dead", 1), else_=0))
+    counts = {
+        rid: (total, int(d or 0))
+        for rid, total, d in (
+            await session.execute(
+                select(Notification.referral_id, func.count(), dead)
+                .where(Notification.referral_id.in_([r.id for r in items]))  # type: ignore[union-attr]
+                .group_by(Notification.referral_id)
+            )
+        )
+        .tuples()
+        .all()
+    }
+    result.rows_read += len(calls) + len(counts)
+    plans: list[Plan] = []
+    for r in items:
+        call = calls[r.call_id]
+        agency = ruleset.agencies.get(r.agency_code)
+        total, dead_n = counts.get(r.id, (0, 0))
+        reachable = (
+            agency is not None and agency_reachable(agency) and not (total and dead_n == total)
+        )
+        state = ItemState(
+            created_at=r.created_at,
+            level=r.escalation_level,
+            acknowledged_at=r.acknowledged_at,
+            accepted_at=r.accepted_at,
+            declined_at=r.declined_at,
+            resolved_at=r.resolved_at,
+            finished=r.status in FINISHED_REFERRAL
+            or r.withdrawn_at is not None
+            or call.status in FINISHED_CALL,
+        )
+        plans.append((r, call, plan_visit(state, r.policy, now, reachable=reachable)))
+    return plans
+
+
+async def _call_visits(
+    session: AsyncSession, items: list[Call], now: datetime, result: SweepResult
+) -> list[Plan]:
+    declined = func.sum(case((Referral.status == "declined", 1), else_=0))
+    counts = {
+        cid: (total, int(d or 0))
+        for cid, total, d in (
+            await session.execute(
+                select(Referral.call_id, func.count(), declined)
+                .where(
+                    Referral.call_id.in_([c.id for c in items]),  # type: ignore[union-attr]
+                    Referral.status != "withdrawn",
+                )
+                .group_by(Referral.call_id)
+            )
+        )
+        .tuples()
+        .all()
+    }
+    result.rows_read += len(counts)
+    plans: list[Plan] = []
+    for c in items:
+        total, declined_n = counts.get(c.id, (0, 0))
+        state = ItemState(
+            created_at=c.logged_at,
+            level=c.escalation_level,
+            finished=c.status in FINISHED_CALL,
+            referrals=total,
+            declined=declined_n,
+        )
+        plans.append((c, c, plan_visit(state, c.escalation_policy, now)))
+    return plans
+
+
+def _subject(item: Referral | Call) -> str:
+    return f"{'referral' if isinstance(item, Referral) else 'call'}:{item.id}"
+
+
+async def _record(
+    session: AsyncSession, plans: list[Plan], *, now: datetime, node_id: str, dialect: bool
+) -> set[tuple[str, int]]:
+    """Insert one EscalationEvent per step to fire; returns the keys that were new. A key
+    that already exists was fired by another run: its actions are not repeated."""
+    rows = []
+    for item, call, visit in plans:
+        for step in visit.fire:
+            rows.append(_event_row(item, call, step, now=now, node_id=node_id))
+    if not rows:
+        return set()
+    insert = sqlite.insert if dialect else postgresql.insert
+    stmt = (
+        insert(EscalationEvent)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["subject", "step"])
+        .returning(EscalationEvent.subject, EscalationEvent.step)
+    )
+    return {(s, n) for s, n in (await session.execute(stmt)).tuples().all()}
+
+
+def _event_row(
+    item: Referral | Call, call: Call, step: ScheduledStep, *, now: datetime, node_id: str
+) -> dict[str, Any]:
+    names = [a.name for a in step.actions]
+    return {
+        "subject": _subject(item),
+        "call_id": call.id,
+        "referral_id": item.id if isinstance(item, Referral) else None,
+        "step": step.n,
+        "action": "+".join(names)[:32],
+        "due_at": step.at,
+        "fired_at": now,
+        "detail": {
+            "actions": [a.to_json() for a in step.actions],
+            "when": step.when,
+            "ladder_step": step.step,
+            "repeat": step.rep,
+            "early": step.early,
+            "node": node_id,
+        },
+    }
+
+
+async def write_heartbeat(db: Database, *, now: datetime, detail: dict[str, Any]) -> None:
+    """Upsert the last completed sweep (one row per job, whichever node ran it)."""
+    insert = sqlite.insert if db.is_sqlite else postgresql.insert
+    stmt = insert(Heartbeat).values(job=JOB, finished_at=now, detail=detail)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["job"], set_={"finished_at": now, "detail": detail}
+    )
+    async with db.write() as session:
+        await session.execute(stmt)
+
+
+async def heartbeat_status(db: Database, now: datetime, interval: float) -> dict[str, Any]:
+    """For /healthz: healthy while the last completed sweep is within 3 intervals."""
+    async with db.read() as session:
+        row = await session.get(Heartbeat, JOB)
+    stale_after = 3 * interval
+    if row is None:
+        return {
+            "job": JOB,
+            "healthy": False,
+            "last_finished_at": None,
+            "age_seconds": None,
+            "stale_after_seconds": stale_after,
+        }
+    age = (now - row.finished_at).total_seconds()
+    return {
+        "job": JOB,
+        "healthy": age <= stale_after,
+        "last_finished_at": row.finished_at.isoformat(),
+        "age_seconds": round(age, 3),
+        "stale_after_seconds": stale_after,
+        "detail": row.detail,
+    }
+
+
+async def wake(
+    session: AsyncSession,
+    *,
+    now: datetime,
+    referral_id: int | None = None,
+    call_id: int | None = None,
+) -> None:
+    """Make the next sweep look at an item now, not at its next step's time: call it when
+    the last notification of a referral dead-letters (the agency cannot be reached and must
+    escalate at once) or when a referral is declined. An item whose ladder is over stays so."""
+    model: type[Referral] | type[Call] = Referral if referral_id is not None else Call
+    item_id = referral_id if referral_id is not None else call_id
+    col = model.next_escalation_at
+    await session.execute(
+        update(model)
+        .where(model.id == item_id, col.is_not(None))  # type: ignore[union-attr,arg-type]
+        .values(next_escalation_at=case((col > now, now), else_=col))  # type: ignore[operator]
+    )
