@@ -156,13 +156,14 @@ class DeliveryWorker:
         self._stopping = True
         self._event.set()
         task, self._task = self._task, None
-        if task is None:
-            return
         try:
-            await asyncio.wait_for(asyncio.shield(task), timeout)
+            if task is not None:
+                await asyncio.wait_for(asyncio.shield(task), timeout)
         except TimeoutError:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            task.cancel()  # type: ignore[union-attr]
+            await asyncio.gather(task, return_exceptions=True)  # type: ignore[arg-type]
+        finally:
+            self._stopping = False  # drain() may still be called by hand (tests, CLI)
 
     async def _heartbeat(self, stats: DrainStats) -> None:
         now = self.clock.now()
