@@ -147,7 +147,7 @@ async def _process(
             plans = await _call_visits(session, items, now, result)  # type: ignore[arg-type]
         result.rows_read += len(items)
         ctx = StepContext(session, ruleset, settings, now, node_id)
-        fresh = await _record(session, plans, now=now, node_id=node_id, dialect=db.is_sqlite)
+        fresh = await _record(session, plans, now=now, node_id=node_id, is_sqlite=db.is_sqlite)
         for item, call, visit in plans:
             for step in visit.fire:
                 if (_subject(item), step.n) not in fresh:
@@ -190,9 +190,7 @@ async def _referral_visits(
                 .where(Notification.referral_id.in_([r.id for r in items]))  # type: ignore[union-attr]
                 .group_by(Notification.referral_id)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     }
     result.rows_read += len(calls) + len(counts)
     plans: list[Plan] = []
@@ -233,9 +231,7 @@ async def _call_visits(
                 )
                 .group_by(Referral.call_id)
             )
-        )
-        .tuples()
-        .all()
+        ).all()
     }
     result.rows_read += len(counts)
     plans: list[Plan] = []
@@ -257,7 +253,7 @@ def _subject(item: Referral | Call) -> str:
 
 
 async def _record(
-    session: AsyncSession, plans: list[Plan], *, now: datetime, node_id: str, dialect: bool
+    session: AsyncSession, plans: list[Plan], *, now: datetime, node_id: str, is_sqlite: bool
 ) -> set[tuple[str, int]]:
     """Insert one EscalationEvent per step to fire; returns the keys that were new. A key
     that already exists was fired by another run: its actions are not repeated."""
@@ -267,26 +263,25 @@ async def _record(
             rows.append(_event_row(item, call, step, now=now, node_id=node_id))
     if not rows:
         return set()
-    insert = sqlite.insert if dialect else postgresql.insert
+    insert = sqlite.insert if is_sqlite else postgresql.insert
     stmt = (
         insert(EscalationEvent)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["subject", "step"])
         .returning(EscalationEvent.subject, EscalationEvent.step)
     )
-    return {(s, n) for s, n in (await session.execute(stmt)).tuples().all()}
+    return {(s, n) for s, n in (await session.execute(stmt)).all()}
 
 
 def _event_row(
     item: Referral | Call, call: Call, step: ScheduledStep, *, now: datetime, node_id: str
 ) -> dict[str, Any]:
-    names = [a.name for a in step.actions]
     return {
         "subject": _subject(item),
         "call_id": call.id,
         "referral_id": item.id if isinstance(item, Referral) else None,
         "step": step.n,
-        "action": "+".join(names)[:32],
+        "action": primary_action(step),
         "due_at": step.at,
         "fired_at": now,
         "detail": {
@@ -298,6 +293,22 @@ def _event_row(
             "node": node_id,
         },
     }
+
+
+# The highest rung first: an event's `action` names the most serious thing its step did.
+RUNGS = (
+    "reroute_up",
+    "add_kind",
+    "notify_supervisors",
+    "notify_operator",
+    "mark_overdue",
+    "renotify",
+)
+
+
+def primary_action(step: ScheduledStep) -> str:
+    names = {a.name for a in step.actions}
+    return next(name for name in RUNGS if name in names)
 
 
 async def write_heartbeat(db: Database, *, now: datetime, detail: dict[str, Any]) -> None:
