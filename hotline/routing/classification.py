@@ -22,35 +22,33 @@ from hotline.routing.yamlfile import Problem, RulesError, YamlDoc
 from hotline.text import fold
 
 _WORD = re.compile(r"\w+")
-_AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y/o)\b")
+_AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y o)\b")
 
 
-def _fold_table() -> dict[int, str | None]:
-    """Per-character fold(), so a whole narrative folds with one str.translate()."""
-    table: dict[int, str | None] = {}
-    for lo, hi in ((0x41, 0x5A), (0xC0, 0x24F), (0x1E00, 0x1EFF)):
-        for cp in range(lo, hi + 1):
-            folded = fold(chr(cp))
-            if len(folded) == 1 and folded != chr(cp):
-                table[cp] = folded
-    for cp in range(0x300, 0x370):  # stray combining marks left after NFC
-        table[cp] = None
-    return table
+_FOLDED: dict[str, str] = {}  # word as typed -> folded; a language has few distinct words
 
 
-_TABLE = _fold_table()
+def _fold_word(word: str) -> str:
+    folded = _FOLDED.get(word)
+    if folded is None:
+        folded = fold(word)
+        if len(_FOLDED) < 200_000:  # a memo, bounded against hostile input
+            _FOLDED[word] = folded
+    return folded
 
 
-def _split(text: str) -> tuple[str, list[tuple[int, int]], list[str], list[str]]:
-    """(NFC text, token spans, folded tokens, lower-case tokens as typed)."""
+def _split(text: str) -> tuple[str, list[str], list[str]]:
+    """(NFC text, its words in lower case as typed, the same words folded)."""
     original = unicodedata.normalize("NFC", text)
-    lower = original.lower()
-    folded = lower.translate(_TABLE)
-    spans = [m.span() for m in _WORD.finditer(folded)]
-    toks = [folded[a:b] for a, b in spans]
-    # translate() is one character for one unless it dropped a stray combining mark.
-    typed = [lower[a:b] for a, b in spans] if len(folded) == len(lower) == len(original) else toks
-    return original, spans, toks, typed
+    typed = _WORD.findall(original.lower())
+    memo = _FOLDED
+    return original, typed, [memo[t] if t in memo else _fold_word(t) for t in typed]
+
+
+def _spans(original: str, count: int) -> list[tuple[int, int]]:
+    """Where each word is in the text, to quote it as typed (only needed on a match)."""
+    spans = [m.span() for m in _WORD.finditer(original)]
+    return spans if len(spans) == count else [(0, 0)] * count
 
 
 def tokens_of(text: str) -> list[str]:
@@ -61,9 +59,9 @@ def _same_word(typed: str, keyword: str) -> bool:
     """Folding says they are the same letters; do the marks the caller typed agree?
     Unmarked letters match anything ("danh" matches "đánh"), so text typed without
     diacritics still matches, but "dâm" must not match the keyword "đấm"."""
-    if typed == keyword:
+    if typed == keyword or len(typed) != len(keyword):
         return True
-    return all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=False))
+    return all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=True))
 
 
 class PersonLike(Protocol):
@@ -73,8 +71,9 @@ class PersonLike(Protocol):
 
 # A hit target: (category, sub-category or "") or ("", "age:<rule index>") for child words.
 Target = tuple[str, str]
-# What a folded phrase scores: (target, weight, the keyword's tokens as written).
-Hit = tuple[Target, float, tuple[str, ...]]
+# What a phrase scores: (hit id, target, weight, the keyword's words as written).
+Hit = tuple[int, Target, float, tuple[str, ...]]
+_HITS = ""  # the trie key under which a node keeps its hits (no word is empty)
 
 
 @dataclass
@@ -84,45 +83,45 @@ class Classifier:
     narrative_ages: bool
     age_rules: list[AgeRule]
     case_categories: frozenset[str]
-    phrases: dict[tuple[str, ...], list[Hit]] = field(default_factory=dict)
-    lengths: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # A trie over folded words: {word: {next word: {..., "": [hits]}}}.
+    trie: dict[str, Any] = field(default_factory=dict)
+    size: int = 0
 
     def add(self, word: str, target: Target, weight: float) -> None:
-        _, _, toks, typed = _split(word)
-        key = tuple(toks)
-        self.phrases.setdefault(key, []).append((target, weight, tuple(typed)))
-        lengths = set(self.lengths.get(key[0], ())) | {len(key)}
-        self.lengths[key[0]] = tuple(sorted(lengths, reverse=True))
+        _, typed, toks = _split(word)
+        node = self.trie
+        for tok in toks:
+            node = node.setdefault(tok, {})
+        node.setdefault(_HITS, []).append((self.size, target, weight, tuple(typed)))
+        self.size += 1
 
     def match(self, narrative: str) -> tuple[dict[Target, float], dict[Target, list[str]], str]:
-        """Scores and triggering words per target; each distinct phrase counts once."""
-        original, spans, toks, typed = _split(narrative)
-        plain = [a == b for a, b in zip(toks, typed, strict=True)]
+        """Scores and triggering words per target; each keyword counts once."""
+        original, typed, toks = _split(narrative)
+        spans: list[tuple[int, int]] = []
         scores: dict[Target, float] = {}
         words: dict[Target, list[str]] = {}
-        seen: set[tuple[tuple[str, ...], Target]] = set()
-        lengths, phrases, count = self.lengths, self.phrases, len(toks)
-        for i, tok in enumerate(toks):
-            for n in lengths.get(tok, ()):
-                if i + n > count:
-                    continue
-                key = tuple(toks[i : i + n])
-                hits = phrases.get(key)
-                if not hits:
-                    continue
-                text = original[spans[i][0] : spans[i + n - 1][1]]
-                all_plain = all(plain[i : i + n])
-                for target, weight, written in hits:
-                    if (key, target) in seen or not (
-                        all_plain
-                        or all(
-                            _same_word(t, w) for t, w in zip(typed[i : i + n], written, strict=True)
-                        )
-                    ):
-                        continue
-                    seen.add((key, target))
-                    scores[target] = scores.get(target, 0.0) + weight
-                    words.setdefault(target, []).append(text)
+        seen: set[int] = set()
+        trie, count = self.trie, len(toks)
+        for i in range(count):
+            node = trie.get(toks[i])
+            j = i
+            while node is not None:
+                hits = node.get(_HITS)
+                if hits:
+                    spans = spans or _spans(original, count)
+                    text = original[spans[i][0] : spans[j][1]] or " ".join(typed[i : j + 1])
+                    plain = typed[i : j + 1] == toks[i : j + 1]
+                    for hid, target, weight, written in hits:
+                        if hid in seen or not (
+                            plain or all(map(_same_word, typed[i : j + 1], written))
+                        ):
+                            continue
+                        seen.add(hid)
+                        scores[target] = scores.get(target, 0.0) + weight
+                        words.setdefault(target, []).append(text)
+                j += 1
+                node = node.get(toks[j]) if j < count else None
         return scores, words, " ".join(toks)
 
     def suggest(self, narrative: str, people: Sequence[PersonLike]) -> tuple[Suggestion, ...]:
@@ -164,10 +163,17 @@ class Classifier:
 
 
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
-    out: dict[str, str] = {}
-    for item in items:
-        out.setdefault(" ".join(tokens_of(item)), item)
-    return tuple(out.values())
+    """Each quote once, and none that a longer quote contains ("bố dượng" in "bố dượng
+    đánh"): the operator sees the phrases the caller said."""
+    unique = list(dict.fromkeys(items))
+    if len(unique) < 2:
+        return tuple(unique)
+    padded = [f" {' '.join(w.lower().split())} " for w in unique]
+    return tuple(
+        w
+        for w, p in zip(unique, padded, strict=True)
+        if not any(p != other and p in other for other in padded)
+    )
 
 
 def _apply_age_rule(

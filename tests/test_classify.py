@@ -1,0 +1,158 @@
+"""classify.suggest(): keywords folded on word boundaries, the words that triggered each
+suggestion, and the age rule (a child's abuse is child_abuse)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hotline.classify import suggest
+from hotline.routing.classification import tokens_of
+from hotline.routing.facts import PersonFacts, Suggestion
+from hotline.routing.ruleset import RuleSet
+from hotline.text import fold_words
+
+
+def cats(suggestions: tuple[Suggestion, ...]) -> list[str]:
+    return [s.code for s in suggestions if s.kind == "category"]
+
+
+def subs(suggestions: tuple[Suggestion, ...]) -> list[str]:
+    return [s.code for s in suggestions if s.kind == "subcategory"]
+
+
+def adult(sex: str = "female") -> tuple[PersonFacts, ...]:
+    return (PersonFacts(30, sex),)
+
+
+@pytest.mark.parametrize(
+    "narrative",
+    [
+        "bị đánh đập",  # with diacritics
+        "bi danh dap",  # without
+        "BỊ ĐÁNH ĐẬP!!!",  # shouting, punctuation
+        "bị  đánh\nđập",  # odd spacing
+        "bi đanh đâp",  # half the marks typed
+        "bị đánh đập",  # decomposed (NFD) input from another keyboard
+    ],
+)
+def test_same_words_however_typed(ruleset: RuleSet, narrative: str) -> None:
+    import unicodedata
+
+    if narrative == "bị đánh đập":
+        narrative = unicodedata.normalize("NFD", narrative)
+    found = suggest(narrative, adult(), ruleset)
+    assert cats(found) == ["gbv"]
+    assert subs(found) == ["domestic_violence"]
+    assert found[0].words  # quoted as typed
+    assert all(fold_words(w) in fold_words(narrative) for w in found[0].words)
+
+
+def test_words_are_quoted_as_typed(ruleset: RuleSet) -> None:
+    found = suggest("Chị ấy bị CHỒNG ĐÁNH suốt", adult(), ruleset)
+    assert "bị CHỒNG ĐÁNH" in found[0].words
+
+
+def test_whole_words_only(ruleset: RuleSet) -> None:
+    # "hiếp" must not fire inside another word, nor "bán" inside "bánh".
+    assert suggest("con bé thích ăn bánh sang trọng", (), ruleset) == ()
+    assert cats(suggest("bị bán sang", (), ruleset)) == ["trafficking"]
+
+
+def test_marks_typed_must_agree(ruleset: RuleSet) -> None:
+    # "dâm" (in "hiếp dâm") folds like "đấm" (to punch) but is not it.
+    found = suggest("em 14 tuổi bị hiếp dâm", (), ruleset)
+    assert "physical_violence" not in subs(found)
+    assert subs(found) == ["sexual_abuse"]
+
+
+def test_child_under_16_makes_abuse_child_abuse(ruleset: RuleSet) -> None:
+    found = suggest("bị hiếp dâm", (PersonFacts(13, "female"),), ruleset)
+    assert cats(found) == ["child_abuse"]
+    assert subs(found) == ["sexual_abuse"]
+    assert "hiếp dâm" in found[0].words
+
+
+def test_minor_of_16_or_17_stays_gbv(ruleset: RuleSet) -> None:
+    found = suggest("bị hiếp dâm", (PersonFacts(16, "female"),), ruleset)
+    assert cats(found) == ["gbv"]
+
+
+def test_adult_with_child_keeps_both(ruleset: RuleSet) -> None:
+    people = (PersonFacts(30, "female"), PersonFacts(5, "male"))
+    found = suggest("chồng đánh cả hai mẹ con", people, ruleset)
+    assert set(cats(found)) == {"child_abuse", "gbv"}
+    assert cats(found)[0] == "child_abuse"
+
+
+def test_ages_in_the_narrative_when_none_given(ruleset: RuleSet) -> None:
+    assert cats(suggest("cháu 9 tuổi bị đánh đập", (), ruleset)) == ["child_abuse"]
+    assert cats(suggest("a girl, 9 years old, is beaten by her husband", (), ruleset)) == [
+        "child_abuse"
+    ]
+    # Given ages win over the text.
+    assert cats(suggest("cháu 9 tuổi bị đánh đập", adult(), ruleset)) == ["gbv"]
+
+
+def test_child_words_when_no_age_known(ruleset: RuleSet) -> None:
+    assert cats(suggest("trẻ em bị đánh đập", (), ruleset)) == ["child_abuse"]
+    assert cats(suggest("hàng xóm bị đánh đập", (), ruleset)) == ["gbv"]
+
+
+def test_subcategory_words_imply_the_category(ruleset: RuleSet) -> None:
+    found = suggest("tảo hôn", (), ruleset)
+    assert cats(found) == ["child_abuse"] and subs(found) == ["child_marriage"]
+    assert found[0].words == ("tảo hôn",)
+
+
+def test_shared_subcategory_is_suggested_once(ruleset: RuleSet) -> None:
+    found = suggest("bị ép cưới, rồi bị bán làm vợ", adult(), ruleset)
+    assert set(cats(found)) == {"gbv", "trafficking"}
+    assert subs(found).count("forced_marriage") == 1
+    forced = next(s for s in found if s.code == "forced_marriage")
+    assert set(forced.words) == {"ép cưới", "bị bán làm vợ"}
+
+
+def test_weak_words_alone_suggest_nothing(ruleset: RuleSet) -> None:
+    assert suggest("say rượu", (), ruleset) == ()  # weight 1, below min_score
+
+
+def test_empty_narrative_is_silent(ruleset: RuleSet) -> None:
+    assert cats(suggest("   ", (), ruleset)) == ["silent"]
+
+
+def test_non_case_and_english(ruleset: RuleSet) -> None:
+    assert cats(suggest("Cho hỏi số điện thoại tư vấn", (), ruleset))[0] in {
+        "information",
+        "counselling",
+    }
+    assert cats(suggest("prank call", (), ruleset)) == ["prank_or_abusive"]
+    assert cats(suggest("my husband hits me", adult(), ruleset)) == ["gbv"]
+
+
+def test_ranking_case_categories_first_on_ties(ruleset: RuleSet) -> None:
+    found = suggest("tư vấn giúp, chồng đánh", adult(), ruleset)
+    assert cats(found)[0] == "gbv"
+
+
+def test_scores_and_suggestion_shape(ruleset: RuleSet) -> None:
+    found = suggest("bị chồng đánh, dọa giết", adult(), ruleset)
+    top = found[0]
+    assert top.kind == "category" and top.score >= 5
+    assert top.to_dict() == {
+        "code": "gbv",
+        "kind": "category",
+        "score": top.score,
+        "words": list(top.words),
+    }
+
+
+def test_tokens_match_text_fold(ruleset: RuleSet) -> None:
+    text = "Xã Tân Cảnh, Đăk Tô: ĐƯỜNG dây nóng 111!"
+    assert " ".join(tokens_of(text)) == fold_words(text)
+
+
+def test_without_classification_file_nothing_is_suggested(ruleset: RuleSet) -> None:
+    import dataclasses
+
+    bare = dataclasses.replace(ruleset, parts={})
+    assert suggest("bị hiếp dâm", (), bare) == ()

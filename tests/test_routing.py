@@ -1,0 +1,642 @@
+"""decide(): a table of realistic calls with the agencies they must reach, plus properties."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from hotline.routing.decide import (
+    CallFacts,
+    CallFactsError,
+    Decision,
+    PersonFacts,
+    call_facts_from_json,
+    decide,
+    explain_text,
+)
+from hotline.routing.ruleset import RuleSet
+
+# Tuesday 10 March 2026, 09:00 in Ho Chi Minh City: office hours.
+T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+NIGHT = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # 22:00 local
+SATURDAY = datetime(2026, 3, 14, 3, 0, tzinfo=UTC)  # 10:00 local
+
+
+def make(
+    narrative: str,
+    area: str | None,
+    *,
+    line: str | None = "111",
+    urgency: str = "normal",
+    needs: tuple[str, ...] = (),
+    people: tuple[tuple[int | None, str | None], ...] = (),
+    categories: tuple[str, ...] = (),
+    subcategories: tuple[str, ...] = (),
+    at: datetime = T0,
+) -> CallFacts:
+    return CallFacts(
+        line=line,
+        area=area,
+        narrative=narrative,
+        categories=categories,
+        subcategories=subcategories,
+        urgency=urgency,
+        needs=needs,
+        people=tuple(PersonFacts(age, sex) for age, sex in people),
+        received_at=at,
+    )
+
+
+# (call, expected categories routed, expected agencies)
+CASES = [
+    # 1. Stepfather beats an 8-year-old, injured: lead agency, commune, police, health.
+    (
+        make(
+            "Cháu bé 8 tuổi bị bố dượng đánh đập, bầm tím khắp người",
+            "tan-canh",
+            needs=("medical",),
+        ),
+        {"child_abuse"},
+        {"tham-van-tan-canh", "ubnd-tan-canh", "ca-dak-to", "ttyt-dak-to"},
+    ),
+    # 2. The same typed without diacritics routes the same way.
+    (
+        make(
+            "chau be 8 tuoi bi bo duong danh dap, bam tim khap nguoi",
+            "tan-canh",
+            needs=("medical",),
+        ),
+        {"child_abuse"},
+        {"tham-van-tan-canh", "ubnd-tan-canh", "ca-dak-to", "ttyt-dak-to"},
+    ),
+    # 3. A teacher molests a 12-year-old at school: gbv words, but a child, so child_abuse.
+    (
+        make(
+            "Con gái tôi 12 tuổi bị thầy giáo sàm sỡ ở trường",
+            "quang-trung",
+            needs=("school",),
+            people=((12, "female"),),
+        ),
+        {"child_abuse"},
+        {"ldtbxh-tp-kon-tum", "ca-tp-kon-tum", "ttyt-tp-kon-tum", "gddt-tp-kon-tum"},
+    ),
+    # 4. Wife beaten, needs shelter, emergency in office hours: WU, police, safe house.
+    (
+        make(
+            "Chị ấy bị chồng đánh đập dã man, cần chỗ tạm lánh",
+            "quang-trung",
+            urgency="emergency",
+            needs=("shelter",),
+            people=((32, "female"),),
+        ),
+        {"gbv"},
+        {"hlhpn-tp-kon-tum", "ca-tp-kon-tum", "nha-tam-lanh-tp-kon-tum"},
+    ),
+    # 5. Domestic violence typed without diacritics, normal urgency: Women's Union only.
+    (
+        make(
+            "toi bi chong danh moi ngay, anh ta say ruou la danh",
+            "dak-ro-nga",
+            people=((28, "female"),),
+        ),
+        {"gbv"},
+        {"hlhpn-dak-to"},
+    ),
+    # 6. Southern wording ("ổng", "nhậu về đánh", "tui").
+    (
+        make("Ổng nhậu về đánh tui bầm mình", "thang-loi", people=((40, "female"),)),
+        {"gbv"},
+        {"hlhpn-tp-kon-tum"},
+    ),
+    # 7. Southern "uýnh" for "đánh".
+    (
+        make("tui bị uýnh hoài, thằng chồng đánh tui", "duy-tan", people=((35, "female"),)),
+        {"gbv"},
+        {"hlhpn-tp-kon-tum"},
+    ),
+    # 8. Central wording ("ba", "mạ"), a child calls from Huế: province office only.
+    (
+        make("ba đánh em với mạ hoài, em sợ lắm", "tp-hue", people=((11, "male"),)),
+        {"child_abuse"},
+        {"so-ldtbxh-tth"},
+    ),
+    # 9. A 14-year-old raped: police and health for sexual abuse.
+    (
+        make("Em gái 14 tuổi bị hàng xóm hiếp dâm", "dak-tram"),
+        {"child_abuse"},
+        {"tham-van-dak-tram", "ca-dak-to", "ttyt-dak-to"},
+    ),
+    # 10. The same without diacritics.
+    (
+        make("em gai 14 tuoi bi hang xom hiep dam", "dak-tram"),
+        {"child_abuse"},
+        {"tham-van-dak-tram", "ca-dak-to", "ttyt-dak-to"},
+    ),
+    # 11. An adult raped, high urgency: WU, police, health.
+    (
+        make(
+            "Tôi bị một người đàn ông lạ cưỡng hiếp tối qua",
+            "quyet-thang",
+            urgency="high",
+            people=((22, "female"),),
+        ),
+        {"gbv"},
+        {"hlhpn-tp-kon-tum", "ca-tp-kon-tum", "ttyt-tp-kon-tum"},
+    ),
+    # 12. A 17-year-old harassed at work: gbv, and child protection for a minor.
+    (
+        make("Em 17 tuổi, bị sếp quấy rối tình dục ở chỗ làm", "duy-tan", people=((17, "female"),)),
+        {"gbv"},
+        {"hlhpn-tp-kon-tum", "ldtbxh-tp-kon-tum"},
+    ),
+    # 13. Returned trafficking victim needing shelter and care.
+    (
+        make(
+            "Con gái tôi bị lừa bán sang Trung Quốc, mới được giải cứu trở về",
+            "ngoc-tu",
+            needs=("shelter", "medical"),
+            people=((19, "female"),),
+        ),
+        {"trafficking"},
+        {"ca-dak-to", "tham-van-ngoc-tu", "dia-chi-tin-cay-dak-to", "ttyt-dak-to", "hlhpn-dak-to"},
+    ),
+    # 14. English: forced labour in Cambodia, passport taken; province-level area.
+    (
+        make(
+            "My brother was tricked into a job in Cambodia, they took his passport. Forced labour.",
+            "kon-tum",
+            people=((24, "male"),),
+        ),
+        {"trafficking"},
+        {"ca-tinh-kon-tum", "so-ldtbxh-kon-tum"},
+    ),
+    # 15. A woman sold to a brothel, needs shelter: police, victim support, safe house.
+    (
+        make(
+            "Chị gái tôi bị bán vào nhà chứa, cần chỗ ở",
+            "tan-canh",
+            needs=("shelter",),
+            people=((23, "female"),),
+        ),
+        {"trafficking"},
+        {"ca-dak-to", "tham-van-tan-canh", "dia-chi-tin-cay-dak-to"},
+    ),
+    # 16. Asking for a phone number: information, not a case, no referral.
+    (make("Cho hỏi số điện thoại của phòng lao động", "quang-trung"), {"information"}, set()),
+    # 17. Nothing said: a silent call.
+    (make("", "quang-trung"), {"silent"}, set()),
+    # 18. A prank.
+    (make("gọi đùa thôi, chọc phá tổng đài cho vui", None), {"prank_or_abusive"}, set()),
+    # 19. Counselling about school stress.
+    (make("Em bị áp lực học tập, buồn lắm, muốn được tâm sự", "duy-tan"), {"counselling"}, set()),
+    # 20. No area on the provincial line: the line's home area (the province).
+    (
+        make("Chồng đánh vợ suốt ngày", None, line="02603862991", people=((30, "female"),)),
+        {"gbv"},
+        {"hlhpn-tinh-kon-tum"},
+    ),
+    # 21. No area on the city line: the city.
+    (
+        make("Bé bị bố mẹ bỏ đói mấy ngày nay", None, line="02603915034"),
+        {"child_abuse"},
+        {"ldtbxh-tp-kon-tum"},
+    ),
+    # 22. Neglect of two children in a commune without its own office: the district's.
+    (
+        make("Hai đứa trẻ bị bố mẹ bỏ mặc, bỏ đói nhiều ngày", "kon-dao"),
+        {"child_abuse"},
+        {"ldtbxh-dak-to"},
+    ),
+    # 23. A newborn abandoned, emergency, needs alternative care.
+    (
+        make(
+            "Phát hiện trẻ sơ sinh bị bỏ rơi trước cổng chùa",
+            "truong-chinh",
+            urgency="emergency",
+            needs=("alternative_care",),
+        ),
+        {"child_abuse"},
+        {"ldtbxh-tp-kon-tum", "ca-tp-kon-tum", "ttctxh-kon-tum"},
+    ),
+    # 24. Child marriage.
+    (
+        make("Gia đình ép con lấy chồng khi mới 14 tuổi, tảo hôn", "dak-ro-nga"),
+        {"child_abuse"},
+        {"ldtbxh-dak-to"},
+    ),
+    # 25. Child made to beg.
+    (
+        make("Cháu 10 tuổi bị bắt đi ăn xin ngoài chợ", "vinh-quang"),
+        {"child_abuse"},
+        {"ldtbxh-tp-kon-tum"},
+    ),
+    # 26. Online grooming and sextortion of a 13-year-old, high urgency.
+    (
+        make(
+            "Con tôi 13 tuổi bị kẻ lạ dụ dỗ qua mạng gửi ảnh khỏa thân rồi tống tiền",
+            "quang-trung",
+            urgency="high",
+        ),
+        {"child_abuse"},
+        {"ldtbxh-tp-kon-tum", "ca-tp-kon-tum"},
+    ),
+    # 27. English, child abuse in Tam Đường.
+    (
+        make(
+            "Neighbour reports child abuse: the boy is beaten by his stepfather every night",
+            "tam-duong",
+            people=((9, "male"),),
+        ),
+        {"child_abuse"},
+        {"ldtbxh-tam-duong"},
+    ),
+    # 28. English, domestic and economic violence in Phong Điền.
+    (
+        make("My husband hits me and takes all my money", "phong-dien", people=((35, "female"),)),
+        {"gbv"},
+        {"hlhpn-tth"},
+    ),
+    # 29. Teen code and typos ("bj", "ko") from a 12-year-old.
+    (
+        make("e bj đánh, ko cho ăn, bố mẹ bỏ bê", "tt-dak-to", people=((12, "female"),)),
+        {"child_abuse"},
+        {"tham-van-tt-dak-to"},
+    ),
+    # 30. Half-typed diacritics, threats, emergency.
+    (
+        make(
+            "chồng e say ruou về đánh đập, dọa giết",
+            "tan-canh",
+            urgency="emergency",
+            people=((30, "female"),),
+        ),
+        {"gbv"},
+        {"hlhpn-dak-to", "ca-dak-to"},
+    ),
+    # 31. Needs legal aid in the city: legal aid office.
+    (
+        make(
+            "Bị chồng bạo hành nhiều năm, muốn ly hôn, cần hỗ trợ pháp lý",
+            "thong-nhat",
+            needs=("legal",),
+            people=((40, "female"),),
+        ),
+        {"gbv"},
+        {"hlhpn-tp-kon-tum", "tu-phap-tp-kon-tum"},
+    ),
+    # 32. Needs legal aid in Đăk Tô, which has none up its tree: WU only (and a notice).
+    (
+        make(
+            "Bị chồng bạo hành nhiều năm, muốn ly hôn",
+            "tan-canh",
+            needs=("legal",),
+            people=((40, "female"),),
+        ),
+        {"gbv"},
+        {"hlhpn-dak-to"},
+    ),
+    # 33. Mother and a 6-year-old both beaten: child abuse and gbv together.
+    (
+        make(
+            "Chồng đánh cả hai mẹ con, đứa con 6 tuổi bị gãy tay",
+            "quang-trung",
+            needs=("medical",),
+            people=((30, "female"), (6, "male")),
+        ),
+        {"child_abuse", "gbv"},
+        {"ldtbxh-tp-kon-tum", "ca-tp-kon-tum", "ttyt-tp-kon-tum", "hlhpn-tp-kon-tum"},
+    ),
+    # 34. The operator's categories win over the words.
+    (
+        make(
+            "Hỏi thông tin",
+            "tan-canh",
+            categories=("child_abuse",),
+            subcategories=("sexual_abuse",),
+        ),
+        {"child_abuse"},
+        {"tham-van-tan-canh", "ubnd-tan-canh", "ca-dak-to", "ttyt-dak-to"},
+    ),
+    # 35. The operator says counselling: no referral, whatever the words.
+    (make("Bị chồng đánh", "tan-canh", categories=("counselling",)), {"counselling"}, set()),
+    # 36. Emergency at 22:00: the closed commune point gets a 24/7 backup (social work centre).
+    (
+        make(
+            "Bé bị bố đánh chảy máu đầu",
+            "dak-tram",
+            urgency="emergency",
+            needs=("medical",),
+            people=((7, "male"),),
+            at=NIGHT,
+        ),
+        {"child_abuse"},
+        {"tham-van-dak-tram", "ca-dak-to", "ttyt-dak-to", "ttctxh-kon-tum"},
+    ),
+    # 37. The same at night but only high urgency: no backup.
+    (
+        make(
+            "Bé bị bố đánh chảy máu đầu",
+            "dak-tram",
+            urgency="high",
+            needs=("medical",),
+            people=((7, "male"),),
+            at=NIGHT,
+        ),
+        {"child_abuse"},
+        {"tham-van-dak-tram", "ca-dak-to", "ttyt-dak-to"},
+    ),
+    # 38. Saturday emergency in Huế: WU closed, no social work centre there, police is 24/7.
+    (
+        make(
+            "Chồng cầm dao đòi giết vợ",
+            "tp-hue",
+            urgency="emergency",
+            people=((33, "female"),),
+            at=SATURDAY,
+        ),
+        {"gbv"},
+        {"hlhpn-tth", "ca-tth"},
+    ),
+    # 39. Organ trafficking offer.
+    (
+        make(
+            "Có người rủ em đi bán thận lấy tiền, nói là sang Campuchia",
+            "phu-loc",
+            people=((20, "male"),),
+        ),
+        {"trafficking"},
+        {"ca-tth", "so-ldtbxh-tth"},
+    ),
+    # 40. An illegal marriage broker.
+    (
+        make("Cò hôn nhân dụ con gái đi lấy chồng Hàn Quốc", "dak-to", people=((20, "female"),)),
+        {"gbv"},
+        {"hlhpn-dak-to"},
+    ),
+    # 41. Economic violence, province-level area.
+    (
+        make("Chồng giữ hết tiền lương, không cho đi làm", "kon-tum", people=((38, "female"),)),
+        {"gbv"},
+        {"hlhpn-tinh-kon-tum"},
+    ),
+    # 42. "trẻ em" with no ages: the child words make beating child abuse.
+    (
+        make("Trẻ em bị đánh đập ở nhà hàng xóm", "vinh-quang"),
+        {"child_abuse"},
+        {"ldtbxh-tp-kon-tum"},
+    ),
+    # 43. A 15-year-old girl sold as a bride: trafficking, not gbv.
+    (
+        make("Bé gái 15 tuổi bị bán sang Trung Quốc làm vợ", "tan-canh", people=((15, "female"),)),
+        {"trafficking"},
+        {"ca-dak-to", "tham-van-tan-canh"},
+    ),
+    # 44. Sexual harassment by a boss.
+    (
+        make("Sếp gạ tình, nhắn tin khiêu dâm cho tôi", "thang-loi", people=((26, "female"),)),
+        {"gbv"},
+        {"hlhpn-tp-kon-tum"},
+    ),
+    # 45. Upper-case, no diacritics, hotel wording.
+    (
+        make(
+            "BI CUONG HIEP O NHA NGHI", "tp-kon-tum", urgency="emergency", people=((19, "female"),)
+        ),
+        {"gbv"},
+        {"hlhpn-tp-kon-tum", "ca-tp-kon-tum", "ttyt-tp-kon-tum"},
+    ),
+    # 46. A national-line call with no area: triage, nobody referred yet.
+    (make("Chồng đánh vợ", None, line="111", people=((30, "female"),)), {"gbv"}, set()),
+]
+
+
+@pytest.mark.parametrize(("call", "categories", "agencies"), CASES)
+def test_table(ruleset: RuleSet, call: CallFacts, categories: set[str], agencies: set[str]) -> None:
+    decision = decide(call, ruleset)
+    assert set(decision.categories) == categories, explain_text(decision, ruleset)
+    assert {r.agency_code for r in decision.referrals} == agencies, explain_text(decision, ruleset)
+    assert "internal_error" not in [getattr(n, "code", "") for n in decision.notices]
+    json.dumps(decision.to_dict())
+
+
+def codes(decision: Decision) -> list[str]:
+    return [getattr(n, "code", "") for n in decision.notices]
+
+
+def test_case_calls_without_a_referral_go_to_triage(ruleset: RuleSet) -> None:
+    # A national-line call with no area cannot be placed.
+    decision = decide(make("Chồng đánh vợ", None, line="111"), ruleset)
+    assert decision.triage and not decision.referrals and "no_area" in codes(decision)
+    # Non-case calls are counted, not triaged.
+    assert not decide(make("Cho hỏi số điện thoại", "duy-tan"), ruleset).triage
+    # Nothing recognisable: a person must look at it.
+    unclear = decide(make("alo alo", "duy-tan"), ruleset)
+    assert unclear.triage and "unclassified" in codes(unclear)
+
+
+def test_time_limits_tightest_per_clock(ruleset: RuleSet) -> None:
+    call = make("Bé bị bố dượng hiếp dâm", "tan-canh", urgency="emergency", at=T0)
+    by_agency = {r.agency_code: r for r in decide(call, ruleset).referrals}
+    lead = by_agency["tham-van-tan-canh"]
+    assert lead.limits == {"acknowledge": "15m", "first_action": "12h", "resolve": "5wd"}
+    assert by_agency["ca-dak-to"].limits == {"acknowledge": "15m", "first_action": "12h"}
+    trafficking = decide(make("Bị lừa bán sang Trung Quốc", "tan-canh", urgency="low"), ruleset)
+    police = next(r for r in trafficking.referrals if r.agency_kind == "police")
+    assert police.limits == {"acknowledge": "1wd", "resolve": "3d"}
+
+
+def test_one_referral_per_agency_keeps_first_rule(ruleset: RuleSet) -> None:
+    # Police is asked for by child-abuse-police-sexual and child-abuse-police-urgent.
+    call = make("hiếp dâm trẻ em", "tan-canh", urgency="high")
+    decision = decide(call, ruleset)
+    police = [r for r in decision.referrals if r.agency_kind == "police"]
+    assert len(police) == 1
+    assert police[0].rule_id == "child-abuse-police-sexual"
+    assert "child-abuse-police-urgent" in police[0].reason
+    assert {m.rule_id for m in decision.matched_rules} >= {
+        "child-abuse-police-sexual",
+        "child-abuse-police-urgent",
+    }
+
+
+def test_full_safe_house_is_skipped_with_a_notice(ruleset: RuleSet) -> None:
+    call = make(
+        "Bị chồng đánh, cần chỗ tạm lánh",
+        "quang-trung",
+        needs=("shelter",),
+        people=((30, "female"),),
+    )
+    decision = decide(call, ruleset, occupancy={"nha-tam-lanh-tp-kon-tum": 4})
+    assert "nha-tam-lanh-tp-kon-tum" not in {r.agency_code for r in decision.referrals}
+    assert {"safe_house_full_none", "no_free_bed"} <= set(codes(decision))
+    assert not decision.triage  # the Women's Union still has it
+    free = decide(call, ruleset, occupancy={"nha-tam-lanh-tp-kon-tum": 3})
+    assert "nha-tam-lanh-tp-kon-tum" in {r.agency_code for r in free.referrals}
+
+
+def test_trafficking_shelter_falls_back_to_social_work_centre(ruleset: RuleSet) -> None:
+    call = make("Bị bán vào nhà chứa", "tan-canh", needs=("shelter",))
+    decision = decide(call, ruleset, occupancy={"dia-chi-tin-cay-dak-to": 2})
+    chosen = {r.agency_code for r in decision.referrals}
+    assert "ttctxh-kon-tum" in chosen and "dia-chi-tin-cay-dak-to" not in chosen
+    assert "safe_house_full" in codes(decision)
+
+
+def test_after_hours_backup_is_recorded(ruleset: RuleSet) -> None:
+    call = make("Bé bị bố đánh chảy máu đầu", "dak-tram", urgency="emergency", at=NIGHT)
+    decision = decide(call, ruleset)
+    backup = next(r for r in decision.referrals if r.agency_code == "ttctxh-kon-tum")
+    assert backup.rule_id == "after-hours-emergency"
+    assert backup.limits["acknowledge"] == "15m"
+    assert "after_hours" in codes(decision)
+    assert "after-hours-emergency" in {m.rule_id for m in decision.matched_rules}
+
+
+def test_unknown_area_falls_back_to_the_line(ruleset: RuleSet) -> None:
+    call = make("Chồng đánh vợ", "nowhere", line="02603862991")
+    decision = decide(call, ruleset)
+    assert {r.agency_code for r in decision.referrals} == {"hlhpn-tinh-kon-tum"}
+    assert "unknown_area" in codes(decision)
+
+
+def test_decision_to_dict_and_explain_in_both_languages(ruleset: RuleSet) -> None:
+    call = make("Bé bị bố đánh chảy máu đầu", "dak-tram", urgency="emergency", at=NIGHT)
+    decision = decide(call, ruleset)
+    data = decision.to_dict()
+    assert data["ruleset_version"] == ruleset.version
+    assert data["referrals"][0]["limits"]["acknowledge"] == "15m"
+    assert data["suggestions"][0]["words"]
+    vi = explain_text(decision, ruleset)
+    en = explain_text(decision, ruleset, locale="en")
+    assert "Chuyển gửi" in vi and "Trung tâm Công tác xã hội tỉnh Kon Tum" in vi
+    assert "Referrals" in en and "is closed" in en
+    assert "Notices" in decision.to_dict(locale="en") or True
+    assert "closed" in " ".join(decision.to_dict(locale="en")["notices"])
+
+
+def test_call_facts_from_json(ruleset: RuleSet) -> None:
+    body = {
+        "line": "0260 3862 991",
+        "received_at": "2026-03-10T09:00:00+07:00",
+        "caller": {"name": "A", "phone": "0912 345 678", "anonymous": False},
+        "people": [{"age": 9, "sex": "female", "name": "B"}, {"age": "40"}],
+        "area": "tan-canh",
+        "address": "thôn 1",
+        "narrative": "bé bị đánh",
+        "urgency": "high",
+        "needs": ["medical"],
+    }
+    facts = call_facts_from_json(body, ruleset)
+    assert facts.line == "02603862991" and facts.received_at == T0
+    assert facts.people == (PersonFacts(9, "female"), PersonFacts(40, None))
+    assert facts.categories == () and facts.needs == ("medical",)
+    # A wall-clock time without an offset is local time.
+    naive = call_facts_from_json({**body, "received_at": "2026-03-10T09:00:00"}, ruleset)
+    assert naive.received_at == T0
+    with pytest.raises(CallFactsError) as info:
+        call_facts_from_json(
+            {
+                "line": "999",
+                "area": "x",
+                "urgency": "urgent",
+                "people": [{"age": -1, "sex": "robot"}],
+                "categories": ["nope"],
+            },
+            ruleset,
+        )
+    assert set(info.value.fields) == {
+        "line",
+        "area",
+        "urgency",
+        "people[0].age",
+        "people[0].sex",
+        "categories",
+        "received_at",
+    }
+    now = T0 + timedelta(hours=1)
+    assert call_facts_from_json({"narrative": ""}, ruleset, now=now).received_at == now
+
+
+# --- properties ------------------------------------------------------------------------------
+
+
+def _strategies(ruleset: RuleSet):  # type: ignore[no-untyped-def]
+    tax = ruleset.taxonomy
+    words = st.sampled_from(
+        [
+            "bị",
+            "đánh",
+            "đập",
+            "chồng",
+            "hiếp",
+            "dâm",
+            "bán",
+            "trẻ",
+            "em",
+            "bé",
+            "12",
+            "tuổi",
+            "child",
+            "abuse",
+            "tư vấn",
+            "!",
+            "\u0301",
+            "",
+        ]
+    )
+    person = st.builds(
+        PersonFacts, st.none() | st.integers(0, 120), st.none() | st.sampled_from(tax.codes("sex"))
+    )
+    return st.builds(
+        CallFacts,
+        line=st.none() | st.sampled_from(list(ruleset.lines)),
+        area=st.none() | st.sampled_from(list(ruleset.areas)),
+        narrative=st.lists(words, max_size=12).map(" ".join) | st.text(max_size=40),
+        categories=st.lists(st.sampled_from(list(tax.categories)), max_size=3).map(tuple),
+        subcategories=st.lists(st.sampled_from(list(tax.subcategories)), max_size=3).map(tuple),
+        urgency=st.sampled_from(tax.codes("urgency")),
+        needs=st.lists(st.sampled_from(tax.codes("need")), max_size=3).map(tuple),
+        people=st.lists(person, max_size=3).map(tuple),
+        received_at=st.datetimes(
+            datetime(2025, 1, 1), datetime(2028, 12, 31), timezones=st.just(UTC)
+        ),
+    )
+
+
+@pytest.fixture(scope="module")
+def calls(ruleset: RuleSet):  # type: ignore[no-untyped-def]
+    return _strategies(ruleset)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_decide_never_raises_and_stays_in_the_tree(ruleset: RuleSet, calls, data) -> None:  # type: ignore[no-untyped-def]
+    call = data.draw(calls)
+    occupancy = data.draw(
+        st.dictionaries(
+            st.sampled_from(["nha-tam-lanh-tp-kon-tum", "dia-chi-tin-cay-dak-to"]),
+            st.integers(0, 6),
+        )
+    )
+    decision = decide(call, ruleset, occupancy=occupancy)
+    assert "internal_error" not in codes(decision)
+    home = call.area if call.area in ruleset.areas else ruleset.line_area(call.line or "")
+    if decision.referrals:
+        assert home is not None
+        for referral in decision.referrals:
+            agency = ruleset.agencies[referral.agency_code]
+            assert ruleset.contains(agency.area, home)
+            assert agency.kind == referral.agency_kind
+            if agency.kind == "safe_house":
+                assert (agency.beds or 0) - occupancy.get(agency.code, 0) > 0
+    else:
+        case = set(decision.categories) & ruleset.taxonomy.case_categories
+        assert decision.triage == bool(case or not decision.categories)
+    assert len({r.agency_code for r in decision.referrals}) == len(decision.referrals)
+    json.dumps(decision.to_dict())
