@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from apscheduler.executors.asyncio import AsyncIOExecutor
+from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
@@ -65,6 +67,8 @@ def build_scheduler(jobs: list[JobSpec], *, timezone: str = "Asia/Ho_Chi_Minh") 
     """A scheduler with the jobs added, not started (tests inspect it)."""
     scheduler = AsyncIOScheduler(
         timezone=timezone,
+        jobstores={"default": MemoryJobStore()},
+        executors={"default": AsyncIOExecutor()},
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 60},
     )
     for spec in jobs:
