@@ -47,6 +47,7 @@ class Fact:
     line: str
     area: str | None
     categories: tuple[str, ...]
+    subcategories: tuple[str, ...]
     status: str
     created_at: datetime
     answered_at: datetime | None
@@ -138,6 +139,7 @@ async def referral_facts(
             Call.line_code,
             Call.area_code,
             sa.cast(Call.categories, sa.Text),
+            sa.cast(Call.subcategories, sa.Text),
             Referral.status,
             Referral.created_at,
             Referral.acknowledged_at,
@@ -162,25 +164,11 @@ async def referral_facts(
     out = []
     async with db.read() as session:
         for row in await session.execute(query):
-            (
-                rid,
-                call_id,
-                agency,
-                kind,
-                line_code,
-                area,
-                cats,
-                status,
-                created,
-                ack,
-                declined,
-                resolved,
-                ack_due,
-                resolve_due,
-                level,
-            ) = row
-            if cats not in cache:
-                cache[cats] = tuple(json.loads(cats) if cats else ())
+            (rid, call_id, agency, kind, line_code, area, cats, subs, status) = row[:9]
+            created, ack, declined, resolved, ack_due, resolve_due, level = row[9:]
+            for raw in (cats, subs):
+                if raw not in cache:
+                    cache[raw] = tuple(json.loads(raw) if raw else ())
             answered = min((t for t in (ack, declined) if t is not None), default=None)
             out.append(
                 Fact(
@@ -191,6 +179,7 @@ async def referral_facts(
                     line_code,
                     area,
                     cache[cats],
+                    cache[subs],
                     status,
                     created,
                     answered,

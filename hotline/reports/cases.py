@@ -1,0 +1,144 @@
+"""Case calls (those with a case category) read one by one: they are few (0.2% of calls),
+and the intervention types and framework groupings need their sub-categories, which the
+daily rollup does not keep."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from hotline.db import Database
+from hotline.models import Call, CallCategory, Referral
+from hotline.reports.rollups import RESOLVED, Counts, Key
+from hotline.reports.tables import Column, Section
+from hotline.routing.crosswalks import Crosswalk
+from hotline.routing.ruleset import RuleSet
+
+
+@dataclass(frozen=True)
+class CaseCall:
+    id: int
+    line: str
+    area: str | None
+    categories: tuple[str, ...]
+    subcategories: tuple[str, ...]
+    status: str
+    referred: bool
+
+    @property
+    def key(self) -> Key:
+        return (self.line, self.area or "", "+".join(sorted(set(self.categories))))
+
+
+async def case_calls(
+    db: Database,
+    ruleset: RuleSet,
+    *,
+    since: datetime,
+    until: datetime,
+    areas: set[str] | None = None,
+    line: str | None = None,
+) -> list[CaseCall]:
+    """Calls received in [since, until) with a case category (via call_category, indexed)."""
+    referred = (
+        sa.exists()
+        .where(Referral.call_id == Call.id, Referral.status != "withdrawn")
+        .correlate(Call.__table__)
+    )  # type: ignore[arg-type]
+    query = (
+        sa.select(
+            Call.id,
+            Call.line_code,
+            Call.area_code,
+            sa.cast(Call.categories, sa.Text),
+            sa.cast(Call.subcategories, sa.Text),
+            Call.status,
+            referred,
+        )
+        .join(CallCategory, CallCategory.call_id == Call.id)
+        .where(
+            CallCategory.code.in_(sorted(ruleset.taxonomy.case_categories)),  # type: ignore[attr-defined]
+            Call.received_at >= since,
+            Call.received_at < until,
+        )
+    )
+    if areas is not None:
+        query = query.where(Call.area_code.in_(sorted(areas)))  # type: ignore[union-attr]
+    if line is not None:
+        query = query.where(Call.line_code == line)
+    out: dict[int, CaseCall] = {}
+    async with db.read() as session:
+        for cid, line_code, area, cats, subs, status, ref in await session.execute(query):
+            out[cid] = CaseCall(
+                cid,
+                line_code,
+                area,
+                tuple(json.loads(cats or "[]")),
+                tuple(json.loads(subs or "[]")),
+                status,
+                bool(ref),
+            )
+    return list(out.values())
+
+
+def framework_counts(
+    walk: Crosswalk, counts: dict[Key, Counts], calls: list[CaseCall], ruleset: RuleSet
+) -> tuple[dict[str, dict[Key, Counts]], dict[Key, Counts]]:
+    """Call counts per framework group, and all the calls the framework covers (once each).
+    Non-case calls come from the rollup (mapped by category), case calls one by one (mapped
+    by sub-category)."""
+    case = ruleset.taxonomy.case_categories
+    by_group: dict[str, dict[Key, Counts]] = {}
+    included: dict[Key, Counts] = {}
+
+    def put(groups: set[str], key: Key, c: Counts) -> None:
+        if not groups:
+            return
+        included.setdefault(key, Counts()).add(c)
+        for g in groups:
+            by_group.setdefault(g, {}).setdefault(key, Counts()).add(c)
+
+    for key, c in counts.items():
+        cats = key[2].split("+") if key[2] else []
+        if not set(cats) & case:
+            put(walk.groups_of(cats), key, c)
+    for call in calls:
+        resolved = int(call.referred and call.status in RESOLVED)
+        put(
+            walk.groups_of(call.categories, call.subcategories),
+            call.key,
+            Counts(1, int(call.referred), resolved),
+        )
+    return by_group, included
+
+
+def interventions(calls: list[CaseCall], walk: Crosswalk | None) -> Section:
+    """Support and intervention cases (case calls referred to an agency) by the national
+    line's intervention types (crosswalks.yaml, framework vn111)."""
+    columns = [
+        Column("code", "Mã", "Code", "text"),
+        Column("type", "Loại can thiệp", "Intervention type", "text"),
+        Column("count", "Số trường hợp", "Cases"),
+    ]
+    section = Section(
+        "interventions",
+        "Trường hợp hỗ trợ, can thiệp theo loại",
+        "Support and intervention cases by type",
+        columns,
+    )
+    referred = [c for c in calls if c.referred]
+    if walk is None:
+        section.note = "crosswalks.yaml has no vn111 framework"
+        section.total = ["", "Tổng cộng", len(referred)]
+        return section
+    tally: dict[str, int] = dict.fromkeys(walk.groups, 0)
+    for call in referred:
+        for group in walk.groups_of(call.categories, call.subcategories) or {"other"}:
+            tally[group] = tally.get(group, 0) + 1
+    section.rows = [[g, walk.group_label(g), n] for g, n in tally.items()]
+    section.total = ["", "Tổng cộng", len(referred)]
+    section.note = "Một trường hợp có thể thuộc nhiều loại; dòng tổng đếm mỗi trường hợp một lần."
+    return section
