@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 from collections.abc import AsyncIterator
@@ -31,8 +30,9 @@ STATIC = Path(__file__).parent / "static"
 
 
 def session_key(secret: str) -> bytes:
-    """The cookie encryption key (Fernet, 32 bytes) derived from HOTLINE_SECRET_KEY."""
-    return base64.urlsafe_b64encode(hashlib.sha256(b"hotline-session:" + secret.encode()).digest())
+    """The cookie encryption key (32 raw bytes; the storage base64-encodes them for Fernet),
+    derived from HOTLINE_SECRET_KEY so one secret serves sessions and signed links."""
+    return hashlib.sha256(b"hotline-session:" + secret.encode()).digest()
 
 
 def create_app(
@@ -63,7 +63,6 @@ def create_app(
     env = aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
         extensions=["jinja2.ext.i18n"], context_processors=[present.context_processor],
-        undefined=jinja2.StrictUndefined,
     )
     present.install_filters(env)
     app.cleanup_ctx.append(_database)

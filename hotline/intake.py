@@ -101,7 +101,7 @@ async def create_call(
     session.add_all(people)
     decision = decide(facts_of(call, data.people), rules,
                       occupancy=await bed_occupancy(session, rules))
-    call.suggested = [s.__dict__ | {"words": list(s.words)} for s in decision.suggestions]
+    call.suggested = [s.to_dict() for s in decision.suggestions]
     await _sync_categories(session, call, decision)
     actor = principal.label
     session.add(TimelineEvent(call_id=call.id, at=now, kind="created", actor=actor,
@@ -143,7 +143,7 @@ async def update_call(
         select(Person).where(Person.call_id == call.id).order_by(Person.position)
     )).scalars())
     decision = decide(facts_of(call, people), rules, occupancy=await bed_occupancy(session, rules))
-    call.suggested = [s.__dict__ | {"words": list(s.words)} for s in decision.suggestions]
+    call.suggested = [s.to_dict() for s in decision.suggestions]
     await _sync_categories(session, call, decision)
     changed = sorted(changes)
     session.add(TimelineEvent(call_id=call.id, at=now, kind="updated", actor=principal.label,

@@ -23,7 +23,6 @@ SCHEDULER = web.AppKey("scheduler", Any)
 METRICS = web.AppKey("metrics", Any)
 # name -> async () -> {"ok": bool, ...}: background parts report to /healthz through these.
 HEALTH_CHECKS = web.AppKey("health_checks", dict)
-# Per request (request[...]): who is asking, and in which language. aiohttp has no typed
-# request keys; plain strings are the documented way there.
-PRINCIPAL = "hotline.principal"
-LOCALE = "hotline.locale"
+# Per request (request[...]): who is asking, and in which language.
+PRINCIPAL = web.RequestKey("principal", Any)  # hotline.auth.Principal | None
+LOCALE = web.RequestKey("locale", str)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.escalation import plan_call, plan_referral
+from hotline.escalation.policy import plan_call, plan_referral
 from hotline.models import Agency, Call, Referral, TimelineEvent
 from hotline.notify.outbox import enqueue_for_referral
 from hotline.routing.decide import Decision, PlannedReferral
@@ -25,16 +25,22 @@ WITHDRAWABLE = ("pending", "notified")
 OCCUPYING = ("accepted", "in_progress")
 
 
+def notice_dict(notice: str) -> dict[str, object]:
+    """A notice as stored on the timeline: its text, and its code to re-render it."""
+    return {"text": str(notice), "code": getattr(notice, "code", None),
+            "params": dict(getattr(notice, "params", {}) or {})}
+
+
 async def bed_occupancy(session: AsyncSession, rules: RuleSet) -> dict[str, int]:
     """Beds in use per safe house: what the house reported plus cases it has accepted."""
     reported = dict((await session.execute(
         select(Agency.code, Agency.beds_in_use).where(Agency.kind == "safe_house")
-    )).tuples().all())
+    )).all())
     accepted = dict((await session.execute(
         select(Referral.agency_code, func.count()).where(
             Referral.agency_kind == "safe_house", Referral.status.in_(OCCUPYING)
         ).group_by(Referral.agency_code)
-    )).tuples().all())
+    )).all())
     codes = {a.code for a in rules.agencies.values() if a.kind == "safe_house"}
     return {code: int(reported.get(code) or 0) + int(accepted.get(code) or 0) for code in codes}
 
@@ -68,7 +74,7 @@ async def apply_decision(
                                                 for r in existing))
     if decision.notices:
         session.add(TimelineEvent(call_id=call.id, at=now, kind="notice", actor="routing",
-                                  detail={"notices": list(decision.notices)}))
+                                  detail={"notices": [notice_dict(n) for n in decision.notices]}))
     return created
 
 

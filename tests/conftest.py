@@ -4,11 +4,13 @@ HOTLINE_TEST_DATABASE_URL is set), the shipped rule set, and a clock tests can m
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -113,4 +115,82 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
         telephony_secret="test-telephony-secret",
         base_url="http://hotline.test",
         sweep_interval=30.0,
+        auto_migrate=False,  # the per-test database is a copy of a migrated template
     )
+
+
+# --- the web application ----------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+@functools.cache
+def _password_hash() -> str:
+    from hotline.auth import hash_password
+
+    return hash_password(PASSWORD)
+
+
+@dataclass
+class Account:
+    username: str
+    role: str
+    token: str
+    user_id: int
+    agency: str | None = None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FrozenClock, ruleset: RuleSet):
+    """The application without background workers (tests drive them with a chosen `now`)."""
+    from hotline.app import create_app
+
+    return create_app(settings, clock=clock, rules=ruleset, background=False)
+
+
+@pytest.fixture
+async def client(app, aiohttp_client):  # type: ignore[no-untyped-def]
+    return await aiohttp_client(app)
+
+
+@pytest.fixture
+async def accounts(client, clock: FrozenClock) -> dict[str, Account]:  # type: ignore[no-untyped-def]
+    """One user per role (two agencies), each with an API token, password PASSWORD."""
+    from hotline import keys
+    from hotline.auth import create_user, issue_token
+
+    db = client.app[keys.DB]
+    specs = [
+        ("operator", "operator", None), ("supervisor", "supervisor", None),
+        ("admin", "admin", None), ("police", "agency", "ca-dak-to"),
+        ("police-city", "agency", "ca-tp-kon-tum"), ("cp-dakto", "agency", "ldtbxh-dak-to"),
+    ]
+    out: dict[str, Account] = {}
+    async with db.write() as session:
+        for username, role, agency in specs:
+            user = await create_user(session, username=username, role=role, now=clock.now(),
+                                     agency_code=agency, email=f"{username}@hotline.test")
+            user.password_hash = _password_hash()  # argon2 is slow on purpose: hash once
+            token = await issue_token(session, user, name="test", now=clock.now())
+            assert user.id is not None
+            out[username] = Account(username, role, token, user.id, agency)
+    return out
+
+
+async def login(client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+    """Log in through the form like a browser; returns the page's CSRF token."""
+    import re
+
+    page = await client.get("/login")
+    token = re.search(r'name="login_csrf" value="([^"]+)"', await page.text()).group(1)
+    response = await client.post("/login", data={"username": username, "password": password,
+                                                 "login_csrf": token}, allow_redirects=False)
+    assert response.status == 303, await response.text()
+    home = await client.get("/calls/new" if username in ("operator", "supervisor", "admin")
+                            else "/")
+    found = re.search(r'data-csrf="([^"]*)"', await home.text())
+    return found.group(1) if found else ""

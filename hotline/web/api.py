@@ -214,7 +214,16 @@ async def explain(request: web.Request) -> web.Response:
         received_at=data.received_at or now)
     async with request.app[keys.DB].read() as session:
         occupancy = await bed_occupancy(session, rules)
-    return ok(decide(facts, rules, occupancy=occupancy).to_dict())
+    locale = request.get(keys.LOCALE) or "vi"
+    out = decide(facts, rules, occupancy=occupancy).to_dict(locale)
+    # Labels for the intake page, so it needs no second request.
+    for item in out["suggestions"]:
+        group = "category" if item["kind"] == "category" else "subcategory"
+        item["label"] = rules.taxonomy.label(group, item["code"], locale)
+    for item in out["referrals"]:
+        agency = rules.agencies.get(item["agency_code"])
+        item["agency_name"] = agency.name if agency else item["agency_code"]
+    return ok(out)
 
 
 @allow(*ROLES)

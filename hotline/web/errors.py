@@ -66,7 +66,8 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
     try:
         return await handler(request)
     except InvalidInput as exc:
-        status = {"unsupported_media": 415, "idempotency_conflict": 409}.get(exc.code, 422)
+        status = {"unsupported_media": 415, "idempotency_conflict": 409,
+                  "invalid_transition": 409}.get(exc.code, 422)
         if is_api(request):
             return json_error(request, status, exc.code, "invalid input", exc.fields)
         raise web.HTTPBadRequest(text=translate(request, "invalid input")) from None

@@ -71,7 +71,11 @@ def _schemas() -> dict[str, Any]:
         "type": "object", "required": ["code", "message", "fields"], "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
             "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}}
-    return {"CallCreate": call_create, "CallUpdate": {**call_create, "required": []},
+    status = {"type": "object", "required": ["status"], "properties": {
+        "status": {"type": "string",
+                   "enum": ["acknowledged", "accepted", "declined", "in_progress", "resolved"]},
+        "note": {"type": ["string", "null"], "maxLength": 2000}}}
+    return {"ReferralStatus": status, "CallCreate": call_create, "CallUpdate": {**call_create, "required": []},
             "Call": call, "Referral": referral, "Error": error}
 
 
@@ -126,6 +130,14 @@ def document() -> dict[str, Any]:
         "/api/v1/agencies": {"get": _op("Agency directory", params=[_q("kind")])},
         "/api/v1/areas": {"get": _op("Areas; ?q= searches names with or without diacritics",
                                      params=[_q("q")])},
+        "/api/v1/referrals": {"get": _op(
+            "Referrals (agency users: their own agency only)",
+            params=[_q("agency"), _q("status")])},
+        "/api/v1/referrals/{id}/ack": {"post": {**_op(
+            "Acknowledge receipt (idempotent; stops pending reminders)"), "parameters": [ID]}},
+        "/api/v1/referrals/{id}/status": {"post": {**_op(
+            "accepted | declined (note: reason) | in_progress | resolved (note: outcome)",
+            body="ReferralStatus"), "parameters": [ID]}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [],
                                          "responses": {"200": {"description": "OpenAPI"}}}},
     }

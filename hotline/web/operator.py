@@ -106,6 +106,7 @@ async def call_queue(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("operator/queue.html", request, {
         "calls": rows, "total": total, "filters": filters, "errors": errors,
         "page_size": calls.PAGE_SIZE, "now": request.app[keys.CLOCK].now(),
+        "page_url": lambda n: str(request.rel_url.update_query(page=n)),
     })
 
 

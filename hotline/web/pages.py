@@ -10,7 +10,7 @@ from aiohttp_session import get_session, new_session
 
 from hotline import audit, keys
 from hotline.auth import PUBLIC, ROLES, Principal, allow, authenticate, throttled
-from hotline.i18n import LOCALES
+from hotline.i18n import LOCALES, lazy
 from hotline.web.security import client_address, csrf_token, principal_of
 
 HOME = {"operator": "call_queue", "supervisor": "call_queue", "admin": "call_queue",
@@ -44,17 +44,17 @@ async def login(request: web.Request) -> web.StreamResponse:
     address = client_address(request)
     error = None
     if str(form.get("login_csrf", "")) != session.get("csrf"):
-        error = "Your session expired. Please log in again."
+        error = lazy("Your session expired. Please log in again.")
     else:
         async with app[keys.DB].write() as db_session:
             if await throttled(db_session, username, address=address, now=now):
-                error = "Too many failed attempts. Wait 15 minutes and try again."
+                error = lazy("Too many failed attempts. Wait 15 minutes and try again.")
                 user = None
             else:
                 user = await authenticate(db_session, username, password, address=address,
                                           now=now)
                 if user is None:
-                    error = "Wrong username or password."
+                    error = lazy("Wrong username or password.")
                 else:
                     principal = Principal.of(user, via="session")
                     audit.record(db_session, at=now, principal=principal, action="login",

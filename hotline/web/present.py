@@ -13,7 +13,7 @@ from babel.dates import format_datetime, format_timedelta
 
 from hotline import keys
 from hotline.clock import as_utc
-from hotline.i18n import LOCALES
+from hotline.i18n import LOCALES, lazy
 from hotline.web.security import csrf_token
 
 
@@ -38,7 +38,49 @@ async def context_processor(request: web.Request) -> dict[str, Any]:
         "now": request.app[keys.CLOCK].now(),
         "url": lambda name, **parts: str(request.app.router[name].url_for(
             **{k: str(v) for k, v in parts.items()})),
+        "static": lambda path: str(request.app.router["static"].url_for(filename=path)),
+        "extra_nav": lambda me: nav_items(request, me),
+        "notice": lambda n: render_stored_notice(n, locale),
     }
+
+
+def render_stored_notice(stored: Any, locale: str) -> str:
+    """A routing notice kept on the timeline, in the reader's language when known."""
+    from hotline.routing.facts import NOTICE_TEXTS
+
+    if isinstance(stored, dict):
+        texts = NOTICE_TEXTS.get(str(stored.get("code")))
+        if texts:
+            try:
+                return texts.get(locale, texts["vi"]).format(**stored.get("params", {}))
+            except (KeyError, IndexError):
+                pass
+        return str(stored.get("text", ""))
+    return str(stored)
+
+
+# (route name, label, roles): pages beyond the operator's two, shown when the route exists.
+NAV = (
+    ("agency_inbox", lazy("Referrals"), ("agency",)),
+    ("triage", lazy("Triage"), ("supervisor", "admin")),
+    ("overdue", lazy("Overdue"), ("supervisor", "admin")),
+    ("dashboard", lazy("Dashboard"), ("supervisor", "admin")),
+    ("reports", lazy("Reports"), ("supervisor", "admin")),
+    ("dead_letters", lazy("Undelivered"), ("supervisor", "admin")),
+    ("mailbox", lazy("Mailbox"), ("supervisor", "admin")),
+    ("audit_log", lazy("Audit log"), ("supervisor", "admin")),
+    ("admin_users", lazy("Users"), ("admin",)),
+    ("admin_agencies", lazy("Agencies"), ("admin",)),
+    ("admin_rules", lazy("Rules"), ("admin",)),
+)
+
+
+def nav_items(request: web.Request, me: Any) -> list[dict[str, str]]:
+    if me is None:
+        return []
+    router = request.app.router
+    return [{"url": str(router[name].url_for()), "label": text}
+            for name, text, roles in NAV if me.role in roles and name in router]
 
 
 def install_filters(env: jinja2.Environment) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from hotline.web import api, operator, pages
+from hotline.web import agency, api, operator, pages
 from hotline.web.openapi import openapi
 
 
@@ -33,4 +33,14 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_get("/api/v1/lines", api.list_lines, name="api_lines")
     r.add_get("/api/v1/agencies", api.list_agencies, name="api_agencies")
     r.add_get("/api/v1/areas", api.list_areas, name="api_areas")
+    # Agencies
+    r.add_get("/agency/referrals", agency.inbox, name="agency_inbox")
+    r.add_get(r"/agency/referrals/{id:\d+}", agency.referral_page, name="agency_referral")
+    r.add_post(r"/agency/referrals/{id:\d+}", agency.referral_action,
+               name="agency_referral_action")
+    r.add_get("/ack/{token}", agency.ack_link, name="ack_link")
+    r.add_post("/ack/{token}", agency.ack_link_submit, name="ack_link_submit")
+    r.add_get("/api/v1/referrals", agency.api_list, name="api_referrals")
+    r.add_post("/api/v1/referrals/{id}/ack", agency.api_ack, name="api_referral_ack")
+    r.add_post("/api/v1/referrals/{id}/status", agency.api_status, name="api_referral_status")
     r.add_static("/static", static, name="static", append_version=True)

@@ -88,11 +88,10 @@ def _refuse(request: web.Request, *, status: int) -> web.StreamResponse:
 async def auth_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     """Every route must declare its roles; undeclared routes are closed to everyone."""
     info = request.match_info
-    route_handler = info.handler if info.route.resource is not None else None
-    if route_handler is None or isinstance(info, web.MatchInfoError):
+    if info.http_exception is not None:
         return await handler(request)  # 404/405: nothing to protect
-    roles = roles_of(route_handler)
-    if roles is None and request.path.startswith("/static/"):
+    roles = roles_of(info.handler)
+    if roles is None and isinstance(info.route.resource, web.StaticResource):
         roles = frozenset({PUBLIC})
     if roles is None:
         return _refuse(request, status=403)

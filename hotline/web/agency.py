@@ -1,0 +1,221 @@
+"""The agency side: an inbox of the agency's own referrals, acknowledge / accept / decline /
+in progress / resolve, the same through the API, and the signed one-click link.
+
+An agency user asking for another agency's referral gets 404, the same answer as for one that
+does not exist, so ids cannot be probed. The signed link opens a page with one button: a
+GET never changes anything (mail scanners follow links), the button's POST acknowledges.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from sqlalchemy import select
+
+from hotline import audit, keys, referrals
+from hotline.auth import PUBLIC, Principal, allow
+from hotline.calls import referral_dict
+from hotline.links import LinkError, verify_ack_token
+from hotline.models import Call, Person, Referral, TimelineEvent
+from hotline.validation import InvalidInput
+from hotline.web.api import ok
+from hotline.web.errors import read_json
+from hotline.web.security import client_address, principal_of
+
+ACTORS = ("agency", "supervisor", "admin")
+OPEN = ("pending", "notified", "acknowledged", "accepted", "in_progress")
+
+
+async def _referral_for(session: Any, referral_id: int, principal: Principal) -> Referral:
+    referral = await session.get(Referral, referral_id)
+    if referral is None or (principal.role == "agency"
+                            and referral.agency_code != principal.agency_code):
+        raise web.HTTPNotFound(reason="no such referral")
+    return referral
+
+
+def _id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound(reason="no such referral") from None
+
+
+async def _change(request: web.Request, referral_id: int, status: str | None, note: str | None,
+                  *, via: str) -> referrals.Change:
+    """Acknowledge (status None) or set a status, as the logged-in principal."""
+    principal = principal_of(request)
+    now = request.app[keys.CLOCK].now()
+    async with request.app[keys.DB].write() as session:
+        await _referral_for(session, referral_id, principal)
+        try:
+            if status is None or status == "acknowledged":
+                change = await referrals.acknowledge(
+                    session, referral_id, actor=principal.label, now=now, via=via,
+                    user_id=principal.user_id)
+            else:
+                change = await referrals.set_status(
+                    session, referral_id, status, actor=principal.label, note=note, now=now,
+                    user_id=principal.user_id, via=via)
+        except referrals.ReferralError as exc:
+            code = "invalid_transition" if exc.field == "status" else "invalid"
+            raise InvalidInput({exc.field: str(exc)}, code=code) from None
+    return change
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+@allow(*ACTORS)
+async def api_list(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    rules = request.app[keys.RULES].current
+    agency = request.query.get("agency") or None
+    status = request.query.get("status") or None
+    if principal.role == "agency":
+        if agency and agency != principal.agency_code:
+            raise web.HTTPNotFound(reason="no such agency")
+        agency = principal.agency_code
+    errors = {}
+    if agency and agency not in rules.agencies:
+        errors["agency"] = "unknown agency"
+    if status and status not in referrals.STATUSES:
+        errors["status"] = "unknown status"
+    if errors:
+        raise InvalidInput(errors)
+    query = select(Referral, Call.reference).join(Call, Call.id == Referral.call_id)
+    if agency:
+        query = query.where(Referral.agency_code == agency)
+    if status:
+        query = query.where(Referral.status == status)
+    async with request.app[keys.DB].read() as session:
+        rows = (await session.execute(query.order_by(Referral.id.desc()).limit(500))).all()
+    return ok({"items": [referral_dict(r, rules) | {"call_id": r.call_id, "reference": ref}
+                         for r, ref in rows]})
+
+
+@allow(*ACTORS)
+async def api_ack(request: web.Request) -> web.Response:
+    change = await _change(request, _id(request), None, None, via="api")
+    return ok(referral_dict(change.referral, request.app[keys.RULES].current)
+              | {"changed": change.changed, "call_status": change.call_status})
+
+
+@allow(*ACTORS)
+async def api_status(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise InvalidInput({"body": "must be a JSON object"})
+    status, note = body.get("status"), body.get("note")
+    if not isinstance(status, str) or not status:
+        raise InvalidInput({"status": "required"})
+    if note is not None and not isinstance(note, str):
+        raise InvalidInput({"note": "must be text"})
+    change = await _change(request, _id(request), status, note, via="api")
+    return ok(referral_dict(change.referral, request.app[keys.RULES].current)
+              | {"changed": change.changed, "call_status": change.call_status})
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@allow("agency")
+async def inbox(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    show = request.query.get("show", "open")
+    query = (select(Referral, Call).join(Call, Call.id == Referral.call_id)
+             .where(Referral.agency_code == principal.agency_code))
+    if show == "open":
+        query = query.where(Referral.status.in_(OPEN))
+    async with request.app[keys.DB].read() as session:
+        rows = (await session.execute(
+            query.order_by(Referral.created_at.desc()).limit(300))).all()
+    return aiohttp_jinja2.render_template("agency/inbox.html", request, {
+        "rows": rows, "show": show, "now": request.app[keys.CLOCK].now()})
+
+
+@allow("agency")
+async def referral_page(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    referral_id = _id(request)
+    async with request.app[keys.DB].write() as session:
+        referral = await _referral_for(session, referral_id, principal)
+        call = await session.get(Call, referral.call_id)
+        people = list((await session.execute(
+            select(Person).where(Person.call_id == referral.call_id)
+            .order_by(Person.position))).scalars())
+        events = list((await session.execute(
+            select(TimelineEvent).where(TimelineEvent.referral_id == referral_id)
+            .order_by(TimelineEvent.at, TimelineEvent.id))).scalars())
+        audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal,
+                     action="referral.read", object_type="referral", object_id=referral_id,
+                     address=client_address(request))
+    return aiohttp_jinja2.render_template("agency/referral.html", request, {
+        "referral": referral, "call": call, "people": people, "events": events,
+        "errors": {}, "note": ""})
+
+
+@allow("agency")
+async def referral_action(request: web.Request) -> web.StreamResponse:
+    form = await request.post()
+    referral_id = _id(request)
+    action = str(form.get("action", ""))
+    note = str(form.get("note", ""))
+    try:
+        await _change(request, referral_id, None if action == "ack" else action, note,
+                      via="portal")
+    except InvalidInput as exc:
+        async with request.app[keys.DB].read() as session:
+            referral = await _referral_for(session, referral_id, principal_of(request))
+            call = await session.get(Call, referral.call_id)
+            people = list((await session.execute(
+                select(Person).where(Person.call_id == referral.call_id))).scalars())
+        return aiohttp_jinja2.render_template("agency/referral.html", request, {
+            "referral": referral, "call": call, "people": people, "events": [],
+            "errors": exc.fields, "note": note, "action": action}, status=422)
+    raise web.HTTPSeeOther(str(request.app.router["agency_referral"].url_for(
+        id=str(referral_id))))
+
+
+async def _link_state(request: web.Request) -> tuple[int | None, str | None]:
+    try:
+        return verify_ack_token(request.app[keys.SETTINGS].secret_key,
+                                request.match_info["token"], now=request.app[keys.CLOCK].now()), None
+    except LinkError as exc:
+        return None, exc.reason
+
+
+@allow(PUBLIC)
+async def ack_link(request: web.Request) -> web.Response:
+    """The page behind the signed link: one button, and nothing about the case."""
+    referral_id, problem = await _link_state(request)
+    done = False
+    if referral_id is not None:
+        async with request.app[keys.DB].read() as session:
+            referral = await session.get(Referral, referral_id)
+        done = referral is not None and referral.acknowledged_at is not None
+        if referral is None:
+            problem = "tampered"
+    return aiohttp_jinja2.render_template("agency/ack.html", request, {
+        "problem": problem, "done": done, "token": request.match_info["token"]},
+        status=400 if problem else 200)
+
+
+@allow(PUBLIC)
+async def ack_link_submit(request: web.Request) -> web.Response:
+    referral_id, problem = await _link_state(request)
+    if referral_id is not None:
+        now = request.app[keys.CLOCK].now()
+        try:
+            async with request.app[keys.DB].write() as session:
+                await referrals.acknowledge(session, referral_id, actor="link", now=now,
+                                            via="link")
+        except referrals.ReferralNotFound:
+            problem = "tampered"
+        except referrals.ReferralError:
+            problem = "closed"  # declined, resolved or withdrawn meanwhile
+    return aiohttp_jinja2.render_template("agency/ack.html", request, {
+        "problem": problem, "done": problem is None, "token": request.match_info["token"]},
+        status=400 if problem else 200)
