@@ -7,4 +7,4 @@ from hotline.routing import classification as _classification  # noqa: F401
 from hotline.routing import crosswalks as _crosswalks  # noqa: F401
 from hotline.routing import holidays as _holidays  # noqa: F401
 from hotline.routing import ladders as _ladders  # noqa: F401
-from hotline.routing import rules as _rules  # noqa: F401
+from hotline.routing import rules_file as _rules_file  # noqa: F401

@@ -23,7 +23,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class RulesError(Exception):
@@ -116,7 +118,9 @@ def parse_yaml(raw: bytes, name: str) -> YamlDoc:
     return YamlDoc(name, data, lines)
 
 
-def _walk(node: Any, path: Path_, lines: dict[Path_, int], problems: list[Problem], name: str) -> None:
+def _walk(
+    node: Any, path: Path_, lines: dict[Path_, int], problems: list[Problem], name: str
+) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -124,8 +128,12 @@ def _walk(node: Any, path: Path_, lines: dict[Path_, int], problems: list[Proble
             key = str(key_node.value)
             if key in seen:
                 problems.append(
-                    Problem(name, key_node.start_mark.line + 1, field_name(path + (key,)),
-                            "duplicate key")
+                    Problem(
+                        name,
+                        key_node.start_mark.line + 1,
+                        field_name(path + (key,)),
+                        "duplicate key",
+                    )
                 )
             seen.add(key)
             _walk(value_node, path + (key,), lines, problems, name)
