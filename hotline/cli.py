@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from hotline.settings import Settings, SettingsError
 
@@ -162,12 +162,17 @@ def _read_password(args: argparse.Namespace) -> str | None:
     elif sys.stdin.isatty():
         password = getpass.getpass("Password: ")
         if password != getpass.getpass("Again: "):
-            raise SystemExit("hotline: the passwords differ")
+            _fail("the passwords differ")
     else:
         return None
     if password and len(password) < 10:
-        raise SystemExit("hotline: a password needs at least 10 characters")
+        _fail("a password needs at least 10 characters")
     return password or None
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    print(f"hotline: {message}", file=sys.stderr)
+    raise SystemExit(code)
 
 
 def cmd_users_create(args: argparse.Namespace) -> int:
@@ -237,6 +242,10 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
         return 1
     try:
         data = json.loads(Path(args.call_json).read_text(encoding="utf-8"))
+        if isinstance(data, dict) and not data.get("received_at"):
+            from hotline.clock import SystemClock
+
+            data["received_at"] = SystemClock().now().isoformat()  # as if it rang now
         facts = call_facts_from_json(data, rules)
     except (OSError, ValueError) as exc:
         print(f"hotline: {args.call_json}: {exc}", file=sys.stderr)

@@ -73,6 +73,9 @@
       };
     }
     suggest = debounce(async () => {
+      if (!(form.elements.narrative.value || "").trim()) {
+        box.replaceChildren(el("span", { class: "hint" }, box.dataset.empty)); return;
+      }
       const res = await fetch("/api/v1/routing/explain", {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify(body()),

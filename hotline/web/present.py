@@ -139,6 +139,10 @@ async def locale_middleware(request: web.Request, handler: Any) -> web.StreamRes
     if chosen not in LOCALES:
         session = await get_session(request)
         chosen = session.get("lang") or request.cookies.get("hotline_lang")
-    accept = request.headers.get("Accept-Language") if request.path.startswith("/api/") else None
+    # Accept-Language only for API clients without a browser session: the pages (and the
+    # page's own API calls) stay in the deployment's language unless the reader chose one.
+    accept = (request.headers.get("Accept-Language")
+              if request.path.startswith("/api/") and "hotline_session" not in request.cookies
+              else None)
     request[keys.LOCALE] = pick_locale(chosen, accept, default)
     return await handler(request)

@@ -1,0 +1,124 @@
+"""The agency side: acknowledge and update referrals through the API, the inbox and the
+signed link; another agency's referrals stay invisible."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from hotline import keys
+from hotline.links import make_ack_token
+from hotline.models import Referral
+from tests.conftest import login
+from tests.test_api_calls import GOOD
+
+
+async def referral_for(client, accounts, agency: str) -> dict:  # type: ignore[no-untyped-def]
+    response = await client.post("/api/v1/calls", json=GOOD,
+                                 headers=accounts["operator"].headers)
+    call = await response.json()
+    return next(r for r in call["referrals"] if r["agency"]["code"] == agency) | {
+        "call_id": call["id"]}
+
+
+async def test_ack_then_statuses_through_the_api(client, accounts):
+    police = accounts["police"]
+    referral = await referral_for(client, accounts, "ca-dak-to")
+    url = f"/api/v1/referrals/{referral['id']}"
+    first = await client.post(url + "/ack", headers=police.headers)
+    assert first.status == 200
+    body = await first.json()
+    assert body["status"] == "acknowledged" and body["changed"] is True
+    again = await (await client.post(url + "/ack", headers=police.headers)).json()
+    assert again["changed"] is False  # idempotent
+    no_outcome = await client.post(url + "/status", json={"status": "resolved"},
+                                   headers=police.headers)
+    assert no_outcome.status == 422
+    assert "note" in (await no_outcome.json())["error"]["fields"]
+    accepted = await client.post(url + "/status", json={"status": "accepted"},
+                                 headers=police.headers)
+    assert (await accepted.json())["call_status"] == "in_progress"
+    done = await client.post(url + "/status", json={"status": "resolved",
+                                                    "note": "Đã can thiệp, trẻ an toàn"},
+                             headers=police.headers)
+    assert (await done.json())["status"] == "resolved"
+    back = await client.post(url + "/status", json={"status": "accepted"},
+                             headers=police.headers)
+    assert back.status == 409  # resolved cannot go back
+    listed = await (await client.get("/api/v1/referrals", headers=police.headers)).json()
+    assert [r["id"] for r in listed["items"]] == [referral["id"]]
+
+
+async def test_decline_needs_a_reason(client, accounts):
+    referral = await referral_for(client, accounts, "ca-dak-to")
+    response = await client.post(f"/api/v1/referrals/{referral['id']}/status",
+                                 json={"status": "declined", "note": " "},
+                                 headers=accounts["police"].headers)
+    assert response.status == 422
+
+
+async def test_other_agency_gets_404_everywhere(client, accounts):
+    referral = await referral_for(client, accounts, "ca-dak-to")
+    other = accounts["police-city"]
+    for method, url, body in [
+        ("post", f"/api/v1/referrals/{referral['id']}/ack", None),
+        ("post", f"/api/v1/referrals/{referral['id']}/status", {"status": "accepted"}),
+        ("get", f"/api/v1/calls/{referral['call_id']}", None),
+    ]:
+        response = await getattr(client, method)(url, json=body, headers=other.headers)
+        assert response.status == 404, (url, await response.text())
+    guessed = await client.get("/api/v1/referrals?agency=ca-dak-to", headers=other.headers)
+    assert guessed.status == 404
+    async with client.app[keys.DB].read() as session:
+        status = await session.scalar(select(Referral.status).where(
+            Referral.id == referral["id"]))
+    assert status == "pending"
+
+
+async def test_inbox_page_acknowledge(client, accounts):
+    referral = await referral_for(client, accounts, "ca-dak-to")
+    csrf = await login(client, "police")
+    inbox = await (await client.get("/agency/referrals")).text()
+    assert f"/agency/referrals/{referral['id']}" in inbox
+    page = await (await client.get(f"/agency/referrals/{referral['id']}")).text()
+    assert "cha dượng" not in page  # no narrative for the agency
+    assert "0912" not in page  # no caller number
+    response = await client.post(f"/agency/referrals/{referral['id']}",
+                                 data={"csrf": csrf, "action": "ack"}, allow_redirects=False)
+    assert response.status == 303
+    bad = await client.post(f"/agency/referrals/{referral['id']}",
+                            data={"csrf": csrf, "action": "declined", "note": ""})
+    assert bad.status == 422
+    assert "lý do" in (await bad.text()) or "reason" in (await bad.text())
+    forbidden = await client.get(f"/agency/referrals/{referral['id'] + 1000}")
+    assert forbidden.status == 404
+
+
+async def test_signed_link_acknowledges_in_one_click(client, accounts, clock, settings):
+    referral = await referral_for(client, accounts, "ca-dak-to")
+    token = make_ack_token(settings.secret_key, referral["id"], now=clock.now())
+    page = await client.get(f"/ack/{token}")
+    assert page.status == 200
+    text = await page.text()
+    assert "cha dượng" not in text and "Tân Cảnh" not in text  # reveals nothing else
+    async with client.app[keys.DB].read() as session:
+        assert (await session.get(Referral, referral["id"])).acknowledged_at is None  # GET is safe
+    done = await client.post(f"/ack/{token}")
+    assert done.status == 200
+    async with client.app[keys.DB].read() as session:
+        assert (await session.get(Referral, referral["id"])).status == "acknowledged"
+
+
+async def test_tampered_and_expired_links_are_refused(client, accounts, clock, settings):
+    referral = await referral_for(client, accounts, "ca-dak-to")
+    token = make_ack_token(settings.secret_key, referral["id"], now=clock.now())
+    other_id = re.sub(r"^ack\.\d+\.", f"ack.{referral['id'] + 1}.", token)
+    assert (await client.post(f"/ack/{other_id}")).status == 400
+    assert (await client.post(f"/ack/{token[:-2]}xx")).status == 400
+    clock.advance(timedelta(days=8))
+    expired = await client.post(f"/ack/{token}")
+    assert expired.status == 400
+    async with client.app[keys.DB].read() as session:
+        assert (await session.get(Referral, referral["id"])).acknowledged_at is None

@@ -1,0 +1,84 @@
+"""End to end in headless Chromium (Debian's `chromium`, driven by Playwright): log in, fill in
+the intake form as an operator would, save, and find the call in the queue."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+CHROMIUM = os.environ.get("HOTLINE_CHROMIUM") or shutil.which("chromium") or ""
+SHOTS = Path(__file__).parent / "screenshots"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM, reason="needs Chromium: apt-get install chromium "
+                       "chromium-driver (or set HOTLINE_CHROMIUM to its path)"),
+]
+
+
+@pytest.fixture
+async def browser_page(client):  # type: ignore[no-untyped-def]
+    from playwright.async_api import async_playwright
+
+    SHOTS.mkdir(exist_ok=True)
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = await browser.new_page(viewport={"width": 1366, "height": 900})
+        page.set_default_timeout(10_000)
+        yield page, str(client.make_url("/")).rstrip("/")
+        await browser.close()
+
+
+async def test_operator_logs_a_call_in_the_browser(browser_page, accounts):
+    page, base = browser_page
+    await page.goto(base + "/calls/new")
+    assert "/login" in page.url
+    await page.fill("#username", "operator")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/calls/new")  # back where the operator was going
+    await page.fill("input[name=caller_phone]", "0912 345 678")
+    await page.fill("input[name=people-0-age]", "11")
+    await page.select_option("select[name=people-0-sex]", "female")
+    # The area picker finds "Xã Tân Cảnh" from "tan canh" typed without diacritics.
+    await page.fill("#area-search", "tan canh")
+    await page.click("#area-results li >> nth=0")
+    assert await page.input_value("#area") == "tan-canh"
+    await page.fill("#narrative", "Bé gái 11 tuổi bị cha dượng đánh đập, bỏ đói nhiều ngày.")
+    # Suggestions arrive while typing, without a page reload.
+    await page.locator("#suggestions mark", has_text="đánh đập").first.wait_for()
+    assert "Xâm hại trẻ em" in await page.inner_text("#suggestions")
+    await page.check("label.u-high input")
+    await page.screenshot(path=str(SHOTS / "intake-form.png"), full_page=True)
+    await page.click(".actions button[type=submit]")
+    await page.wait_for_selector(".ref.big")
+    reference = (await page.inner_text(".ref.big")).strip()
+    assert len(reference) == 7
+    await page.screenshot(path=str(SHOTS / "call-detail.png"), full_page=True)
+    await page.goto(base + "/calls")
+    assert reference in await page.inner_text("table.list")
+    await page.screenshot(path=str(SHOTS / "queue.png"), full_page=True)
+
+
+async def test_form_keeps_values_after_an_error(browser_page, accounts):
+    page, base = browser_page
+    await page.goto(base + "/login")
+    await page.fill("#username", "operator")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.wait_for_url("**/calls")
+    await page.goto(base + "/calls/new")
+    await page.fill("input[name=people-0-age]", "200")
+    await page.fill("#narrative", "Chị bị chồng đánh")
+    await page.click(".actions button[type=submit]")
+    await page.wait_for_selector(".field-error")
+    assert await page.input_value("input[name=people-0-age]") == "200"
+    assert await page.input_value("#narrative") == "Chị bị chồng đánh"
+    await page.screenshot(path=str(SHOTS / "intake-error.png"), full_page=True)
