@@ -372,3 +372,30 @@ async def test_rollups_follow_a_reclassification(db, ruleset):
     # Refreshing again changes nothing.
     await refresh_rollups(db, days=[date(2026, 3, 10)], now=later)
     assert await categories() == {"gbv": 1}
+
+
+def test_reports_due_ahead_of_their_deadlines():
+    from hotline.reports.schedule import due_reports
+
+    assert due_reports(datetime(2026, 5, 20, tzinfo=UTC)) == []
+    ((deadline, due, period),) = due_reports(datetime(2026, 6, 3, 3, tzinfo=UTC))
+    assert (deadline.name, due) == ("6-thang", date(2026, 6, 10))
+    assert period.first_day == date(2025, 12, 1) and period.last_day == date(2026, 5, 31)
+    ((deadline, due, period),) = due_reports(datetime(2026, 12, 10, 3, tzinfo=UTC))
+    assert deadline.name == "nam"
+    assert period.first_day == date(2025, 12, 1) and period.last_day == date(2026, 11, 30)
+
+
+async def test_prepare_due_reports_writes_xlsx(db, ruleset, tmp_path):
+    from hotline.reports.schedule import prepare_due_reports
+
+    await seed_calls(db)
+    paths = await prepare_due_reports(
+        db, ruleset, now=datetime(2026, 6, 5, tzinfo=UTC), out_dir=tmp_path, areas=[None, "kon-tum"]
+    )
+    assert [p.name for p in paths] == [
+        "bao-cao-6-thang-2025-12_2026-05-toan-bo.xlsx",
+        "bao-cao-6-thang-2025-12_2026-05-kon-tum.xlsx",
+    ]
+    wb = openpyxl.load_workbook(paths[0])
+    assert "Tổng hợp" in wb.sheetnames
