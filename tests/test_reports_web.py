@@ -1,0 +1,85 @@
+"""The supervisor dashboard page, its CSV downloads, report downloads and the
+response-times API (routes added here until hotline/web/routes.py wires them)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+
+from hotline import keys
+from hotline.web import dashboard as handlers
+from tests.conftest import login
+from tests.factories import make_referral
+from tests.test_reports import T0, add_call
+
+ROUTES = (
+    ("/supervisor/dashboard", handlers.supervisor_dashboard, "supervisor_dashboard"),
+    ("/supervisor/dashboard.csv", handlers.dashboard_csv, "dashboard_csv"),
+    ("/supervisor/report", handlers.report_download, "report_download"),
+    ("/api/v1/stats/response-times", handlers.api_response_times, "api_response_times"),
+)
+
+
+@pytest.fixture
+async def app(settings, clock, ruleset):  # type: ignore[no-untyped-def]
+    from hotline.app import create_app
+
+    application = create_app(settings, clock=clock, rules=ruleset, background=False)
+    for path, handler, name in ROUTES:
+        if name not in application.router:
+            application.router.add_get(path, handler, name=name)
+    return application
+
+
+async def seed(client) -> None:  # type: ignore[no-untyped-def]
+    async with client.app[keys.DB].write() as s:
+        call = await add_call(s, received_at=T0)
+        await add_call(s, received_at=T0, categories=["silent"], subcategories=[])
+        await make_referral(
+            s, call, created_at=T0, status="acknowledged", acknowledged_at=T0 + timedelta(minutes=5)
+        )
+
+
+async def test_dashboard_page_has_charts_tables_and_csv(client, accounts):
+    await seed(client)
+    await login(client, "supervisor")
+    page = await client.get("/supervisor/dashboard?period=month")
+    assert page.status == 200
+    html = await page.text()
+    assert "<svg" in html and "Cuộc gọi theo giờ trong ngày" in html
+    assert "cdn" not in html.lower()
+    csv_response = await client.get(
+        "/supervisor/dashboard.csv?chart=calls_by_category&period=month"
+    )
+    assert csv_response.status == 200
+    body = await csv_response.read()
+    assert body.startswith(b"\xef\xbb\xbf")
+    assert "Xâm hại trẻ em,1" in body.decode("utf-8-sig")
+    bad = await client.get("/supervisor/dashboard?period=2026-H3")
+    assert bad.status == 400 and "period" in await bad.text()
+
+
+async def test_operators_cannot_see_the_dashboard(client, accounts):
+    await login(client, "operator")
+    response = await client.get("/supervisor/dashboard", allow_redirects=False)
+    assert response.status in (302, 303, 403)
+
+
+async def test_report_download_and_response_times_api(client, accounts):
+    await seed(client)
+    await login(client, "supervisor")
+    response = await client.get("/supervisor/report?period=2026-H1&format=xlsx")
+    assert response.status == 200
+    wb = openpyxl.load_workbook(io.BytesIO(await response.read()))
+    assert "Tổng hợp" in wb.sheetnames
+    api = await client.get("/api/v1/stats/response-times?period=2026-03&group_by=agency_kind")
+    assert api.status == 200
+    body = await api.json()
+    assert body["rows"][0]["key"] == "child_protection"
+    assert body["rows"][0]["ack_median"] == 300
+    bad = await client.get("/api/v1/stats/response-times?group_by=weekday")
+    assert bad.status == 422  # invalid input, as everywhere in the API
+    assert "group_by" in (await bad.json())["error"]["fields"]
