@@ -52,6 +52,8 @@ class Settings:
     # Limits
     max_body_bytes: int = 1024 * 1024
     log_level: str = "INFO"
+    # Data protection: closed calls are redacted this many days after their last change (0 keeps).
+    retention_days: int = 0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod

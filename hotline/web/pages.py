@@ -11,6 +11,7 @@ from aiohttp_session import get_session, new_session
 from hotline import audit, keys
 from hotline.auth import PUBLIC, ROLES, Principal, allow, authenticate, throttled
 from hotline.i18n import LOCALES, lazy
+from hotline.models import User
 from hotline.web.security import client_address, csrf_token, principal_of
 
 HOME = {"operator": "call_queue", "supervisor": "call_queue", "admin": "call_queue",
@@ -81,6 +82,11 @@ async def logout(request: web.Request) -> web.StreamResponse:
     lang = session.get("lang")
     session.invalidate()
     async with request.app[keys.DB].write() as db_session:
+        # The cookie is the whole session: a copy kept by someone would still decrypt, so
+        # logging out ends every session of the account issued until now.
+        user = await db_session.get(User, principal.user_id)
+        if user is not None and principal.via == "session":
+            user.sessions_valid_after = request.app[keys.CLOCK].now()
         audit.record(db_session, at=request.app[keys.CLOCK].now(), principal=principal,
                      action="logout", object_type="user", object_id=principal.user_id,
                      address=client_address(request))
