@@ -13,6 +13,8 @@ TIMELINE = [
     lazy("Created"), lazy("Updated"), lazy("Routed"), lazy("Notice"), lazy("Escalated"),
     lazy("Dead letter"), lazy("Status"), lazy("Redacted"), lazy("Resent"), lazy("Overdue"),
 ]
+TELEPHONY = [lazy("Ringing"), lazy("Answered"), lazy("Ended"),
+             lazy("must be ringing, answered or ended")]
 API_ERRORS = [
     lazy("invalid input"), lazy("authentication required"), lazy("your role may not do this"),
     lazy("invalid or revoked token"), lazy("request body is too large"),

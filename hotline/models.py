@@ -320,6 +320,26 @@ class LoginFailure(SQLModel, table=True):
     address: str | None = Field(default=None, max_length=64, index=True)
 
 
+class TelephonyCall(SQLModel, table=True):
+    """A call as the PBX reported it (ringing, answered, ended); linked to the logged call."""
+
+    __tablename__ = "telephony_call"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pbx_call_id: str = Field(max_length=120, unique=True)
+    line_code: str | None = Field(default=None, max_length=32)
+    dialled: str = Field(default="", max_length=40)
+    caller: str | None = Field(default=None, max_length=40)  # as the PBX sent it
+    caller_e164: str | None = Field(default=None, max_length=20)
+    extension: str | None = Field(default=None, max_length=40)
+    state: str = Field(default="ringing", max_length=16)
+    ringing_at: datetime | None = utc_col()
+    answered_at: datetime | None = utc_col()
+    ended_at: datetime | None = utc_col(index=True)
+    updated_at: datetime = utc_col(nullable=False, index=True)
+    call_id: int | None = Field(default=None, foreign_key="call.id", index=True)
+
+
 class Heartbeat(SQLModel, table=True):
     """The last completed run of each periodic job (healthz reads it)."""
 

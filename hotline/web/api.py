@@ -11,7 +11,7 @@ from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
 from hotline import audit, calls, intake, keys
-from hotline.auth import ROLES, STAFF, allow
+from hotline.auth import PUBLIC, ROLES, STAFF, allow
 from hotline.routing.decide import decide
 from hotline.validation import CallData, InvalidInput, normalise_phone, parse_call
 from hotline.web.errors import read_json
@@ -255,3 +255,23 @@ async def list_areas(request: web.Request) -> web.Response:
     return ok({"items": [
         {"code": a.code, "name": a.name, "kind": a.kind, "parent": a.parent,
          "path": rules.area_path(a.code)} for a in areas]})
+
+
+@allow(PUBLIC)
+async def telephony_event(request: web.Request) -> web.Response:
+    """PBX events, authenticated by the shared secret in X-Telephony-Secret (no user)."""
+    from hmac import compare_digest
+
+    from hotline import telephony
+
+    secret = request.app[keys.SETTINGS].telephony_secret
+    if not secret:
+        raise web.HTTPForbidden(reason="telephony is not configured (HOTLINE_TELEPHONY_SECRET)")
+    if not compare_digest(request.headers.get("X-Telephony-Secret", "").encode(), secret.encode()):
+        raise web.HTTPUnauthorized(reason="wrong telephony secret")
+    rules = request.app[keys.RULES].current
+    event, line = telephony.parse_event(await read_json(request), rules)
+    async with request.app[keys.DB].write() as session:
+        row = await telephony.record(session, event, line, now=request.app[keys.CLOCK].now())
+        body = telephony.as_dict(row)
+    return ok(body, status=202)

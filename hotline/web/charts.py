@@ -33,7 +33,7 @@ def hbars(
         w = max(plot * value / top, 1 if value else 0)
         parts.append(
             f'<text x="{label_width - 6}" y="{y + row * 0.68:.1f}" text-anchor="end" '
-            f'font-size="12">{escape(_clip(label, 32))}</text>'
+            f'font-size="11">{escape(_clip(label, 34))}</text>'
             f'<rect x="{label_width}" y="{y + 3}" width="{w:.1f}" height="{row - 7}" '
             f'fill="{BAR}"><title>{escape(label)}: {fmt.number(value, locale)}</title></rect>'
             f'<text x="{label_width + w + 4:.1f}" y="{y + row * 0.68:.1f}" font-size="12">'
@@ -79,7 +79,8 @@ def columns(
 def _open(width: int, height: int, title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-label="{escape(title)}" class="chart">'
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
+            f'class="chart">'
         f"<title>{escape(title)}</title>"
     )
 

@@ -138,6 +138,31 @@ def document() -> dict[str, Any]:
         "/api/v1/referrals/{id}/status": {"post": {**_op(
             "accepted | declined (note: reason) | in_progress | resolved (note: outcome)",
             body="ReferralStatus"), "parameters": [ID]}},
+        # Data-subject requests (supervisor, admin; audited): hotline.web.privacy
+        "/api/v1/calls/{id}/redact": {"post": {**_op(
+            "Redact the call's personal data, keeping its statistics (cannot be undone; "
+            "idempotent: `changed` is false the second time)", schema=CALL),
+            "parameters": [ID]}},
+        "/api/v1/calls/{id}/export": {"get": {**_op(
+            "Everything stored about one call, personal data included, as a JSON download"),
+            "parameters": [ID]}},
+        "/api/v1/privacy/export": {"get": _op(
+            "Every call from one phone number (any written form), as a JSON download",
+            params=[{**_q("phone", "the caller's number"), "required": True}])},
+        "/api/v1/telephony/events": {"post": {
+            "summary": "Call ringing/answered/ended from the PBX; opens a pre-filled form",
+            "security": [], "parameters": [{"name": "X-Telephony-Secret", "in": "header",
+                                             "required": True, "schema": {"type": "string"}}],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["event", "call_id", "dialled"], "properties": {
+                    "event": {"type": "string", "enum": ["ringing", "answered", "ended"]},
+                    "call_id": {"type": "string", "description": "the PBX's call id"},
+                    "dialled": {"type": "string", "description": "the hotline number"},
+                    "caller": {"type": ["string", "null"], "description": "caller id"},
+                    "extension": {"type": ["string", "null"]},
+                    "at": {"type": ["string", "null"], "format": "date-time"}}}}}},
+            "responses": {"202": {"description": "recorded"}, "401": ERROR, "403": ERROR,
+                          "422": ERROR}}},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [],
                                          "responses": {"200": {"description": "OpenAPI"}}}},
     }

@@ -8,8 +8,9 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from hotline import audit, calls, intake, keys
+from hotline import audit, calls, intake, keys, telephony
 from hotline.auth import STAFF, allow
+from hotline.models import TelephonyCall
 from hotline.validation import InvalidInput, parse_call
 from hotline.web.api import call_filter, wake_worker
 from hotline.web.security import client_address, principal_of
@@ -63,10 +64,28 @@ def _blank(request: web.Request) -> dict[str, Any]:
     }
 
 
+async def _telephony_context(request: web.Request, form: dict[str, Any]) -> dict[str, Any]:
+    """Live PBX calls to pick from, and the one this form was opened for (pre-filled)."""
+    now = request.app[keys.CLOCK].now()
+    wanted = request.query.get("telephony") or form.get("telephony") or ""
+    async with request.app[keys.DB].read() as session:
+        live = await telephony.live_calls(session, now=now)
+        chosen = (await session.get(TelephonyCall, int(wanted))
+                  if str(wanted).isdigit() else None)
+    if chosen is not None and chosen.call_id is None and "prefilled" not in form:
+        form["line"] = chosen.line_code or form["line"]
+        form["caller"]["phone"] = form["caller"].get("phone") or chosen.caller_e164 or ""
+        form["telephony"] = str(chosen.id)
+        form["prefilled"] = True
+    return {"live_calls": live, "telephony_id": form.get("telephony", "")}
+
+
 @allow("operator", "supervisor", "admin")
 async def call_form(request: web.Request) -> web.Response:
+    form = _blank(request)
+    context = await _telephony_context(request, form)
     return aiohttp_jinja2.render_template("operator/form.html", request,
-                                          {"form": _blank(request), "errors": {}})
+                                          {"form": form, "errors": {}, **context})
 
 
 @allow("operator", "supervisor", "admin")
@@ -74,19 +93,27 @@ async def call_submit(request: web.Request) -> web.Response:
     principal = principal_of(request)
     app = request.app
     rules, now = app[keys.RULES].current, app[keys.CLOCK].now()
-    body = form_to_body(await request.post())
+    posted = await request.post()
+    body = form_to_body(posted)
+    telephony_id = str(posted.get("telephony", ""))
     try:
         data = parse_call(body, rules, now=now)
         async with app[keys.DB].write() as session:
             call, _ = await intake.create_call(
                 session, data, rules=rules, settings=app[keys.SETTINGS], principal=principal,
                 now=now, address=client_address(request))
+            if telephony_id.isdigit():
+                pbx = await session.get(TelephonyCall, int(telephony_id))
+                if pbx is not None and pbx.call_id is None:
+                    pbx.call_id = call.id
     except InvalidInput as exc:
         while len(body["people"]) < PERSON_ROWS:
             body["people"].append({})
-        response = aiohttp_jinja2.render_template(
-            "operator/form.html", request, {"form": body, "errors": exc.fields}, status=422)
-        return response
+        body |= {"telephony": telephony_id, "prefilled": True}
+        context = await _telephony_context(request, body)
+        return aiohttp_jinja2.render_template(
+            "operator/form.html", request, {"form": body, "errors": exc.fields, **context},
+            status=422)
     wake_worker(request)
     location = app.router["call_detail"].url_for(id=str(call.id)).with_query(created="1")
     raise web.HTTPSeeOther(str(location))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from aiohttp import web
 
-from hotline.web import agency, api, operator, pages
+from hotline.web import admin, admin_rules, agency, api, audit_log, operator, pages, privacy
 from hotline.web.openapi import openapi
 
 
@@ -33,6 +33,7 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_get("/api/v1/lines", api.list_lines, name="api_lines")
     r.add_get("/api/v1/agencies", api.list_agencies, name="api_agencies")
     r.add_get("/api/v1/areas", api.list_areas, name="api_areas")
+    r.add_post("/api/v1/telephony/events", api.telephony_event, name="api_telephony")
     # Agencies
     r.add_get("/agency/referrals", agency.inbox, name="agency_inbox")
     r.add_get(r"/agency/referrals/{id:\d+}", agency.referral_page, name="agency_referral")
@@ -43,4 +44,29 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_get("/api/v1/referrals", agency.api_list, name="api_referrals")
     r.add_post("/api/v1/referrals/{id}/ack", agency.api_ack, name="api_referral_ack")
     r.add_post("/api/v1/referrals/{id}/status", agency.api_status, name="api_referral_status")
+    # Admin: accounts, agencies, rules; the audit log; data-subject requests
+    r.add_get("/admin/users", admin.users, name="admin_users")
+    r.add_get("/admin/users/new", admin.user_new, name="admin_user_new")
+    r.add_post("/admin/users/new", admin.user_create, name="admin_user_create")
+    r.add_get(r"/admin/users/{id:\d+}", admin.user_page, name="admin_user")
+    r.add_post(r"/admin/users/{id:\d+}", admin.user_update, name="admin_user_update")
+    r.add_post(r"/admin/users/{id:\d+}/password", admin.user_password,
+               name="admin_user_password")
+    r.add_post(r"/admin/users/{id:\d+}/logout", admin.user_logout, name="admin_user_logout")
+    r.add_post(r"/admin/users/{id:\d+}/tokens", admin.token_create, name="admin_token_create")
+    r.add_post(r"/admin/users/{id:\d+}/tokens/{token_id:\d+}/revoke", admin.token_revoke,
+               name="admin_token_revoke")
+    r.add_get("/admin/agencies", admin_rules.agencies, name="admin_agencies")
+    r.add_get("/admin/agencies/{code}", admin_rules.agency_page, name="admin_agency")
+    r.add_post("/admin/agencies/{code}", admin_rules.agency_update, name="admin_agency_update")
+    r.add_post("/admin/agencies/{code}/capacity", admin_rules.agency_capacity,
+               name="admin_agency_capacity")
+    r.add_get("/admin/rules", admin_rules.rules_page, name="admin_rules")
+    r.add_post("/admin/rules/reload", admin_rules.rules_reload, name="admin_rules_reload")
+    r.add_get("/audit", audit_log.audit_log, name="audit_log")
+    r.add_get(r"/calls/{id:\d+}/redact", privacy.redact_form, name="call_redact")
+    r.add_post(r"/calls/{id:\d+}/redact", privacy.redact_submit, name="call_redact_submit")
+    r.add_post("/api/v1/calls/{id}/redact", privacy.api_redact, name="api_call_redact")
+    r.add_get("/api/v1/calls/{id}/export", privacy.api_export_call, name="api_call_export")
+    r.add_get("/api/v1/privacy/export", privacy.api_export_phone, name="api_privacy_export")
     r.add_static("/static", static, name="static", append_version=True)

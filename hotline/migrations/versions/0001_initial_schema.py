@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:14:16.889376
+Create Date: 2026-11-23 00:35:01.026717
 """
 
 from collections.abc import Sequence
@@ -306,6 +306,35 @@ def upgrade() -> None:
         batch_op.create_index("ix_referral_escalation_due", ["next_escalation_at"], unique=False)
 
     op.create_table(
+        "telephony_call",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pbx_call_id", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+        sa.Column("line_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+        sa.Column("dialled", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+        sa.Column("caller", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("caller_e164", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+        sa.Column("extension", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("state", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("ringing_at", hotline.models.UTCDateTime(), nullable=True),
+        sa.Column("answered_at", hotline.models.UTCDateTime(), nullable=True),
+        sa.Column("ended_at", hotline.models.UTCDateTime(), nullable=True),
+        sa.Column("updated_at", hotline.models.UTCDateTime(), nullable=False),
+        sa.Column("call_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["call_id"],
+            ["call.id"],
+        ),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("pbx_call_id"),
+    )
+    with op.batch_alter_table("telephony_call", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_telephony_call_call_id"), ["call_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_telephony_call_ended_at"), ["ended_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_telephony_call_updated_at"), ["updated_at"], unique=False
+        )
+
+    op.create_table(
         "escalation_event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("subject", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -456,6 +485,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_escalation_event_call_id"))
 
     op.drop_table("escalation_event")
+    with op.batch_alter_table("telephony_call", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_telephony_call_updated_at"))
+        batch_op.drop_index(batch_op.f("ix_telephony_call_ended_at"))
+        batch_op.drop_index(batch_op.f("ix_telephony_call_call_id"))
+
+    op.drop_table("telephony_call")
     with op.batch_alter_table("referral", schema=None) as batch_op:
         batch_op.drop_index("ix_referral_escalation_due")
         batch_op.drop_index("ix_referral_created")
