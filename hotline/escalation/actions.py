@@ -39,6 +39,17 @@ class StepContext:
     now: datetime
     node_id: str
     _supervisors: list[User] | None = field(default=None, repr=False)
+    # Strong references: the session's identity map is weak, users would be read again.
+    _users: dict[int, User | None] = field(default_factory=dict, repr=False)
+    # Written by the sweep in one statement each at the end of the batch (executemany), not
+    # row by row: "escalated" timeline rows, and overdue marks by (table, id).
+    timeline: list[dict[str, Any]] = field(default_factory=list, repr=False)
+    overdue: dict[tuple[str, int], datetime] = field(default_factory=dict, repr=False)
+
+    async def user(self, user_id: int) -> User | None:
+        if user_id not in self._users:
+            self._users[user_id] = await self.session.get(User, user_id)
+        return self._users[user_id]
 
     async def supervisors(self) -> list[User]:
         if self._supervisors is None:
@@ -59,14 +70,14 @@ async def run_step(
         outcome = {"action": action.name, **outcome}
         if not outcome.get("reached", True):
             log.warning("escalation step reached nobody: call %s %s", call.id, outcome)
-        ctx.session.add(
-            TimelineEvent(
-                call_id=call.id or 0,
-                referral_id=referral.id if referral else None,
-                at=ctx.now,
-                kind="escalated",
-                actor=ACTOR,
-                detail={
+        ctx.timeline.append(
+            {
+                "call_id": call.id,
+                "referral_id": referral.id if referral else None,
+                "at": ctx.now,
+                "kind": "escalated",
+                "actor": ACTOR,
+                "detail": {
                     "ladder": ladder,
                     "step": step.step,
                     "repeat": step.rep,
@@ -74,7 +85,7 @@ async def run_step(
                     "node": ctx.node_id,
                     **outcome,
                 },
-            )
+            }
         )
         done.append(outcome)
     return done
@@ -153,7 +164,7 @@ async def _notify_operator(
     ctx: StepContext, action: Action, call: Call, referral: Referral | None
 ) -> dict[str, Any]:
     user_id = call.taken_by_id or call.logged_by_id
-    user = await ctx.session.get(User, user_id) if user_id else None
+    user = await ctx.user(user_id) if user_id else None
     if user is None:
         return {"users": [], "notifications": [], "reached": False, "reason": "no operator"}
     text = "Vụ việc bạn tiếp nhận chưa được cơ quan phản hồi đúng thời hạn."
@@ -164,9 +175,10 @@ async def _mark_overdue(
     ctx: StepContext, action: Action, call: Call, referral: Referral | None
 ) -> dict[str, Any]:
     item: Call | Referral = referral if referral is not None else call
-    if item.overdue_at is None:
-        item.overdue_at = ctx.now
-    return {"overdue_at": item.overdue_at.isoformat()}
+    key = (item.__tablename__, item.id or 0)
+    at = item.overdue_at or ctx.overdue.get(key) or ctx.now  # the first mark stays
+    ctx.overdue[key] = at
+    return {"overdue_at": at.isoformat()}
 
 
 def agency_above(ruleset: RuleSet, agency: AgencyDef) -> AgencyDef | None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,7 +26,14 @@ from hotline.db import Database
 from hotline.escalation.actions import StepContext, run_step
 from hotline.escalation.metrics import EscalationMetrics
 from hotline.escalation.policy import ItemState, ScheduledStep, Visit, plan_visit
-from hotline.models import Call, EscalationEvent, Heartbeat, Notification, Referral
+from hotline.models import (
+    Call,
+    EscalationEvent,
+    Heartbeat,
+    Notification,
+    Referral,
+    TimelineEvent,
+)
 from hotline.notify.outbox import agency_reachable
 from hotline.routing.ruleset import RuleSet, RuleSetHolder
 from hotline.settings import Settings
@@ -148,6 +155,7 @@ async def _process(
         result.rows_read += len(items)
         ctx = StepContext(session, ruleset, settings, now, node_id)
         fresh = await _record(session, plans, now=now, node_id=node_id, is_sqlite=db.is_sqlite)
+        cursors = []
         for item, call, visit in plans:
             for step in visit.fire:
                 if (_subject(item), step.n) not in fresh:
@@ -161,9 +169,21 @@ async def _process(
                 result.fired += 1
                 result.actions.update(a.name for a in step.actions)
             result.skipped += visit.skipped
-            item.escalation_level = visit.level
-            item.next_escalation_at = visit.next_at
-            item.escalation_lease_until = None
+            cursors.append(
+                {
+                    "id": item.id,
+                    "escalation_level": visit.level,
+                    "next_escalation_at": visit.next_at,
+                    "escalation_lease_until": None,
+                    "overdue_at": ctx.overdue.get(
+                        (item.__tablename__, item.id or 0), item.overdue_at
+                    ),
+                }
+            )
+        if ctx.timeline:
+            await session.execute(insert(TimelineEvent), ctx.timeline)
+        # One executemany for every cursor (and lease) of the batch.
+        await session.execute(update(model), cursors)
 
 
 Plan = tuple[Referral | Call, Call, Visit]
@@ -263,14 +283,15 @@ async def _record(
             rows.append(_event_row(item, call, step, now=now, node_id=node_id))
     if not rows:
         return set()
-    insert = sqlite.insert if is_sqlite else postgresql.insert
+    upsert = sqlite.insert if is_sqlite else postgresql.insert
     stmt = (
-        insert(EscalationEvent)
-        .values(rows)
+        upsert(EscalationEvent)
         .on_conflict_do_nothing(index_elements=["subject", "step"])
         .returning(EscalationEvent.subject, EscalationEvent.step)
     )
-    return {(s, n) for s, n in (await session.execute(stmt)).all()}
+    # executemany with RETURNING: SQLAlchemy batches it ("insertmanyvalues"), one cached
+    # statement instead of a fresh multi-row VALUES compiled for every batch.
+    return {(s, n) for s, n in (await session.execute(stmt, rows)).all()}
 
 
 def _event_row(
@@ -313,8 +334,8 @@ def primary_action(step: ScheduledStep) -> str:
 
 async def write_heartbeat(db: Database, *, now: datetime, detail: dict[str, Any]) -> None:
     """Upsert the last completed sweep (one row per job, whichever node ran it)."""
-    insert = sqlite.insert if db.is_sqlite else postgresql.insert
-    stmt = insert(Heartbeat).values(job=JOB, finished_at=now, detail=detail)
+    upsert = sqlite.insert if db.is_sqlite else postgresql.insert
+    stmt = upsert(Heartbeat).values(job=JOB, finished_at=now, detail=detail)
     stmt = stmt.on_conflict_do_update(
         index_elements=["job"], set_={"finished_at": now, "detail": detail}
     )

@@ -1,0 +1,382 @@
+"""Escalation sweep bench: one sweep over many open referrals of which a few are due.
+
+    .venv/bin/python bench/escalation.py                  # SQLite, 100,000 and 1,000,000 open
+    .venv/bin/python bench/escalation.py --pg postgresql+asyncpg://postgres@127.0.0.1:5432/test
+    .venv/bin/python bench/escalation.py --sizes 100000 --due 1000 --no-sqlite --pg URL
+
+For each size the database is filled in bulk (sqlite3 executemany / PostgreSQL COPY): one
+call per two referrals, every referral with a real policy snapshot; `--due` of them are past
+their acknowledge limit, the others fall due over the next 30 days. Then:
+
+  A. one sweep at `now`: the due referrals climb step 0 of child-abuse-emergency (a reminder
+     to the agency and a mail to the operator, rendered into the outbox);
+  B. one sweep over another `--due` referrals whose step only marks them overdue: the cost of
+     the sweep itself (claim, read, decide, record, move the cursor) without message rendering.
+
+Reported: time, rows the sweep read, and the claim's query plan (it must be an index range
+scan, so the cost follows the due items, not the open ones). On PostgreSQL the rows read
+come from pg_stat_user_tables. Last, the rejected design: one APScheduler job per open
+referral (--jobs of them), its start-up time and memory against the one periodic sweep job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+
+from hotline.db import Database  # noqa: E402
+from hotline.escalation import plan_referral, sweep  # noqa: E402
+from hotline.jurisdiction import sync  # noqa: E402
+from hotline.models import Call, Referral, User  # noqa: E402
+from hotline.routing.ruleset import RuleSet, load_ruleset  # noqa: E402
+from hotline.settings import Settings  # noqa: E402
+
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+AGENCY = "ldtbxh-dak-to"
+CALL_SKIP = {"id"}
+REF_SKIP = {"id"}
+
+
+# --- filling the database ----------------------------------------------------------------
+
+
+def naive(value: datetime) -> datetime:
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def policies(rules: RuleSet) -> tuple[dict[str, Any], dict[str, Any], datetime]:
+    """The snapshot of a referral created 16 minutes ago (its step 0 is due), and the same
+    snapshot with step 0 reduced to mark_overdue (for run B)."""
+    created = NOW - timedelta(minutes=16)
+    plan = plan_referral(rules, categories=["child_abuse"], urgency="emergency",
+                         created_at=created)
+    light = json.loads(json.dumps(plan.policy))
+    light["steps"][0]["do"] = ["mark_overdue"]
+    return plan.policy, light, created
+
+
+def call_row(i: int, operator: int, created: datetime) -> dict[str, Any]:
+    at = naive(created)
+    return {
+        "reference": f"B-{i:08d}", "line_code": "111", "received_at": at, "logged_at": at,
+        "taken_by_id": operator, "logged_by_id": operator, "caller_anonymous": False,
+        "area_code": "tan-canh", "narrative": "bench", "categories": '["child_abuse"]',
+        "subcategories": "[]", "suggested": "[]", "urgency": "emergency", "needs": "[]",
+        "status": "referred", "emergency_processing": False, "triage": False,
+        "updated_at": at, "escalation_level": 0, "escalation_policy": "{}",
+    }
+
+
+def referrals(n: int, due: int, calls: int, policy: str, light: str, created: datetime,
+              version: str) -> Iterator[dict[str, Any]]:
+    """The first `due` are due now (run A), the next `due` become due for run B; the rest
+    fall due over the next 30 days."""
+    base = {
+        "agency_code": AGENCY, "agency_kind": "child_protection", "rule_id": "bench",
+        "ruleset_version": version, "status": "notified", "created_at": naive(created),
+        "ack_due_at": naive(created + timedelta(minutes=15)), "escalation_level": 0,
+    }
+    span = 30 * 24 * 3600
+    for i in range(n):
+        if i < due:
+            nxt, pol = NOW - timedelta(minutes=1), policy
+        elif i < 2 * due:
+            nxt, pol = NOW + timedelta(hours=1), light  # moved to due before run B
+        else:
+            nxt, pol = NOW + timedelta(seconds=120 + (i * 7919) % span), policy
+        yield {**base, "call_id": 1 + i % calls, "next_escalation_at": naive(nxt), "policy": pol}
+
+
+def columns(model: type[Any], skip: set[str]) -> list[str]:
+    return [c.name for c in model.__table__.columns if c.name not in skip]
+
+
+def as_tuple(row: dict[str, Any], cols: list[str], sqlite_: bool) -> tuple[Any, ...]:
+    out = []
+    for name in cols:
+        value = row.get(name)
+        if sqlite_ and isinstance(value, datetime):
+            value = value.strftime("%Y-%m-%d %H:%M:%S.%f")
+        out.append(value)
+    return tuple(out)
+
+
+async def prepare(db: Database, rules: RuleSet) -> int:
+    await db.upgrade()
+    async with db.write() as session:
+        await sync(session, rules)
+        operator = User(username="op", role="operator", email="op@bench.example",
+                        created_at=NOW)
+        boss = User(username="boss", role="supervisor", email="boss@bench.example",
+                    areas=["kon-tum"], created_at=NOW)
+        session.add_all([operator, boss])
+        await session.flush()
+        return operator.id or 0
+
+
+def rows_for(size: int, due: int, rules: RuleSet, operator: int, sqlite_: bool) -> tuple[
+        Iterator[tuple[Any, ...]], Iterator[tuple[Any, ...]], list[str], list[str]]:
+    policy, light, created = policies(rules)
+    calls = max(size // 2, 1)
+    ccols, rcols = columns(Call, CALL_SKIP), columns(Referral, REF_SKIP)
+    call_rows = (as_tuple(call_row(i, operator, created), ccols, sqlite_) for i in range(calls))
+    # Build each referral from one template tuple: only three fields vary.
+    first = next(referrals(1, due, calls, json.dumps(policy), json.dumps(light), created,
+                           rules.version))
+    template = list(as_tuple(first, rcols, sqlite_))
+    at = {name: rcols.index(name) for name in ("call_id", "next_escalation_at", "policy")}
+
+    def ref_rows() -> Iterator[tuple[Any, ...]]:
+        for r in referrals(size, due, calls, json.dumps(policy), json.dumps(light), created,
+                           rules.version):
+            row = template.copy()
+            nxt = r["next_escalation_at"]
+            row[at["call_id"]] = r["call_id"]
+            row[at["next_escalation_at"]] = (
+                nxt.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite_ else nxt)
+            row[at["policy"]] = r["policy"]
+            yield tuple(row)
+
+    return call_rows, ref_rows(), ccols, rcols
+
+
+def fill_sqlite(path: str, size: int, due: int, rules: RuleSet, operator: int) -> float:
+    started = time.perf_counter()
+    call_rows, ref_rows, ccols, rcols = rows_for(size, due, rules, operator, True)
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=OFF")
+        with conn:
+            conn.executemany(_insert_sql("call", ccols), call_rows)
+            conn.executemany(_insert_sql("referral", rcols), ref_rows)
+        conn.execute("ANALYZE")
+    finally:
+        conn.close()
+    return time.perf_counter() - started
+
+
+def _insert_sql(table: str, cols: list[str]) -> str:
+    names = ", ".join(f'"{c}"' for c in cols)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in cols)})'
+
+
+async def fill_pg(url: str, size: int, due: int, rules: RuleSet, operator: int) -> float:
+    import asyncpg
+
+    started = time.perf_counter()
+    call_rows, ref_rows, ccols, rcols = rows_for(size, due, rules, operator, False)
+    conn = await asyncpg.connect(_dsn(url))
+    try:
+        await conn.copy_records_to_table("call", records=call_rows, columns=ccols)
+        await conn.copy_records_to_table("referral", records=ref_rows, columns=rcols)
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+    return time.perf_counter() - started
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+# --- measuring ---------------------------------------------------------------------------
+
+
+async def claim_plan(db: Database) -> str:
+    due = "next_escalation_at <= :now AND (escalation_lease_until IS NULL OR " \
+          "escalation_lease_until < :now)"
+    sql = f"SELECT id FROM referral WHERE {due} ORDER BY next_escalation_at LIMIT 200"
+    now = naive(NOW)
+    async with db.read() as session:
+        if db.is_sqlite:
+            rows = await session.execute(text("EXPLAIN QUERY PLAN " + sql), {"now": now})
+            return "; ".join(str(r[-1]) for r in rows)
+        rows = await session.execute(text("EXPLAIN (ANALYZE, COSTS OFF) " + sql), {"now": now})
+        return "; ".join(r[0].strip() for r in rows if "Planning" not in r[0])
+
+
+async def pg_rows_read(url: str) -> int:
+    """Rows PostgreSQL read from call and referral so far (sequential + index fetches)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(_dsn(url))
+    try:
+        await conn.execute("SELECT pg_stat_clear_snapshot()")
+        value = await conn.fetchval(
+            "SELECT sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)) "
+            "FROM pg_stat_user_tables WHERE relname IN ('call', 'referral')")
+        return int(value or 0)
+    finally:
+        await conn.close()
+
+
+async def one_sweep(url: str, rules: RuleSet, settings: Settings, label: str) -> dict[str, Any]:
+    before = await pg_rows_read(url) if not url.startswith("sqlite") else None
+    db = Database(url)
+    try:
+        started = time.perf_counter()
+        result = await sweep(db, rules, now=NOW, settings=settings, node_id="bench",
+                             limit=100_000)
+        seconds = time.perf_counter() - started
+    finally:
+        await db.dispose()  # closing the connections flushes PostgreSQL's statistics
+    out = {"run": label, "ms": round(seconds * 1000, 1), "claimed": result.claimed,
+           "fired": result.fired, "rows_read_by_sweep": result.rows_read}
+    if before is not None:
+        await asyncio.sleep(0.7)
+        out["rows_read_pg_stat"] = await pg_rows_read(url) - before
+    return out
+
+
+async def bench_size(url: str, size: int, due: int, rules: RuleSet, pg: bool) -> None:
+    db = Database(url)
+    try:
+        operator = await prepare(db, rules)
+    finally:
+        await db.dispose()
+    if pg:
+        fill = await fill_pg(url, size, due, rules, operator)
+    else:
+        fill = await asyncio.to_thread(fill_sqlite, make_url(url).database or "", size, due,
+                                       rules, operator)
+    settings = Settings.load(env={}, database_url=url, rules_dir=ROOT / "routing_rules",
+                             secret_key="bench-secret-key-0123456789-0123456789",
+                             base_url="http://hotline.bench")
+    db = Database(url)
+    try:
+        plan = await claim_plan(db)
+    finally:
+        await db.dispose()
+    kind = "PostgreSQL" if pg else "SQLite"
+    print(f"\n{kind}: {size:,} open referrals, {due:,} due (filled in {fill:.1f} s)")
+    print(f"  claim query plan: {plan}")
+    a = await one_sweep(url, rules, settings, "A (reminder + operator mail)")
+    db = Database(url)
+    try:
+        async with db.write() as session:  # run B's rows become due
+            await session.execute(text(
+                "UPDATE referral SET next_escalation_at = :due WHERE id > :a AND id <= :b"),
+                {"due": naive(NOW - timedelta(minutes=1)), "a": due, "b": 2 * due})
+    finally:
+        await db.dispose()
+    b = await one_sweep(url, rules, settings, "B (mark_overdue only: the sweep's own cost)")
+    for row in (a, b):
+        print("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
+
+
+# --- the rejected design -------------------------------------------------------------------
+
+
+async def scheduler_comparison(jobs: int) -> None:
+    """One APScheduler job per open referral against one periodic sweep job."""
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from apscheduler.triggers.date import DateTrigger
+
+    async def fire(referral_id: int) -> None:
+        return None
+
+    def build(count: int, per_item: bool) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        if per_item:  # added before start(), the cheap way
+            for i in range(count):
+                at = NOW + timedelta(days=365, seconds=i)
+                scheduler.add_job(fire, DateTrigger(run_date=at), args=[i], id=f"r{i}",
+                                  misfire_grace_time=3600, coalesce=True)
+        else:
+            scheduler.add_job(fire, "interval", seconds=30, args=[0], id="sweep",
+                              coalesce=True, max_instances=1, misfire_grace_time=30)
+        scheduler.start()
+        return scheduler
+
+    def measure(count: int, per_item: bool) -> tuple[float, int]:
+        started = time.perf_counter()
+        build(count, per_item).shutdown(wait=False)
+        elapsed = time.perf_counter() - started
+        tracemalloc.start()  # memory in a second pass: tracing slows everything down
+        scheduler = build(count, per_item)
+        current, _peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        scheduler.shutdown(wait=False)
+        return elapsed, current
+
+    per_time, per_mem = measure(jobs, True)
+    one_time, one_mem = measure(1, False)
+    print(f"\nRejected design: {jobs:,} open referrals as one APScheduler job each")
+    print(f"  start-up {per_time * 1000:,.0f} ms, memory {per_mem / 2**20:,.1f} MiB "
+          f"({per_mem / jobs:,.0f} bytes a job); lost on every restart, rebuilt by reading "
+          f"all {jobs:,} open rows")
+    print(f"  one sweep job: start-up {one_time * 1000:,.2f} ms, memory {one_mem / 1024:,.1f} KiB")
+    print(f"  ratio: start-up x{per_time / max(one_time, 1e-6):,.0f}, "
+          f"memory x{per_mem / max(one_mem, 1):,.0f}")
+
+
+# --- main ----------------------------------------------------------------------------------
+
+
+async def pg_url(base: str) -> tuple[str, str]:
+    import asyncpg
+
+    name = f"hotline_bench_esc_{uuid.uuid4().hex[:6]}"
+    conn = await asyncpg.connect(_dsn(base))
+    try:
+        await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+    return make_url(base).set(database=name).render_as_string(hide_password=False), name
+
+
+async def pg_drop(base: str, name: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(_dsn(base))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--due", type=int, default=1000)
+    parser.add_argument("--pg", default="", help="a PostgreSQL URL (a database is created)")
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--jobs", type=int, default=100_000)
+    args = parser.parse_args()
+    rules = load_ruleset(ROOT / "routing_rules")
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    for size in sizes:
+        if not args.no_sqlite:
+            with tempfile.TemporaryDirectory() as tmp:
+                url = f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+                await bench_size(url, size, args.due, rules, pg=False)
+        if args.pg:
+            url, name = await pg_url(args.pg)
+            try:
+                await bench_size(url, size, args.due, rules, pg=True)
+            finally:
+                await pg_drop(args.pg, name)
+    if args.jobs:
+        await scheduler_comparison(args.jobs)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
