@@ -567,3 +567,18 @@ async def test_heartbeat_and_metrics(db, ruleset, settings):  # type: ignore[no-
     assert value("hotline_escalation_due_items") == 1
     assert value("hotline_escalation_sweep_seconds_count") == 1
     EscalationMetrics()  # a second app in the process registers its own objects
+
+
+async def test_one_broken_item_does_not_hold_back_its_batch(db, ruleset, settings, caplog):  # type: ignore[no-untyped-def]
+    _, good = await setup_referral(db, ruleset)
+    _, bad = await setup_referral(db, ruleset)
+    broken = {"steps": [{"when": "bogus", "do": ["renotify"], "at": ["2026-03-10T02:15:00Z"]}]}
+    async with db.write() as session:
+        await session.execute(update(Referral).where(Referral.id == bad).values(policy=broken))
+    result = await run(db, ruleset, settings, T0 + 15 * M)
+    assert result.fired == 1 and result.errors == 1
+    assert await events(db, f"referral:{good}") == [(0, "notify_operator")]
+    assert "escalation of referral" in caplog.text
+    async with db.read() as session:
+        stored = await session.get(Referral, bad)
+        assert stored is not None and stored.escalation_lease_until is not None  # retried later

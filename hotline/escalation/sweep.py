@@ -52,9 +52,15 @@ class SweepResult:
     fired: int = 0  # steps fired (one EscalationEvent each)
     skipped: int = 0  # due entries that did not fire: condition gone, coalesced repeats
     duplicates: int = 0  # steps another run had already recorded
+    errors: int = 0  # items whose step failed; their lease keeps them away, then they retry
     rows_read: int = 0
     actions: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+
+    def add(self, other: SweepResult) -> None:
+        for name in ("claimed", "fired", "skipped", "duplicates", "errors", "rows_read"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.actions.update(other.actions)
 
     def summary(self) -> str:
         acts = ", ".join(f"{k} {v}" for k, v in sorted(self.actions.items())) or "none"
@@ -86,16 +92,7 @@ async def sweep(
                 break
             result.claimed += len(ids)
             left -= len(ids)
-            await _process(
-                db,
-                model,
-                ids,
-                ruleset=ruleset,
-                settings=settings,
-                now=now,
-                node_id=node_id,
-                result=result,
-            )
+            await _process_batch(db, model, ids, ruleset, settings, now, node_id, result)
     result.seconds = time.perf_counter() - started
     await write_heartbeat(
         db, now=now, detail={"node": node_id, "claimed": result.claimed, "fired": result.fired}
@@ -130,6 +127,48 @@ async def _claim(
     )
     async with db.write() as session:
         return list((await session.scalars(stmt)).all())
+
+
+async def _process_batch(
+    db: Database,
+    model: type[Referral] | type[Call],
+    ids: list[int],
+    ruleset: RuleSet,
+    settings: Settings,
+    now: datetime,
+    node_id: str,
+    result: SweepResult,
+) -> None:
+    """The batch in one transaction; if that fails, each item alone, so one item whose step
+    keeps failing (a bug, a bad row) holds back only itself, retried when its lease ends."""
+    groups = [ids] if len(ids) == 1 else [ids, *([i] for i in ids)]
+    for group in groups:
+        part = SweepResult()
+        try:
+            await _process(
+                db,
+                model,
+                group,
+                ruleset=ruleset,
+                settings=settings,
+                now=now,
+                node_id=node_id,
+                result=part,
+            )
+        except Exception:
+            if len(group) == 1:
+                log.exception(
+                    "escalation of %s %s failed; retried after its lease",
+                    model.__tablename__,
+                    group[0],
+                )
+                result.errors += 1
+            else:
+                log.exception("escalation batch failed; retrying its items one by one")
+            continue
+        result.add(part)
+        if group is ids:
+            return
 
 
 async def _process(
