@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.escalation.policy import ScheduledStep, plan_referral
 from hotline.models import Call, Referral, TimelineEvent, User
@@ -27,6 +28,11 @@ from hotline.settings import Settings
 log = logging.getLogger(__name__)
 ACTOR = "escalation"
 ACTIVE = ("pending", "notified", "acknowledged", "accepted", "in_progress")
+
+
+def subject(item: Referral | Call) -> str:
+    """ "referral:<id>" or "call:<id>": the EscalationEvent key space."""
+    return f"{'referral' if isinstance(item, Referral) else 'call'}:{item.id}"
 
 
 @dataclass
@@ -42,9 +48,9 @@ class StepContext:
     # Strong references: the session's identity map is weak, users would be read again.
     _users: dict[int, User | None] = field(default_factory=dict, repr=False)
     # Written by the sweep in one statement each at the end of the batch (executemany), not
-    # row by row: "escalated" timeline rows, and overdue marks by (table, id).
+    # row by row: "escalated" timeline rows, and overdue marks by subject.
     timeline: list[dict[str, Any]] = field(default_factory=list, repr=False)
-    overdue: dict[tuple[str, int], datetime] = field(default_factory=dict, repr=False)
+    overdue: dict[str, datetime] = field(default_factory=dict, repr=False)
 
     async def user(self, user_id: int) -> User | None:
         if user_id not in self._users:
@@ -54,7 +60,7 @@ class StepContext:
     async def supervisors(self) -> list[User]:
         if self._supervisors is None:
             rows = await self.session.scalars(
-                select(User).where(User.role == "supervisor", User.disabled.is_(False))  # type: ignore[attr-defined]
+                select(User).where(col(User.role) == "supervisor", col(User.disabled).is_(False))
             )
             self._supervisors = list(rows.all())
         return self._supervisors
@@ -133,7 +139,7 @@ async def _tell_users(
         now=ctx.now,
         detail=detail,
     )
-    told = sorted({r.payload.get("user") for r in rows if r.payload.get("user") is not None})
+    told = {r.payload.get("user") for r in rows}
     names = [u.username for u in users if u.id in told]
     return {"users": names, "notifications": [r.id for r in rows], "reached": bool(rows)}
 
@@ -175,7 +181,7 @@ async def _mark_overdue(
     ctx: StepContext, action: Action, call: Call, referral: Referral | None
 ) -> dict[str, Any]:
     item: Call | Referral = referral if referral is not None else call
-    key = (item.__tablename__, item.id or 0)
+    key = subject(item)
     at = item.overdue_at or ctx.overdue.get(key) or ctx.now  # the first mark stays
     ctx.overdue[key] = at
     return {"overdue_at": at.isoformat()}
@@ -235,11 +241,11 @@ async def _add_referral(
 ) -> dict[str, Any]:
     """A new referral with its own policy snapshot and outbox rows; the old one stays open."""
     existing = await ctx.session.scalar(
-        select(Referral.id).where(
-            Referral.call_id == call.id,
-            Referral.agency_code == agency.code,
-            Referral.status.in_(ACTIVE),
-        )  # type: ignore[attr-defined]
+        select(col(Referral.id)).where(
+            col(Referral.call_id) == call.id,
+            col(Referral.agency_code) == agency.code,
+            col(Referral.status).in_(ACTIVE),
+        )
     )
     origin = source.agency_code if source else None
     if existing is not None:

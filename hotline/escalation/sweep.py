@@ -21,9 +21,10 @@ from typing import Any
 from sqlalchemy import and_, case, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.db import Database
-from hotline.escalation.actions import StepContext, run_step
+from hotline.escalation.actions import StepContext, run_step, subject
 from hotline.escalation.metrics import EscalationMetrics
 from hotline.escalation.policy import ItemState, ScheduledStep, Visit, plan_visit
 from hotline.models import (
@@ -104,11 +105,8 @@ async def sweep(
 
 def _due(model: type[Referral] | type[Call], now: datetime) -> Any:
     return and_(
-        model.next_escalation_at <= now,  # type: ignore[operator]
-        or_(
-            model.escalation_lease_until.is_(None),  # type: ignore[union-attr]
-            model.escalation_lease_until < now,
-        ),  # type: ignore[operator]
+        col(model.next_escalation_at) <= now,
+        or_(col(model.escalation_lease_until).is_(None), col(model.escalation_lease_until) < now),
     )
 
 
@@ -116,17 +114,22 @@ async def _claim(
     db: Database, model: type[Referral] | type[Call], *, now: datetime, limit: int
 ) -> list[int]:
     """Lease up to `limit` due rows to this run; rows leased by a crashed run come back."""
-    pick = select(model.id).where(_due(model, now)).order_by(model.next_escalation_at).limit(limit)
+    pick = (
+        select(col(model.id))
+        .where(_due(model, now))
+        .order_by(col(model.next_escalation_at))
+        .limit(limit)
+    )
     if not db.is_sqlite:
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
         update(model)
-        .where(model.id.in_(pick))  # type: ignore[union-attr]
+        .where(col(model.id).in_(pick))
         .values(escalation_lease_until=now + LEASE)
-        .returning(model.id)
+        .returning(col(model.id))
     )
     async with db.write() as session:
-        return list((await session.scalars(stmt)).all())
+        return [int(i) for i in (await session.scalars(stmt)).all() if i is not None]
 
 
 async def _process_batch(
@@ -183,7 +186,7 @@ async def _process(
     result: SweepResult,
 ) -> None:
     async with db.write() as session:
-        query = select(model).where(model.id.in_(ids)).order_by(model.id)  # type: ignore[union-attr]
+        query = select(model).where(col(model.id).in_(ids)).order_by(col(model.id))
         if not db.is_sqlite:
             query = query.with_for_update()
         items = list((await session.scalars(query)).all())
@@ -197,11 +200,11 @@ async def _process(
         cursors = []
         for item, call, visit in plans:
             for step in visit.fire:
-                if (_subject(item), step.n) not in fresh:
+                if (subject(item), step.n) not in fresh:
                     result.duplicates += 1
                     continue
                 referral = item if isinstance(item, Referral) else None
-                policy = item.policy if referral else call.escalation_policy
+                policy = referral.policy if referral is not None else call.escalation_policy
                 await run_step(
                     ctx, step, call=call, referral=referral, ladder=policy.get("ladder", "")
                 )
@@ -214,9 +217,7 @@ async def _process(
                     "escalation_level": visit.level,
                     "next_escalation_at": visit.next_at,
                     "escalation_lease_until": None,
-                    "overdue_at": ctx.overdue.get(
-                        (item.__tablename__, item.id or 0), item.overdue_at
-                    ),
+                    "overdue_at": ctx.overdue.get(subject(item)) or item.overdue_at,
                 }
             )
         if ctx.timeline:
@@ -237,17 +238,17 @@ async def _referral_visits(
 ) -> list[Plan]:
     call_ids = {r.call_id for r in items}
     calls = {
-        c.id: c for c in (await session.scalars(select(Call).where(Call.id.in_(call_ids)))).all()
-    }  # type: ignore[union-attr]
+        c.id: c for c in (await session.scalars(select(Call).where(col(Call.id).in_(call_ids))))
+    }
     # A referral whose every notification is a dead letter cannot be reached.
-    dead = func.sum(case((Notification.state == "dead", 1), else_=0))
+    dead = func.sum(case((col(Notification.state) == "dead", 1), else_=0))
     counts = {
         rid: (total, int(d or 0))
         for rid, total, d in (
             await session.execute(
-                select(Notification.referral_id, func.count(), dead)
-                .where(Notification.referral_id.in_([r.id for r in items]))  # type: ignore[union-attr]
-                .group_by(Notification.referral_id)
+                select(col(Notification.referral_id), func.count(), dead)
+                .where(col(Notification.referral_id).in_([r.id for r in items]))
+                .group_by(col(Notification.referral_id))
             )
         ).all()
     }
@@ -278,17 +279,17 @@ async def _referral_visits(
 async def _call_visits(
     session: AsyncSession, items: list[Call], now: datetime, result: SweepResult
 ) -> list[Plan]:
-    declined = func.sum(case((Referral.status == "declined", 1), else_=0))
+    declined = func.sum(case((col(Referral.status) == "declined", 1), else_=0))
     counts = {
         cid: (total, int(d or 0))
         for cid, total, d in (
             await session.execute(
-                select(Referral.call_id, func.count(), declined)
+                select(col(Referral.call_id), func.count(), declined)
                 .where(
-                    Referral.call_id.in_([c.id for c in items]),  # type: ignore[union-attr]
-                    Referral.status != "withdrawn",
+                    col(Referral.call_id).in_([c.id for c in items]),
+                    col(Referral.status) != "withdrawn",
                 )
-                .group_by(Referral.call_id)
+                .group_by(col(Referral.call_id))
             )
         ).all()
     }
@@ -307,10 +308,6 @@ async def _call_visits(
     return plans
 
 
-def _subject(item: Referral | Call) -> str:
-    return f"{'referral' if isinstance(item, Referral) else 'call'}:{item.id}"
-
-
 async def _record(
     session: AsyncSession, plans: list[Plan], *, now: datetime, node_id: str, is_sqlite: bool
 ) -> set[tuple[str, int]]:
@@ -326,7 +323,7 @@ async def _record(
     stmt = (
         upsert(EscalationEvent)
         .on_conflict_do_nothing(index_elements=["subject", "step"])
-        .returning(EscalationEvent.subject, EscalationEvent.step)
+        .returning(col(EscalationEvent.subject), col(EscalationEvent.step))
     )
     # executemany with RETURNING: SQLAlchemy batches it ("insertmanyvalues"), one cached
     # statement instead of a fresh multi-row VALUES compiled for every batch.
@@ -337,7 +334,7 @@ def _event_row(
     item: Referral | Call, call: Call, step: ScheduledStep, *, now: datetime, node_id: str
 ) -> dict[str, Any]:
     return {
-        "subject": _subject(item),
+        "subject": subject(item),
         "call_id": call.id,
         "referral_id": item.id if isinstance(item, Referral) else None,
         "step": step.n,
@@ -418,9 +415,9 @@ async def wake(
     escalate at once) or when a referral is declined. An item whose ladder is over stays so."""
     model: type[Referral] | type[Call] = Referral if referral_id is not None else Call
     item_id = referral_id if referral_id is not None else call_id
-    col = model.next_escalation_at
+    due = col(model.next_escalation_at)
     await session.execute(
         update(model)
-        .where(model.id == item_id, col.is_not(None))  # type: ignore[union-attr,arg-type]
-        .values(next_escalation_at=case((col > now, now), else_=col))  # type: ignore[operator]
+        .where(col(model.id) == item_id, due.is_not(None))
+        .values(next_escalation_at=case((due > now, now), else_=due))
     )
