@@ -80,7 +80,7 @@ def _open(width: int, height: int, title: str) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}" '
-            f'class="chart">'
+        f'class="chart">'
         f"<title>{escape(title)}</title>"
     )
 
