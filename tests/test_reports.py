@@ -399,3 +399,27 @@ async def test_prepare_due_reports_writes_xlsx(db, ruleset, tmp_path):
     ]
     wb = openpyxl.load_workbook(paths[0])
     assert "Tổng hợp" in wb.sheetnames
+
+
+def test_report_command_writes_xlsx_and_csv(db_url, settings, tmp_path, capsys):
+    import asyncio
+
+    from hotline.db import Database
+    from hotline.reports.commands import refresh_rollups_command, report_command
+
+    async def seed_it() -> None:
+        database = Database(db_url)
+        try:
+            await seed_calls(database)
+        finally:
+            await database.dispose()
+
+    asyncio.run(seed_it())
+    out = tmp_path / "r.xlsx"
+    assert report_command(settings, period="2026-H1", area="kon-tum", out=str(out)) == 0
+    assert openpyxl.load_workbook(out)["Địa bàn"]
+    assert report_command(settings, period="2026-H1", format="csv", section="funnel") == 0
+    assert "Cuộc gọi tiếp nhận,5" in capsys.readouterr().out
+    assert report_command(settings, period="2026-H9", out=str(out)) == 2
+    assert "period:" in capsys.readouterr().err
+    assert refresh_rollups_command(settings, full=True) == 0

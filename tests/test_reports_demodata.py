@@ -77,3 +77,10 @@ def test_progress_bar_renders():
     bar.update(100, 100)
     bar.close()
     assert "50.0%" in out.getvalue() and "100/100" in out.getvalue()
+
+
+def test_demo_data_command(settings, capsys):
+    from hotline.reports.commands import demo_data_command
+
+    assert demo_data_command(settings, calls=2_000, years=0.5, progress=False) == 0
+    assert "calls: 2,000" in capsys.readouterr().err
