@@ -54,6 +54,7 @@ class SmtpSink(_Restartable):
         self.refuse: set[str] = set()
         self.defer: set[str] = set()
         self._server: asyncio.base_events.Server | None = None
+        self._sessions: set[SMTP] = set()
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self, server: SMTP, session: Session, envelope: Envelope, address: str,
@@ -76,16 +77,29 @@ class SmtpSink(_Restartable):
 
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(
-            lambda: SMTP(self, hostname="sink.test", decode_data=False), self.host, self.port
-        )
+
+        def session() -> SMTP:
+            protocol = SMTP(self, hostname="sink.test", decode_data=False)
+            self._sessions.add(protocol)
+            return protocol
+
+        self._server = await loop.create_server(session, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def stop(self) -> None:
+        """Stop listening; sessions already open finish normally."""
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
+        self._sessions.clear()
+
+    async def crash(self) -> None:
+        """Stop listening and cut every open session mid-conversation (a server crash)."""
+        for protocol in list(self._sessions):
+            if protocol.transport is not None:
+                protocol.transport.abort()
+        await self.stop()
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages if m["To"] == address]
@@ -108,6 +122,7 @@ class WebhookReceiver(_Restartable):
     port: int = 0
     status: int = 200
     script: list[int | str] = field(default_factory=list)
+    delay: float = 0.0  # seconds before each answer (a receiver with some work to do)
     requests: list[Received] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -131,6 +146,8 @@ class WebhookReceiver(_Restartable):
             document = None
         self.requests.append(Received(request.path, dict(request.headers), body, document))
         action = self.script.pop(0) if self.script else self.status
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if action == "hang":
             await self._release.wait()
             return web.Response(status=503)

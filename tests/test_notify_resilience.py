@@ -209,7 +209,9 @@ async def test_two_workers_send_each_notification_exactly_once(
     # Two Database objects: two engines and pools, as two app nodes would have.
     db_a, db_b = Database(db_url), Database(db_url)
     try:
-        async with WebhookReceiver() as hook:
+        await db_a.ping()
+        await db_b.ping()
+        async with WebhookReceiver(delay=0.01) as hook:
             agency = agency_with(ruleset, {"type": "webhook", "address": hook.url},
                                  {"type": "email", "address": "x@dakto.test"})
             for _ in range(30):
@@ -227,6 +229,29 @@ async def test_two_workers_send_each_notification_exactly_once(
     finally:
         await db_a.dispose()
         await db_b.dispose()
+
+
+async def test_concurrent_claims_take_at_most_their_limit_and_never_the_same_row(
+    db_url, ruleset, settings, clock
+):
+    from hotline.db import Database
+
+    nodes = [Database(db_url) for _ in range(3)]
+    try:
+        agency = agency_with(ruleset, {"type": "email", "address": "x@dakto.test"})
+        for _ in range(20):
+            await enqueue(nodes[0], ruleset, settings, clock, agency)
+        lease = timedelta(minutes=1)
+        claims = await asyncio.gather(*(
+            claim_due(node, now=clock.now(), limit=3, lease=lease)
+            for node in nodes for _ in range(2)
+        ))
+        assert all(len(c) <= 3 for c in claims), [len(c) for c in claims]
+        ids = [n.id for c in claims for n in c]
+        assert len(ids) == len(set(ids)) == 18
+    finally:
+        for node in nodes:
+            await node.dispose()
 
 
 async def test_a_crashed_sender_lease_ends_and_the_same_key_is_sent_again(

@@ -25,8 +25,9 @@ from hotline.clock import Clock
 from hotline.db import Database
 from hotline.models import Heartbeat, Notification
 from hotline.notify.channels import Channel, SendResult, build_channels
-from hotline.notify.delivery import claim_due, record_outcome
+from hotline.notify.delivery import claim_due
 from hotline.notify.metrics import NotifyMetrics
+from hotline.notify.recorder import Recorder
 from hotline.routing.ruleset import RuleSet
 from hotline.settings import Settings
 
@@ -76,6 +77,7 @@ class DeliveryWorker:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.metrics = metrics
+        self.recorder = Recorder(db, self.rng, backoff_base=backoff_base, backoff_cap=backoff_cap)
         self._limit = asyncio.Semaphore(concurrency)
         self._event = asyncio.Event()
         self._stopping = False
@@ -108,10 +110,9 @@ class DeliveryWorker:
             seconds = time.perf_counter() - started
             if self.metrics is not None:
                 self.metrics.observe_send(notification.channel, result.outcome, seconds)
-            return await record_outcome(
-                self.db, notification, result,
-                now=now or self.clock.now(), rng=self.rng, duration_ms=int(seconds * 1000),
-                backoff_base=self.backoff_base, backoff_cap=self.backoff_cap,
+            return await self.recorder.record(
+                notification, result, now=now or self.clock.now(),
+                duration_ms=int(seconds * 1000),
             )
 
     async def _send(self, notification: Notification) -> SendResult:
@@ -163,6 +164,7 @@ class DeliveryWorker:
             task.cancel()  # type: ignore[union-attr]
             await asyncio.gather(task, return_exceptions=True)  # type: ignore[arg-type]
         finally:
+            await self.recorder.close()
             self._stopping = False  # drain() may still be called by hand (tests, CLI)
 
     async def _heartbeat(self, stats: DrainStats) -> None:

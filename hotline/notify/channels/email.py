@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import socket
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate
@@ -37,16 +39,27 @@ class SmtpChannel:
     def __init__(self, settings: Settings, *, timeout: float = 30.0) -> None:
         self.settings = settings
         self.timeout = timeout
+        self._local_hostname: str | None = None
+
+    async def local_hostname(self) -> str:
+        # aiosmtplib calls socket.getfqdn() for every connection when not told the name; that
+        # is a DNS lookup (100+ ms here) on each message. Look it up once.
+        if self._local_hostname is None:
+            loop = asyncio.get_running_loop()
+            self._local_hostname = await loop.run_in_executor(None, socket.getfqdn)
+        return self._local_hostname
 
     async def send(self, notification: Notification) -> SendResult:
         s = self.settings
         message = build_message(notification, mail_from=s.mail_from)
+        local_hostname = await self.local_hostname()
         try:
             # Flattened here, not by aiosmtplib, which would re-fold with its own policy.
             await aiosmtplib.send(
                 message.as_bytes(policy=POLICY),
                 sender=s.mail_from,
                 recipients=[notification.address],
+                local_hostname=local_hostname,
                 hostname=s.smtp_host,
                 port=s.smtp_port,
                 username=s.smtp_user or None,

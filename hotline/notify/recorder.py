@@ -1,0 +1,95 @@
+"""Group commit for delivery outcomes.
+
+Each finished send hands its outcome to the Recorder; whatever has arrived while the previous
+write ran goes into the next one, so N concurrent sends cost a few short write transactions
+instead of N. That matters most on SQLite, where writers queue on one lock and a waiting
+writer sleeps in the busy handler. If a grouped write fails, each outcome is retried in a
+transaction of its own so one bad row cannot hold the others back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from dataclasses import dataclass
+from datetime import datetime
+
+from hotline.db import Database
+from hotline.models import Notification
+from hotline.notify.channels.base import SendResult
+from hotline.notify.delivery import Outcome, record_many
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Item:
+    notification: Notification
+    result: SendResult
+    now: datetime
+    duration_ms: int | None
+    future: asyncio.Future[str]
+
+
+class Recorder:
+    def __init__(
+        self, db: Database, rng: random.Random, *, backoff_base: float, backoff_cap: float,
+        max_group: int = 200,
+    ) -> None:
+        self.db = db
+        self.rng = rng
+        self.backoff = {"backoff_base": backoff_base, "backoff_cap": backoff_cap}
+        self.max_group = max_group
+        self._queue: list[_Item] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def record(
+        self, notification: Notification, result: SendResult, *, now: datetime,
+        duration_ms: int | None = None,
+    ) -> str:
+        """delivered | retry | dead | stale, once the outcome is committed."""
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Item(notification, result, now, duration_ms, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run(), name="hotline-outbox-recorder")
+        # Shielded: a sender cancelled now (stop()) still gets its outcome written.
+        return await asyncio.shield(future)
+
+    async def close(self) -> None:
+        """Wait for the outcomes already handed over to be written."""
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _run(self) -> None:
+        while self._queue:
+            group, self._queue = self._queue[: self.max_group], self._queue[self.max_group :]
+            outcomes: list[str | None]
+            try:
+                outcomes = list(await self._write(group))
+            except Exception:
+                outcomes = await self._one_by_one(group)
+            for item, outcome in zip(group, outcomes, strict=True):
+                if item.future.done():
+                    continue
+                if outcome is None:
+                    item.future.set_exception(RuntimeError("outcome not recorded"))
+                else:
+                    item.future.set_result(outcome)
+
+    async def _write(self, group: list[_Item]) -> list[str]:
+        outcomes = [Outcome(i.notification, i.result, i.now, i.duration_ms) for i in group]
+        async with self.db.write() as session:
+            return await record_many(session, outcomes, rng=self.rng, **self.backoff)
+
+    async def _one_by_one(self, group: list[_Item]) -> list[str | None]:
+        outcomes: list[str | None] = []
+        for item in group:
+            try:
+                outcomes += await self._write([item])
+            except Exception:
+                log.exception("recording outcome of notification %s failed",
+                              item.notification.id)
+                outcomes.append(None)
+        return outcomes
