@@ -130,7 +130,7 @@ async def timed(fn: Callable[[], Awaitable[Any]], repeat: int) -> float:
 async def measure(url: str, rules: RuleSet, repeat: int) -> dict[str, float]:
     from hotline.reports import dashboard as dash
     from hotline.reports import periodic
-    from hotline.reports.periods import parse_period
+    from hotline.reports.periods import custom_period, parse_period
     from hotline.reports.rollups import refresh_rollups
 
     db = Database(url)
@@ -141,6 +141,13 @@ async def measure(url: str, rules: RuleSet, repeat: int) -> dict[str, float]:
             out[f"dashboard {name}"] = await timed(
                 lambda p=p: dash.dashboard(db, rules, since=p.since, until=p.until, now=NOW), repeat
             )
+        everything = custom_period("2000-01-01", NOW.date().isoformat())
+        out["dashboard all years"] = await timed(
+            lambda: dash.dashboard(
+                db, rules, since=everything.since, until=everything.until, now=NOW
+            ),
+            repeat,
+        )
         p = parse_period("2026-H1", now=NOW)
         out["dashboard 2026-H1 kon-tum"] = await timed(
             lambda: dash.dashboard(
@@ -165,12 +172,16 @@ async def measure(url: str, rules: RuleSet, repeat: int) -> dict[str, float]:
 
 
 def table(results: list[tuple[str, int, dict[str, float]]]) -> str:
-    names = list(results[0][2]) if results else []
-    head = f"{'backend':<11}{'calls':>11}  " + "  ".join(f"{n:>26}" for n in names)
-    lines = [head, "-" * len(head)]
-    for backend, calls, res in results:
-        cells = "  ".join(f"{res[n] * 1000:>23.0f} ms" for n in names)
-        lines.append(f"{backend:<11}{calls:>11,}  {cells}")
+    """One row per measurement, one column per backend and size (milliseconds)."""
+    if not results:
+        return ""
+    names = list(results[0][2])
+    heads = [f"{backend} {calls / 1e6:g}M" for backend, calls, _ in results]
+    lines = [f"{'':<28}" + "".join(f"{h:>18}" for h in heads)]
+    lines.append("-" * len(lines[0]))
+    for name in names:
+        cells = "".join(f"{res[name] * 1000:>15.0f} ms" for _, _, res in results)
+        lines.append(f"{name:<28}{cells}")
     return "\n".join(lines)
 
 
