@@ -158,6 +158,18 @@ async def test_sms_through_the_gateway_fits_one_message(db, ruleset, settings, c
     assert "Lan" not in text and "Hoa" not in text
 
 
+async def test_sms_gateway_url_template_is_fetched_with_get(db, ruleset, settings, clock, http):
+    async with FakeSmsGateway() as gateway:
+        url = gateway.url + "?phone={to}&msg={text}&ref={id}"
+        settings = settings.replace(sms_gateway_url=url)
+        agency = agency_with(ruleset, {"type": "sms", "address": "+84912000111"})
+        queued = await enqueue(db, ruleset, settings, clock, agency)
+        assert (await make_worker(db, settings, clock, http).drain()).delivered == 1
+    [sms] = gateway.messages
+    assert sms["phone"] == "+84912000111" and sms["ref"] == str(queued.ids[0])
+    assert "XN: http://hotline.test/ack/ack." in sms["msg"]
+
+
 async def test_without_smtp_host_mail_goes_to_the_local_mailbox(
     db, ruleset, settings, clock, http
 ):

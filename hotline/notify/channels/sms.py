@@ -2,13 +2,16 @@
 
 The gateway contract is deliberately plain: POST settings.sms_gateway_url with JSON
 {"to": "+84...", "text": "...", "id": "<notification id>"} and an `Idempotency-Key` header;
-any 2xx means accepted. Adapting a real provider means a tiny proxy, not code here.
+any 2xx means accepted. A URL with `{to}`, `{text}` or `{id}` in it is a template instead:
+the values are URL-encoded into it and it is fetched with GET, which is how many Vietnamese
+SMS brandname gateways are called (e.g. `https://gw.example/send?phone={to}&msg={text}`).
 """
 
 from __future__ import annotations
 
 from types import TracebackType
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -30,10 +33,11 @@ class SmsGatewayChannel:
             "text": notification.payload.get("text", ""),
             "id": str(notification.id),
         }
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "Idempotency-Key": str(notification.id),
-        }
+        headers = {"Idempotency-Key": str(notification.id)}
+        if any(f"{{{key}}}" in self.url for key in document):
+            url = self.url.format_map({k: quote(v, safe="") for k, v in document.items()})
+            return await post(self.http, url, None, headers, self.timeout, method="GET")
+        headers["Content-Type"] = "application/json; charset=utf-8"
         return await post(self.http, self.url, body_bytes(document), headers, self.timeout)
 
 
@@ -56,7 +60,10 @@ class FakeSmsGateway:
         self.received += 1
         if self.status != 200:
             return web.json_response({"error": "unavailable"}, status=self.status)
-        document = await request.json()
+        if request.method == "GET":
+            document: dict[str, Any] = dict(request.query)
+        else:
+            document = await request.json()
         key = request.headers.get("Idempotency-Key")
         if not any(m.get("key") == key for m in self.messages):
             self.messages.append({**document, "key": key})
@@ -64,7 +71,7 @@ class FakeSmsGateway:
 
     async def start(self) -> None:
         app = web.Application()
-        app.router.add_post("/send", self._handle)
+        app.router.add_route("*", "/send", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)

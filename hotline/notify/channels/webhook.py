@@ -109,14 +109,16 @@ class WebhookChannel:
 async def post(
     http: aiohttp.ClientSession,
     url: str,
-    body: bytes,
+    body: bytes | None,
     headers: dict[str, str],
     timeout: aiohttp.ClientTimeout,
+    *,
+    method: str = "POST",
 ) -> SendResult:
-    """POST and classify: timeouts, refused connections, DNS failures and bad replies retry."""
+    """Send and classify: timeouts, refused connections, DNS failures and bad replies retry."""
     try:
-        async with http.post(
-            url, data=body, headers=headers, timeout=timeout, allow_redirects=False
+        async with http.request(
+            method, url, data=body, headers=headers, timeout=timeout, allow_redirects=False
         ) as response:
             await response.content.read(64 * 1024)
             return classify_http_status(response.status)
