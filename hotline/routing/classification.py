@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -45,12 +45,6 @@ def _split(text: str) -> tuple[str, list[str], list[str]]:
     return original, typed, [memo[t] if t in memo else _fold_word(t) for t in typed]
 
 
-def _spans(original: str, count: int) -> list[tuple[int, int]]:
-    """Where each word is in the text, to quote it as typed (only needed on a match)."""
-    spans = [m.span() for m in _WORD.finditer(original)]
-    return spans if len(spans) == count else [(0, 0)] * count
-
-
 def tokens_of(text: str) -> list[str]:
     return _split(text)[2]
 
@@ -71,9 +65,36 @@ class PersonLike(Protocol):
 
 # A hit target: (category, sub-category or "") or ("", "age:<rule index>") for child words.
 Target = tuple[str, str]
-# What a phrase scores: (hit id, target, weight, the keyword's words as written).
-Hit = tuple[int, Target, float, tuple[str, ...]]
-_HITS = ""  # the trie key under which a node keeps its hits (no word is empty)
+# A keyword at a trie node: (id, its words as written or None when it has no marks at all,
+# the targets it scores for with their weights).
+Hit = tuple[int, tuple[str, ...] | None, list[tuple[Target, float]]]
+Places = dict[Target, list[tuple[int, int]]]  # target -> (first word, last word) of each hit
+
+
+@dataclass(slots=True)
+class _Text:
+    """A narrative split into words, to quote the matched words as the caller typed them
+    (lower case, single spaces)."""
+
+    typed: list[str]
+    folded: list[str]
+
+    def quotes(self, places: list[tuple[int, int]]) -> tuple[str, ...]:
+        """Each phrase once, in narrative order; overlapping phrases make one quote
+        ("bị đánh" and "đánh đập" make "bị đánh đập")."""
+        out: dict[str, None] = {}
+        typed = self.typed
+        start, end = -1, -2
+        for i, j in sorted(places):
+            if i <= end:
+                end = max(end, j)
+                continue
+            if start >= 0:
+                out[" ".join(typed[start : end + 1])] = None
+            start, end = i, j
+        if start >= 0:
+            out[" ".join(typed[start : end + 1])] = None
+        return tuple(out)
 
 
 @dataclass
@@ -83,101 +104,97 @@ class Classifier:
     narrative_ages: bool
     age_rules: list[AgeRule]
     case_categories: frozenset[str]
-    # A trie over folded words: {word: {next word: {..., "": [hits]}}}.
+    # A trie over folded words: {word: ({next word: (...)}, [hits of the phrase ending here])}.
     trie: dict[str, Any] = field(default_factory=dict)
     size: int = 0
 
-    def add(self, word: str, target: Target, weight: float) -> None:
+    def add(self, word: str, targets: list[tuple[Target, float]]) -> None:
         _, typed, toks = _split(word)
-        node = self.trie
+        children, hits = self.trie, None
         for tok in toks:
-            node = node.setdefault(tok, {})
-        node.setdefault(_HITS, []).append((self.size, target, weight, tuple(typed)))
+            node = children.get(tok)
+            if node is None:
+                node = children[tok] = ({}, [])
+            children, hits = node
+        assert hits is not None
+        hits.append((self.size, tuple(typed) if typed != toks else None, targets))
         self.size += 1
 
-    def match(self, narrative: str) -> tuple[dict[Target, float], dict[Target, list[str]], str]:
-        """Scores and triggering words per target; each keyword counts once."""
-        original, typed, toks = _split(narrative)
-        spans: list[tuple[int, int]] = []
+    def match(self, narrative: str) -> tuple[dict[Target, float], Places, _Text]:
+        """Scores and where each target's keywords were found; each keyword counts once."""
+        _, typed, toks = _split(narrative)
         scores: dict[Target, float] = {}
-        words: dict[Target, list[str]] = {}
+        places: Places = {}
         seen: set[int] = set()
         trie, count = self.trie, len(toks)
         for i in range(count):
             node = trie.get(toks[i])
             j = i
             while node is not None:
-                hits = node.get(_HITS)
+                children, hits = node
                 if hits:
-                    spans = spans or _spans(original, count)
-                    text = original[spans[i][0] : spans[j][1]] or " ".join(typed[i : j + 1])
-                    plain = typed[i : j + 1] == toks[i : j + 1]
-                    for hid, target, weight, written in hits:
-                        if hid in seen or not (
-                            plain or all(map(_same_word, typed[i : j + 1], written))
+                    for hid, written, targets in hits:
+                        if hid in seen or (
+                            written is not None
+                            and not _marks_agree(typed[i : j + 1], toks[i : j + 1], written)
                         ):
                             continue
                         seen.add(hid)
-                        scores[target] = scores.get(target, 0.0) + weight
-                        words.setdefault(target, []).append(text)
+                        for target, weight in targets:
+                            scores[target] = scores.get(target, 0.0) + weight
+                            places.setdefault(target, []).append((i, j))
                 j += 1
-                node = node.get(toks[j]) if j < count else None
-        return scores, words, " ".join(toks)
+                node = children.get(toks[j]) if j < count else None
+        return scores, places, _Text(typed, toks)
 
     def suggest(self, narrative: str, people: Sequence[PersonLike]) -> tuple[Suggestion, ...]:
         if not narrative.strip():
             if self.empty_narrative:
                 return (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
             return ()
-        scores, words, folded = self.match(narrative)
+        scores, places, text = self.match(narrative)
         ages = [p.age for p in people if p.age is not None]
         if not ages and self.narrative_ages:
-            ages = [int(m.group(1)) for m in _AGE.finditer(folded)]
+            ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(text.folded))]
         for index, rule in enumerate(self.age_rules):
             child_words = ("", f"age:{index}") in scores
             child = any(a < rule.below_age for a in ages) or (not ages and child_words)
             if child:
                 adult = any(a >= rule.adult_age for a in ages)
-                _apply_age_rule(rule, scores, words, keep=rule.keep_when_adult and adult)
-        return self._rank(scores, words)
+                _apply_age_rule(rule, scores, places, keep=rule.keep_when_adult and adult)
+        return self._rank(scores, places, text)
 
     def _rank(
-        self, scores: dict[Target, float], words: dict[Target, list[str]]
+        self, scores: dict[Target, float], places: Places, text: _Text
     ) -> tuple[Suggestion, ...]:
+        least = self.min_score
         cats = [
-            Suggestion(cat, "category", round(score, 2), _dedupe(words[(cat, sub)]))
+            Suggestion(cat, "category", round(score, 2), text.quotes(places[(cat, sub)]))
             for (cat, sub), score in scores.items()
-            if cat and not sub and score >= self.min_score
+            if cat and not sub and score >= least
         ]
         chosen = {s.code for s in cats}
-        subs: dict[str, Suggestion] = {}
+        found: dict[str, tuple[float, list[tuple[int, int]]]] = {}
         for (cat, sub), score in scores.items():
-            if cat in chosen and sub and score >= self.min_score:
-                old = subs.get(sub)
-                merged = _dedupe([*(old.words if old else ()), *words[(cat, sub)]])
-                best = max(round(score, 2), old.score if old else 0.0)
-                subs[sub] = Suggestion(sub, "subcategory", best, merged)
+            if sub and cat in chosen and score >= least:
+                # A code under two categories (forced_marriage) is suggested once.
+                best, where = found.get(sub, (0.0, []))
+                found[sub] = (max(best, round(score, 2)), where + places[(cat, sub)])
+        subs = [
+            Suggestion(sub, "subcategory", score, text.quotes(where))
+            for sub, (score, where) in found.items()
+        ]
         cats.sort(key=lambda s: (-s.score, s.code not in self.case_categories, s.code))
-        ranked_subs = sorted(subs.values(), key=lambda s: (-s.score, s.code))
-        return (*cats, *ranked_subs)
+        subs.sort(key=lambda s: (-s.score, s.code))
+        return (*cats, *subs)
 
 
-def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
-    """Each quote once, and none that a longer quote contains ("bố dượng" in "bố dượng
-    đánh"): the operator sees the phrases the caller said."""
-    unique = list(dict.fromkeys(items))
-    if len(unique) < 2:
-        return tuple(unique)
-    padded = [f" {' '.join(w.lower().split())} " for w in unique]
-    return tuple(
-        w
-        for w, p in zip(unique, padded, strict=True)
-        if not any(p != other and p in other for other in padded)
-    )
+def _marks_agree(typed: list[str], folded: list[str], written: tuple[str, ...]) -> bool:
+    return typed == folded or all(map(_same_word, typed, written))
 
 
 def _apply_age_rule(
-    rule: AgeRule, scores: dict[Target, float], words: dict[Target, list[str]], *, keep: bool
+    rule: AgeRule, scores: dict[Target, float], places: Places, *, keep: bool
 ) -> None:
     """Abuse words about a child count for the child category (child_abuse), not gbv alone."""
     for (cat, sub), score in list(scores.items()):
@@ -189,7 +206,7 @@ def _apply_age_rule(
         )
         if target[1] or not sub:
             scores[target] = scores.get(target, 0.0) + score
-            words.setdefault(target, []).extend(words.get((cat, sub), []))
+            places.setdefault(target, []).extend(places.get((cat, sub), []))
         if not keep:
             del scores[(cat, sub)]
 
@@ -221,10 +238,11 @@ def _add_groups(
                 problems.append(doc.problem(where, f"duplicate word {word!r} (after folding)"))
             elif toks:
                 seen.add(toks)
-                clf.add(word, target, group.weight)
                 # Words score for their category too: a sub-category implies its category.
+                targets = [(target, group.weight)]
                 if target[1]:
-                    clf.add(word, (target[0], ""), group.weight)
+                    targets.append(((target[0], ""), group.weight))
+                clf.add(word, targets)
 
 
 def build_classification(doc: YamlDoc, ruleset: RuleSet) -> None:
@@ -310,7 +328,7 @@ def _check_age_rules(
             toks = _phrase(doc, (*path, "child_words", wi), word, problems)
             if toks and toks not in seen:
                 seen.add(toks)
-                clf.add(word, ("", f"age:{ri}"), 1.0)
+                clf.add(word, [(("", f"age:{ri}"), 1.0)])
 
 
 register_part("classification.yaml", build_classification, ClassificationFile)

@@ -29,8 +29,8 @@ from hotline.routing.facts import (
     PlannedReferral,
     Suggestion,
 )
-from hotline.routing.rules import Context, Limit, RoutingRules, Rule
-from hotline.routing.ruleset import RuleSet, Taxonomy
+from hotline.routing.rules import Context, Limit, RoutingRules, Rule, subcategory_parents
+from hotline.routing.ruleset import RuleSet
 
 __all__ = [
     "CallFacts",
@@ -77,12 +77,15 @@ class _Decider:
         self.notices: list[str] = []
         self.planned: dict[str, _Planned] = {}
         self.matched: list[MatchedRule] = []
+        self.line = (
+            (ruleset.lines.get(call.line) or ruleset.find_line(call.line)) if call.line else None
+        )
 
     def run(self) -> Decision:
         call, rs = self.call, self.rs
         suggestions = suggest(call.narrative, call.people, rs)
-        cats, subs = self._categories(suggestions)
         routing: RoutingRules | None = rs.parts.get("rules")
+        cats, subs = self._categories(suggestions, routing.parents if routing else None)
         if not cats:
             return self._done(suggestions, cats, triage=True, notice=Notice("unclassified"))
         if not set(cats) & rs.taxonomy.case_categories:
@@ -91,7 +94,7 @@ class _Decider:
             return self._done(suggestions, cats, triage=True, notice=Notice("no_rules"))
         area = self._area()
         ctx = self._context(routing, cats, subs, area)
-        rules = [r for r in routing.candidates(ctx) if r.condition.matches(ctx)]
+        rules = routing.candidates(ctx)
         if not rules:
             return self._done(suggestions, cats, triage=True, notice=Notice("no_rule"))
         if area is None:
@@ -123,16 +126,18 @@ class _Decider:
     # --- what the call is, where it is -------------------------------------------------------
 
     def _categories(
-        self, suggestions: tuple[Suggestion, ...]
+        self, suggestions: tuple[Suggestion, ...], parents: Mapping[str, frozenset[str]] | None
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The operator's codes; the suggested ones where the operator left them empty."""
         call, tax = self.call, self.rs.taxonomy
+        parents = parents if parents is not None else subcategory_parents(tax)
+        none: frozenset[str] = frozenset()
         cats = tuple(call.categories)
         if not cats:
             cats = tuple(s.code for s in suggestions if s.kind == "category")
             for sub in call.subcategories:  # a chosen sub-category implies its category
                 parent = tax.subcategories.get(sub)
-                if parent and parent not in cats and not _shares_parent(tax, sub, cats):
+                if parent and parents.get(sub, none).isdisjoint(cats):
                     cats += (parent,)
             if cats:
                 self.notices.append(Notice("suggested_categories", codes=", ".join(cats)))
@@ -141,7 +146,7 @@ class _Decider:
             subs = tuple(
                 s.code
                 for s in suggestions
-                if s.kind == "subcategory" and _shares_parent(tax, s.code, cats)
+                if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats)
             )
             if subs:
                 self.notices.append(Notice("suggested_subcategories", codes=", ".join(subs)))
@@ -153,7 +158,7 @@ class _Decider:
             if call.area in rs.areas:
                 return call.area
             self.notices.append(Notice("unknown_area", area=call.area))
-        line = rs.find_line(call.line)
+        line = self.line
         if call.line and line is None:
             self.notices.append(Notice("unknown_line", line=call.line))
         if line is not None and line.area:
@@ -167,7 +172,7 @@ class _Decider:
         call = self.call
         local = call.received_at.astimezone(routing.timezone)
         weekday, minute = local.weekday(), local.hour * 60 + local.minute
-        line = self.rs.find_line(call.line)
+        line = self.line
         return Context(
             cats=frozenset(cats),
             subs=frozenset(subs),
@@ -287,13 +292,14 @@ class _Decider:
         return None
 
     def _referrals(self, routing: RoutingRules, ctx: Context) -> tuple[PlannedReferral, ...]:
-        general = [t.limit for t in routing.time_limits if t.condition.matches(ctx)]
+        index = routing.limits_index
+        general = [t.limit for t in index.candidates(ctx)] if index else []
         out = []
         after_id = routing.after_hours.id if routing.after_hours else "after-hours"
         for code, planned in self.planned.items():
             limits = _tightest([*general, *planned.limits], planned.kind)
             ids = [r.id if r else after_id for r in planned.rules]
-            reasons = [f"{r.id}: {r.description}" for r in planned.rules if r] + planned.why
+            reasons = [r.reason for r in planned.rules if r] + planned.why
             out.append(
                 PlannedReferral(code, planned.kind, ids[0], "; ".join(reasons)[:REASON_MAX], limits)
             )
@@ -308,17 +314,8 @@ def _tightest(limits: list[Limit], kind: str) -> dict[str, str]:
         old = best.get(limit.clock)
         if old is None or limit.key < old.key:
             best[limit.clock] = limit
-    return {clock: str(best[clock].duration) for clock in sorted(best)}
+    return {clock: best[clock].text for clock in sorted(best)}
 
 
 def _flat(refer: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
     return tuple(alternatives[0] for alternatives in refer)
-
-
-def _shares_parent(tax: Taxonomy, sub: str, cats: tuple[str, ...]) -> bool:
-    """Is `sub` a sub-category of one of `cats`? (forced_marriage has two parents.)"""
-    for code in cats:
-        category = tax.categories.get(code)
-        if category is not None and any(s.code == sub for s in category.subcategories):
-            return True
-    return False

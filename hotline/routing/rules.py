@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from hotline.durations import Duration
 from hotline.routing.facts import PersonFacts
+from hotline.routing.ruleset import Taxonomy
 from hotline.routing.schema import DAYS, Opening
 
 
@@ -35,6 +37,10 @@ class Context:
     weekday: int  # 0 = Monday, local time
     minute: int  # minutes since local midnight
     after_hours: bool  # outside office_hours
+
+
+# The conditions RuleIndex answers; the rest (person, time, after_hours) are tested after.
+DIMENSIONS = ("categories", "subcategories", "urgency", "needs", "lines", "areas")
 
 
 @dataclass(slots=True)
@@ -68,6 +74,14 @@ class Condition:
             return False
         return self.time is None or _in_window(self.time, c.weekday, c.minute)
 
+    def matches_rest(self, c: Context) -> bool:
+        """The conditions RuleIndex does not answer."""
+        if self.after_hours is not None and self.after_hours != c.after_hours:
+            return False
+        if self.person is not None and not any(self._person(p) for p in c.people):
+            return False
+        return self.time is None or _in_window(self.time, c.weekday, c.minute)
+
     def _person(self, p: PersonFacts) -> bool:
         assert self.person is not None
         lo, hi, sexes = self.person
@@ -94,13 +108,14 @@ class Limit:
     duration: Duration
     kinds: frozenset[str] | None
     source: str
+    key: tuple[int, bool] = (0, False)  # tightest first: a working day is at least a day
+    text: str = ""  # "15m"
 
-    @property
-    def key(self) -> tuple[int, bool]:
-        """Sort key, tightest first: a working day is at least a day long."""
+    def __post_init__(self) -> None:
         d = self.duration
         minutes = {"m": 1, "h": 60, "d": 1440, "wd": 1440}[d.unit] * d.amount
-        return (minutes, d.working_days)
+        object.__setattr__(self, "key", (minutes, d.working_days))
+        object.__setattr__(self, "text", str(d))
 
 
 @dataclass(slots=True)
@@ -114,10 +129,12 @@ class Rule:
     refer_if_found: tuple[str, ...]
     limits: tuple[Limit, ...]
     source: str
+    reason: str = ""  # "id: description", for the referrals it makes
 
 
 @dataclass(slots=True)
 class TimeLimitRule:
+    order: int
     id: str
     condition: Condition
     limit: Limit
@@ -142,8 +159,9 @@ class RoutingRules:
     rules: list[Rule]
     time_limits: list[TimeLimitRule]
     after_hours: AfterHoursRule | None
-    by_key: dict[tuple[str, str], list[int]] = field(default_factory=dict)
-    unindexed: list[int] = field(default_factory=list)
+    index: RuleIndex | None = None
+    limits_index: RuleIndex | None = None
+    parents: dict[str, frozenset[str]] = field(default_factory=dict)  # sub-category -> categories
     ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agencies: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # kind -> area -> codes
     hours: dict[str, tuple[tuple[frozenset[int], int, int], ...] | None] = field(
@@ -152,17 +170,8 @@ class RoutingRules:
     office_hours: tuple[tuple[frozenset[int], int, int], ...] = ()
 
     def candidates(self, c: Context) -> list[Rule]:
-        """Rules that could match: those indexed under something the call has."""
-        found: set[int] = set(self.unindexed)
-        keys = [("area", a) for a in c.ancestors]
-        keys += [("sub", s) for s in c.subs] + [("cat", k) for k in c.cats]
-        if c.line:
-            keys.append(("line", c.line))
-        for key in keys:
-            hit = self.by_key.get(key)
-            if hit:
-                found.update(hit)
-        return [self.rules[i] for i in sorted(found)]
+        """Rules whose categories, sub-categories, urgency, needs, line and area all fit."""
+        return self.index.candidates(c) if self.index else []
 
     def is_open(self, agency: str, weekday: int, minute: int) -> bool:
         openings = self.hours.get(agency, self.office_hours)
@@ -174,20 +183,62 @@ class RoutingRules:
         return any(weekday in d and lo <= minute < hi for d, lo, hi in self.office_hours)
 
 
-def index_keys(cond: Condition) -> list[tuple[str, str]]:
-    """The most selective dimension the rule names; the rule goes in each of its buckets."""
-    for name, values in (
-        ("area", cond.areas),
-        ("line", cond.lines),
-        ("sub", cond.subcategories),
-        ("cat", cond.categories),
-    ):
-        if values:
-            return [(name, v) for v in sorted(values)]
-    return []
+class RuleIndex:
+    """A bitset per condition value (bit i stands for rule i), and per dimension the rules
+    that do not constrain it. A call's candidates are the AND over the dimensions of the
+    rules naming one of its values or not caring: a few big-integer operations, 64 rules
+    per machine word, where a scan would test every rule."""
+
+    def __init__(self, rules: list[Any]) -> None:  # Rule or TimeLimitRule
+        self.rules = rules
+        self.all = (1 << len(rules)) - 1
+        self.free: dict[str, int] = dict.fromkeys(DIMENSIONS, 0)
+        self.by: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
+        for rule in rules:
+            bit = 1 << rule.order
+            for dim in DIMENSIONS:
+                values = getattr(rule.condition, dim)
+                if values is None:
+                    self.free[dim] |= bit
+                    continue
+                by = self.by[dim]
+                for value in values:
+                    by[value] = by.get(value, 0) | bit
+
+    def candidates(self, c: Context) -> list[Any]:
+        mask = self.all
+        for dim, values in (
+            ("categories", c.cats),
+            ("areas", c.ancestors),
+            ("subcategories", c.subs),
+            ("urgency", (c.urgency,)),
+            ("needs", c.needs),
+            ("lines", (c.line,) if c.line else ()),
+        ):
+            by, fits = self.by[dim], self.free[dim]
+            for value in values:
+                fits |= by.get(value, 0)
+            mask &= fits
+            if not mask:
+                return []
+        out, rules = [], self.rules
+        while mask:
+            low = mask & -mask
+            out.append(rules[low.bit_length() - 1])
+            mask ^= low
+        return [r for r in out if r.condition.matches_rest(c)]
 
 
 def openings(items: Iterable[Opening]) -> tuple[tuple[frozenset[int], int, int], ...]:
     return tuple(
         (frozenset(DAYS.index(d) for d in o.days), minutes(o.open), minutes(o.close)) for o in items
     )
+
+
+def subcategory_parents(taxonomy: Taxonomy) -> dict[str, frozenset[str]]:
+    """Sub-category code -> the categories it is under (forced_marriage has two)."""
+    parents: dict[str, set[str]] = {}
+    for cat in taxonomy.categories.values():
+        for sub in cat.subcategories:
+            parents.setdefault(sub.code, set()).add(cat.code)
+    return {sub: frozenset(cats) for sub, cats in parents.items()}

@@ -19,10 +19,11 @@ from hotline.routing.rules import (
     Limit,
     RoutingRules,
     Rule,
+    RuleIndex,
     TimeLimitRule,
-    index_keys,
     minutes,
     openings,
+    subcategory_parents,
 )
 from hotline.routing.ruleset import RuleSet, register_part
 from hotline.routing.schema import DAYS, LimitDef, OneOf, RulesFile, When
@@ -168,6 +169,7 @@ def _rules(file: RulesFile, check: _Checker) -> list[Rule]:
                 refer_if_found=tuple(item.refer_if_found),
                 limits=tuple(lim for lim in limits if lim),
                 source=item.source,
+                reason=f"{item.id}: {item.description}",
             )
         )
     return rules
@@ -184,7 +186,7 @@ def _time_limits(file: RulesFile, check: _Checker) -> list[TimeLimitRule]:
         cond = check.condition((*path, "when"), item.when, referring=True)
         limit = check.limit(path, item, None)
         if limit is not None:
-            out.append(TimeLimitRule(item.id, cond, limit))
+            out.append(TimeLimitRule(len(out), item.id, cond, limit))
     return out
 
 
@@ -227,12 +229,9 @@ def build_rules(doc: YamlDoc, ruleset: RuleSet) -> None:
     if check.problems:
         raise RulesError(check.problems)
     compiled = RoutingRules(timezone=tz, rules=rules, time_limits=limits, after_hours=after)
-    for rule in rules:
-        keys = index_keys(rule.condition)
-        if not keys:
-            compiled.unindexed.append(rule.order)
-        for key in keys:
-            compiled.by_key.setdefault(key, []).append(rule.order)
+    compiled.index = RuleIndex(rules)
+    compiled.limits_index = RuleIndex(limits)
+    compiled.parents = subcategory_parents(ruleset.taxonomy)
     compiled.ancestors = {code: tuple(ruleset.ancestors(code)) for code in ruleset.areas}
     for agency in ruleset.agencies.values():
         compiled.agencies.setdefault(agency.kind, {}).setdefault(agency.area, []).append(
