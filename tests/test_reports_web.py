@@ -20,6 +20,7 @@ ROUTES = (
     ("/supervisor/dashboard.csv", handlers.dashboard_csv, "dashboard_csv"),
     ("/supervisor/report", handlers.report_download, "report_download"),
     ("/api/v1/stats/response-times", handlers.api_response_times, "api_response_times"),
+    ("/api/v1/stats/dashboard", handlers.api_dashboard, "api_dashboard"),
 )
 
 
@@ -83,3 +84,16 @@ async def test_report_download_and_response_times_api(client, accounts):
     bad = await client.get("/api/v1/stats/response-times?group_by=weekday")
     assert bad.status == 422  # invalid input, as everywhere in the API
     assert "group_by" in (await bad.json())["error"]["fields"]
+
+
+async def test_dashboard_api(client, accounts):
+    await seed(client)
+    await login(client, "supervisor")
+    response = await client.get("/api/v1/stats/dashboard?period=2026-03&area=dak-to")
+    assert response.status == 200
+    body = await response.json()
+    assert body["calls"] == 2 and body["period"]["label"] == "2026-03"
+    assert body["funnel"][0] == {"key": "received", "label": "Cuộc gọi tiếp nhận", "count": 2}
+    bad = await client.get("/api/v1/stats/dashboard?since=2026-03-10&until=2026-03-01")
+    assert bad.status == 422
+    assert "until" in (await bad.json())["error"]["fields"]

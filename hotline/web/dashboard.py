@@ -5,6 +5,7 @@ Handlers (routes are wired in hotline/web/routes.py):
   dashboard_csv          GET /supervisor/dashboard.csv?chart=<key>&(same filters)
   report_download        GET /supervisor/report?period=&area=&framework=&format=xlsx|csv&section=
   api_response_times     GET /api/v1/stats/response-times?period=|since=&until=&group_by=&area=
+  api_dashboard          GET /api/v1/stats/dashboard?period=|since=&until=&area=&line=
 
 Every chart is inline SVG next to its table, and each table has a CSV link.
 """
@@ -330,3 +331,14 @@ async def api_response_times(request: web.Request) -> web.Response:
     return web.json_response(
         {"period": period.to_dict(), "group_by": group_by, "rows": [r.to_dict() for r in rows]}
     )
+
+
+@allow(*SUPERVISORS)
+async def api_dashboard(request: web.Request) -> web.Response:
+    """GET /api/v1/stats/dashboard: every dashboard figure as JSON (same parameters as the
+    page: period | since & until, area, line)."""
+    try:
+        d, period = await _dashboard(request)
+    except ReportInputError as exc:
+        raise InvalidInput({exc.field: exc.message}) from None
+    return web.json_response({"period": period.to_dict(), **d.to_dict()})
