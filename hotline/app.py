@@ -13,7 +13,7 @@ from aiohttp import web
 from aiohttp_session import session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from hotline import jurisdiction, keys
+from hotline import jurisdiction, keys, privacy
 from hotline.clock import Clock, SystemClock
 from hotline.db import Database
 from hotline.i18n import load_catalogs
@@ -43,6 +43,7 @@ def create_app(
     (tests drive them by hand with a chosen `now`)."""
     if len(settings.secret_key) < 16:
         raise ValueError("HOTLINE_SECRET_KEY must be set (at least 16 characters)")
+    privacy.protect_logs()
     storage = EncryptedCookieStorage(
         session_key(settings.secret_key), cookie_name="hotline_session",
         max_age=settings.session_max_age, httponly=True, secure=settings.cookie_secure,

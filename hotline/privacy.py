@@ -10,6 +10,7 @@ append-only. Data functions take the session first and never commit.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,10 +23,21 @@ from hotline.db import Database
 from hotline.models import Call, LocalMessage, Notification, Person, Referral, TimelineEvent
 from hotline.routing.ruleset import RuleSet
 
+# Loggers that write statements with their parameters (so names, phones, narratives) when
+# their level lets DEBUG or INFO through; held above that whatever the root level is.
+DATA_LOGGERS = {"aiosqlite": logging.INFO, "sqlalchemy.engine": logging.WARNING}
 REDACTED = "[redacted]"
 CLOSED = ("resolved", "closed")
 RETENTION_BATCH = 200
 EXPORT_LIMIT = 500
+
+
+def protect_logs() -> None:
+    """Keep case data out of the logs even at HOTLINE_LOG_LEVEL=DEBUG (create_app calls it)."""
+    for name, level in DATA_LOGGERS.items():
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET or logger.level < level:
+            logger.setLevel(level)
 
 
 def _iso(value: datetime | None) -> str | None:

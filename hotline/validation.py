@@ -100,7 +100,9 @@ class _Checker:
             self.fail(name, _("must be text"))
             return None
         value = nfc(value).strip()
-        if "\x00" in value:
+        # U+FFFD is what decoding leaves of bytes that were not UTF-8 (aiohttp decodes form
+        # posts with errors="replace"): refuse it rather than store the damage.
+        if "\x00" in value or "\ufffd" in value:
             self.fail(name, _("contains characters that are not allowed"))
             return None
         if len(value) > limit:

@@ -65,6 +65,9 @@ class Browser:
     def post(self, path: str, **kwargs: Any) -> Any:
         return self.session.post(self._client.make_url(path), **kwargs)
 
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.session.request(method, self._client.make_url(path), **kwargs)
+
     async def __aenter__(self) -> Browser:
         return self
 
