@@ -36,6 +36,7 @@ SLACK = timedelta(minutes=10)
 CHUNK_DAYS = 31
 HOURS = [f"h{h:02d}" for h in range(24)]
 RESOLVED = ("resolved", "closed")
+LOCK_KEY = 111_0001  # pg_advisory_xact_lock key of the rollup refresh
 
 
 @dataclass
@@ -123,6 +124,10 @@ def _runs(days: Iterable[date]) -> Iterator[tuple[date, date]]:
 async def _refresh_run(db: Database, first: date, end: date, tz: str) -> int:
     async with db.write() as session:
         conn = await session.connection()
+        if not db.is_sqlite:
+            # Two nodes refreshing the same day would collide on the primary key; SQLite's
+            # BEGIN IMMEDIATE already queues writers, PostgreSQL needs a lock.
+            await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
         counted = await aggregate(conn, local_midnight(first, tz), local_midnight(end, tz), tz)
         await conn.execute(
             sa.delete(DailyStat).where(
