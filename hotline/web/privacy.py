@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from hotline import audit, calls, keys, privacy
 from hotline.auth import Principal, allow
+from hotline.i18n import lazy
 from hotline.models import Call
 from hotline.validation import InvalidInput, normalise_phone
 from hotline.web.api import _view, ok
@@ -64,7 +65,7 @@ async def redact_submit(request: web.Request) -> web.StreamResponse:
     if confirm != (call.reference or "").upper():
         return aiohttp_jinja2.render_template("privacy/redact.html", request, {
             "call": call, "confirm": confirm,
-            "errors": {"confirm": "type the call's reference to confirm"}}, status=422)
+            "errors": {"confirm": lazy("type the call's reference to confirm")}}, status=422)
     await _redact(request, call_id, "request")
     raise web.HTTPSeeOther(str(request.app.router["call_detail"].url_for(id=str(call_id))))
 
