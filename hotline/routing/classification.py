@@ -59,8 +59,11 @@ def _same_word(typed: str, keyword: str) -> bool:
 
 
 class PersonLike(Protocol):
-    age: int | None
-    sex: str | None
+    @property
+    def age(self) -> int | None: ...
+
+    @property
+    def sex(self) -> str | None: ...
 
 
 # A hit target: (category, sub-category or "") or ("", "age:<rule index>") for child words.
@@ -214,7 +217,9 @@ def _apply_age_rule(
 # --- loading -------------------------------------------------------------------------------
 
 
-def _phrase(doc: YamlDoc, path: tuple[str | int, ...], word: str, problems: list[Problem]):  # type: ignore[no-untyped-def]
+def _phrase(
+    doc: YamlDoc, path: tuple[str | int, ...], word: str, problems: list[Problem]
+) -> tuple[str, ...]:
     toks = tuple(tokens_of(word))
     if not toks:
         problems.append(doc.problem(path, f"{word!r} has no letters or digits to match"))

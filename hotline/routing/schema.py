@@ -9,9 +9,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 CODE = r"^[a-z0-9][a-z0-9_\-]*$"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+ALL_DAYS: tuple[Day, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AGENCY_KINDS = (
-    "police", "health", "womens_union", "safe_house", "child_protection",
-    "social_work_centre", "commune_committee", "legal_aid", "education", "court",
+    "police",
+    "health",
+    "womens_union",
+    "safe_house",
+    "child_protection",
+    "social_work_centre",
+    "commune_committee",
+    "legal_aid",
+    "education",
+    "court",
 )
 
 
@@ -84,7 +94,7 @@ class Channel(Strict):
 
     @field_validator("address")
     @classmethod
-    def _address_fits_type(cls, value: str, info):  # type: ignore[no-untyped-def]
+    def _address_fits_type(cls, value: str, info):
         kind = info.data.get("type")
         if kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             raise ValueError("not an e-mail address")
@@ -194,9 +204,7 @@ class PersonCondition(Strict):
 
 
 class TimeWindow(Strict):
-    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: list(DAYS), min_length=1
-    )
+    days: list[Day] = Field(default_factory=lambda: list(ALL_DAYS), min_length=1)
     start: str = Field(pattern=HHMM)
     end: str = Field(pattern=HHMM)
 

@@ -111,8 +111,8 @@ def parse_yaml(raw: bytes, name: str) -> YamlDoc:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise RulesError([Problem(name, line, "", f"YAML syntax: {exc.problem}")]) from None
+        at = mark.line + 1 if mark else None
+        raise RulesError([Problem(name, at, "", f"YAML syntax: {exc.problem}")]) from None
     except yaml.YAMLError as exc:
         raise RulesError([Problem(name, None, "", f"YAML: {exc}")]) from None
     finally:
