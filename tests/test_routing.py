@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -718,3 +719,52 @@ def test_rule_index_finds_exactly_what_a_scan_finds(rulesets: list[RuleSet], dat
     assert routing.candidates(ctx) == scan
     limits = [t for t in routing.time_limits if t.condition.matches(ctx)]
     assert routing.limits_index.candidates(ctx) == limits
+
+
+def test_public_holiday_closes_offices(ruleset: RuleSet) -> None:
+    # Tuesday 17 February 2026, 09:00: office hours on a weekday, but Tết (holidays.yaml).
+    tet = datetime(2026, 2, 17, 2, 0, tzinfo=UTC)
+    call = make("Bé bị bố đánh chảy máu đầu", "dak-tram", urgency="emergency", at=tet)
+    chosen = {r.agency_code for r in decide(call, ruleset).referrals}
+    assert "ttctxh-kon-tum" in chosen  # the commune point is closed: 24/7 backup
+    ordinary = dataclasses.replace(call, received_at=T0)
+    assert "ttctxh-kon-tum" not in {r.agency_code for r in decide(ordinary, ruleset).referrals}
+
+
+def test_full_safe_house_goes_up_the_tree(ruleset: RuleSet, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from hotline.routing.ruleset import load_ruleset
+
+    shutil.copytree(ruleset.directory, tmp_path / "rules")
+    agencies = tmp_path / "rules" / "agencies.yaml"
+    agencies.write_text(
+        agencies.read_text(encoding="utf-8")
+        + """
+  - code: nha-binh-yen-kon-tum
+    kind: safe_house
+    area: kon-tum
+    name: Ngôi nhà Bình yên tỉnh Kon Tum
+    beds: 6
+""",
+        encoding="utf-8",
+    )
+    rules = load_ruleset(tmp_path / "rules")
+    call = make(
+        "Bị chồng đánh, cần chỗ tạm lánh",
+        "quang-trung",
+        needs=("shelter",),
+        people=((30, "female"),),
+    )
+    near = decide(call, rules, occupancy={"nha-tam-lanh-tp-kon-tum": 1})
+    assert "nha-tam-lanh-tp-kon-tum" in {r.agency_code for r in near.referrals}
+    full = decide(call, rules, occupancy={"nha-tam-lanh-tp-kon-tum": 4})
+    chosen = {r.agency_code for r in full.referrals}
+    assert "nha-binh-yen-kon-tum" in chosen and "nha-tam-lanh-tp-kon-tum" not in chosen
+    notice = next(n for n in full.notices if getattr(n, "code", "") == "safe_house_full")
+    assert "Ngôi nhà Bình yên" in notice and "4/4" in notice
+    assert "is full" in notice.render("en")  # type: ignore[attr-defined]
+    none = decide(call, rules, occupancy={"nha-tam-lanh-tp-kon-tum": 4, "nha-binh-yen-kon-tum": 6})
+    assert "no_free_bed" in codes(none) and not {r.agency_kind for r in none.referrals} & {
+        "safe_house"
+    }

@@ -172,6 +172,8 @@ class _Decider:
         call = self.call
         local = call.received_at.astimezone(routing.timezone)
         weekday, minute = local.weekday(), local.hour * 60 + local.minute
+        # holidays.yaml, when loaded: offices are closed on public holidays.
+        day_off = local.date() in getattr(self.rs.parts.get("holidays"), "days_off", ())
         line = self.line
         return Context(
             cats=frozenset(cats),
@@ -183,7 +185,8 @@ class _Decider:
             people=tuple(call.people),
             weekday=weekday,
             minute=minute,
-            after_hours=not routing.office_open(weekday, minute),
+            after_hours=not routing.office_open(weekday, minute, day_off),
+            day_off=day_off,
         )
 
     # --- agencies --------------------------------------------------------------------------
@@ -262,7 +265,7 @@ class _Decider:
         assert rule is not None
         used: list[str] = []
         for code, planned in list(self.planned.items()):
-            if routing.is_open(code, ctx.weekday, ctx.minute):
+            if routing.is_open(code, ctx):
                 continue
             backup = self._backup(routing, planned.kind, ctx)
             name = self.rs.agencies[code].name
@@ -287,7 +290,7 @@ class _Decider:
         for backup_kind in rule.backup.get(kind, rule.default_backup):
             for area in ctx.ancestors:
                 for code in routing.agencies.get(backup_kind, {}).get(area, ()):
-                    if routing.is_open(code, ctx.weekday, ctx.minute):
+                    if routing.is_open(code, ctx):
                         return code, backup_kind
         return None
 

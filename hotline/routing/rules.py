@@ -36,7 +36,8 @@ class Context:
     people: tuple[PersonFacts, ...]
     weekday: int  # 0 = Monday, local time
     minute: int  # minutes since local midnight
-    after_hours: bool  # outside office_hours
+    after_hours: bool  # outside office_hours (a public holiday is all outside)
+    day_off: bool = False  # a public holiday (holidays.yaml days_off): offices are closed
 
 
 # The conditions RuleIndex answers; the rest (person, time, after_hours) are tested after.
@@ -173,14 +174,20 @@ class RoutingRules:
         """Rules whose categories, sub-categories, urgency, needs, line and area all fit."""
         return self.index.candidates(c) if self.index else []
 
-    def is_open(self, agency: str, weekday: int, minute: int) -> bool:
+    def is_open(self, agency: str, c: Context) -> bool:
+        """Open at the time of the call: 24/7, or inside its hours on a day that is not a
+        public holiday."""
         openings = self.hours.get(agency, self.office_hours)
         if openings is None:
             return True
-        return any(weekday in days and lo <= minute < hi for days, lo, hi in openings)
+        return not c.day_off and _open(openings, c.weekday, c.minute)
 
-    def office_open(self, weekday: int, minute: int) -> bool:
-        return any(weekday in d and lo <= minute < hi for d, lo, hi in self.office_hours)
+    def office_open(self, weekday: int, minute: int, day_off: bool = False) -> bool:
+        return not day_off and _open(self.office_hours, weekday, minute)
+
+
+def _open(openings: tuple[tuple[frozenset[int], int, int], ...], weekday: int, minute: int) -> bool:
+    return any(weekday in days and lo <= minute < hi for days, lo, hi in openings)
 
 
 class RuleIndex:
