@@ -211,7 +211,9 @@ _MARK_NOTIFIED = (
 )
 
 
-def _timeline(n: Notification, now: datetime, kind: str, **extra: object) -> dict | None:  # type: ignore[type-arg]
+def _timeline(
+    n: Notification, now: datetime, kind: str, **extra: object
+) -> dict[str, object] | None:
     if n.call_id is None:
         return None
     detail = {"notification": n.id, "channel": n.channel, "purpose": n.purpose, **extra}
