@@ -202,7 +202,8 @@ class _Decider:
                     kinds.append(kind)
                     self._plan(found, kind, rule)
                     break
-            self._full_notices(full, found)
+            if full:
+                self._full_notices(full, found)
             if found is None:
                 kinds.append(alternatives[0])
                 self._missing(alternatives, ctx, rule)

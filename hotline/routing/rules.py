@@ -41,7 +41,17 @@ class Context:
 
 
 # The conditions RuleIndex answers; the rest (person, time, after_hours) are tested after.
-DIMENSIONS = ("categories", "subcategories", "urgency", "needs", "lines", "areas")
+DIMENSIONS = ("categories", "areas", "subcategories", "urgency", "needs", "lines")
+# The Context field each dimension reads; urgency and line are single values.
+CONTEXT = {
+    "categories": "cats",
+    "subcategories": "subs",
+    "urgency": "urgency",
+    "needs": "needs",
+    "lines": "line",
+    "areas": "ancestors",
+}
+SCALARS = ("urgency", "line")
 
 
 @dataclass(slots=True)
@@ -74,6 +84,9 @@ class Condition:
         if self.person is not None and not any(self._person(p) for p in c.people):
             return False
         return self.time is None or _in_window(self.time, c.weekday, c.minute)
+
+    def has_rest(self) -> bool:
+        return self.after_hours is not None or self.person is not None or self.time is not None
 
     def matches_rest(self, c: Context) -> bool:
         """The conditions RuleIndex does not answer."""
@@ -199,41 +212,43 @@ class RuleIndex:
     def __init__(self, rules: list[Any]) -> None:  # Rule or TimeLimitRule
         self.rules = rules
         self.all = (1 << len(rules)) - 1
-        self.free: dict[str, int] = dict.fromkeys(DIMENSIONS, 0)
-        self.by: dict[str, dict[str, int]] = {d: {} for d in DIMENSIONS}
+        free: dict[str, int] = dict.fromkeys(DIMENSIONS, 0)
+        by: dict[str, dict[str | None, int]] = {d: {} for d in DIMENSIONS}
         for rule in rules:
             bit = 1 << rule.order
             for dim in DIMENSIONS:
                 values = getattr(rule.condition, dim)
                 if values is None:
-                    self.free[dim] |= bit
+                    free[dim] |= bit
                     continue
-                by = self.by[dim]
                 for value in values:
-                    by[value] = by.get(value, 0) | bit
+                    by[dim][value] = by[dim].get(value, 0) | bit
+        # Only the dimensions some rule constrains cost anything at decide time.
+        active = [(CONTEXT[d], by[d], free[d]) for d in DIMENSIONS if free[d] != self.all]
+        self.sets = [item for item in active if item[0] not in SCALARS]
+        self.scalars = [item for item in active if item[0] in SCALARS]
+        self.rest = [r.condition.has_rest() for r in rules]
 
     def candidates(self, c: Context) -> list[Any]:
         mask = self.all
-        for dim, values in (
-            ("categories", c.cats),
-            ("areas", c.ancestors),
-            ("subcategories", c.subs),
-            ("urgency", (c.urgency,)),
-            ("needs", c.needs),
-            ("lines", (c.line,) if c.line else ()),
-        ):
-            by, fits = self.by[dim], self.free[dim]
-            for value in values:
+        for attr, by, fits in self.sets:
+            for value in getattr(c, attr):
                 fits |= by.get(value, 0)
             mask &= fits
             if not mask:
                 return []
-        out, rules = [], self.rules
+        for attr, by, fits in self.scalars:
+            mask &= fits | by.get(getattr(c, attr), 0)
+            if not mask:
+                return []
+        out, rules, rest = [], self.rules, self.rest
         while mask:
             low = mask & -mask
-            out.append(rules[low.bit_length() - 1])
+            i = low.bit_length() - 1
+            if not rest[i] or rules[i].condition.matches_rest(c):
+                out.append(rules[i])
             mask ^= low
-        return [r for r in out if r.condition.matches_rest(c)]
+        return out
 
 
 def openings(items: Iterable[Opening]) -> tuple[tuple[frozenset[int], int, int], ...]:
