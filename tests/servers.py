@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import warnings
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import EmailMessage
@@ -20,7 +21,7 @@ from types import TracebackType
 from typing import Any
 
 from aiohttp import web
-from aiosmtpd.smtp import SMTP, Envelope, Session
+from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 
 class _Restartable:
@@ -48,8 +49,11 @@ class SmtpSink(_Restartable):
     """aiosmtpd on the test's own event loop (no thread). Recipients in `refuse` get a
     permanent 550; `defer` get a temporary 451."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, *, login: tuple[str, str] | None = None
+    ) -> None:
         self.host, self.port = host, port
+        self.login = login  # (user, password): AUTH required (over plain TCP, for tests)
         self.messages: list[EmailMessage] = []
         self.refuse: set[str] = set()
         self.defer: set[str] = set()
@@ -75,11 +79,24 @@ class SmtpSink(_Restartable):
         self.messages.append(message_from_bytes(raw, policy=default_policy))  # type: ignore[arg-type]
         return "250 Message accepted"
 
+    def _authenticate(self, server: SMTP, session: Session, envelope: Envelope,
+                      mechanism: str, auth_data: Any) -> AuthResult:
+        ok = isinstance(auth_data, LoginPassword) and self.login == (
+            auth_data.login.decode(), auth_data.password.decode()
+        )
+        return AuthResult(success=ok, handled=False)  # aiosmtpd answers 235 or 535
+
     async def start(self) -> None:
         loop = asyncio.get_running_loop()
 
         def session() -> SMTP:
-            protocol = SMTP(self, hostname="sink.test", decode_data=False)
+            auth: dict[str, Any] = {}
+            if self.login:
+                auth = {"authenticator": self._authenticate, "auth_required": True,
+                        "auth_require_tls": False}
+            with warnings.catch_warnings():  # "AUTH without TLS": deliberate, on loopback
+                warnings.simplefilter("ignore")
+                protocol = SMTP(self, hostname="sink.test", decode_data=False, **auth)
             self._sessions.add(protocol)
             return protocol
 

@@ -152,6 +152,22 @@ async def test_a_refused_mailbox_is_dead_at_once_and_a_deferral_retries(
     assert (await notification(db, full.ids[0])).state == "pending"
 
 
+async def test_smtp_login_and_a_wrong_password_is_retried_not_dropped(
+    db, ruleset, settings, clock, http
+):
+    async with SmtpSink(login=("hotline", "s3cret")) as sink:
+        agency = agency_with(ruleset, {"type": "email", "address": "bvte@dakto.test"})
+        queued = await enqueue(db, ruleset, settings, clock, agency)
+        wrong = settings.replace(smtp_host=sink.host, smtp_port=sink.port,
+                                 smtp_user="hotline", smtp_password="typo")
+        assert (await make_worker(db, wrong, clock, http).drain()).retried == 1
+        assert "login" in (await notification(db, queued.ids[0])).last_error
+        right = wrong.replace(smtp_password="s3cret")
+        clock.advance(minutes=1)
+        assert (await make_worker(db, right, clock, http).drain()).delivered == 1
+    assert len(sink.messages) == 1
+
+
 @pytest.mark.parametrize(
     ("script", "outcome"),
     [
