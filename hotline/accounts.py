@@ -46,7 +46,7 @@ def parse_user_form(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The submitted values (kept for re-display) and the errors, by field name."""
     values = {
-        "username": _text(form, "username", 64).lower(),
+        "username": _text(form, "username", 64),
         "display_name": _text(form, "display_name", 120),
         "role": _text(form, "role", 16),
         "agency_code": _text(form, "agency_code", 64),

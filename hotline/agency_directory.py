@@ -79,18 +79,22 @@ def parse_hours(mode: str, text: str) -> tuple[Any, str | None]:
         days = _days(match["days"]) if match else None
         if not match or not days:
             return None, lazy("one opening per line, e.g. mon-fri 07:00-11:30")
-        openings.append({"days": days, "open": match["open"].zfill(5),
-                         "close": match["close"].zfill(5)})
+        opens, closes = match["open"].zfill(5), match["close"].zfill(5)
+        if not ("00:00" <= opens <= "23:59" and "00:00" < closes <= "24:00"
+                and opens < closes and opens[3] < "6" and closes[3] < "6"):
+            return None, lazy("times run from 00:00 to 24:00, opening before closing")
+        openings.append({"days": days, "open": opens, "close": closes})
     if not openings:
         return None, lazy("one opening per line, e.g. mon-fri 07:00-11:30")
     return openings, None
 
 
-def parse_channels(form: Any, old: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows channels-N-type/address/secure; empty addresses are dropped. A webhook keeps its
-    signing secret (never shown on the page) while its address stays the same."""
+def parse_channels(form: Any, old: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[int]]:
+    """Rows channels-N-type/address/secure -> the channels and, for each, its form row
+    (empty addresses are dropped). A webhook keeps its signing secret (never shown on the
+    page) while its address stays the same."""
     secrets_by = {(c.get("type"), c.get("address")): c.get("secret") for c in old}
-    out = []
+    out, rows = [], []
     index = 0
     while f"channels-{index}-address" in form:
         address = str(form.get(f"channels-{index}-address", "")).strip()[:501]
@@ -102,8 +106,32 @@ def parse_channels(form: Any, old: list[dict[str, Any]]) -> list[dict[str, Any]]
             if secrets_by.get((kind, address)):
                 channel["secret"] = secrets_by[(kind, address)]
             out.append(channel)
+            rows.append(index)
         index += 1
-    return out
+    return out, rows
+
+
+# The loader checks these too; checking first gives messages in the reader's language.
+CHANNEL_CHECKS = {
+    "email": (re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), lazy("not an e-mail address")),
+    "webhook": (re.compile(r"https?://\S+"),
+                lazy("a webhook address is an http:// or https:// URL")),
+    "sms": (re.compile(r"\+?[0-9 .\-]{6,20}"), lazy("not a phone number")),
+}
+
+
+def check_form(kind: str, channels: list[dict[str, Any]], rows: list[int],
+               beds: int | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for channel, row in zip(channels, rows, strict=True):
+        check = CHANNEL_CHECKS.get(channel["type"])
+        if check is None:
+            errors[f"channels-{row}-type"] = lazy("choose a channel type")
+        elif not check[0].fullmatch(channel["address"]) or len(channel["address"]) > 500:
+            errors[f"channels-{row}-address"] = check[1]
+    if kind == "safe_house" and beds is None:
+        errors["beds"] = lazy("a safe house needs its number of beds")
+    return errors
 
 
 def parse_beds(text: str) -> tuple[int | None, str | None]:
@@ -210,20 +238,24 @@ async def save_agency(
         replace_file(rules_dir, new)
 
 
-def field_errors(error: RulesError, index: int | None) -> tuple[dict[str, str], list[str]]:
+def field_errors(
+    error: RulesError, index: int | None, rows: list[int]
+) -> tuple[dict[str, str], list[str]]:
     """Problems about this agency, keyed by form field; the rest as plain lines."""
     fields: dict[str, str] = {}
     general: list[str] = []
     prefix = f"agencies[{index}]"
     for problem in error.problems:
-        if problem.file == FILE and index is not None and problem.field.startswith(prefix):
-            name = problem.field[len(prefix):].lstrip(".")
-            name = re.sub(r"^channels\[(\d+)\]\.?(\w*).*$",
-                          lambda m: f"channels-{m[1]}-{m[2] or 'address'}", name)
-            fields[name.split(".")[0].split("[")[0] if not name.startswith("channels-")
-                   else name] = problem.message
-        else:
+        name = problem.field[len(prefix):].lstrip(".")
+        if problem.file != FILE or index is None or not problem.field.startswith(prefix):
             general.append(str(problem))
+            continue
+        channel = re.match(r"^channels\[(\d+)\]\.?(\w*)", name)
+        if channel and int(channel[1]) < len(rows):
+            name = f"channels-{rows[int(channel[1])]}-{channel[2] or 'address'}"
+        else:
+            name = name.split(".")[0].split("[")[0]
+        fields[name] = problem.message
     return fields, general
 
 

@@ -220,7 +220,7 @@ async def test_bad_agency_edit_never_replaces_the_rules(client, accounts):
                                 data=agency_form(csrf, digest, beds=""))
     assert no_beds.status == 422
     page = await no_beds.text()
-    assert field_error(page, "beds") == "a safe house needs its capacity (beds)"
+    assert field_error(page, "beds") == "nhà tạm lánh phải có số giường"
     assert 'value="0912 000 111"' in page  # what was typed is kept
     bad_mail = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(
         csrf, digest, **{"channels-0-address": "not-mail"}))
@@ -229,10 +229,22 @@ async def test_bad_agency_edit_never_replaces_the_rules(client, accounts):
     bad_hours = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(
         csrf, digest, hours_custom="weekdays 9-5"))
     assert bad_hours.status == 422 and field_error(await bad_hours.text(), "hours")
+    late = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(
+        csrf, digest, hours_custom="mon 07:00-25:00"))
+    assert late.status == 422 and field_error(await late.text(), "hours")
+    gap = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(
+        csrf, digest, **{"channels-0-address": "", "channels-1-address": "not a phone"}))
+    assert field_error(await gap.text(), "channels-1-address") == "không phải số điện thoại"
     assert path.read_bytes() == original
     assert client.app[keys.RULES].current.version == version
     stale = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(csrf, "0" * 16))
     assert stale.status == 422 and path.read_bytes() == original
+    # A good edit is refused too while another rules file is broken: the loader's problems
+    # are listed on the form, and nothing is written.
+    (path.parent / "lines.yaml").write_text("lines: [oops", encoding="utf-8")
+    blocked = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(csrf, digest))
+    assert blocked.status == 422
+    assert "lines.yaml:2: YAML syntax" in await blocked.text()
     assert not list(path.parent.glob(".agencies-*"))  # no temporary file left behind
 
 

@@ -65,6 +65,8 @@ async def _page(request: web.Request, code: str, *, form: dict[str, Any] | None 
         row = await session.get(Agency, code)
         occupied = (await bed_occupancy(session, request.app[keys.RULES].current)).get(code)
     shown = form or _form_of(spec, row)
+    if shown.get("beds_in_use") is None:
+        shown["beds_in_use"] = str(row.beds_in_use if row else 0)
     shown["channels"] = shown["channels"] + [{} for _ in range(
         agency_directory.CHANNEL_ROWS_EXTRA)]
     return aiohttp_jinja2.render_template("admin/agency.html", request, {
@@ -80,6 +82,17 @@ async def agency_page(request: web.Request) -> web.Response:
     return await _page(request, _code(request))
 
 
+def _channel_rows(form: Any) -> list[dict[str, Any]]:
+    """The channel rows as typed, row for row, so messages stay next to their row."""
+    rows = []
+    while f"channels-{len(rows)}-address" in form:
+        i = len(rows)
+        rows.append({"type": str(form.get(f"channels-{i}-type", ""))[:20],
+                     "address": str(form.get(f"channels-{i}-address", ""))[:501],
+                     "secure": form.get(f"channels-{i}-secure") == "on"})
+    return rows
+
+
 @allow("admin")
 async def agency_update(request: web.Request) -> web.StreamResponse:
     """Channels, hours and beds: written to agencies.yaml only if the rules still load."""
@@ -87,16 +100,17 @@ async def agency_update(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     rules_dir = request.app[keys.RULES].current.directory
     old = agency_directory.raw_agency(rules_dir, code) or {}
-    channels = agency_directory.parse_channels(form, list(old.get("channels") or []))
+    channels, rows = agency_directory.parse_channels(form, list(old.get("channels") or []))
     hours, hours_error = agency_directory.parse_hours(
         str(form.get("hours_mode", "office")), str(form.get("hours_custom", ""))[:2000])
     beds, beds_error = agency_directory.parse_beds(str(form.get("beds", ""))[:20])
-    shown = {"channels": [{k: v for k, v in c.items() if k != "secret"} for c in channels],
+    shown = {"channels": _channel_rows(form),
              "hours_mode": str(form.get("hours_mode", "office")),
              "hours_custom": str(form.get("hours_custom", ""))[:2000],
              "beds": str(form.get("beds", ""))[:20],
-             "beds_in_use": str(form.get("beds_in_use", ""))}
-    errors = {k: v for k, v in (("hours", hours_error), ("beds", beds_error)) if v}
+             "beds_in_use": None}
+    errors = agency_directory.check_form(str(old.get("kind", "")), channels, rows, beds)
+    errors |= {k: v for k, v in (("hours", hours_error), ("beds", beds_error)) if v}
     based_on = str(form.get("digest", ""))
     general: list[str] = []
     if not errors:
@@ -109,7 +123,7 @@ async def agency_update(request: web.Request) -> web.StreamResponse:
                             "Open the page again and repeat your change.")]
         except RulesError as exc:
             errors, general = agency_directory.field_errors(
-                exc, agency_directory.index_of(rules_dir, code))
+                exc, agency_directory.index_of(rules_dir, code), rows)
     if errors or general:
         return await _page(request, code, form=shown, errors=errors, general=general,
                            status=422, based_on=based_on)
