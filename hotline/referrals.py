@@ -5,7 +5,8 @@
 
 `notified` is set by the delivery worker; `withdrawn` by re-routing. Acknowledging is
 idempotent and allowed from pending or notified (the link may be used before delivery is
-recorded); accepting, starting, declining or resolving imply acknowledgement. Every change
+recorded); accepting, starting, declining or resolving imply acknowledgement, and any of
+them cancels the reminders still waiting in the outbox. Every change
 adds a timeline event and an audit row, and the call's status follows its referrals
 (call_status_after). The escalation sweep re-reads the referral before each step, so setting
 acknowledged_at here is what stops the pending ones.
@@ -17,10 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.models import AuditEvent, Call, Referral, TimelineEvent
+from hotline.models import AuditEvent, Call, Notification, Referral, TimelineEvent
 
 STATUSES = (
     "pending", "notified", "acknowledged", "accepted", "declined", "in_progress", "resolved",
@@ -78,6 +79,7 @@ async def acknowledge(
     previous = referral.status
     referral.status = "acknowledged"
     referral.acknowledged_at = now
+    await cancel_reminders(session, referral_id)
     _record(session, referral, now=now, actor=actor, user_id=user_id, kind="acknowledged",
             action="referral.acknowledge", detail={"from": previous, "via": via})
     status = await refresh_call_status(session, referral.call_id, actor=actor, now=now)
@@ -111,6 +113,7 @@ async def set_status(
         raise ReferralError("note", NOTE_REQUIRED[status])
     previous = referral.status
     _apply(referral, status, now)
+    await cancel_reminders(session, referral_id)
     referral.status = status
     if note:
         referral.status_note = note
@@ -119,6 +122,22 @@ async def set_status(
             action="referral.status", detail=detail)
     call_status = await refresh_call_status(session, referral.call_id, actor=actor, now=now)
     return Change(referral, True, call_status)
+
+
+async def cancel_reminders(session: AsyncSession, referral_id: int) -> int:
+    """Reminders not yet sent are moot once the agency has answered (OnCall #3111 re-paged
+    an alert acknowledged months before). The first notification stays: it is the record."""
+    result = await session.execute(
+        update(Notification)
+        .where(
+            Notification.referral_id == referral_id,
+            Notification.purpose == "reminder",
+            Notification.state == "pending",
+        )
+        .values(state="cancelled", next_attempt_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _apply(referral: Referral, status: str, now: datetime) -> None:

@@ -151,3 +151,24 @@ def test_call_status_after(current, statuses, expected):
 def test_call_can_resolve():
     assert call_can_resolve(["declined", "resolved", "withdrawn"])
     assert not call_can_resolve(["declined", "in_progress"])
+
+
+async def test_acknowledging_cancels_reminders_not_yet_sent(db, ruleset, settings, clock):
+    from hotline.models import Notification
+    from hotline.notify.outbox import enqueue_for_referral
+
+    async with db.write() as session:
+        call = await make_call(session)
+        referral = await make_referral(session, call)
+        agency = ruleset.agencies[referral.agency_code]
+        for purpose in ("referral", "reminder"):
+            await enqueue_for_referral(session, call=call, referral=referral, agency=agency,
+                                       ruleset=ruleset, settings=settings, now=clock.now(),
+                                       purpose=purpose)
+        rid = referral.id
+    async with db.write() as session:
+        await acknowledge(session, rid, actor="link", now=clock.now(), via="link")
+    async with db.read() as session:
+        rows = (await session.execute(select(Notification.purpose, Notification.state)
+                                      .order_by(Notification.id))).all()
+    assert [tuple(r) for r in rows] == [("referral", "pending"), ("reminder", "cancelled")]
