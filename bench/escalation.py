@@ -84,10 +84,13 @@ def call_row(i: int, operator: int, created: datetime) -> dict[str, Any]:
     }
 
 
+REPEATS = 3  # run B is repeated on fresh rows; the machine is shared, take the best
+
+
 def referrals(n: int, due: int, calls: int, policy: str, light: str, created: datetime,
               version: str) -> Iterator[dict[str, Any]]:
-    """The first `due` are due now (run A), the next `due` become due for run B; the rest
-    fall due over the next 30 days."""
+    """The first `due` are due now (run A), the next REPEATS x `due` become due for the runs
+    B; the rest fall due over the next 30 days."""
     base = {
         "agency_code": AGENCY, "agency_kind": "child_protection", "rule_id": "bench",
         "ruleset_version": version, "status": "notified", "created_at": naive(created),
@@ -97,8 +100,8 @@ def referrals(n: int, due: int, calls: int, policy: str, light: str, created: da
     for i in range(n):
         if i < due:
             nxt, pol = NOW - timedelta(minutes=1), policy
-        elif i < 2 * due:
-            nxt, pol = NOW + timedelta(hours=1), light  # moved to due before run B
+        elif i < (1 + REPEATS) * due:
+            nxt, pol = NOW + timedelta(hours=1), light  # moved to due before a run B
         else:
             nxt, pol = NOW + timedelta(seconds=120 + (i * 7919) % span), policy
         yield {**base, "call_id": 1 + i % calls, "next_escalation_at": naive(nxt), "policy": pol}
@@ -213,17 +216,18 @@ async def claim_plan(db: Database) -> str:
         return "; ".join(r[0].strip() for r in rows if "Planning" not in r[0])
 
 
-async def pg_rows_read(url: str) -> int:
-    """Rows PostgreSQL read from call and referral so far (sequential + index fetches)."""
+async def pg_rows_read(url: str) -> tuple[int, int]:
+    """Rows PostgreSQL has read from call and referral so far: (by sequential scans, fetched
+    through indexes). A sweep whose cost follows the due items reads none sequentially."""
     import asyncpg
 
     conn = await asyncpg.connect(_dsn(url))
     try:
         await conn.execute("SELECT pg_stat_clear_snapshot()")
-        value = await conn.fetchval(
-            "SELECT sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)) "
+        row = await conn.fetchrow(
+            "SELECT sum(coalesce(seq_tup_read, 0)), sum(coalesce(idx_tup_fetch, 0)) "
             "FROM pg_stat_user_tables WHERE relname IN ('call', 'referral')")
-        return int(value or 0)
+        return int(row[0] or 0), int(row[1] or 0)
     finally:
         await conn.close()
 
@@ -241,8 +245,10 @@ async def one_sweep(url: str, rules: RuleSet, settings: Settings, label: str) ->
     out = {"run": label, "ms": round(seconds * 1000, 1), "claimed": result.claimed,
            "fired": result.fired, "rows_read_by_sweep": result.rows_read}
     if before is not None:
-        await asyncio.sleep(0.7)
-        out["rows_read_pg_stat"] = await pg_rows_read(url) - before
+        await asyncio.sleep(1.0)  # statistics reach the collector about once a second
+        after = await pg_rows_read(url)
+        out["pg_seq_rows"] = after[0] - before[0]
+        out["pg_index_rows"] = after[1] - before[1]
     return out
 
 
@@ -269,17 +275,25 @@ async def bench_size(url: str, size: int, due: int, rules: RuleSet, pg: bool) ->
     print(f"\n{kind}: {size:,} open referrals, {due:,} due (filled in {fill:.1f} s)")
     print(f"  claim query plan: {plan}")
     a = await one_sweep(url, rules, settings, "A (reminder + operator mail)")
-    db = Database(url)
-    try:
-        async with db.write() as session:  # run B's rows become due
-            await session.execute(text(
-                "UPDATE referral SET next_escalation_at = :due WHERE id > :a AND id <= :b"),
-                {"due": naive(NOW - timedelta(minutes=1)), "a": due, "b": 2 * due})
-    finally:
-        await db.dispose()
-    b = await one_sweep(url, rules, settings, "B (mark_overdue only: the sweep's own cost)")
-    for row in (a, b):
-        print("  " + ", ".join(f"{k}={v}" for k, v in row.items()))
+    print("  " + ", ".join(f"{k}={v}" for k, v in a.items()))
+    runs = []
+    for r in range(REPEATS):
+        db = Database(url)
+        try:
+            async with db.write() as session:  # this run's rows become due
+                await session.execute(text(
+                    "UPDATE referral SET next_escalation_at = :due WHERE id > :a AND id <= :b"),
+                    {"due": naive(NOW - timedelta(minutes=1)), "a": (1 + r) * due,
+                     "b": (2 + r) * due})
+        finally:
+            await db.dispose()
+        if pg:
+            await asyncio.sleep(1.0)  # let the statistics of that update settle first
+        runs.append(await one_sweep(url, rules, settings, f"B{r + 1}"))
+    best = min(runs, key=lambda row: row["ms"])
+    times = ", ".join(f"{row['ms']:.0f}" for row in runs)
+    print(f"  run=B (mark_overdue only: the sweep's own cost), best of {REPEATS} "
+          f"({times} ms): " + ", ".join(f"{k}={v}" for k, v in best.items() if k != "run"))
 
 
 # --- the rejected design -------------------------------------------------------------------
@@ -307,15 +321,17 @@ async def scheduler_comparison(jobs: int) -> None:
         return scheduler
 
     def measure(count: int, per_item: bool) -> tuple[float, int]:
-        started = time.perf_counter()
-        build(count, per_item).shutdown(wait=False)
-        elapsed = time.perf_counter() - started
-        tracemalloc.start()  # memory in a second pass: tracing slows everything down
+        times = []
+        for _ in range(REPEATS):  # best of a few: the machine is shared
+            started = time.perf_counter()
+            build(count, per_item).shutdown(wait=False)
+            times.append(time.perf_counter() - started)
+        tracemalloc.start()  # memory in a separate pass: tracing slows everything down
         scheduler = build(count, per_item)
         current, _peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         scheduler.shutdown(wait=False)
-        return elapsed, current
+        return min(times), current
 
     per_time, per_mem = measure(jobs, True)
     one_time, one_mem = measure(1, False)
