@@ -6,8 +6,11 @@ Public surface:
 - delivery: claim_due, record_outcome, backoff
 - worker: DeliveryWorker, DrainStats, worker_context
 - metrics: NotifyMetrics, outbox_stats
+- channels: build_channels, local_messages (the demo mailbox)
 """
 
+from hotline.notify.channels import build_channels
+from hotline.notify.channels.email import local_messages
 from hotline.notify.delivery import backoff, claim_due, record_outcome
 from hotline.notify.metrics import NotifyMetrics, outbox_stats
 from hotline.notify.outbox import (
@@ -23,6 +26,7 @@ from hotline.notify.worker import DeliveryWorker, DrainStats, worker_context
 
 __all__ = [
     "DeliveryWorker", "DrainStats", "NotifyMetrics", "OutboxError", "agency_reachable",
-    "backoff", "claim_due", "dead_letters", "enqueue_for_referral", "enqueue_for_users",
-    "outbox_stats", "record_outcome", "referral_unreachable", "resend", "worker_context",
+    "backoff", "build_channels", "claim_due", "dead_letters", "enqueue_for_referral",
+    "enqueue_for_users", "local_messages", "outbox_stats", "record_outcome",
+    "referral_unreachable", "resend", "worker_context",
 ]
