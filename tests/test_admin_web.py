@@ -304,6 +304,15 @@ async def test_audit_log_search_pages_and_audits_itself(client, accounts, clock)
     dated = await (await client.get(f"/audit?since={local_day}&until={local_day}"
                                     "&action=call.read")).text()
     assert "<code>call.read</code>" in dated
+    from hotline import audit
+
+    async with client.app[keys.DB].write() as session:
+        audit.record(session, at=clock.now(), principal=None, actor="retention",
+                     action="call.redact", object_type="call", object_id=call["id"])
+    nobody = await (await client.get("/audit?user=nobody")).text()
+    assert "<code>call.redact</code>" not in nobody  # not every event without a user
+    system = await (await client.get("/audit?user=retention")).text()
+    assert "<code>call.redact</code>" in system
     tomorrow = (clock.now() + timedelta(days=2)).date().isoformat()
     empty = await (await client.get(f"/audit?since={tomorrow}")).text()
     assert "call.read</code>" not in empty

@@ -67,8 +67,11 @@ async def build_query(session: Any, filters: AuditFilter, zone: ZoneInfo) -> Sel
     query = select(AuditEvent)
     if filters.user:
         user_id = await session.scalar(select(User.id).where(User.username == filters.user))
-        query = query.where(or_(AuditEvent.user_id == user_id, AuditEvent.actor == filters.user,
-                                AuditEvent.actor.endswith(":" + filters.user, autoescape=True)))
+        by_name = [AuditEvent.actor == filters.user,
+                   AuditEvent.actor.endswith(":" + filters.user, autoescape=True)]
+        # No such user: match the actor name only (user_id == None would mean "IS NULL").
+        query = query.where(or_(*by_name, *([AuditEvent.user_id == user_id]
+                                            if user_id is not None else [])))
     if filters.action:
         # "call." finds every call action; a full name finds that action.
         query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True)
