@@ -392,3 +392,44 @@ class DailyStat(SQLModel, table=True):
     h21: int = 0
     h22: int = 0
     h23: int = 0
+
+
+class MonthlyStat(SQLModel, table=True):
+    """daily_stat summed per local month, so dashboards over years read 30 times fewer rows.
+
+    Recomputed from daily_stat whenever a day of the month is refreshed.
+    """
+
+    __tablename__ = "monthly_stat"
+
+    month: date = Field(primary_key=True)  # first day of the local month
+    line_code: str = Field(primary_key=True, max_length=32)
+    area_code: str = Field(primary_key=True, max_length=64)
+    categories: str = Field(primary_key=True, max_length=400)
+    calls: int = 0
+    referred: int = 0
+    resolved: int = 0
+    h00: int = 0
+    h01: int = 0
+    h02: int = 0
+    h03: int = 0
+    h04: int = 0
+    h05: int = 0
+    h06: int = 0
+    h07: int = 0
+    h08: int = 0
+    h09: int = 0
+    h10: int = 0
+    h11: int = 0
+    h12: int = 0
+    h13: int = 0
+    h14: int = 0
+    h15: int = 0
+    h16: int = 0
+    h17: int = 0
+    h18: int = 0
+    h19: int = 0
+    h20: int = 0
+    h21: int = 0
+    h22: int = 0
+    h23: int = 0

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from hotline.models import Call, CallCategory, DailyStat
+from hotline.models import Call, CallCategory, DailyStat, MonthlyStat
 from hotline.reports.dashboard import dashboard
 from hotline.reports.export import write_csv, write_xlsx
 from hotline.reports.periodic import build_report
@@ -369,6 +369,11 @@ async def test_rollups_follow_a_reclassification(db, ruleset):
     async with db.read() as s:
         stats = (await s.execute(sa.select(DailyStat))).scalars().all()
     assert [(x.categories, x.calls) for x in stats] == [("gbv", 1)]
+    async with db.read() as s:
+        months = (await s.execute(sa.select(MonthlyStat))).scalars().all()
+    assert [(x.month, x.categories, x.calls) for x in months] == [(date(2026, 3, 1), "gbv", 1)]
+    march = await dashboard(db, ruleset, since=MARCH.since, until=MARCH.until, now=NOW)
+    assert {c["key"]: c["calls"] for c in march.calls_by_category} == {"gbv": 1}
     # Refreshing again changes nothing.
     await refresh_rollups(db, days=[date(2026, 3, 10)], now=later)
     assert await categories() == {"gbv": 1}

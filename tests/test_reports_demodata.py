@@ -11,7 +11,7 @@ from hotline.models import Call, CallCategory, EscalationEvent, Referral
 from hotline.progress import ProgressBar
 from hotline.reports import rollups
 from hotline.reports.dashboard import dashboard
-from hotline.reports.periods import parse_period
+from hotline.reports.periods import custom_period, parse_period
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 END = datetime(2026, 1, 1, tzinfo=UTC)
@@ -55,12 +55,20 @@ async def test_generate_makes_a_realistic_history(db, ruleset):
 async def test_demo_rollups_agree_with_live_counts(db, ruleset):
     await generate(db, ruleset, calls=5_000, seed=3, start=START, end=END)
     now = datetime(2026, 6, 1, tzinfo=UTC)
+    # Whole months (monthly_stat), months with days around them, and a partial day.
+    for period in (
+        parse_period("2025-H2", now=now),
+        custom_period("2025-07-15", "2025-10-10"),
+        custom_period("2025-03-03T10:00", "2025-03-20"),
+    ):
+        rolled = await dashboard(db, ruleset, since=period.since, until=period.until, now=now)
+        async with db.read() as s:
+            counted = await rollups.aggregate(s, period.since, period.until)
+        live = [c for keys in counted.values() for c in keys.values()]
+        assert rolled.calls == sum(c.calls for c in live)
+        assert rolled.calls_by_hour == [sum(c.hours[h] for c in live) for h in range(24)]
     period = parse_period("2025-H2", now=now)
     rolled = await dashboard(db, ruleset, since=period.since, until=period.until, now=now)
-    async with db.read() as s:
-        counted = await rollups.aggregate(s, period.since, period.until)
-    total = sum(c.calls for keys in counted.values() for c in keys.values())
-    assert rolled.calls == total
     funnel = {f["key"]: f["count"] for f in rolled.funnel}
     assert funnel["counselled"] / funnel["received"] > 0.07
     evening = sum(rolled.calls_by_hour[18:22])

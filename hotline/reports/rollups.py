@@ -1,9 +1,11 @@
-"""The daily_stat rollup: calls per local day, line, area and category set, with hours.
+"""The rollups: calls per local day (daily_stat) and month (monthly_stat), line, area and
+category set, with calls per hour of the day.
 
 Correctness rule: a day's rows are only ever *recomputed from `call`* (delete the day,
 aggregate its calls again, insert), never incremented. So a reclassification, a status
 change or a late referral is reflected as soon as the day it belongs to is refreshed, and
-refreshing twice changes nothing. Which days to refresh:
+refreshing twice changes nothing; the day's month is then summed again from daily_stat.
+Which days to refresh:
 
 * `refresh_rollups(db, days=[...], now=...)` after a write that touched those days;
 * `refresh_rollups(db, days=None, now=...)` (every few minutes, and nightly) finds the days
@@ -20,6 +22,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -27,13 +30,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from hotline.bulk import insert_rows
 from hotline.db import Database
-from hotline.models import Call, DailyStat, Heartbeat, Referral
+from hotline.models import Call, DailyStat, Heartbeat, MonthlyStat, Referral
 from hotline.reports.periods import DEFAULT_TZ, local_midnight
 
 JOB = "rollups"
 # Writers commit within seconds; re-reading a few minutes of changes is cheap insurance.
 SLACK = timedelta(minutes=10)
-CHUNK_DAYS = 31
 HOURS = [f"h{h:02d}" for h in range(24)]
 RESOLVED = ("resolved", "closed")
 LOCK_KEY = 111_0001  # pg_advisory_xact_lock key of the rollup refresh
@@ -105,7 +107,7 @@ async def aggregate(
 
 
 def _runs(days: Iterable[date]) -> Iterator[tuple[date, date]]:
-    """Sorted days as [first, end) runs of consecutive days, at most CHUNK_DAYS long."""
+    """Sorted days as [first, end) runs of consecutive days within one month."""
     ordered = sorted(set(days))
     i = 0
     while i < len(ordered):
@@ -114,7 +116,7 @@ def _runs(days: Iterable[date]) -> Iterator[tuple[date, date]]:
         while (
             j + 1 < len(ordered)
             and ordered[j + 1] == ordered[j] + timedelta(1)
-            and (ordered[j + 1] - first).days < CHUNK_DAYS
+            and ordered[j + 1].month == first.month
         ):
             j += 1
         yield first, ordered[j] + timedelta(1)
@@ -150,7 +152,57 @@ async def _refresh_run(db: Database, first: date, end: date, tz: str) -> int:
             for k, c in keys.items()
         ]
         await insert_rows(conn, "daily_stat", rows)
+        await _refresh_month(conn, first.replace(day=1))
         return len(rows)
+
+
+def _month_end(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+async def _refresh_month(conn: AsyncConnection, month: date) -> None:
+    """monthly_stat of one month = its daily_stat rows summed (in SQL, a few thousand rows)."""
+    d, m = DailyStat.__table__.c, MonthlyStat.__table__.c  # type: ignore[attr-defined]
+    await conn.execute(sa.delete(MonthlyStat.__table__).where(m.month == month))  # type: ignore[attr-defined]
+    sums = [sa.func.sum(d[name]) for name in ("calls", "referred", "resolved", *HOURS)]
+    source = (
+        sa.select(sa.literal(month, sa.Date), d.line_code, d.area_code, d.categories, *sums)
+        .where(d.day >= month, d.day < _month_end(month))
+        .group_by(d.line_code, d.area_code, d.categories)
+    )
+    names = [
+        "month",
+        "line_code",
+        "area_code",
+        "categories",
+        "calls",
+        "referred",
+        "resolved",
+        *HOURS,
+    ]
+    await conn.execute(sa.insert(MonthlyStat.__table__).from_select(names, source))  # type: ignore[attr-defined]
+
+
+async def refresh_months(db: Database, months: Iterable[date] | None = None) -> int:
+    """Rebuild monthly_stat from daily_stat (all months when None): for databases whose
+    daily rollup predates the monthly one. Returns the number of months."""
+    if months is None:
+        async with db.read() as session:
+            lo, hi = (
+                await session.execute(
+                    sa.select(sa.func.min(DailyStat.day), sa.func.max(DailyStat.day))
+                )
+            ).one()
+        todo, month = [], lo.replace(day=1) if lo else None
+        while month is not None and month <= hi:
+            todo.append(month)
+            month = _month_end(month)
+    else:
+        todo = sorted({m.replace(day=1) for m in months})
+    for month in todo:
+        async with db.write() as session:
+            await _refresh_month(await session.connection(), month)
+    return len(todo)
 
 
 async def _dirty_days(db: Database, since: datetime | None, tz: str) -> set[date]:
@@ -270,11 +322,35 @@ async def _read_rollup(
     line: str | None,
     out: dict[Key, Counts],
 ) -> None:
-    t = DailyStat.__table__
+    """Whole months inside [first, end) from monthly_stat, the days around them from
+    daily_stat."""
+    m_first = first if first.day == 1 else _month_end(first)
+    m_end = end.replace(day=1)
+    if m_first < m_end:
+        await _read_table(session, MonthlyStat, "month", m_first, m_end, areas, line, out)
+        spans = [(first, m_first), (m_end, end)]
+    else:
+        spans = [(first, end)]
+    for lo, hi in spans:
+        if lo < hi:
+            await _read_table(session, DailyStat, "day", lo, hi, areas, line, out)
+
+
+async def _read_table(
+    session: AsyncSession,
+    model: Any,
+    column: str,
+    first: date,
+    end: date,
+    areas: set[str] | None,
+    line: str | None,
+    out: dict[Key, Counts],
+) -> None:
+    t = model.__table__
     cols = [sa.func.sum(t.c[name]) for name in ("calls", "referred", "resolved", *HOURS)]
     query = (
         sa.select(t.c.line_code, t.c.area_code, t.c.categories, *cols)
-        .where(t.c.day >= first, t.c.day < end)
+        .where(t.c[column] >= first, t.c[column] < end)
         .group_by(t.c.line_code, t.c.area_code, t.c.categories)
     )
     if areas is not None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 00:35:01.026717
+Create Date: 2026-11-23 00:55:25.899276
 """
 
 from collections.abc import Sequence
@@ -134,6 +134,41 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_login_failure_at"), ["at"], unique=False)
         batch_op.create_index(batch_op.f("ix_login_failure_username"), ["username"], unique=False)
 
+    op.create_table(
+        "monthly_stat",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("line_code", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("area_code", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("categories", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
+        sa.Column("calls", sa.Integer(), nullable=False),
+        sa.Column("referred", sa.Integer(), nullable=False),
+        sa.Column("resolved", sa.Integer(), nullable=False),
+        sa.Column("h00", sa.Integer(), nullable=False),
+        sa.Column("h01", sa.Integer(), nullable=False),
+        sa.Column("h02", sa.Integer(), nullable=False),
+        sa.Column("h03", sa.Integer(), nullable=False),
+        sa.Column("h04", sa.Integer(), nullable=False),
+        sa.Column("h05", sa.Integer(), nullable=False),
+        sa.Column("h06", sa.Integer(), nullable=False),
+        sa.Column("h07", sa.Integer(), nullable=False),
+        sa.Column("h08", sa.Integer(), nullable=False),
+        sa.Column("h09", sa.Integer(), nullable=False),
+        sa.Column("h10", sa.Integer(), nullable=False),
+        sa.Column("h11", sa.Integer(), nullable=False),
+        sa.Column("h12", sa.Integer(), nullable=False),
+        sa.Column("h13", sa.Integer(), nullable=False),
+        sa.Column("h14", sa.Integer(), nullable=False),
+        sa.Column("h15", sa.Integer(), nullable=False),
+        sa.Column("h16", sa.Integer(), nullable=False),
+        sa.Column("h17", sa.Integer(), nullable=False),
+        sa.Column("h18", sa.Integer(), nullable=False),
+        sa.Column("h19", sa.Integer(), nullable=False),
+        sa.Column("h20", sa.Integer(), nullable=False),
+        sa.Column("h21", sa.Integer(), nullable=False),
+        sa.Column("h22", sa.Integer(), nullable=False),
+        sa.Column("h23", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "line_code", "area_code", "categories"),
+    )
     op.create_table(
         "user",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -521,6 +556,7 @@ def downgrade() -> None:
 
     op.drop_table("api_token")
     op.drop_table("user")
+    op.drop_table("monthly_stat")
     with op.batch_alter_table("login_failure", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_login_failure_username"))
         batch_op.drop_index(batch_op.f("ix_login_failure_at"))
