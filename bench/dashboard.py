@@ -75,6 +75,26 @@ async def count_calls(db: Database) -> int:
         return -1
 
 
+async def ensure_monthly(url: str) -> None:
+    """Data sets made before monthly_stat existed get the table and its rows."""
+    from hotline.models import MonthlyStat
+    from hotline.reports.rollups import refresh_months
+
+    db = Database(url)
+    try:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(lambda c: MonthlyStat.__table__.create(c, checkfirst=True))
+        async with db.read() as session:
+            empty = await session.scalar(sa.select(sa.func.count()).select_from(MonthlyStat)) == 0
+        if empty:
+            print(f"filling monthly_stat of {url.rsplit('/', 1)[-1]} …", flush=True)
+            await refresh_months(db)
+            async with db.write() as session:
+                await session.execute(sa.text("ANALYZE"))
+    finally:
+        await db.dispose()
+
+
 async def prepare(backend: str, calls: int, rules: RuleSet, args: argparse.Namespace) -> str:
     url = url_for(backend, calls, args)
     db = Database(url)
@@ -90,6 +110,7 @@ async def prepare(backend: str, calls: int, rules: RuleSet, args: argparse.Names
         except Exception:  # noqa: BLE001 - database does not exist
             have = -1
     if have == calls:
+        await ensure_monthly(url)
         return url
     print(f"generating {calls:,} calls on {backend} …", flush=True)
     if backend == "sqlite":
