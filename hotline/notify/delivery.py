@@ -126,6 +126,7 @@ async def record_many(
         for row in (await session.execute(
             select(Notification.id, Notification.state, Notification.attempts)
             .where(Notification.id.in_(ids))  # type: ignore[union-attr]
+            .order_by(Notification.id)
             .with_for_update()
         )).all()
     }
@@ -159,7 +160,10 @@ async def record_many(
                 events.append(event)
     table = Notification.__table__  # type: ignore[attr-defined]
     for wanted in ("delivered", "pending", "dead"):
-        params = [{"nid": nid, **values} for nid, (st, values) in final.items() if st == wanted]
+        # Rows are locked in id order, always: two nodes recording overlapping groups (a
+        # row whose lease ran out) then wait for each other instead of deadlocking.
+        params = [{"nid": nid, **values} for nid, (st, values) in sorted(final.items())
+                  if st == wanted]
         if params:
             keys = [k for k in params[0] if k != "nid"]
             stmt = (
@@ -168,7 +172,8 @@ async def record_many(
             )
             await session.execute(stmt, params)
     if referrals:
-        await session.execute(_MARK_NOTIFIED, referrals)
+        first = {r["rid"]: r for r in reversed(referrals)}  # the earliest time per referral
+        await session.execute(_MARK_NOTIFIED, [first[rid] for rid in sorted(first)])
     await session.execute(insert(DeliveryAttempt.__table__), attempts)  # type: ignore[attr-defined]
     if events:
         await session.execute(insert(TimelineEvent.__table__), events)  # type: ignore[attr-defined]
