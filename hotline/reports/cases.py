@@ -14,7 +14,7 @@ from hotline.db import Database
 from hotline.models import Call, CallCategory, Referral
 from hotline.reports.rollups import RESOLVED, Counts, Key
 from hotline.reports.tables import Column, Section
-from hotline.routing.crosswalks import Crosswalk
+from hotline.routing.crosswalks import UNMAPPED, Crosswalk
 from hotline.routing.ruleset import RuleSet
 
 
@@ -138,7 +138,7 @@ def interventions(calls: list[CaseCall], walk: Crosswalk | None) -> Section:
     for call in referred:
         for group in walk.groups_of(call.categories, call.subcategories) or {"other"}:
             tally[group] = tally.get(group, 0) + 1
-    section.rows = [[g, walk.group_label(g), n] for g, n in tally.items()]
+    section.rows = [[g, walk.group_label(g), n] for g, n in tally.items() if n or g != UNMAPPED]
     section.total = ["", "Tổng cộng", len(referred)]
     section.note = "Một trường hợp có thể thuộc nhiều loại; dòng tổng đếm mỗi trường hợp một lần."
     return section

@@ -19,6 +19,10 @@ from hotline.routing.schema import CODE, Label, Strict
 from hotline.routing.yamlfile import Problem, RulesError, YamlDoc
 
 FILE = "crosswalks.yaml"
+# Calls of a category the framework neither maps nor excludes (say, one added to
+# taxonomy.yaml later) land here, so totals stay complete and the gap shows in the report.
+UNMAPPED = "unmapped"
+UNMAPPED_LABEL = {"vi": "Chưa đối chiếu", "en": "Not mapped", "external": "(not mapped)"}
 
 
 class GroupDef(Strict):
@@ -34,7 +38,7 @@ class FrameworkDef(Strict):
     source: str | None = None
     groups: list[GroupDef] = Field(min_length=1)
     # "category" or "category.subcategory" -> group code. Sub-categories win over their
-    # category; every top-level category must be mapped so totals stay complete.
+    # category; a category neither mapped nor excluded counts as "unmapped".
     map: dict[str, str] = Field(min_length=1)
     # Calls of these top-level categories are left out of this framework's tables
     # (GBVIMS counts GBV incidents only).
@@ -67,7 +71,7 @@ class Crosswalk:
         out: set[str] = set()
         for cat in cats:
             hits = {self.mapping[f"{cat}.{s}"] for s in subs if f"{cat}.{s}" in self.mapping}
-            out |= hits or ({self.mapping[cat]} if cat in self.mapping else set())
+            out |= hits or {self.mapping.get(cat, UNMAPPED)}
         return out
 
 
@@ -92,11 +96,6 @@ def _check(fw: FrameworkDef, index: int, doc: YamlDoc, ruleset: RuleSet) -> list
     for cat in fw.exclude:
         if cat not in tax.categories:
             problems.append(doc.problem(where + ("exclude",), f"unknown category {cat!r}"))
-    for cat in tax.categories:
-        if cat not in fw.map and cat not in fw.exclude:
-            problems.append(
-                doc.problem(where + ("map",), f"category {cat!r} is neither mapped nor excluded")
-            )
     return problems
 
 
@@ -120,8 +119,11 @@ def build(doc: YamlDoc, ruleset: RuleSet) -> None:
             label=fw.label.model_dump(),
             source=fw.source,
             groups={
-                g.code: {**g.label.model_dump(), "external": g.external or g.code}
-                for g in fw.groups
+                **{
+                    g.code: {**g.label.model_dump(), "external": g.external or g.code}
+                    for g in fw.groups
+                },
+                UNMAPPED: UNMAPPED_LABEL,
             },
             mapping=dict(fw.map),
             exclude=frozenset(fw.exclude),
