@@ -96,3 +96,22 @@ async def test_stop_with_a_send_in_flight_leaves_the_row_to_its_lease(
         stats = await worker.drain()
     assert stats.delivered == 1 and len(hook.requests) == 2
     assert hook.keys[0] == hook.keys[1]
+
+
+async def test_a_hanging_receiver_does_not_hold_back_the_others(db, ruleset, settings, clock):
+    async with aiohttp.ClientSession() as http, WebhookReceiver(script=["hang"]) as slow, \
+            WebhookReceiver() as fast:
+        await enqueue(db, ruleset, settings, clock,
+                      agency_with(ruleset, {"type": "webhook", "address": slow.url}))
+        for _ in range(6):
+            await enqueue(db, ruleset, settings, clock,
+                          agency_with(ruleset, {"type": "webhook", "address": fast.url}))
+        worker = make_worker(db, settings, clock, http, batch=4, concurrency=4,
+                             webhook_timeout=5)
+        drain = asyncio.create_task(worker.drain())
+        # All six fast ones arrive while the slow one still waits for its 5 s timeout.
+        await _until(lambda: len(fast.requests) == 6, timeout=4)
+        assert not drain.done()
+        slow._release.set()  # the slow receiver answers at last (503: retried later)
+        stats = await drain
+    assert (stats.claimed, stats.delivered, stats.retried) == (7, 6, 1)

@@ -41,7 +41,8 @@ class DrainStats:
     delivered: int = 0
     retried: int = 0
     dead: int = 0
-    stale: int = 0
+    stale: int = 0  # outcome of a sender whose lease had run out (the row moved on)
+    unrecorded: int = 0  # the outcome could not be written; the lease brings the row back
 
     def count(self, outcome: str) -> None:
         name = {"retry": "retried"}.get(outcome, outcome)
@@ -89,17 +90,35 @@ class DeliveryWorker:
         self._event.set()
 
     async def drain(self, now: datetime | None = None) -> DrainStats:
-        """Send every notification due at `now` (default: the clock's now), batch by batch."""
+        """Send every notification due at `now` (default: the clock's now).
+
+        A window of up to `batch` claimed rows is kept in flight; more are claimed whenever
+        half of it is free, so one slow receiver (a webhook hanging until its timeout) does
+        not hold back the sends behind it.
+        """
         stats = DrainStats()
-        while not self._stopping:
-            at = now or self.clock.now()
-            claimed = await claim_due(self.db, now=at, limit=self.batch, lease=self.lease)
-            if not claimed:
-                break
-            stats.claimed += len(claimed)
-            outcomes = await asyncio.gather(*(self._deliver(n, now) for n in claimed))
-            for outcome in outcomes:
-                stats.count(outcome)
+        running: set[asyncio.Task[str]] = set()
+        exhausted = False
+        try:
+            while True:
+                room = self.batch - len(running)
+                if not self._stopping and (
+                    not running or (not exhausted and room >= self.batch // 2)
+                ):
+                    at = now or self.clock.now()
+                    claimed = await claim_due(self.db, now=at, limit=room, lease=self.lease)
+                    exhausted = len(claimed) < room  # nothing more is due right now
+                    stats.claimed += len(claimed)
+                    running |= {asyncio.create_task(self._deliver(n, now)) for n in claimed}
+                if not running:
+                    break
+                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    stats.count(task.result())
+        finally:
+            for task in running:  # cancelled (stop()): those rows come back with their lease
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
         self.last_drain = now or self.clock.now()
         return stats
 
@@ -110,10 +129,13 @@ class DeliveryWorker:
             seconds = time.perf_counter() - started
             if self.metrics is not None:
                 self.metrics.observe_send(notification.channel, result.outcome, seconds)
-            return await self.recorder.record(
-                notification, result, now=now or self.clock.now(),
-                duration_ms=int(seconds * 1000),
-            )
+            try:
+                return await self.recorder.record(
+                    notification, result, now=now or self.clock.now(),
+                    duration_ms=int(seconds * 1000),
+                )
+            except RuntimeError:  # logged by the recorder; the lease brings the row back
+                return "unrecorded"
 
     async def _send(self, notification: Notification) -> SendResult:
         if notification.attempts > notification.max_attempts:
