@@ -117,6 +117,7 @@ async def test_webhook_is_signed_and_keyed_and_minimal(db, ruleset, settings, cl
                                 headers["X-Hotline-Signature"])
     assert headers["Idempotency-Key"] == str(queued.ids[0])
     doc = req.json
+    assert doc["event"] == "referral.created"
     assert doc["notification_id"] == queued.ids[0]
     assert doc["referral"]["id"] == queued.referral_id
     assert doc["call"]["categories"] == ["child_abuse"] and doc["call"]["urgency"] == "high"

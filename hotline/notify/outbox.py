@@ -267,7 +267,7 @@ def webhook_document(purpose: str, ctx: dict[str, Any]) -> dict[str, Any]:
     if ctx.get("personal"):
         call["personal"] = ctx["personal"]
     return {
-        "event": f"referral.{purpose}",
+        "event": "referral.created" if purpose == "referral" else f"referral.{purpose}",
         "notification_id": ctx["notification_id"],
         "referral": {
             "id": ctx["referral_id"],
