@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
 import logging
@@ -110,11 +111,10 @@ def serve(settings: Settings, *, host: str, port: int, banner: str = "") -> int:
 
     async def on_startup(app: web.Application) -> None:
         loop = asyncio.get_running_loop()
-        try:
+        # No SIGHUP on some platforms: the admin page still reloads there.
+        with contextlib.suppress(NotImplementedError, AttributeError):
             loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(
                 _reload_rules(app)))
-        except (NotImplementedError, AttributeError):
-            pass  # no SIGHUP on this platform: the admin page still reloads
         if banner:
             print(banner, flush=True)
 

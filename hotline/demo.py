@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import shutil
 from pathlib import Path
 
 from hotline import jurisdiction
@@ -29,20 +30,31 @@ def demo_agencies(rules: RuleSet) -> dict[str, str]:
     return chosen
 
 
-def prepare_demo(db_path: Path, *, base_url: str, config: str | None = None) -> tuple[Settings, str]:
+def prepare_demo(
+    db_path: Path, *, base_url: str, config: str | None = None
+) -> tuple[Settings, str]:
     """Recreate the demo database; return the settings to serve it and the banner to print."""
     for suffix in ("", "-wal", "-shm"):
         Path(str(db_path) + suffix).unlink(missing_ok=True)
+    # The demo edits a copy of the rules, so trying the admin pages never changes the
+    # repository's routing_rules/.
+    rules_copy = db_path.parent / (db_path.stem + "-rules")
+    shutil.rmtree(rules_copy, ignore_errors=True)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(Settings.load(toml_path=config).rules_dir, rules_copy)
     settings = Settings.load(
         toml_path=config, database_url=f"sqlite+aiosqlite:///{db_path}", base_url=base_url,
-        secret_key=secrets.token_urlsafe(32), telephony_secret=secrets.token_urlsafe(16))
+        secret_key=secrets.token_urlsafe(32), telephony_secret=secrets.token_urlsafe(16),
+        rules_dir=rules_copy)
     if Settings.load(toml_path=config).secret_key:
         settings = settings.replace(secret_key=Settings.load(toml_path=config).secret_key)
     rules = load_ruleset(settings.rules_dir)
     logins, token = asyncio.run(_seed(settings, rules))
     lines = [
-        "", "hotline demo is ready", f"  Open {base_url}/  (Vietnamese; English: {base_url}/lang/en)",
-        f"  Database: {db_path}", "", "  Logins (username / password):",
+        "", "hotline demo is ready",
+        f"  Open {base_url}/  (Vietnamese; English: {base_url}/lang/en)",
+        f"  Database: {db_path}   Rules: {rules_copy} (a copy)", "",
+        "  Logins (username / password):",
     ]
     width = max(len(u) for u, _, _ in logins)
     lines += [f"    {u.ljust(width)}  {p}   {role}" for u, p, role in logins]

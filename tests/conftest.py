@@ -204,9 +204,9 @@ async def login(client, username: str, password: str = PASSWORD):  # type: ignor
     import re
 
     page = await client.get("/login")
-    token = re.search(r'name="login_csrf" value="([^"]+)"', await page.text()).group(1)
+    token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
     response = await client.post("/login", data={"username": username, "password": password,
-                                                 "login_csrf": token}, allow_redirects=False)
+                                                 "csrf": token}, allow_redirects=False)
     assert response.status == 303, await response.text()
     home = await client.get("/calls/new" if username in ("operator", "supervisor", "admin")
                             else "/")

@@ -177,8 +177,12 @@ async def test_phone_forms_normalise_and_withheld_is_accepted(client, accounts):
         assert call["caller"]["phone"] == typed
     withheld = await (await post(client, op, {**GOOD, "caller": {"phone": "withheld"}})).json()
     assert withheld["caller"]["phone_e164"] is None
-    repeat = await client.get("/api/v1/calls?phone=0912345678", headers=op.headers)
+    repeat = await client.post("/api/v1/calls/search", json={"phone": "0912345678"},
+                               headers=op.headers)
     assert (await repeat.json())["total"] == 3
+    in_url = await client.get("/api/v1/calls?phone=0912345678", headers=op.headers)
+    assert in_url.status == 422  # numbers stay out of URLs (and access logs)
+    assert "phone" in (await in_url.json())["error"]["fields"]
 
 
 async def test_call_logged_after_the_fact_records_both_people(client, accounts, clock):

@@ -204,9 +204,9 @@ async def test_login_form_needs_its_token(client, accounts):
 
 async def _try(client, username: str, password: str):  # type: ignore[no-untyped-def]
     page = await client.get("/login")
-    token = re.search(r'name="login_csrf" value="([^"]+)"', await page.text()).group(1)
+    token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
     return await client.post("/login", data={"username": username, "password": password,
-                                             "login_csrf": token}, allow_redirects=False)
+                                             "csrf": token}, allow_redirects=False)
 
 
 async def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(
@@ -284,7 +284,7 @@ async def test_security_headers_on_pages_and_api_answers(client, accounts, world
     for path in ("/login", "/api/v1/openapi.json", "/nowhere", "/api/v1/nowhere"):
         response = await client.get(path)
         check_headers(response, Route("GET", path, path, None, None))
-    assert seen > 20
+    assert seen >= 20
 
 
 INJECTIONS = ("<script>alert('x')</script>", "\"><img src=x onerror=alert(1)>",
@@ -394,7 +394,7 @@ async def test_no_personal_data_in_any_log(client, accounts, caplog, clock):
         await client.post(f"/api/v1/referrals/{mine['id']}/ack", headers=police.headers)
         await client.post(f"/api/v1/referrals/{mine['id']}/status", headers=police.headers,
                           json={"status": "resolved", "note": f"Đã gặp {SECRETS[0]}"})
-        await client.get(f"/api/v1/privacy/export?phone={SECRETS[1]}",
+        await client.post("/api/v1/privacy/export", json={"phone": SECRETS[1]},
                          headers=accounts["supervisor"].headers)
     finally:
         root.removeHandler(handler)

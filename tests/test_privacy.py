@@ -114,7 +114,7 @@ async def test_operators_and_agencies_cannot_redact_or_export(client, accounts):
                                   headers=headers)).status == 403
         assert (await client.get(f"/api/v1/calls/{call['id']}/export",
                                  headers=headers)).status == 403
-        assert (await client.get("/api/v1/privacy/export?phone=0912345678",
+        assert (await client.post("/api/v1/privacy/export", json={"phone": "0912345678"},
                                  headers=headers)).status == 403
 
 
@@ -123,7 +123,7 @@ async def test_export_by_phone_finds_every_call_in_any_written_form(client, acco
     second = await new_call(client, accounts, BODY | {
         "caller": {"name": "Chị Hoa", "phone": "+84 912-345-678"}, "urgency": "normal"})
     await new_call(client, accounts, GOOD | {"caller": {"phone": "0987 654 321"}})
-    response = await client.get("/api/v1/privacy/export?phone=091.234.5678",
+    response = await client.post("/api/v1/privacy/export", json={"phone": "091.234.5678"},
                                 headers=accounts["supervisor"].headers)
     assert response.status == 200
     assert "attachment" in response.headers["Content-Disposition"]
@@ -140,7 +140,7 @@ async def test_export_by_phone_finds_every_call_in_any_written_form(client, acco
             AuditEvent.action == "privacy.export"))).scalars().one()
     assert event.detail["calls"] == [first["id"], second["id"]]
     assert "0912" not in str(event.detail) and "+8491" not in str(event.detail)
-    bad = await client.get("/api/v1/privacy/export?phone=abc",
+    bad = await client.post("/api/v1/privacy/export", json={"phone": "abc"},
                            headers=accounts["supervisor"].headers)
     assert bad.status == 422 and "phone" in (await bad.json())["error"]["fields"]
 

@@ -79,13 +79,13 @@ async def test_post_without_csrf_is_refused(client, accounts):
 
 async def test_wrong_password_and_agency_cannot_reach_the_form(client, accounts):
     page = await client.get("/login")
-    token = re.search(r'name="login_csrf" value="([^"]+)"', await page.text()).group(1)
+    token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
     wrong = await client.post("/login", data={"username": "operator", "password": "nope",
-                                              "login_csrf": token})
+                                              "csrf": token})
     assert wrong.status == 401
     assert "Sai tên đăng nhập hoặc mật khẩu" in await wrong.text()
     right = await client.post("/login", data={"username": "police", "password": PASSWORD,
-                                              "login_csrf": token}, allow_redirects=False)
+                                              "csrf": token}, allow_redirects=False)
     assert right.status == 303
     assert (await client.get("/calls/new", allow_redirects=False)).status == 403
 

@@ -136,7 +136,11 @@
     const check = debounce(async () => {
       const phone = input.value.trim();
       if (phone.replace(/\D/g, "").length < 8) { box.hidden = true; return; }
-      const res = await fetch("/api/v1/calls?phone=" + encodeURIComponent(phone), { credentials: "same-origin" });
+      // POST: a phone number must not travel in a URL (access logs keep URLs).
+      const res = await fetch("/api/v1/calls/search", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf }, body: JSON.stringify({ phone }),
+      });
       if (!res.ok) { box.hidden = true; return; }
       const d = await res.json();
       if (!d.total) { box.hidden = true; return; }

@@ -181,8 +181,10 @@ async def referral_action(request: web.Request) -> web.StreamResponse:
 
 async def _link_state(request: web.Request) -> tuple[int | None, str | None]:
     try:
-        return verify_ack_token(request.app[keys.SETTINGS].secret_key,
-                                request.match_info["token"], now=request.app[keys.CLOCK].now()), None
+        referral_id = verify_ack_token(request.app[keys.SETTINGS].secret_key,
+                                       request.match_info["token"],
+                                       now=request.app[keys.CLOCK].now())
+        return referral_id, None
     except LinkError as exc:
         return None, exc.reason
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import fields as dc_fields
 from datetime import UTC, datetime
 from typing import Any
@@ -139,8 +140,8 @@ def _changes(body: dict[str, Any], data: CallData) -> dict[str, Any]:
     return out
 
 
-def _parse_time(request: web.Request, name: str) -> datetime | None:
-    raw = request.query.get(name)
+def _parse_time(q: Mapping[str, str], name: str) -> datetime | None:
+    raw = q.get(name)
     if not raw:
         return None
     try:
@@ -150,10 +151,21 @@ def _parse_time(request: web.Request, name: str) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def call_filter(request: web.Request) -> calls.CallFilter:
-    q = request.query
+SEARCH_FIELDS = {"status", "category", "line", "area", "since", "until", "page", "phone"}
+
+
+def call_filter(request: web.Request, q: Mapping[str, Any] | None = None, *,
+                phone_allowed: bool = False) -> calls.CallFilter:
+    """Filters from the query string, or (search) from a JSON body. Phone numbers only come
+    in a body: a number in a URL ends up in proxy and server access logs."""
+    q = request.query if q is None else q
     rules = request.app[keys.RULES].current
     errors: dict[str, str] = {}
+    for key in q:
+        if key not in SEARCH_FIELDS or (key == "phone" and not phone_allowed):
+            errors[key] = ("send phone numbers in the body of POST /api/v1/calls/search"
+                           if key == "phone" else "unknown field")
+    q = {k: str(v) for k, v in q.items() if v is not None}
     status = q.get("status") or None
     if status and status not in calls.STATUSES:
         errors["status"] = "unknown status"
@@ -182,14 +194,25 @@ def call_filter(request: web.Request) -> calls.CallFilter:
     if errors:
         raise InvalidInput(errors)
     return calls.CallFilter(status=status, category=category, line=line.code if line else None,
-                            area=area, since=_parse_time(request, "since"),
-                            until=_parse_time(request, "until"), page=page, phone=phone)
+                            area=area, since=_parse_time(q, "since"),
+                            until=_parse_time(q, "until"), page=page, phone=phone)
 
 
 @allow(*ROLES)
 async def list_calls(request: web.Request) -> web.Response:
+    return await _listing(request, call_filter(request))
+
+
+@allow(*ROLES)
+async def search_calls(request: web.Request) -> web.Response:
+    body = await read_json(request)
+    if not isinstance(body, dict):
+        raise InvalidInput({"body": "must be a JSON object"})
+    return await _listing(request, call_filter(request, body, phone_allowed=True))
+
+
+async def _listing(request: web.Request, filters: calls.CallFilter) -> web.Response:
     principal = principal_of(request)
-    filters = call_filter(request)
     rules = request.app[keys.RULES].current
     async with request.app[keys.DB].read() as session:
         rows, total = await calls.search(session, filters, principal, rules)

@@ -75,7 +75,14 @@ def _schemas() -> dict[str, Any]:
         "status": {"type": "string",
                    "enum": ["acknowledged", "accepted", "declined", "in_progress", "resolved"]},
         "note": {"type": ["string", "null"], "maxLength": 2000}}}
-    return {"ReferralStatus": status, "CallCreate": call_create, "CallUpdate": {**call_create, "required": []},
+    phone = {"type": "object", "required": ["phone"], "additionalProperties": False,
+             "properties": {"phone": {"type": "string", "description": "any written form"}}}
+    search = {"type": "object", "additionalProperties": False, "properties": {
+        name: {"type": "string"} for name in
+        ("status", "category", "line", "area", "since", "until", "phone")} | {
+        "page": {"type": "integer", "minimum": 1}}}
+    return {"PhoneQuery": phone, "CallSearch": search, "ReferralStatus": status,
+            "CallCreate": call_create, "CallUpdate": {**call_create, "required": []},
             "Call": call, "Referral": referral, "Error": error}
 
 
@@ -116,7 +123,7 @@ def document() -> dict[str, Any]:
             "get": _op("List calls, newest first", params=[
                 _q("status"), _q("category"), _q("line"), _q("area", "area code (subtree)"),
                 _q("since", "ISO date-time"), _q("until", "ISO date-time"),
-                _q("phone", "caller number, any form"), _q("page", kind="integer")]),
+                _q("page", kind="integer")]),
         },
         "/api/v1/calls/{id}": {
             "get": {**_op("One call (audited read)", schema=CALL), "parameters": [ID]},
@@ -146,9 +153,13 @@ def document() -> dict[str, Any]:
         "/api/v1/calls/{id}/export": {"get": {**_op(
             "Everything stored about one call, personal data included, as a JSON download"),
             "parameters": [ID]}},
-        "/api/v1/privacy/export": {"get": _op(
-            "Every call from one phone number (any written form), as a JSON download",
-            params=[{**_q("phone", "the caller's number"), "required": True}])},
+        "/api/v1/privacy/export": {"post": _op(
+            "Every call from one phone number (any written form), as a JSON download; "
+            "the number travels in the body so it stays out of access logs",
+            body="PhoneQuery")},
+        "/api/v1/calls/search": {"post": _op(
+            "Like GET /api/v1/calls, with the filters in the body; the only way to search "
+            "by caller number (kept out of URLs and access logs)", body="CallSearch")},
         "/api/v1/telephony/events": {"post": {
             "summary": "Call ringing/answered/ended from the PBX; opens a pre-filled form",
             "security": [], "parameters": [{"name": "X-Telephony-Secret", "in": "header",

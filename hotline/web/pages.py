@@ -30,7 +30,7 @@ async def login_form(request: web.Request) -> web.Response:
     session = await get_session(request)
     return aiohttp_jinja2.render_template("login.html", request, {
         "error": None, "username": "", "next": _safe_next(request.query.get("next")) or "",
-        "login_csrf": csrf_token(session)})
+        "csrf": csrf_token(session)})
 
 
 @allow(PUBLIC)
@@ -44,7 +44,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     now = app[keys.CLOCK].now()
     address = client_address(request)
     error = None
-    if str(form.get("login_csrf", "")) != session.get("csrf"):
+    if str(form.get("csrf", "")) != session.get("csrf"):
         error = lazy("Your session expired. Please log in again.")
     else:
         async with app[keys.DB].write() as db_session:
@@ -63,7 +63,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     if error or user is None:
         return aiohttp_jinja2.render_template("login.html", request, {
             "error": error, "username": username, "next": target or "",
-            "login_csrf": csrf_token(session)}, status=401)
+            "csrf": csrf_token(session)}, status=401)
     fresh = await new_session(request)  # a new session id at login, against fixation
     fresh["uid"] = user.id
     fresh["issued"] = now.timestamp()

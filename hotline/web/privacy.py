@@ -16,6 +16,7 @@ from hotline.i18n import lazy
 from hotline.models import Call
 from hotline.validation import InvalidInput, normalise_phone
 from hotline.web.api import _view, ok
+from hotline.web.errors import read_json
 from hotline.web.security import client_address, principal_of
 
 STEWARDS = ("supervisor", "admin")
@@ -102,7 +103,9 @@ async def api_export_call(request: web.Request) -> web.Response:
 async def api_export_phone(request: web.Request) -> web.Response:
     """All calls from one phone number (any written form), among those the reader may see."""
     principal = principal_of(request)
-    raw = request.query.get("phone", "").strip()[:40]
+    body = await read_json(request)
+    raw = body.get("phone") if isinstance(body, dict) else None
+    raw = raw.strip()[:40] if isinstance(raw, str) else ""
     if not raw:
         raise InvalidInput({"phone": "required"})
     _, e164, error = normalise_phone(raw)
