@@ -20,6 +20,7 @@ from sqlmodel import col
 from hotline.escalation.policy import ScheduledStep, plan_referral
 from hotline.models import Call, Referral, TimelineEvent, User
 from hotline.notify import outbox
+from hotline.referrals import TERMINAL
 from hotline.routing.ladders import Action
 from hotline.routing.ruleset import RuleSet
 from hotline.routing.schema import AgencyDef
@@ -27,11 +28,10 @@ from hotline.settings import Settings
 
 log = logging.getLogger(__name__)
 ACTOR = "escalation"
-ACTIVE = ("pending", "notified", "acknowledged", "accepted", "in_progress")
 
 
 def subject(item: Referral | Call) -> str:
-    """ "referral:<id>" or "call:<id>": the EscalationEvent key space."""
+    """The EscalationEvent key space: "referral:<id>" or "call:<id>"."""
     return f"{'referral' if isinstance(item, Referral) else 'call'}:{item.id}"
 
 
@@ -244,7 +244,7 @@ async def _add_referral(
         select(col(Referral.id)).where(
             col(Referral.call_id) == call.id,
             col(Referral.agency_code) == agency.code,
-            col(Referral.status).in_(ACTIVE),
+            col(Referral.status).not_in(TERMINAL),
         )
     )
     origin = source.agency_code if source else None

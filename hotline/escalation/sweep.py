@@ -36,6 +36,7 @@ from hotline.models import (
     TimelineEvent,
 )
 from hotline.notify.outbox import agency_reachable
+from hotline.referrals import TERMINAL
 from hotline.routing.ruleset import RuleSet, RuleSetHolder
 from hotline.settings import Settings
 
@@ -43,7 +44,6 @@ log = logging.getLogger(__name__)
 JOB = "escalation"
 LEASE = timedelta(minutes=2)
 BATCH = 200
-FINISHED_REFERRAL = ("resolved", "declined", "withdrawn", "closed")
 FINISHED_CALL = ("resolved", "closed")
 
 
@@ -268,7 +268,7 @@ async def _referral_visits(
             accepted_at=r.accepted_at,
             declined_at=r.declined_at,
             resolved_at=r.resolved_at,
-            finished=r.status in FINISHED_REFERRAL
+            finished=r.status in TERMINAL
             or r.withdrawn_at is not None
             or call.status in FINISHED_CALL,
         )
