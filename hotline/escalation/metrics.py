@@ -34,7 +34,7 @@ class EscalationMetrics:
         )
         self.steps = Counter(
             "hotline_escalation_steps",
-            "Ladder steps by outcome (fired, skipped, duplicate)",
+            "Ladder steps by outcome (fired, skipped, duplicate, error)",
             ["outcome"],
             registry=r,
         )
@@ -47,3 +47,4 @@ class EscalationMetrics:
         self.steps.labels(outcome="fired").inc(result.fired)
         self.steps.labels(outcome="skipped").inc(result.skipped)
         self.steps.labels(outcome="duplicate").inc(result.duplicates)
+        self.steps.labels(outcome="error").inc(result.errors)
