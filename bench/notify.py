@@ -59,9 +59,13 @@ async def pg_database(url: str) -> tuple[str, str]:
 
     parsed = make_url(url)
     name = f"hotline_bench_notify_{uuid.uuid4().hex[:6]}"
-    conn = await asyncpg.connect(host=parsed.host, port=parsed.port or 5432,
-                                 user=parsed.username, password=parsed.password,
-                                 database=parsed.database)
+    conn = await asyncpg.connect(
+        host=parsed.host,
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        database=parsed.database,
+    )
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
@@ -73,9 +77,13 @@ async def pg_drop(url: str, name: str) -> None:
     import asyncpg
 
     parsed = make_url(url)
-    conn = await asyncpg.connect(host=parsed.host, port=parsed.port or 5432,
-                                 user=parsed.username, password=parsed.password,
-                                 database=parsed.database)
+    conn = await asyncpg.connect(
+        host=parsed.host,
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        database=parsed.database,
+    )
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
@@ -95,21 +103,40 @@ async def fill(db: Database, settings: Settings, count: int) -> float:
     while done < count:
         async with db.write() as session:
             for _ in range(min(100, (count - done + per_call - 1) // per_call)):
-                call = Call(line_code="111", received_at=now, logged_at=now, updated_at=now,
-                            area_code="tan-canh", categories=["child_abuse"], urgency="high",
-                            status="referred", reference=f"B-{uuid.uuid4().hex[:10]}")
+                call = Call(
+                    line_code="111",
+                    received_at=now,
+                    logged_at=now,
+                    updated_at=now,
+                    area_code="tan-canh",
+                    categories=["child_abuse"],
+                    urgency="high",
+                    status="referred",
+                    reference=f"B-{uuid.uuid4().hex[:10]}",
+                )
                 session.add(call)
                 await session.flush()
                 for _ in range(min(per_call, count - done)):
-                    referral = Referral(call_id=call.id or 0, agency_code=AGENCY,
-                                        agency_kind=agency.kind, rule_id="bench",
-                                        ruleset_version=rules.version, created_at=now,
-                                        ack_due_at=now + timedelta(hours=1))
+                    referral = Referral(
+                        call_id=call.id or 0,
+                        agency_code=AGENCY,
+                        agency_kind=agency.kind,
+                        rule_id="bench",
+                        ruleset_version=rules.version,
+                        created_at=now,
+                        ack_due_at=now + timedelta(hours=1),
+                    )
                     session.add(referral)
                     await session.flush()
-                    await enqueue_for_referral(session, call=call, referral=referral,
-                                               agency=agency, ruleset=rules,
-                                               settings=settings, now=now)
+                    await enqueue_for_referral(
+                        session,
+                        call=call,
+                        referral=referral,
+                        agency=agency,
+                        ruleset=rules,
+                        settings=settings,
+                        now=now,
+                    )
                     done += 1
     return time.perf_counter() - started
 
@@ -125,7 +152,7 @@ class FileSink(SmtpSink):
         raw = envelope.original_content or envelope.content
         marker = b"X-Hotline-Notification: "
         start = raw.index(marker) + len(marker)
-        os.write(self.fd, raw[start: raw.index(b"\r\n", start)] + b"\n")
+        os.write(self.fd, raw[start : raw.index(b"\r\n", start)] + b"\n")
         return "250 Message accepted"
 
 
@@ -146,7 +173,11 @@ class SinkProcess:
 
     async def start(self) -> None:
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, __file__, "--serve-smtp", str(self.port), self.path,
+            sys.executable,
+            __file__,
+            "--serve-smtp",
+            str(self.port),
+            self.path,
             stdout=asyncio.subprocess.PIPE,
         )
         assert self.proc.stdout is not None
@@ -191,12 +222,19 @@ async def run(args: argparse.Namespace) -> int:
     try:
         await db.upgrade()
         await sink.start()
-        settings = Settings.load(env={}, database_url=url, secret_key="bench-secret-" * 4,
-                                 smtp_host="127.0.0.1", smtp_port=sink.port,
-                                 base_url="https://hotline.bench")
+        settings = Settings.load(
+            env={},
+            database_url=url,
+            secret_key="bench-secret-" * 4,
+            smtp_host="127.0.0.1",
+            smtp_port=sink.port,
+            base_url="https://hotline.bench",
+        )
         fill_s = await fill(db, settings, args.count)
-        print(f"outbox filled: {args.count} notifications in {fill_s:.1f}s "
-              f"({'PostgreSQL' if args.pg else 'SQLite'})")
+        print(
+            f"outbox filled: {args.count} notifications in {fill_s:.1f}s "
+            f"({'PostgreSQL' if args.pg else 'SQLite'})"
+        )
         clock = SystemClock()
         log: list[str] = []
         async with aiohttp.ClientSession() as http:
@@ -204,13 +242,24 @@ async def run(args: argparse.Namespace) -> int:
             for i in range(args.workers):
                 node = Database(url)
                 nodes.append(node)
-                workers.append(DeliveryWorker(
-                    node, build_channels(settings, node, http=http), clock, batch=args.batch,
-                    concurrency=args.concurrency, interval=0.2, lease=timedelta(seconds=30),
-                    backoff_base=0.5, backoff_cap=2.0, rng=random.Random(i)))
+                workers.append(
+                    DeliveryWorker(
+                        node,
+                        build_channels(settings, node, http=http),
+                        clock,
+                        batch=args.batch,
+                        concurrency=args.concurrency,
+                        interval=0.2,
+                        lease=timedelta(seconds=30),
+                        backoff_base=0.5,
+                        backoff_cap=2.0,
+                        rng=random.Random(i),
+                    )
+                )
             started = time.perf_counter()
             chaos_task = asyncio.create_task(
-                chaos(sink, int(args.count * args.crash_at), args.down, log))
+                chaos(sink, int(args.count * args.crash_at), args.down, log)
+            )
             for w in workers:
                 w.start()
             while True:
@@ -240,11 +289,20 @@ async def report(
     received = Counter(sink.received())
     async with db.read() as session:
         ids = set((await session.scalars(select(Notification.id))).all())
-        states = dict((await session.execute(
-            select(Notification.state, func.count()).group_by(Notification.state))).all())
-        outcomes = dict((await session.execute(
-            select(DeliveryAttempt.outcome, func.count()).group_by(DeliveryAttempt.outcome)
-        )).all())
+        states = dict(
+            (
+                await session.execute(
+                    select(Notification.state, func.count()).group_by(Notification.state)
+                )
+            ).all()
+        )
+        outcomes = dict(
+            (
+                await session.execute(
+                    select(DeliveryAttempt.outcome, func.count()).group_by(DeliveryAttempt.outcome)
+                )
+            ).all()
+        )
     lost = ids - set(received)
     duplicates = sum(c - 1 for c in received.values())
     for line in log:
@@ -256,8 +314,10 @@ async def report(
     print(f"dead letters:   {states.get('dead', 0)}")
     print(f"attempts:       {dict(outcomes)}")
     print(f"states:         {dict(states)}")
-    print(f"drain time:     {elapsed:.1f}s ({len(received) / elapsed:.0f} messages/s, "
-          f"{args.workers} senders x {args.concurrency} connections)")
+    print(
+        f"drain time:     {elapsed:.1f}s ({len(received) / elapsed:.0f} messages/s, "
+        f"{args.workers} senders x {args.concurrency} connections)"
+    )
     return 1 if lost else 0
 
 

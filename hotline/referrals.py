@@ -24,7 +24,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from hotline.models import AuditEvent, Call, Notification, Referral, TimelineEvent
 
 STATUSES = (
-    "pending", "notified", "acknowledged", "accepted", "declined", "in_progress", "resolved",
+    "pending",
+    "notified",
+    "acknowledged",
+    "accepted",
+    "declined",
+    "in_progress",
+    "resolved",
     "withdrawn",
 )
 UNACKNOWLEDGED = ("pending", "notified")
@@ -37,8 +43,10 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "in_progress": frozenset({"pending", "notified", "acknowledged", "accepted"}),
     "resolved": frozenset({"acknowledged", "accepted", "in_progress"}),
 }
-NOTE_REQUIRED = {"declined": "a reason is required to decline",
-                 "resolved": "the outcome is required to resolve"}
+NOTE_REQUIRED = {
+    "declined": "a reason is required to decline",
+    "resolved": "the outcome is required to resolve",
+}
 MAX_NOTE = 2000
 
 
@@ -80,8 +88,16 @@ async def acknowledge(
     referral.status = "acknowledged"
     referral.acknowledged_at = now
     await cancel_reminders(session, referral_id)
-    _record(session, referral, now=now, actor=actor, user_id=user_id, kind="acknowledged",
-            action="referral.acknowledge", detail={"from": previous, "via": via})
+    _record(
+        session,
+        referral,
+        now=now,
+        actor=actor,
+        user_id=user_id,
+        kind="acknowledged",
+        action="referral.acknowledge",
+        detail={"from": previous, "via": via},
+    )
     status = await refresh_call_status(session, referral.call_id, actor=actor, now=now)
     return Change(referral, True, status)
 
@@ -99,8 +115,9 @@ async def set_status(
 ) -> Change:
     """accepted | declined (note = reason) | in_progress | resolved (note = outcome)."""
     if status not in TRANSITIONS:
-        raise ReferralError("status", f"unknown status {status!r}; one of "
-                            + ", ".join(TRANSITIONS))
+        raise ReferralError(
+            "status", f"unknown status {status!r}; one of " + ", ".join(TRANSITIONS)
+        )
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
         raise ReferralError("note", f"at most {MAX_NOTE} characters")
@@ -118,8 +135,16 @@ async def set_status(
     if note:
         referral.status_note = note
     detail = {"from": previous, "to": status, "via": via, **({"note": note} if note else {})}
-    _record(session, referral, now=now, actor=actor, user_id=user_id, kind="status",
-            action="referral.status", detail=detail)
+    _record(
+        session,
+        referral,
+        now=now,
+        actor=actor,
+        user_id=user_id,
+        kind="status",
+        action="referral.status",
+        detail=detail,
+    )
     call_status = await refresh_call_status(session, referral.call_id, actor=actor, now=now)
     return Change(referral, True, call_status)
 
@@ -181,13 +206,20 @@ async def refresh_call_status(
     if call is None:
         raise ReferralNotFound(f"call {call_id} does not exist")
     await session.flush()
-    statuses = (await session.scalars(
-        select(Referral.status).where(Referral.call_id == call_id)
-    )).all()
+    statuses = (
+        await session.scalars(select(Referral.status).where(Referral.call_id == call_id))
+    ).all()
     status = call_status_after(call.status, statuses)
     if status != call.status:
-        session.add(TimelineEvent(call_id=call_id, at=now, kind="call_status", actor=actor,
-                                  detail={"from": call.status, "to": status}))
+        session.add(
+            TimelineEvent(
+                call_id=call_id,
+                at=now,
+                kind="call_status",
+                actor=actor,
+                detail={"from": call.status, "to": status},
+            )
+        )
         call.status = status
         call.updated_at = now
     await session.flush()
@@ -198,7 +230,9 @@ async def _locked(session: AsyncSession, referral_id: int) -> Referral:
     # FOR UPDATE on PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises writers), and
     # populate_existing so a referral already in the session is re-read, not trusted.
     referral = await session.scalar(
-        select(Referral).where(Referral.id == referral_id).with_for_update()
+        select(Referral)
+        .where(Referral.id == referral_id)
+        .with_for_update()
         .execution_options(populate_existing=True)
     )
     if referral is None:
@@ -212,12 +246,34 @@ async def _call_status(session: AsyncSession, referral: Referral) -> str:
 
 
 def _record(
-    session: AsyncSession, referral: Referral, *, now: datetime, actor: str,
-    user_id: int | None, kind: str, action: str, detail: dict[str, object],
+    session: AsyncSession,
+    referral: Referral,
+    *,
+    now: datetime,
+    actor: str,
+    user_id: int | None,
+    kind: str,
+    action: str,
+    detail: dict[str, object],
 ) -> None:
-    session.add(TimelineEvent(call_id=referral.call_id, referral_id=referral.id, at=now,
-                              kind=kind, actor=actor,
-                              detail={"agency": referral.agency_code, **detail}))
-    session.add(AuditEvent(at=now, user_id=user_id, actor=actor, action=action,
-                           object_type="referral", object_id=str(referral.id),
-                           detail={"agency": referral.agency_code, **detail}))
+    session.add(
+        TimelineEvent(
+            call_id=referral.call_id,
+            referral_id=referral.id,
+            at=now,
+            kind=kind,
+            actor=actor,
+            detail={"agency": referral.agency_code, **detail},
+        )
+    )
+    session.add(
+        AuditEvent(
+            at=now,
+            user_id=user_id,
+            actor=actor,
+            action=action,
+            object_type="referral",
+            object_id=str(referral.id),
+            detail={"agency": referral.agency_code, **detail},
+        )
+    )

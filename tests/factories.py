@@ -84,8 +84,12 @@ async def make_call(
 
 
 async def make_referral(
-    session: AsyncSession, call: Call, *, agency_code: str = "ldtbxh-dak-to",
-    ruleset: RuleSet | None = None, **overrides: Any,
+    session: AsyncSession,
+    call: Call,
+    *,
+    agency_code: str = "ldtbxh-dak-to",
+    ruleset: RuleSet | None = None,
+    **overrides: Any,
 ) -> Referral:
     rules = ruleset or shipped_rules()
     await ensure_jurisdiction(session, rules)
@@ -93,7 +97,8 @@ async def make_referral(
     values: dict[str, Any] = {
         "call_id": call.id,
         "agency_code": agency_code,
-        "agency_kind": rules.agencies[agency_code].kind if agency_code in rules.agencies
+        "agency_kind": rules.agencies[agency_code].kind
+        if agency_code in rules.agencies
         else "child_protection",
         "rule_id": "test-rule",
         "ruleset_version": rules.version,

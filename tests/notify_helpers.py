@@ -35,22 +35,37 @@ class Enqueued:
 
 
 async def enqueue(
-    db: Database, ruleset: RuleSet, settings: Settings, clock: FrozenClock, agency: AgencyDef,
+    db: Database,
+    ruleset: RuleSet,
+    settings: Settings,
+    clock: FrozenClock,
+    agency: AgencyDef,
     **call: Any,
 ) -> Enqueued:
     async with db.write() as session:
         c = await make_call(session, **call)
         r = await make_referral(session, c, agency_code=agency.code)
         rows = await enqueue_for_referral(
-            session, call=c, referral=r, agency=agency, ruleset=ruleset, settings=settings,
+            session,
+            call=c,
+            referral=r,
+            agency=agency,
+            ruleset=ruleset,
+            settings=settings,
             now=clock.now(),
         )
         return Enqueued(c.id or 0, r.id or 0, [n.id or 0 for n in rows])
 
 
 def make_worker(
-    db: Database, settings: Settings, clock: FrozenClock, http: aiohttp.ClientSession,
-    ruleset: RuleSet | None = None, *, webhook_timeout: float = 5.0, **options: Any,
+    db: Database,
+    settings: Settings,
+    clock: FrozenClock,
+    http: aiohttp.ClientSession,
+    ruleset: RuleSet | None = None,
+    *,
+    webhook_timeout: float = 5.0,
+    **options: Any,
 ) -> DeliveryWorker:
     channels = build_channels(
         settings, db, http=http, ruleset=ruleset, webhook_timeout=webhook_timeout

@@ -39,7 +39,9 @@ class _Restartable:
         return self
 
     async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
         await self.stop()
@@ -61,7 +63,11 @@ class SmtpSink(_Restartable):
         self._sessions: set[SMTP] = set()
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
-        self, server: SMTP, session: Session, envelope: Envelope, address: str,
+        self,
+        server: SMTP,
+        session: Session,
+        envelope: Envelope,
+        address: str,
         rcpt_options: list[str],
     ) -> str:
         if address in self.refuse:
@@ -79,10 +85,12 @@ class SmtpSink(_Restartable):
         self.messages.append(message_from_bytes(raw, policy=default_policy))  # type: ignore[arg-type]
         return "250 Message accepted"
 
-    def _authenticate(self, server: SMTP, session: Session, envelope: Envelope,
-                      mechanism: str, auth_data: Any) -> AuthResult:
+    def _authenticate(
+        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
+    ) -> AuthResult:
         ok = isinstance(auth_data, LoginPassword) and self.login == (
-            auth_data.login.decode(), auth_data.password.decode()
+            auth_data.login.decode(),
+            auth_data.password.decode(),
         )
         return AuthResult(success=ok, handled=False)  # aiosmtpd answers 235 or 535
 
@@ -92,8 +100,11 @@ class SmtpSink(_Restartable):
         def session() -> SMTP:
             auth: dict[str, Any] = {}
             if self.login:
-                auth = {"authenticator": self._authenticate, "auth_required": True,
-                        "auth_require_tls": False}
+                auth = {
+                    "authenticator": self._authenticate,
+                    "auth_required": True,
+                    "auth_require_tls": False,
+                }
             with warnings.catch_warnings():  # "AUTH without TLS": deliberate, on loopback
                 warnings.simplefilter("ignore")
                 protocol = SMTP(self, hostname="sink.test", decode_data=False, **auth)

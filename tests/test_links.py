@@ -21,7 +21,7 @@ def test_a_fresh_token_names_its_referral():
 
 
 def _flip(text: str, index: int) -> str:
-    return text[:index] + ("A" if text[index] != "A" else "B") + text[index + 1:]
+    return text[:index] + ("A" if text[index] != "A" else "B") + text[index + 1 :]
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,8 @@ def smtp_settings(settings, smtp: SmtpSink):  # type: ignore[no-untyped-def]
 async def timeline_kinds(db, call_id: int) -> list[str]:  # type: ignore[no-untyped-def]
     async with db.read() as session:
         rows = await session.scalars(
-            select(TimelineEvent.kind).where(TimelineEvent.call_id == call_id)
+            select(TimelineEvent.kind)
+            .where(TimelineEvent.call_id == call_id)
             .order_by(TimelineEvent.id)
         )
         return list(rows.all())
@@ -90,9 +91,7 @@ async def test_email_carries_the_minimum_and_a_working_ack_link(
 
 async def test_secure_email_carries_personal_data(db, ruleset, settings, clock, http, smtp):
     settings = smtp_settings(settings, smtp)
-    agency = agency_with(
-        ruleset, {"type": "email", "address": "secure@dakto.test", "secure": True}
-    )
+    agency = agency_with(ruleset, {"type": "email", "address": "secure@dakto.test", "secure": True})
     await enqueue(db, ruleset, settings, clock, agency)
     await make_worker(db, settings, clock, http).drain()
     body = smtp.messages[0].get_content()
@@ -109,12 +108,15 @@ async def test_webhook_is_signed_and_keyed_and_minimal(db, ruleset, settings, cl
     [req] = hook.requests
     secret = derive_secret(settings.secret_key, AGENCY)
     headers = req.headers
-    assert verify_signature(secret, headers["X-Hotline-Timestamp"], req.body,
-                            headers["X-Hotline-Signature"])
-    assert not verify_signature("another-secret", headers["X-Hotline-Timestamp"], req.body,
-                                headers["X-Hotline-Signature"])
-    assert not verify_signature(secret, headers["X-Hotline-Timestamp"], req.body + b" ",
-                                headers["X-Hotline-Signature"])
+    assert verify_signature(
+        secret, headers["X-Hotline-Timestamp"], req.body, headers["X-Hotline-Signature"]
+    )
+    assert not verify_signature(
+        "another-secret", headers["X-Hotline-Timestamp"], req.body, headers["X-Hotline-Signature"]
+    )
+    assert not verify_signature(
+        secret, headers["X-Hotline-Timestamp"], req.body + b" ", headers["X-Hotline-Signature"]
+    )
     assert headers["Idempotency-Key"] == str(queued.ids[0])
     doc = req.json
     assert doc["event"] == "referral.created"
@@ -130,16 +132,25 @@ async def test_webhook_is_signed_and_keyed_and_minimal(db, ruleset, settings, cl
 async def test_webhook_secret_from_channel_config_and_personal_data_when_secure(
     db, ruleset, settings, clock, http, hook
 ):
-    channel = {"type": "webhook", "address": hook.url, "secure": True,
-               "secret": "agency-own-secret-0123456789"}
+    channel = {
+        "type": "webhook",
+        "address": hook.url,
+        "secure": True,
+        "secret": "agency-own-secret-0123456789",
+    }
     agency = agency_with(ruleset, channel)
-    rules = ruleset.__class__(**{**ruleset.__dict__, "agencies": {
-        **ruleset.agencies, AGENCY: agency}})
+    rules = ruleset.__class__(
+        **{**ruleset.__dict__, "agencies": {**ruleset.agencies, AGENCY: agency}}
+    )
     await enqueue(db, ruleset, settings, clock, agency)
     await make_worker(db, settings, clock, http, rules).drain()
     [req] = hook.requests
-    assert verify_signature("agency-own-secret-0123456789", req.headers["X-Hotline-Timestamp"],
-                            req.body, req.headers["X-Hotline-Signature"])
+    assert verify_signature(
+        "agency-own-secret-0123456789",
+        req.headers["X-Hotline-Timestamp"],
+        req.body,
+        req.headers["X-Hotline-Signature"],
+    )
     personal = req.json["call"]["personal"]
     assert personal["caller_name"] == "Nguyễn Thị Lan"
     assert personal["people"] == [{"name": "Trần Thị Hoa", "age": 9, "sex": "female"}]
@@ -171,9 +182,7 @@ async def test_sms_gateway_url_template_is_fetched_with_get(db, ruleset, setting
     assert "XN: http://hotline.test/ack/ack." in sms["msg"]
 
 
-async def test_without_smtp_host_mail_goes_to_the_local_mailbox(
-    db, ruleset, settings, clock, http
-):
+async def test_without_smtp_host_mail_goes_to_the_local_mailbox(db, ruleset, settings, clock, http):
     agency = agency_with(ruleset, {"type": "email", "address": "bvte@dakto.test"})
     queued = await enqueue(db, ruleset, settings, clock, agency)
     stats = await make_worker(db, settings, clock, http).drain()
@@ -207,8 +216,13 @@ async def test_one_row_per_channel_in_the_callers_transaction(db, ruleset, setti
             call = await make_call(session)
             referral = await make_referral(session, call)
             rows = await enqueue_for_referral(
-                session, call=call, referral=referral, agency=agency, ruleset=ruleset,
-                settings=settings, now=clock.now(),
+                session,
+                call=call,
+                referral=referral,
+                agency=agency,
+                ruleset=ruleset,
+                settings=settings,
+                now=clock.now(),
             )
             assert [n.channel for n in rows] == ["email", "webhook", "sms"]
             raise RuntimeError("the handler fails after enqueueing")
@@ -223,8 +237,13 @@ async def test_supervisors_get_mail_without_personal_data(db, ruleset, settings,
         boss = await make_user(session, display_name="Giám sát Minh", email="minh@hotline.test")
         nomail = await make_user(session, email=None)
         rows = await enqueue_for_users(
-            session, users=[boss, nomail], call=call, purpose="shelter_shortage",
-            ruleset=ruleset, settings=settings, now=clock.now(),
+            session,
+            users=[boss, nomail],
+            call=call,
+            purpose="shelter_shortage",
+            ruleset=ruleset,
+            settings=settings,
+            now=clock.now(),
             detail={"message": "Không còn giường trống ở nhà tạm lánh gần nhất."},
         )
     assert [n.address for n in rows] == ["minh@hotline.test"]

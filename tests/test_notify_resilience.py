@@ -36,16 +36,23 @@ async def notification(db, nid: int) -> Notification:  # type: ignore[no-untyped
 
 async def attempts(db, nid: int) -> list[str]:  # type: ignore[no-untyped-def]
     async with db.read() as session:
-        rows = await session.scalars(select(DeliveryAttempt.outcome)
-                                     .where(DeliveryAttempt.notification_id == nid)
-                                     .order_by(DeliveryAttempt.id))
+        rows = await session.scalars(
+            select(DeliveryAttempt.outcome)
+            .where(DeliveryAttempt.notification_id == nid)
+            .order_by(DeliveryAttempt.id)
+        )
         return list(rows.all())
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     rng = random.Random(1)
-    for attempt, low, high in [(1, 15, 30), (2, 30, 60), (3, 60, 120), (9, 1800, 3600),
-                               (30, 1800, 3600)]:
+    for attempt, low, high in [
+        (1, 15, 30),
+        (2, 30, 60),
+        (3, 60, 120),
+        (9, 1800, 3600),
+        (30, 1800, 3600),
+    ]:
         delays = [backoff(attempt, rng).total_seconds() for _ in range(50)]
         assert low <= min(delays) and max(delays) <= high
         assert len(set(delays)) > 40  # jitter: senders that failed together spread out
@@ -90,9 +97,7 @@ async def test_smtp_outage_then_recovery_loses_nothing(db, ruleset, settings, cl
     assert stats["sends"] == {"email": {"retry": 6, "delivered": 3}}
 
 
-async def test_dead_letter_after_the_last_attempt_then_resend(
-    db, ruleset, settings, clock, http
-):
+async def test_dead_letter_after_the_last_attempt_then_resend(db, ruleset, settings, clock, http):
     sink = SmtpSink()
     await sink.start()
     await sink.stop()
@@ -141,10 +146,20 @@ async def test_a_refused_mailbox_is_dead_at_once_and_a_deferral_retries(
         sink.refuse.add("gone@dakto.test")
         sink.defer.add("full@dakto.test")
         settings = settings.replace(smtp_host=sink.host, smtp_port=sink.port)
-        gone = await enqueue(db, ruleset, settings, clock,
-                             agency_with(ruleset, {"type": "email", "address": "gone@dakto.test"}))
-        full = await enqueue(db, ruleset, settings, clock,
-                             agency_with(ruleset, {"type": "email", "address": "full@dakto.test"}))
+        gone = await enqueue(
+            db,
+            ruleset,
+            settings,
+            clock,
+            agency_with(ruleset, {"type": "email", "address": "gone@dakto.test"}),
+        )
+        full = await enqueue(
+            db,
+            ruleset,
+            settings,
+            clock,
+            agency_with(ruleset, {"type": "email", "address": "full@dakto.test"}),
+        )
         stats = await make_worker(db, settings, clock, http).drain()
     assert (stats.dead, stats.retried) == (1, 1)
     assert (await notification(db, gone.ids[0])).state == "dead"
@@ -158,8 +173,9 @@ async def test_smtp_login_and_a_wrong_password_is_retried_not_dropped(
     async with SmtpSink(login=("hotline", "s3cret")) as sink:
         agency = agency_with(ruleset, {"type": "email", "address": "bvte@dakto.test"})
         queued = await enqueue(db, ruleset, settings, clock, agency)
-        wrong = settings.replace(smtp_host=sink.host, smtp_port=sink.port,
-                                 smtp_user="hotline", smtp_password="typo")
+        wrong = settings.replace(
+            smtp_host=sink.host, smtp_port=sink.port, smtp_user="hotline", smtp_password="typo"
+        )
         assert (await make_worker(db, wrong, clock, http).drain()).retried == 1
         assert "login" in (await notification(db, queued.ids[0])).last_error
         right = wrong.replace(smtp_password="s3cret")
@@ -228,8 +244,11 @@ async def test_two_workers_send_each_notification_exactly_once(
         await db_a.ping()
         await db_b.ping()
         async with WebhookReceiver(delay=0.01) as hook:
-            agency = agency_with(ruleset, {"type": "webhook", "address": hook.url},
-                                 {"type": "email", "address": "x@dakto.test"})
+            agency = agency_with(
+                ruleset,
+                {"type": "webhook", "address": hook.url},
+                {"type": "email", "address": "x@dakto.test"},
+            )
             for _ in range(30):
                 await enqueue(db_a, ruleset, settings, clock, agency)
             a = make_worker(db_a, settings, clock, http, batch=4, concurrency=4)
@@ -239,8 +258,7 @@ async def test_two_workers_send_each_notification_exactly_once(
         assert sa.claimed + sb.claimed == 60 == sa.delivered + sb.delivered
         assert len(hook.keys) == 30 and Counter(hook.keys).most_common(1)[0][1] == 1
         async with db_a.read() as session:
-            counts = Counter((await session.scalars(select(DeliveryAttempt.notification_id)))
-                             .all())
+            counts = Counter((await session.scalars(select(DeliveryAttempt.notification_id))).all())
         assert len(counts) == 60 and set(counts.values()) == {1}
     finally:
         await db_a.dispose()
@@ -258,10 +276,13 @@ async def test_concurrent_claims_take_at_most_their_limit_and_never_the_same_row
         for _ in range(20):
             await enqueue(nodes[0], ruleset, settings, clock, agency)
         lease = timedelta(minutes=1)
-        claims = await asyncio.gather(*(
-            claim_due(node, now=clock.now(), limit=3, lease=lease)
-            for node in nodes for _ in range(2)
-        ))
+        claims = await asyncio.gather(
+            *(
+                claim_due(node, now=clock.now(), limit=3, lease=lease)
+                for node in nodes
+                for _ in range(2)
+            )
+        )
         assert all(len(c) <= 3 for c in claims), [len(c) for c in claims]
         ids = [n.id for c in claims for n in c]
         assert len(ids) == len(set(ids)) == 18
@@ -304,14 +325,18 @@ async def test_a_late_outcome_from_an_expired_lease_does_not_clobber_the_new_cla
     [old] = await claim_due(db, now=clock.now(), limit=1, lease=lease)
     [new] = await claim_due(db, now=clock.advance(minutes=3), limit=1, lease=lease)
     rng = random.Random(0)
-    assert await record_outcome(db, old, SendResult.retry("slow"), now=clock.now(),
-                                rng=rng) == "stale"
+    assert (
+        await record_outcome(db, old, SendResult.retry("slow"), now=clock.now(), rng=rng) == "stale"
+    )
     assert (await notification(db, queued.ids[0])).state == "sending"
-    assert await record_outcome(db, new, SendResult.delivered(), now=clock.now(),
-                                rng=rng) == "delivered"
+    assert (
+        await record_outcome(db, new, SendResult.delivered(), now=clock.now(), rng=rng)
+        == "delivered"
+    )
     # The slow sender did deliver after all: recorded, and nothing goes backwards.
-    assert await record_outcome(db, old, SendResult.delivered(), now=clock.now(),
-                                rng=rng) == "stale"
+    assert (
+        await record_outcome(db, old, SendResult.delivered(), now=clock.now(), rng=rng) == "stale"
+    )
     assert await attempts(db, queued.ids[0]) == ["retry", "delivered", "delivered"]
 
 
@@ -326,9 +351,15 @@ async def test_metrics_use_their_own_registry(db, ruleset, settings, clock, http
     worker = make_worker(db, settings, clock, http, metrics=one)
     await worker.drain()
     assert one.registry.get_sample_value("hotline_outbox_pending") == 1
-    assert one.registry.get_sample_value(
-        "hotline_notification_sends_total", {"channel": "email", "result": "delivered"}
-    ) == 1
-    assert two.registry.get_sample_value(
-        "hotline_notification_sends_total", {"channel": "email", "result": "delivered"}
-    ) is None
+    assert (
+        one.registry.get_sample_value(
+            "hotline_notification_sends_total", {"channel": "email", "result": "delivered"}
+        )
+        == 1
+    )
+    assert (
+        two.registry.get_sample_value(
+            "hotline_notification_sends_total", {"channel": "email", "result": "delivered"}
+        )
+        is None
+    )

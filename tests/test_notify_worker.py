@@ -50,8 +50,15 @@ async def test_periodic_fallback_sends_retries_without_a_wake(db, ruleset, setti
     async with aiohttp.ClientSession() as http, WebhookReceiver(script=[503]) as hook:
         agency = agency_with(ruleset, {"type": "webhook", "address": hook.url})
         await enqueue(db, ruleset, settings, clock, agency)  # type: ignore[arg-type]
-        worker = make_worker(db, settings, clock, http, interval=0.05,  # type: ignore[arg-type]
-                             backoff_base=0.1, backoff_cap=0.1)
+        worker = make_worker(
+            db,
+            settings,
+            clock,
+            http,
+            interval=0.05,  # type: ignore[arg-type]
+            backoff_base=0.1,
+            backoff_cap=0.1,
+        )
         worker.start()
         try:
             await _until(lambda: len(hook.requests) == 2)
@@ -65,8 +72,9 @@ async def test_worker_context_starts_and_stops(db, ruleset, settings, clock):
     async with WebhookReceiver() as hook:
         agency = agency_with(ruleset, {"type": "webhook", "address": hook.url})
         queued = await enqueue(db, ruleset, settings, clock, agency)
-        context = worker_context(db, settings, clock, ruleset=lambda: ruleset,
-                                 registry=registry, interval=3600)
+        context = worker_context(
+            db, settings, clock, ruleset=lambda: ruleset, registry=registry, interval=3600
+        )
         worker = await anext(context)
         worker.wake()
         await _until(lambda: len(hook.requests) == 1)
@@ -75,19 +83,21 @@ async def test_worker_context_starts_and_stops(db, ruleset, settings, clock):
             await anext(context)
         assert worker._task is None
     assert hook.keys == [str(queued.ids[0])]
-    assert registry.get_sample_value(
-        "hotline_notification_sends_total", {"channel": "webhook", "result": "delivered"}
-    ) == 1
+    assert (
+        registry.get_sample_value(
+            "hotline_notification_sends_total", {"channel": "webhook", "result": "delivered"}
+        )
+        == 1
+    )
 
 
-async def test_stop_with_a_send_in_flight_leaves_the_row_to_its_lease(
-    db, ruleset, settings, clock
-):
+async def test_stop_with_a_send_in_flight_leaves_the_row_to_its_lease(db, ruleset, settings, clock):
     async with aiohttp.ClientSession() as http, WebhookReceiver(script=["hang"]) as hook:
         agency = agency_with(ruleset, {"type": "webhook", "address": hook.url})
         await enqueue(db, ruleset, settings, clock, agency)
-        worker = make_worker(db, settings, clock, http, interval=3600, webhook_timeout=30,
-                             lease=timedelta(minutes=2))
+        worker = make_worker(
+            db, settings, clock, http, interval=3600, webhook_timeout=30, lease=timedelta(minutes=2)
+        )
         worker.start()
         await _until(lambda: len(hook.requests) == 1)
         await worker.stop(timeout=0.1)  # the send is cancelled, nothing recorded
@@ -99,15 +109,27 @@ async def test_stop_with_a_send_in_flight_leaves_the_row_to_its_lease(
 
 
 async def test_a_hanging_receiver_does_not_hold_back_the_others(db, ruleset, settings, clock):
-    async with aiohttp.ClientSession() as http, WebhookReceiver(script=["hang"]) as slow, \
-            WebhookReceiver() as fast:
-        await enqueue(db, ruleset, settings, clock,
-                      agency_with(ruleset, {"type": "webhook", "address": slow.url}))
+    async with (
+        aiohttp.ClientSession() as http,
+        WebhookReceiver(script=["hang"]) as slow,
+        WebhookReceiver() as fast,
+    ):
+        await enqueue(
+            db,
+            ruleset,
+            settings,
+            clock,
+            agency_with(ruleset, {"type": "webhook", "address": slow.url}),
+        )
         for _ in range(6):
-            await enqueue(db, ruleset, settings, clock,
-                          agency_with(ruleset, {"type": "webhook", "address": fast.url}))
-        worker = make_worker(db, settings, clock, http, batch=4, concurrency=4,
-                             webhook_timeout=5)
+            await enqueue(
+                db,
+                ruleset,
+                settings,
+                clock,
+                agency_with(ruleset, {"type": "webhook", "address": fast.url}),
+            )
+        worker = make_worker(db, settings, clock, http, batch=4, concurrency=4, webhook_timeout=5)
         drain = asyncio.create_task(worker.drain())
         # All six fast ones arrive while the slow one still waits for its 5 s timeout.
         await _until(lambda: len(fast.requests) == 6, timeout=4)

@@ -30,9 +30,11 @@ async def _referrals(db, n: int = 1, **kw):  # type: ignore[no-untyped-def]
 
 async def _kinds(db, call_id):  # type: ignore[no-untyped-def]
     async with db.read() as session:
-        rows = await session.scalars(select(TimelineEvent.kind)
-                                     .where(TimelineEvent.call_id == call_id)
-                                     .order_by(TimelineEvent.id))
+        rows = await session.scalars(
+            select(TimelineEvent.kind)
+            .where(TimelineEvent.call_id == call_id)
+            .order_by(TimelineEvent.id)
+        )
         return list(rows.all())
 
 
@@ -56,12 +58,16 @@ async def test_acknowledge_is_idempotent_and_audited(db, clock):
 
 async def test_the_happy_path_moves_the_call_along(db, clock):
     call_id, [rid] = await _referrals(db)
-    steps = [("accepted", None, "in_progress"), ("in_progress", None, "in_progress"),
-             ("resolved", "Đã đưa cháu đến nơi an toàn", "resolved")]
+    steps = [
+        ("accepted", None, "in_progress"),
+        ("in_progress", None, "in_progress"),
+        ("resolved", "Đã đưa cháu đến nơi an toàn", "resolved"),
+    ]
     for status, note, call_status in steps:
         async with db.write() as session:
-            change = await set_status(session, rid, status, actor="agency:x", note=note,
-                                      now=clock.advance(minutes=10))
+            change = await set_status(
+                session, rid, status, actor="agency:x", note=note, now=clock.advance(minutes=10)
+            )
         assert change.changed and change.call_status == call_status
     async with db.read() as session:
         referral = await session.get(Referral, rid)
@@ -69,8 +75,7 @@ async def test_the_happy_path_moves_the_call_along(db, clock):
     assert referral.acknowledged_at and referral.accepted_at and referral.resolved_at
     assert referral.status_note == "Đã đưa cháu đến nơi an toàn"
     assert call.status == "resolved"
-    assert await _kinds(db, call_id) == ["status", "call_status", "status", "status",
-                                         "call_status"]
+    assert await _kinds(db, call_id) == ["status", "call_status", "status", "status", "call_status"]
 
 
 @pytest.mark.parametrize(
@@ -112,8 +117,9 @@ async def test_decline_then_all_declined_keeps_the_call_referred(db, clock):
     call_id, rids = await _referrals(db, n=2)
     for rid in rids:
         async with db.write() as session:
-            change = await set_status(session, rid, "declined", actor="x",
-                                      note="Không thuộc thẩm quyền", now=clock.now())
+            change = await set_status(
+                session, rid, "declined", actor="x", note="Không thuộc thẩm quyền", now=clock.now()
+            )
     assert change.call_status == "referred"
     async with db.read() as session:
         referral = await session.get(Referral, rids[0])
@@ -162,13 +168,23 @@ async def test_acknowledging_cancels_reminders_not_yet_sent(db, ruleset, setting
         referral = await make_referral(session, call)
         agency = ruleset.agencies[referral.agency_code]
         for purpose in ("referral", "reminder"):
-            await enqueue_for_referral(session, call=call, referral=referral, agency=agency,
-                                       ruleset=ruleset, settings=settings, now=clock.now(),
-                                       purpose=purpose)
+            await enqueue_for_referral(
+                session,
+                call=call,
+                referral=referral,
+                agency=agency,
+                ruleset=ruleset,
+                settings=settings,
+                now=clock.now(),
+                purpose=purpose,
+            )
         rid = referral.id
     async with db.write() as session:
         await acknowledge(session, rid, actor="link", now=clock.now(), via="link")
     async with db.read() as session:
-        rows = (await session.execute(select(Notification.purpose, Notification.state)
-                                      .order_by(Notification.id))).all()
+        rows = (
+            await session.execute(
+                select(Notification.purpose, Notification.state).order_by(Notification.id)
+            )
+        ).all()
     assert [tuple(r) for r in rows] == [("referral", "pending"), ("reminder", "cancelled")]

@@ -25,8 +25,21 @@ from hotline.notify.outbox import (
 from hotline.notify.worker import DeliveryWorker, DrainStats, worker_context
 
 __all__ = [
-    "DeliveryWorker", "DrainStats", "NotifyMetrics", "OutboxError", "agency_reachable",
-    "backoff", "build_channels", "claim_due", "dead_letters", "enqueue_for_referral",
-    "enqueue_for_users", "local_messages", "outbox_stats", "record_outcome",
-    "referral_unreachable", "resend", "worker_context",
+    "DeliveryWorker",
+    "DrainStats",
+    "NotifyMetrics",
+    "OutboxError",
+    "agency_reachable",
+    "backoff",
+    "build_channels",
+    "claim_due",
+    "dead_letters",
+    "enqueue_for_referral",
+    "enqueue_for_users",
+    "local_messages",
+    "outbox_stats",
+    "record_outcome",
+    "referral_unreachable",
+    "resend",
+    "worker_context",
 ]

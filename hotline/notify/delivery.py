@@ -103,8 +103,11 @@ async def record_outcome(
     delivered | retry | dead | stale."""
     async with db.write() as session:
         [state] = await record_many(
-            session, [Outcome(notification, result, now, duration_ms)], rng=rng,
-            backoff_base=backoff_base, backoff_cap=backoff_cap,
+            session,
+            [Outcome(notification, result, now, duration_ms)],
+            rng=rng,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
         )
         return state
 
@@ -123,27 +126,36 @@ async def record_many(
     ids = [o.notification.id for o in outcomes]
     current = {
         row.id: (row.state, row.attempts)
-        for row in (await session.execute(
-            select(Notification.id, Notification.state, Notification.attempts)
-            .where(Notification.id.in_(ids))  # type: ignore[union-attr]
-            .order_by(Notification.id)
-            .with_for_update()
-        )).all()
+        for row in (
+            await session.execute(
+                select(Notification.id, Notification.state, Notification.attempts)
+                .where(Notification.id.in_(ids))  # type: ignore[union-attr]
+                .order_by(Notification.id)
+                .with_for_update()
+            )
+        ).all()
     }
     states: list[str] = []
     final: dict[int, tuple[str, dict[str, object]]] = {}
     attempts, events, referrals = [], [], []
     for o in outcomes:
         n = o.notification
-        attempts.append({
-            "notification_id": n.id, "at": o.now, "outcome": o.result.outcome,
-            "detail": (o.result.detail or "")[:1000] or None, "duration_ms": o.duration_ms,
-        })
+        attempts.append(
+            {
+                "notification_id": n.id,
+                "at": o.now,
+                "outcome": o.result.outcome,
+                "detail": (o.result.detail or "")[:1000] or None,
+                "duration_ms": o.duration_ms,
+            }
+        )
         state, values = _next_state(n, o.result, o.now, rng, backoff_base, backoff_cap)
         held, at = current.get(n.id, ("gone", None))
         # A late success still counts: the message went out, whoever holds the row now.
-        fresh = held != "delivered" if state == "delivered" else (
-            held == "sending" and at == n.attempts
+        fresh = (
+            held != "delivered"
+            if state == "delivered"
+            else (held == "sending" and at == n.attempts)
         )
         if not fresh or n.id is None:
             states.append("stale")
@@ -162,12 +174,14 @@ async def record_many(
     for wanted in ("delivered", "pending", "dead"):
         # Rows are locked in id order, always: two nodes recording overlapping groups (a
         # row whose lease ran out) then wait for each other instead of deadlocking.
-        params = [{"nid": nid, **values} for nid, (st, values) in sorted(final.items())
-                  if st == wanted]
+        params = [
+            {"nid": nid, **values} for nid, (st, values) in sorted(final.items()) if st == wanted
+        ]
         if params:
             keys = [k for k in params[0] if k != "nid"]
             stmt = (
-                update(table).where(table.c.id == bindparam("nid"))
+                update(table)
+                .where(table.c.id == bindparam("nid"))
                 .values({k: bindparam(k) for k in keys})
             )
             await session.execute(stmt, params)
@@ -190,17 +204,25 @@ def _next_state(
 ) -> tuple[str, dict[str, object]]:
     if result.outcome == "delivered":
         return "delivered", {
-            "state": "delivered", "delivered_at": now, "lease_until": None,
-            "next_attempt_at": None, "last_error": None,
+            "state": "delivered",
+            "delivered_at": now,
+            "lease_until": None,
+            "next_attempt_at": None,
+            "last_error": None,
         }
     error = (result.detail or result.outcome)[:1000]
     if result.outcome == "retry" and n.attempts < n.max_attempts:
         return "pending", {
-            "state": "pending", "lease_until": None, "last_error": error,
+            "state": "pending",
+            "lease_until": None,
+            "last_error": error,
             "next_attempt_at": now + backoff(n.attempts, rng, base=base, cap=cap),
         }
     return "dead", {
-        "state": "dead", "lease_until": None, "next_attempt_at": None, "last_error": error,
+        "state": "dead",
+        "lease_until": None,
+        "next_attempt_at": None,
+        "last_error": error,
     }
 
 
@@ -225,6 +247,10 @@ def _timeline(
     if n.payload.get("agency"):
         detail["agency"] = n.payload["agency"]
     return {
-        "call_id": n.call_id, "referral_id": n.referral_id, "at": now, "kind": kind,
-        "actor": "system", "detail": {k: v for k, v in detail.items() if v is not None},
+        "call_id": n.call_id,
+        "referral_id": n.referral_id,
+        "at": now,
+        "kind": kind,
+        "actor": "system",
+        "detail": {k: v for k, v in detail.items() if v is not None},
     }

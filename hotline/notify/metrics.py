@@ -23,19 +23,24 @@ class NotifyMetrics:
         self.registry = registry or CollectorRegistry()
         r = self.registry
         self.sends = Counter(
-            "hotline_notification_sends", "Send attempts by channel and result",
-            ["channel", "result"], registry=r,
+            "hotline_notification_sends",
+            "Send attempts by channel and result",
+            ["channel", "result"],
+            registry=r,
         )
         self.send_seconds = Histogram(
-            "hotline_notification_send_seconds", "Time to send one notification",
-            ["channel"], registry=r,
+            "hotline_notification_send_seconds",
+            "Time to send one notification",
+            ["channel"],
+            registry=r,
             buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
         )
         self.pending = Gauge(
             "hotline_outbox_pending", "Notifications waiting to be sent", registry=r
         )
         self.oldest_pending = Gauge(
-            "hotline_outbox_oldest_pending_seconds", "Age of the oldest unsent notification",
+            "hotline_outbox_oldest_pending_seconds",
+            "Age of the oldest unsent notification",
             registry=r,
         )
         self.dead = Gauge("hotline_outbox_dead", "Dead letters", registry=r)

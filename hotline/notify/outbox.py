@@ -55,8 +55,12 @@ async def enqueue_for_referral(
     if not agency_reachable(agency):
         session.add(
             TimelineEvent(
-                call_id=call.id, referral_id=referral.id, at=now, kind="unreachable",
-                actor=SYSTEM, detail={"agency": agency.code, "reason": "no_channel"},
+                call_id=call.id,
+                referral_id=referral.id,
+                at=now,
+                kind="unreachable",
+                actor=SYSTEM,
+                detail={"agency": agency.code, "reason": "no_channel"},
             )
         )
         await session.flush()
@@ -64,8 +68,14 @@ async def enqueue_for_referral(
     people = await _people(session, call.id) if any(c.secure for c in agency.channels) else []
     rows = [
         Notification(
-            referral_id=referral.id, call_id=call.id, purpose=purpose, channel=channel.type,
-            address=channel.address, secure=channel.secure, created_at=now, next_attempt_at=now,
+            referral_id=referral.id,
+            call_id=call.id,
+            purpose=purpose,
+            channel=channel.type,
+            address=channel.address,
+            secure=channel.secure,
+            created_at=now,
+            next_attempt_at=now,
         )
         for channel in agency.channels
     ]
@@ -80,10 +90,16 @@ async def enqueue_for_referral(
         row.payload = {"agency": agency.code, **_payload(row, purpose, "referral", context)}
     session.add(
         TimelineEvent(
-            call_id=call.id, referral_id=referral.id, at=now, kind="notified", actor=SYSTEM,
+            call_id=call.id,
+            referral_id=referral.id,
+            at=now,
+            kind="notified",
+            actor=SYSTEM,
             detail={
-                "agency": agency.code, "purpose": purpose,
-                "channels": [r.channel for r in rows], "notifications": [r.id for r in rows],
+                "agency": agency.code,
+                "purpose": purpose,
+                "channels": [r.channel for r in rows],
+                "notifications": [r.id for r in rows],
             },
         )
     )
@@ -111,8 +127,13 @@ async def enqueue_for_users(
     targets = [u for u in users if u.email and not u.disabled]
     rows = [
         Notification(
-            referral_id=referral.id if referral else None, call_id=call.id, purpose=purpose,
-            channel="email", address=u.email or "", secure=False, created_at=now,
+            referral_id=referral.id if referral else None,
+            call_id=call.id,
+            purpose=purpose,
+            channel="email",
+            address=u.email or "",
+            secure=False,
+            created_at=now,
             next_attempt_at=now,
         )
         for u in targets
@@ -146,8 +167,12 @@ async def resend(
     if row.call_id is not None:
         session.add(
             TimelineEvent(
-                call_id=row.call_id, referral_id=row.referral_id, at=now, kind="resent",
-                actor=actor, detail={"notification": row.id, "channel": row.channel},
+                call_id=row.call_id,
+                referral_id=row.referral_id,
+                at=now,
+                kind="resent",
+                actor=actor,
+                detail={"notification": row.id, "channel": row.channel},
             )
         )
     await session.flush()

@@ -34,7 +34,12 @@ class _Item:
 
 class Recorder:
     def __init__(
-        self, db: Database, rng: random.Random, *, backoff_base: float, backoff_cap: float,
+        self,
+        db: Database,
+        rng: random.Random,
+        *,
+        backoff_base: float,
+        backoff_cap: float,
         max_group: int = 200,
     ) -> None:
         self.db = db
@@ -45,7 +50,11 @@ class Recorder:
         self._task: asyncio.Task[None] | None = None
 
     async def record(
-        self, notification: Notification, result: SendResult, *, now: datetime,
+        self,
+        notification: Notification,
+        result: SendResult,
+        *,
+        now: datetime,
         duration_ms: int | None = None,
     ) -> str:
         """delivered | retry | dead | stale, once the outcome is committed."""
@@ -89,7 +98,6 @@ class Recorder:
             try:
                 outcomes += await self._write([item])
             except Exception:
-                log.exception("recording outcome of notification %s failed",
-                              item.notification.id)
+                log.exception("recording outcome of notification %s failed", item.notification.id)
                 outcomes.append(None)
         return outcomes

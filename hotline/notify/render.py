@@ -75,7 +75,7 @@ def strip_marks(text: str) -> str:
 
 
 def local_time(value: datetime | None, timezone: str, fmt: str = "%H:%M %d/%m/%Y") -> str:
-    """"14:30 10/03/2026" in the deployment's time zone (Asia/Ho_Chi_Minh by default)."""
+    """ "14:30 10/03/2026" in the deployment's time zone (Asia/Ho_Chi_Minh by default)."""
     if value is None:
         return ""
     return value.astimezone(ZoneInfo(timezone)).strftime(fmt)

@@ -131,7 +131,9 @@ class DeliveryWorker:
                 self.metrics.observe_send(notification.channel, result.outcome, seconds)
             try:
                 return await self.recorder.record(
-                    notification, result, now=now or self.clock.now(),
+                    notification,
+                    result,
+                    now=now or self.clock.now(),
                     duration_ms=int(seconds * 1000),
                 )
             except RuntimeError:  # logged by the recorder; the lease brings the row back
@@ -147,8 +149,9 @@ class DeliveryWorker:
         try:
             return await channel.send(notification)
         except Exception as exc:  # a bug in a channel must not stall the outbox
-            log.exception("channel %s failed on notification %s", notification.channel,
-                          notification.id)
+            log.exception(
+                "channel %s failed on notification %s", notification.channel, notification.id
+            )
             return SendResult.retry(f"{type(exc).__name__}: {exc}")
 
     async def run(self) -> None:
@@ -212,10 +215,10 @@ async def worker_context(
 ) -> AsyncIterator[DeliveryWorker]:
     """Start a DeliveryWorker (and its HTTP client), yield it, stop it: for app.cleanup_ctx.
 
-        async def notify_ctx(app):
-            async for worker in worker_context(app[DB], settings, clock, ruleset=..., registry=...):
-                app[WORKER] = worker
-                yield
+    async def notify_ctx(app):
+        async for worker in worker_context(app[DB], settings, clock, ruleset=..., registry=...):
+            app[WORKER] = worker
+            yield
     """
     async with aiohttp.ClientSession() as http:
         built = channels or build_channels(settings, db, http=http, ruleset=ruleset)

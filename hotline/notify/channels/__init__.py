@@ -15,8 +15,14 @@ from hotline.routing.ruleset import RuleSet
 from hotline.settings import Settings
 
 __all__ = [
-    "Channel", "MailboxChannel", "SendResult", "SmsGatewayChannel", "SmtpChannel",
-    "WebhookChannel", "build_channels", "classify_http_status",
+    "Channel",
+    "MailboxChannel",
+    "SendResult",
+    "SmsGatewayChannel",
+    "SmtpChannel",
+    "WebhookChannel",
+    "build_channels",
+    "classify_http_status",
 ]
 
 
