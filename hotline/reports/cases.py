@@ -17,6 +17,8 @@ from hotline.reports.tables import Column, Section
 from hotline.routing.crosswalks import UNMAPPED, Crosswalk
 from hotline.routing.ruleset import RuleSet
 
+ID_CHUNK = 5000  # ids per IN (...) list: well under SQLite's and asyncpg's parameter limits
+
 
 @dataclass(frozen=True)
 class CaseCall:
@@ -42,28 +44,30 @@ async def case_calls(
     areas: set[str] | None = None,
     line: str | None = None,
 ) -> list[CaseCall]:
-    """Calls received in [since, until) with a case category (via call_category, indexed)."""
+    """Calls received in [since, until) with a case category.
+
+    Two steps on purpose: the ids of case calls come from call_category's code index (0.2%
+    of calls), then the calls by primary key. Joined in one query, SQLite's planner walked
+    every call of the period instead (1.3 s for a year at 500,000 calls)."""
+    codes = sorted(ruleset.taxonomy.case_categories)
     referred = (
         sa.exists()
         .where(Referral.call_id == Call.id, Referral.status != "withdrawn")
         .correlate(Call.__table__)
     )  # type: ignore[arg-type]
-    query = (
-        sa.select(
-            Call.id,
-            Call.line_code,
-            Call.area_code,
-            sa.cast(Call.categories, sa.Text),
-            sa.cast(Call.subcategories, sa.Text),
-            Call.status,
-            referred,
-        )
-        .join(CallCategory, CallCategory.call_id == Call.id)
-        .where(
-            CallCategory.code.in_(sorted(ruleset.taxonomy.case_categories)),  # type: ignore[attr-defined]
-            Call.received_at >= since,
-            Call.received_at < until,
-        )
+    ids = sa.select(CallCategory.call_id).where(CallCategory.code.in_(codes))  # type: ignore[attr-defined]
+    query = sa.select(
+        Call.id,
+        Call.line_code,
+        Call.area_code,
+        sa.cast(Call.categories, sa.Text),
+        sa.cast(Call.subcategories, sa.Text),
+        Call.status,
+        referred,
+    ).where(
+        Call.id.in_(ids),
+        Call.received_at >= since,  # type: ignore[union-attr]
+        Call.received_at < until,
     )
     if areas is not None:
         query = query.where(Call.area_code.in_(sorted(areas)))  # type: ignore[union-attr]
