@@ -15,6 +15,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from hotline import jurisdiction, keys, privacy
 from hotline.clock import Clock, SystemClock
+from hotline.background import Metrics, background_contexts
 from hotline.db import Database
 from hotline.i18n import load_catalogs
 from hotline.routing.ruleset import RuleSet, RuleSetHolder, load_ruleset
@@ -61,6 +62,7 @@ def create_app(
     app[keys.RULES] = RuleSetHolder(rules or load_ruleset(settings.rules_dir))
     app[keys.CATALOGS] = load_catalogs(settings.locale)
     app[keys.HEALTH_CHECKS] = {}
+    app[keys.METRICS] = Metrics()
     env = aiohttp_jinja2.setup(
         app, loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
         extensions=["jinja2.ext.i18n"], context_processors=[present.context_processor],
@@ -68,8 +70,6 @@ def create_app(
     present.install_filters(env)
     app.cleanup_ctx.append(_database)
     if background:
-        from hotline.background import background_contexts
-
         app.cleanup_ctx.extend(background_contexts())
     setup_routes(app, STATIC)
     return app

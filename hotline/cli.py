@@ -29,6 +29,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.print_help()
         sys.exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # Their INFO lines say nothing an operator of the service needs.
+    for noisy in ("alembic", "apscheduler", "aiosqlite"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         code = args.func(args)
     except SettingsError as exc:

@@ -57,7 +57,8 @@ def prepare_demo(
         "  Logins (username / password):",
     ]
     width = max(len(u) for u, _, _ in logins)
-    lines += [f"    {u.ljust(width)}  {p}   {role}" for u, p, role in logins]
+    pwidth = max(len(p) for _, p, _ in logins)
+    lines += [f"    {u.ljust(width)}  {p.ljust(pwidth)}  {role}" for u, p, role in logins]
     lines += ["", "  Operator API token (Authorization: Bearer ...):", f"    {token}", "",
               f"  Try: curl -H 'Authorization: Bearer {token}' {base_url}/api/v1/calls", ""]
     return settings, "\n".join(lines)

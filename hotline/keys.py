@@ -20,7 +20,7 @@ CATALOGS = web.AppKey("catalogs", Catalogs)
 # Parts wired by app.py: outbox worker, scheduler, metrics registry.
 WORKER = web.AppKey("delivery_worker", Any)
 SCHEDULER = web.AppKey("scheduler", Any)
-METRICS = web.AppKey("metrics", Any)
+METRICS = web.AppKey("metrics", Any)  # hotline.background.Metrics
 # name -> async () -> {"ok": bool, ...}: background parts report to /healthz through these.
 HEALTH_CHECKS = web.AppKey("health_checks", dict)
 # Per request (request[...]): who is asking, and in which language.

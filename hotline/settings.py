@@ -46,6 +46,8 @@ class Settings:
     sms_gateway_url: str = ""
     # Scheduling
     sweep_interval: float = 30.0
+    # Where the cron job writes the periodic reports ahead of their deadlines
+    reports_dir: Path = Path("var/reports")
     # Presentation
     timezone: str = "Asia/Ho_Chi_Minh"
     locale: str = "vi"

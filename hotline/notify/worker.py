@@ -211,6 +211,7 @@ async def worker_context(
     ruleset: Callable[[], RuleSet | None] | RuleSet | None = None,
     registry: CollectorRegistry | None = None,
     channels: Mapping[str, Channel] | None = None,
+    metrics: NotifyMetrics | None = None,
     **options: object,
 ) -> AsyncIterator[DeliveryWorker]:
     """Start a DeliveryWorker (and its HTTP client), yield it, stop it: for app.cleanup_ctx.
@@ -222,7 +223,8 @@ async def worker_context(
     """
     async with aiohttp.ClientSession() as http:
         built = channels or build_channels(settings, db, http=http, ruleset=ruleset)
-        metrics = NotifyMetrics(registry) if registry is not None else None
+        if metrics is None and registry is not None:
+            metrics = NotifyMetrics(registry)
         worker = DeliveryWorker(db, built, clock, metrics=metrics, **options)  # type: ignore[arg-type]
         worker.start()
         try:

@@ -141,3 +141,17 @@ async def healthz(request: web.Request) -> web.Response:
     detail["rules"] = {"version": app[keys.RULES].current.version,
                        "last_reload_error": str(app[keys.RULES].last_error or "") or None}
     return web.json_response(detail, status=200 if detail["status"] == "ok" else 503)
+
+
+@allow(PUBLIC)
+async def metrics(request: web.Request) -> web.Response:
+    """Prometheus text: outbox, deliveries, sweeps, escalations. Counts only, no case data."""
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from hotline.notify import outbox_stats
+
+    app = request.app
+    registry = app[keys.METRICS]
+    registry.notify.set_stats(await outbox_stats(app[keys.DB], app[keys.CLOCK].now()))
+    body = generate_latest(registry.registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -6,7 +6,17 @@ from pathlib import Path
 
 from aiohttp import web
 
-from hotline.web import admin, admin_rules, agency, api, audit_log, operator, pages, privacy
+from hotline.web import (
+    admin,
+    admin_rules,
+    agency,
+    api,
+    audit_log,
+    operator,
+    pages,
+    privacy,
+    supervisor,
+)
 from hotline.web.openapi import openapi
 
 
@@ -18,11 +28,21 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_post("/logout", pages.logout, name="logout")
     r.add_get("/lang/{lang}", pages.set_language, name="set_language")
     r.add_get("/healthz", pages.healthz, name="healthz")
+    r.add_get("/metrics", pages.metrics, name="metrics")
     # Operator
     r.add_get("/calls", operator.call_queue, name="call_queue")
     r.add_get("/calls/new", operator.call_form, name="call_form")
     r.add_post("/calls/new", operator.call_submit, name="call_submit")
     r.add_get(r"/calls/{id:\d+}", operator.call_detail, name="call_detail")
+    r.add_get(r"/calls/{id:\d+}/edit", supervisor.edit_form, name="call_edit")
+    r.add_post(r"/calls/{id:\d+}/edit", supervisor.edit_submit, name="call_edit_submit")
+    # Supervisors
+    r.add_get("/triage", supervisor.triage, name="triage")
+    r.add_get("/overdue", supervisor.overdue, name="overdue")
+    r.add_get("/undelivered", supervisor.undelivered, name="dead_letters")
+    r.add_post(r"/undelivered/{id:\d+}/resend", supervisor.resend_notification,
+               name="resend_notification")
+    r.add_get("/mailbox", supervisor.mailbox, name="mailbox")
     # JSON API
     r.add_get("/api/v1/openapi.json", openapi, name="openapi")
     r.add_post("/api/v1/calls", api.create_call, name="api_calls_create")

@@ -1,0 +1,189 @@
+"""Supervisor pages: the triage queue, overdue referrals, undelivered notifications (with
+re-send) and the demo mailbox; and editing a call (reclassify, set the area), which re-runs
+routing like PATCH /api/v1/calls/{id}."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import aiohttp_jinja2
+from aiohttp import web
+from sqlalchemy import and_, or_, select
+
+from hotline import audit, calls, intake, keys
+from hotline.auth import allow
+from hotline.models import Call, Notification, Person, Referral
+from hotline.notify import dead_letters, local_messages, resend
+from hotline.notify.outbox import OutboxError
+from hotline.validation import CallData, InvalidInput, parse_call
+from hotline.web.api import wake_worker
+from hotline.web.operator import PERSON_ROWS, form_to_body
+from hotline.web.security import client_address, principal_of
+
+SUPERVISORS = ("supervisor", "admin")
+UNANSWERED = ("pending", "notified")
+WORKING = ("pending", "notified", "acknowledged", "accepted", "in_progress")
+
+
+@allow(*SUPERVISORS)
+async def triage(request: web.Request) -> web.Response:
+    """Case calls no agency could be found for: a supervisor sets the area or the categories."""
+    principal = principal_of(request)
+    rules = request.app[keys.RULES].current
+    query = calls.visible(select(Call), principal, rules).where(
+        Call.triage.is_(True), Call.status.in_(("open", "referred")))
+    async with request.app[keys.DB].read() as session:
+        rows = list((await session.execute(
+            query.order_by(Call.received_at.desc()).limit(200))).scalars())
+    return aiohttp_jinja2.render_template("supervisor/triage.html", request, {"calls": rows})
+
+
+def overdue_filter(now: datetime) -> Any:
+    late_ack = and_(Referral.status.in_(UNANSWERED), Referral.ack_due_at < now)
+    late_resolve = and_(Referral.status.in_(WORKING), Referral.resolve_due_at < now)
+    return or_(late_ack, late_resolve)
+
+
+@allow(*SUPERVISORS)
+async def overdue(request: web.Request) -> web.Response:
+    principal = principal_of(request)
+    rules = request.app[keys.RULES].current
+    now = request.app[keys.CLOCK].now()
+    query = (calls.visible(select(Referral, Call), principal, rules)
+             .join(Call, Call.id == Referral.call_id).where(overdue_filter(now)))
+    async with request.app[keys.DB].read() as session:
+        rows = (await session.execute(
+            query.order_by(Referral.ack_due_at).limit(500))).all()
+    return aiohttp_jinja2.render_template("supervisor/overdue.html", request, {
+        "rows": rows, "now": now})
+
+
+@allow(*SUPERVISORS)
+async def undelivered(request: web.Request) -> web.Response:
+    async with request.app[keys.DB].read() as session:
+        rows = await dead_letters(session)
+        references = dict((await session.execute(
+            select(Call.id, Call.reference).where(
+                Call.id.in_({r.call_id for r in rows if r.call_id})))).all())
+    return aiohttp_jinja2.render_template("supervisor/undelivered.html", request, {
+        "rows": rows, "references": references,
+        "done": request.query.get("resent")})
+
+
+@allow(*SUPERVISORS)
+async def resend_notification(request: web.Request) -> web.StreamResponse:
+    principal = principal_of(request)
+    try:
+        notification_id = int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    now = request.app[keys.CLOCK].now()
+    async with request.app[keys.DB].write() as session:
+        if await session.get(Notification, notification_id) is None:
+            raise web.HTTPNotFound()
+        try:
+            await resend(session, notification_id, now=now, actor=principal.label)
+        except OutboxError:
+            raise web.HTTPConflict(text="this notification is not a dead letter") from None
+        audit.record(session, at=now, principal=principal, action="notification.resend",
+                     object_type="notification", object_id=notification_id,
+                     address=client_address(request))
+    wake_worker(request)
+    raise web.HTTPSeeOther(str(request.app.router["dead_letters"].url_for().with_query(
+        resent=str(notification_id))))
+
+
+@allow(*SUPERVISORS)
+async def mailbox(request: web.Request) -> web.Response:
+    """What would have been sent by e-mail or SMS when no server is configured (the demo)."""
+    principal = principal_of(request)
+    messages = await local_messages(request.app[keys.DB], limit=100)
+    async with request.app[keys.DB].write() as session:
+        audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal,
+                     action="mailbox.read", object_type="mailbox",
+                     address=client_address(request))
+    return aiohttp_jinja2.render_template("supervisor/mailbox.html", request, {
+        "messages": messages})
+
+
+# --- editing a call -----------------------------------------------------------------------
+
+
+def _as_form(call: Call, people: list[Person]) -> dict[str, Any]:
+    rows: list[dict[str, Any]] = [
+        {"age": p.age, "age_approximate": p.age_approximate, "sex": p.sex, "name": p.name}
+        for p in people]
+    while len(rows) < PERSON_ROWS:
+        rows.append({})
+    return {
+        "line": call.line_code, "received_at": "", "taken_by": "",
+        "caller": {"name": call.caller_name, "phone": call.caller_phone,
+                   "relation": call.caller_relation, "anonymous": call.caller_anonymous},
+        "people": rows, "area": call.area_code or "", "address": call.address or "",
+        "narrative": call.narrative, "categories": call.categories or [],
+        "subcategories": call.subcategories or [], "urgency": call.urgency,
+        "needs": call.needs or [], "prefilled": True,
+    }
+
+
+def _changes(data: CallData) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "line_code": data.line, "area_code": data.area, "address": data.address,
+        "narrative": data.narrative, "categories": data.categories,
+        "subcategories": data.subcategories, "urgency": data.urgency, "needs": data.needs,
+        "caller_name": data.caller_name, "caller_phone": data.caller_phone,
+        "caller_phone_e164": data.caller_phone_e164, "caller_relation": data.caller_relation,
+        "caller_anonymous": data.caller_anonymous, "people": data.people,
+    }
+    if data.received_at is not None:
+        out["received_at"] = data.received_at
+    return out
+
+
+async def _editable(request: web.Request, session: Any) -> calls.CallView:
+    try:
+        call_id = int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound() from None
+    view = await calls.load(session, call_id, principal_of(request),
+                            request.app[keys.RULES].current)
+    if view is None:
+        raise web.HTTPNotFound(text="no such call")
+    if view.call.redacted_at is not None:
+        raise web.HTTPConflict(text="this call was redacted; it can no longer be edited")
+    return view
+
+
+@allow("operator", "supervisor", "admin")
+async def edit_form(request: web.Request) -> web.Response:
+    async with request.app[keys.DB].read() as session:
+        view = await _editable(request, session)
+    return aiohttp_jinja2.render_template("operator/form.html", request, {
+        "form": _as_form(view.call, view.people), "errors": {}, "edit": view.call,
+        "live_calls": [], "telephony_id": ""})
+
+
+@allow("operator", "supervisor", "admin")
+async def edit_submit(request: web.Request) -> web.StreamResponse:
+    principal = principal_of(request)
+    app = request.app
+    rules, now = app[keys.RULES].current, app[keys.CLOCK].now()
+    body = form_to_body(await request.post())
+    body.pop("taken_by", None)
+    async with app[keys.DB].write() as session:
+        view = await _editable(request, session)
+        try:
+            data = parse_call(body, rules, now=now)
+        except InvalidInput as exc:
+            while len(body["people"]) < PERSON_ROWS:
+                body["people"].append({})
+            return aiohttp_jinja2.render_template("operator/form.html", request, {
+                "form": body | {"prefilled": True}, "errors": exc.fields, "edit": view.call,
+                "live_calls": [], "telephony_id": ""}, status=422)
+        await intake.update_call(session, view.call, _changes(data), rules=rules,
+                                 settings=app[keys.SETTINGS], principal=principal, now=now,
+                                 address=client_address(request))
+        call_id = view.call.id
+    wake_worker(request)
+    raise web.HTTPSeeOther(str(app.router["call_detail"].url_for(id=str(call_id))))
