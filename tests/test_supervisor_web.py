@@ -37,7 +37,8 @@ def edit_form(page: str) -> dict[str, str | list[str]]:
         fields[name.group(1)] = value.group(1) if value else ""
     fields["narrative"] = re.search(r'<textarea name="narrative"[^>]*>([^<]*)<', page).group(1)
     for name in ("line", "caller_relation", "people-0-sex"):
-        found = re.search(rf'<select name="{name}".*?<option value="([^"]*)"\s+selected', page, re.S)
+        pattern = rf'<select name="{name}".*?<option value="([^"]*)"\s+selected'
+        found = re.search(pattern, page, re.S)
         fields[name] = found.group(1) if found else ""
     return fields
 
