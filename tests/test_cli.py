@@ -98,3 +98,26 @@ def test_demo_prepares_database_users_and_token(tmp_path, capsys, monkeypatch):
         assert login in out
     assert out.strip().splitlines()[-1].startswith("Try: curl") or "hl_" in out
     assert db.exists()
+
+
+def test_escalations_run_once(env, capsys, monkeypatch):
+    code, out, _ = run(["escalations", "run", "--now", "2026-03-10T09:00:00+07:00"], capsys,
+                       monkeypatch)
+    assert code == 0 and "claimed 0" in out
+    code, _, err = run(["escalations", "run", "--now", "soon"], capsys, monkeypatch)
+    assert code == 2 and "--now" in err
+
+
+def test_demo_data_then_report(env, tmp_path, capsys, monkeypatch):
+    code, _, err = run(["demo-data", "--calls", "300", "--no-progress"], capsys, monkeypatch)
+    assert code == 0, err
+    year = str(__import__("datetime").date.today().year)
+    out_file = tmp_path / "report.xlsx"
+    code, _, err = run(["report", "--period", year, "--format", "xlsx", "--out",
+                        str(out_file)], capsys, monkeypatch)
+    assert code == 0, err
+    from openpyxl import load_workbook
+
+    assert len(load_workbook(out_file).sheetnames) >= 2
+    code, _, err = run(["report", "--period", "2026-H3", "--format", "csv"], capsys, monkeypatch)
+    assert code == 2 and "period" in err
