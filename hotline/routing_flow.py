@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.escalation.policy import plan_call, plan_referral
 from hotline.models import Agency, Call, Referral, TimelineEvent
-from hotline.notify.outbox import enqueue_for_referral
+from hotline.notify.outbox import agency_reachable, enqueue_for_referral
 from hotline.routing.decide import Decision, PlannedReferral
 from hotline.routing.ruleset import RuleSet
 from hotline.settings import Settings
@@ -87,8 +87,12 @@ def _set_call_state(call: Call, decision: Decision, *, rules: RuleSet, now: date
     plan = plan_call(rules, categories=list(decision.categories), urgency=call.urgency,
                      created_at=call.logged_at or now, referred=active,
                      case=any(c in rules.taxonomy.case_categories for c in decision.categories))
+    current = call.escalation_policy or {}
+    if current and plan.policy and current.get("ladder") == plan.policy.get("ladder"):
+        return  # same ladder: keep the snapshot and its cursor (no step skipped or repeated)
     call.next_escalation_at = plan.next_escalation_at
     call.escalation_policy = plan.policy
+    call.escalation_level = 0
 
 
 async def _create(
@@ -96,8 +100,10 @@ async def _create(
     rules: RuleSet, settings: Settings, now: datetime, actor: str,
 ) -> Referral:
     assert call.id is not None
+    agency = rules.agencies[planned.agency_code]
     plan = plan_referral(rules, categories=list(decision.categories), urgency=call.urgency,
-                         limits=dict(planned.limits), created_at=now)
+                         limits=dict(planned.limits), created_at=now,
+                         reachable=agency_reachable(agency))
     referral = Referral(
         call_id=call.id, agency_code=planned.agency_code, agency_kind=planned.agency_kind,
         rule_id=planned.rule_id, ruleset_version=decision.ruleset_version,
@@ -111,7 +117,6 @@ async def _create(
                               actor=actor, detail={"agency": planned.agency_code,
                                                    "kind": planned.agency_kind,
                                                    "rule": planned.rule_id}))
-    await enqueue_for_referral(session, call=call, referral=referral,
-                               agency=rules.agencies[planned.agency_code], ruleset=rules,
-                               settings=settings, now=now)
+    await enqueue_for_referral(session, call=call, referral=referral, agency=agency,
+                               ruleset=rules, settings=settings, now=now)
     return referral

@@ -363,3 +363,24 @@ async def test_metrics_use_their_own_registry(db, ruleset, settings, clock, http
         )
         is None
     )
+
+
+async def test_a_dead_letter_makes_the_referral_due_for_escalation_at_once(
+    db, ruleset, settings, clock
+):
+    from hotline.models import Referral
+    from hotline.notify.channels.base import SendResult
+    from hotline.notify.delivery import record_outcome
+
+    agency = agency_with(ruleset, {"type": "webhook", "address": "http://127.0.0.1:9/h"})
+    queued = await enqueue(db, ruleset, settings, clock, agency)
+    async with db.write() as session:
+        referral = await session.get(Referral, queued.referral_id)
+        referral.next_escalation_at = clock.now() + timedelta(hours=4)
+    [claimed] = await claim_due(db, now=clock.now(), limit=1, lease=timedelta(minutes=2))
+    outcome = await record_outcome(db, claimed, SendResult.dead("410 Gone"), now=clock.now(),
+                                   rng=random.Random(0))
+    assert outcome == "dead"
+    async with db.read() as session:
+        referral = await session.get(Referral, queued.referral_id)
+    assert referral.next_escalation_at == clock.now()  # the next sweep looks at it now

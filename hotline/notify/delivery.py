@@ -138,6 +138,7 @@ async def record_many(
     states: list[str] = []
     final: dict[int, tuple[str, dict[str, object]]] = {}
     attempts, events, referrals = [], [], []
+    dead_referrals: dict[int, datetime] = {}
     for o in outcomes:
         n = o.notification
         attempts.append(
@@ -165,6 +166,8 @@ async def record_many(
         states.append("retry" if state == "pending" else state)
         if state == "delivered" and n.referral_id is not None and n.purpose == "referral":
             referrals.append({"rid": n.referral_id, "now": o.now})
+        if state == "dead" and n.referral_id is not None:
+            dead_referrals[n.referral_id] = o.now
         if state in ("delivered", "dead"):
             kind = "delivered" if state == "delivered" else "dead_letter"
             event = _timeline(n, o.now, kind, error=values.get("last_error"))
@@ -191,6 +194,13 @@ async def record_many(
     await session.execute(insert(DeliveryAttempt.__table__), attempts)  # type: ignore[attr-defined]
     if events:
         await session.execute(insert(TimelineEvent.__table__), events)  # type: ignore[attr-defined]
+    if dead_referrals:
+        # An agency we could not reach must not wait for its next step's time: the next
+        # sweep looks at the referral now (and escalates if every channel is dead).
+        from hotline.escalation.sweep import wake
+
+        for rid, at in sorted(dead_referrals.items()):
+            await wake(session, now=at, referral_id=rid)
     return states
 
 
