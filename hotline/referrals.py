@@ -266,6 +266,11 @@ def _record(
             detail={"agency": referral.agency_code, **detail},
         )
     )
+    # The audit log is append-only and outlives redaction: it keeps that a note was
+    # written, not the note (which may name people); the referral and timeline keep it.
+    audited = {k: v for k, v in detail.items() if k != "note"}
+    if "note" in detail:
+        audited["note_chars"] = len(str(detail["note"]))
     session.add(
         AuditEvent(
             at=now,
@@ -274,6 +279,6 @@ def _record(
             action=action,
             object_type="referral",
             object_id=str(referral.id),
-            detail={"agency": referral.agency_code, **detail},
+            detail={"agency": referral.agency_code, **audited},
         )
     )
