@@ -133,14 +133,14 @@ class _Decider:
         parents = parents if parents is not None else subcategory_parents(tax)
         none: frozenset[str] = frozenset()
         cats = tuple(call.categories)
+        suggested: tuple[str, ...] = ()
         if not cats:
             cats = tuple(s.code for s in suggestions if s.kind == "category")
             for sub in call.subcategories:  # a chosen sub-category implies its category
                 parent = tax.subcategories.get(sub)
                 if parent and parents.get(sub, none).isdisjoint(cats):
                     cats += (parent,)
-            if cats:
-                self.notices.append(Notice("suggested_categories", codes=", ".join(cats)))
+            suggested = cats
         subs = tuple(call.subcategories)
         if not subs:
             subs = tuple(
@@ -148,8 +148,9 @@ class _Decider:
                 for s in suggestions
                 if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats)
             )
-            if subs:
-                self.notices.append(Notice("suggested_subcategories", codes=", ".join(subs)))
+            suggested += subs
+        if suggested:  # one notice for both: they are made on every unclassified call
+            self.notices.append(Notice("suggested", codes=", ".join(suggested)))
         return cats, subs
 
     def _area(self) -> str | None:
@@ -176,10 +177,10 @@ class _Decider:
         day_off = local.date() in getattr(self.rs.parts.get("holidays"), "days_off", ())
         line = self.line
         return Context(
-            cats=frozenset(cats),
-            subs=frozenset(subs),
+            cats=cats,
+            subs=subs,
             urgency=call.urgency,
-            needs=frozenset(call.needs),
+            needs=tuple(call.needs),
             line=line.code if line else None,
             ancestors=routing.ancestors.get(area, ()) if area else (),
             people=tuple(call.people),

@@ -33,13 +33,9 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
         "vi": "Chưa có địa bàn, đường dây không gắn địa bàn: chuyển giám sát viên phân loại.",
         "en": "No area and the line has no home area: sent to the supervisors' triage queue.",
     },
-    "suggested_categories": {
-        "vi": "Loại vụ việc lấy từ gợi ý: {codes}.",
+    "suggested": {
+        "vi": "Phân loại lấy từ gợi ý: {codes}.",
         "en": "Categories taken from the suggestions: {codes}.",
-    },
-    "suggested_subcategories": {
-        "vi": "Loại chi tiết lấy từ gợi ý: {codes}.",
-        "en": "Sub-categories taken from the suggestions: {codes}.",
     },
     "not_a_case": {
         "vi": "Cuộc gọi không phải vụ việc ({codes}): không chuyển gửi.",
@@ -80,6 +76,9 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+_VI = {code: texts["vi"] for code, texts in NOTICE_TEXTS.items()}
+
+
 class Notice(str):
     """A notice for the supervisor: a Vietnamese sentence that also keeps its code and
     parameters, so explain_text() and the API can render it in another language."""
@@ -88,14 +87,14 @@ class Notice(str):
     params: Mapping[str, str]
 
     def __new__(cls, code: str, **params: str) -> Notice:
-        self = super().__new__(cls, NOTICE_TEXTS[code]["vi"].format(**params))
+        self = str.__new__(cls, _VI[code].format_map(params))
         self.code = code
         self.params = params
         return self
 
     def render(self, locale: str = "vi") -> str:
         texts = NOTICE_TEXTS[self.code]
-        return texts.get(locale, texts["vi"]).format(**self.params)
+        return texts.get(locale, texts["vi"]).format_map(self.params)
 
 
 def render_notice(notice: str, locale: str = "vi") -> str:

@@ -27,10 +27,10 @@ def minutes(hhmm: str) -> int:
 class Context:
     """One call, as the conditions see it."""
 
-    cats: frozenset[str]
-    subs: frozenset[str]
+    cats: tuple[str, ...] | frozenset[str]  # small: tuples are cheaper to make than sets
+    subs: tuple[str, ...] | frozenset[str]
     urgency: str
-    needs: frozenset[str]
+    needs: tuple[str, ...] | frozenset[str]
     line: str | None
     ancestors: tuple[str, ...]  # the call's area, then its parents
     people: tuple[PersonFacts, ...]
