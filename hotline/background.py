@@ -127,7 +127,7 @@ async def notify_reports_ready(
         for user in users:
             context = {"user_name": user.display_name or user.username, "detail": {
                 "name": "định kỳ", "period": period, "due": deadline, "files": files,
-                "url": settings.base_url.rstrip("/") + "/reports"}}
+                "url": settings.base_url.rstrip("/") + "/supervisor/dashboard"}}
             session.add(Notification(
                 purpose="report_ready", channel="email", address=user.email or "",
                 payload={"user": user.id, **render_email("report_ready", "report_ready",

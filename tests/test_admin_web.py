@@ -124,9 +124,9 @@ async def test_password_reset_and_log_out_everywhere_end_sessions(client, accoun
     page = await client.get("/login")
     import re
 
-    token = re.search(r'name="login_csrf" value="([^"]+)"', await page.text()).group(1)
+    token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
     old = await client.post("/login", data={"username": "supervisor", "password": PASSWORD,
-                                            "login_csrf": token})
+                                            "csrf": token})
     assert old.status == 401
     await login(client, "supervisor", "a new long password")
     names = [e.action for e in await actions(client, object_type="user")]

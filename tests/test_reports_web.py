@@ -1,5 +1,5 @@
 """The supervisor dashboard page, its CSV downloads, report downloads and the
-response-times API (routes added here until hotline/web/routes.py wires them)."""
+response-times API."""
 
 from __future__ import annotations
 
@@ -7,32 +7,11 @@ import io
 from datetime import timedelta
 
 import openpyxl
-import pytest
 
 from hotline import keys
-from hotline.web import dashboard as handlers
 from tests.conftest import login
 from tests.factories import make_referral
 from tests.test_reports import T0, add_call
-
-ROUTES = (
-    ("/supervisor/dashboard", handlers.supervisor_dashboard, "supervisor_dashboard"),
-    ("/supervisor/dashboard.csv", handlers.dashboard_csv, "dashboard_csv"),
-    ("/supervisor/report", handlers.report_download, "report_download"),
-    ("/api/v1/stats/response-times", handlers.api_response_times, "api_response_times"),
-    ("/api/v1/stats/dashboard", handlers.api_dashboard, "api_dashboard"),
-)
-
-
-@pytest.fixture
-async def app(settings, clock, ruleset):  # type: ignore[no-untyped-def]
-    from hotline.app import create_app
-
-    application = create_app(settings, clock=clock, rules=ruleset, background=False)
-    for path, handler, name in ROUTES:
-        if name not in application.router:
-            application.router.add_get(path, handler, name=name)
-    return application
 
 
 async def seed(client) -> None:  # type: ignore[no-untyped-def]

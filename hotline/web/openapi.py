@@ -174,6 +174,17 @@ def document() -> dict[str, Any]:
                     "at": {"type": ["string", "null"], "format": "date-time"}}}}}},
             "responses": {"202": {"description": "recorded"}, "401": ERROR, "403": ERROR,
                           "422": ERROR}}},
+        "/api/v1/stats/response-times": {"get": _op(
+            "Time to acknowledge and to resolve (median, 90th percentile) and the share within "
+            "the time limit, grouped", params=[
+                _q("group_by", "agency | agency_kind | category | line | area | total"),
+                _q("period", "2026-H1, 2026, 2026-03, today, week, month"),
+                _q("since", "local date YYYY-MM-DD"), _q("until", "local date, included"),
+                _q("area"), _q("line")])},
+        "/api/v1/stats/dashboard": {"get": _op(
+            "Every dashboard figure (calls by line, category, area, hour; funnel; response "
+            "times; breaches; escalations; open referrals by age; dead letters)", params=[
+                _q("period"), _q("since"), _q("until"), _q("area"), _q("line")])},
         "/api/v1/openapi.json": {"get": {"summary": "This document", "security": [],
                                          "responses": {"200": {"description": "OpenAPI"}}}},
     }

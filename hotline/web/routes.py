@@ -12,6 +12,7 @@ from hotline.web import (
     agency,
     api,
     audit_log,
+    dashboard,
     operator,
     pages,
     privacy,
@@ -43,6 +44,13 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_post(r"/undelivered/{id:\d+}/resend", supervisor.resend_notification,
                name="resend_notification")
     r.add_get("/mailbox", supervisor.mailbox, name="mailbox")
+    r.add_get("/supervisor/dashboard", dashboard.supervisor_dashboard,
+              name="supervisor_dashboard")
+    r.add_get("/supervisor/dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv")
+    r.add_get("/supervisor/report", dashboard.report_download, name="report_download")
+    r.add_get("/api/v1/stats/response-times", dashboard.api_response_times,
+              name="api_response_times")
+    r.add_get("/api/v1/stats/dashboard", dashboard.api_dashboard, name="api_dashboard")
     # JSON API
     r.add_get("/api/v1/openapi.json", openapi, name="openapi")
     r.add_post("/api/v1/calls", api.create_call, name="api_calls_create")
