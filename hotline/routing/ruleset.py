@@ -32,13 +32,19 @@ CORE_FILES = ("taxonomy.yaml", "areas.yaml", "lines.yaml", "agencies.yaml")
 EXTRA_FILES: dict[str, Callable[[YamlDoc, RuleSet], None]] = {}
 # The pydantic model of each file's top level: docs/RULES.md must mention every field.
 SCHEMAS: dict[str, type[BaseModel]] = {
-    "taxonomy.yaml": TaxonomyFile, "areas.yaml": AreasFile,
-    "lines.yaml": LinesFile, "agencies.yaml": AgenciesFile,
+    "taxonomy.yaml": TaxonomyFile,
+    "areas.yaml": AreasFile,
+    "lines.yaml": LinesFile,
+    "agencies.yaml": AgenciesFile,
 }
 # taxonomy.yaml list -> the label group it fills (Taxonomy.label("urgency", "high"))
 TERM_GROUPS = {
-    "urgencies": "urgency", "needs": "need", "relations": "relation", "sexes": "sex",
-    "agency_kinds": "agency_kind", "area_kinds": "area_kind",
+    "urgencies": "urgency",
+    "needs": "need",
+    "relations": "relation",
+    "sexes": "sex",
+    "agency_kinds": "agency_kind",
+    "area_kinds": "area_kind",
 }
 
 
@@ -85,7 +91,7 @@ class RuleSet:
         return ancestor in self.ancestors(code)
 
     def area_path(self, code: str) -> str:
-        """"Xã Tân Cảnh, Huyện Đăk Tô, Tỉnh Kon Tum" (the country left out)."""
+        """ "Xã Tân Cảnh, Huyện Đăk Tô, Tỉnh Kon Tum" (the country left out)."""
         names = [self.areas[c].name for c in self.ancestors(code) if self.areas[c].parent]
         return ", ".join(names) or (self.areas[code].name if code in self.areas else code)
 
@@ -226,8 +232,12 @@ def _taxonomy(tax: TaxonomyFile, doc: YamlDoc) -> Taxonomy:
         for si, sub in enumerate(cat.subcategories):
             # A sub-category code may be shared (forced_marriage under gbv and trafficking).
             if sub.code in labels["category"]:
-                problems.append(doc.problem(("categories", ci, "subcategories", si, "code"),
-                                            "a sub-category cannot reuse a category code"))
+                problems.append(
+                    doc.problem(
+                        ("categories", ci, "subcategories", si, "code"),
+                        "a sub-category cannot reuse a category code",
+                    )
+                )
             labels["subcategory"].setdefault(sub.code, sub.label.model_dump())
             subcategories.setdefault(sub.code, cat.code)
     for group, singular in TERM_GROUPS.items():
@@ -253,8 +263,9 @@ def _areas(file: AreasFile, doc: YamlDoc) -> dict[str, AreaDef]:
     areas = {a.code: a for a in file.areas}
     for index, area in enumerate(file.areas):
         if area.parent is not None and area.parent not in areas:
-            problems.append(doc.problem(("areas", index, "parent"),
-                                        f"unknown area {area.parent!r}"))
+            problems.append(
+                doc.problem(("areas", index, "parent"), f"unknown area {area.parent!r}")
+            )
     # A cycle would make "nearest ancestor" loop forever.
     for index, area in enumerate(file.areas):
         seen: set[str] = set()
@@ -278,8 +289,12 @@ def _lines(file: LinesFile, doc: YamlDoc, areas: dict[str, AreaDef]) -> dict[str
         if line.area is not None and line.area not in areas:
             problems.append(doc.problem(("lines", index, "area"), f"unknown area {line.area!r}"))
         if line.level != "national" and line.area is None:
-            problems.append(doc.problem(("lines", index, "area"),
-                                        "a provincial, city or district line needs its home area"))
+            problems.append(
+                doc.problem(
+                    ("lines", index, "area"),
+                    "a provincial, city or district line needs its home area",
+                )
+            )
     if problems:
         raise RulesError(problems)
     return {line.code: line for line in file.lines}
@@ -298,11 +313,13 @@ def _agencies(
         if agency.area not in areas:
             problems.append(doc.problem(where + ("area",), f"unknown area {agency.area!r}"))
         if agency.kind == "safe_house" and agency.beds is None:
-            problems.append(doc.problem(where + ("beds",),
-                                        "a safe house needs its capacity (beds)"))
+            problems.append(
+                doc.problem(where + ("beds",), "a safe house needs its capacity (beds)")
+            )
         if agency.operated_by is not None and agency.operated_by not in codes:
-            problems.append(doc.problem(where + ("operated_by",),
-                                        f"unknown agency {agency.operated_by!r}"))
+            problems.append(
+                doc.problem(where + ("operated_by",), f"unknown agency {agency.operated_by!r}")
+            )
     if problems:
         raise RulesError(problems)
     return {a.code: a for a in file.agencies}
