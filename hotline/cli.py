@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--db", default="var/demo.sqlite3", help="SQLite file (recreated)")
+    p.add_argument("--calls", type=int, default=5000,
+                   help="generated history over the last year (default 5000; 0 for none)")
     p.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     p.set_defaults(func=cmd_demo)
 
@@ -137,7 +139,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db_path = Path(args.db)
     base_url = f"http://{args.host}:{args.port}"
-    settings, banner = prepare_demo(db_path, base_url=base_url, config=args.config)
+    settings, banner = prepare_demo(db_path, base_url=base_url, config=args.config,
+                                    calls=max(args.calls, 0))
     if args.no_serve:
         print(banner)
         return 0

@@ -31,7 +31,7 @@ def demo_agencies(rules: RuleSet) -> dict[str, str]:
 
 
 def prepare_demo(
-    db_path: Path, *, base_url: str, config: str | None = None
+    db_path: Path, *, base_url: str, config: str | None = None, calls: int = 0
 ) -> tuple[Settings, str]:
     """Recreate the demo database; return the settings to serve it and the banner to print."""
     for suffix in ("", "-wal", "-shm"):
@@ -49,7 +49,7 @@ def prepare_demo(
     if Settings.load(toml_path=config).secret_key:
         settings = settings.replace(secret_key=Settings.load(toml_path=config).secret_key)
     rules = load_ruleset(settings.rules_dir)
-    logins, token = asyncio.run(_seed(settings, rules))
+    logins, token = asyncio.run(_seed(settings, rules, calls=calls))
     lines = [
         "", "hotline demo is ready",
         f"  Open {base_url}/  (Vietnamese; English: {base_url}/lang/en)",
@@ -64,7 +64,9 @@ def prepare_demo(
     return settings, "\n".join(lines)
 
 
-async def _seed(settings: Settings, rules: RuleSet) -> tuple[list[tuple[str, str, str]], str]:
+async def _seed(
+    settings: Settings, rules: RuleSet, *, calls: int = 0
+) -> tuple[list[tuple[str, str, str]], str]:
     db = Database(settings.database_url)
     now = SystemClock().now()
     logins: list[tuple[str, str, str]] = []
@@ -92,6 +94,14 @@ async def _seed(settings: Settings, rules: RuleSet) -> tuple[list[tuple[str, str
                 logins.append((username, password, f"agency: {code}"))
             assert operator is not None
             token = await issue_token(session, operator, name="demo", now=now)
+        if calls:
+            # A year of generated history (the national line's mix) so the dashboard,
+            # reports and queues have something to show.
+            from datetime import timedelta
+
+            from hotline.demodata import generate
+
+            await generate(db, rules, calls=calls, start=now - timedelta(days=365), end=now)
     finally:
         await db.dispose()
     return logins, token

@@ -90,14 +90,18 @@ def test_db_upgrade(env, capsys, monkeypatch):
 def test_demo_prepares_database_users_and_token(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("HOTLINE_DATABASE_URL", raising=False)
     db = tmp_path / "demo.sqlite3"
-    code, out, _ = run(["demo", "--db", str(db), "--port", "8123", "--no-serve"], capsys,
-                       monkeypatch)
+    code, out, _ = run(["demo", "--db", str(db), "--port", "8123", "--no-serve",
+                        "--calls", "200"], capsys, monkeypatch)
     assert code == 0
     assert "http://127.0.0.1:8123/" in out
     for login in ("operator", "supervisor", "admin", "agency-police", "agency-safe-house"):
         assert login in out
     assert out.strip().splitlines()[-1].startswith("Try: curl") or "hl_" in out
     assert db.exists()
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:  # the generated history is there
+        assert conn.execute("SELECT count(*) FROM call").fetchone()[0] == 200
 
 
 def test_escalations_run_once(env, capsys, monkeypatch):
