@@ -25,6 +25,7 @@ _WORD = re.compile(r"\w+")
 _AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y o)\b")
 
 
+MEMO_MAX = 4096  # narratives whose suggestions Classifier.suggest() remembers
 _FOLDED: dict[str, str] = {}  # word as typed -> folded; a language has few distinct words
 
 
@@ -110,6 +111,12 @@ class Classifier:
     # A trie over folded words: {word: ({next word: (...)}, [hits of the phrase ending here])}.
     trie: dict[str, Any] = field(default_factory=dict)
     size: int = 0
+    # (narrative, what the ages decide) -> suggestions. A call is often decided more than once
+    # (the form's preview, saving, the API's explain) and the answer is a tuple of frozen
+    # Suggestions, so sharing it is safe; cleared when full, bounded against hostile input.
+    memo: dict[tuple[str, tuple[bool, ...]], tuple[Suggestion, ...]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def add(self, word: str, targets: list[tuple[Target, float]]) -> None:
         _, typed, toks = _split(word)
@@ -122,6 +129,7 @@ class Classifier:
         assert hits is not None
         hits.append((self.size, tuple(typed) if typed != toks else None, targets))
         self.size += 1
+        self.memo.clear()  # what was remembered may now score differently
 
     def match(self, narrative: str) -> tuple[dict[Target, float], Places, _Text]:
         """Scores and where each target's keywords were found; each keyword counts once."""
@@ -151,12 +159,33 @@ class Classifier:
         return scores, places, _Text(typed, toks)
 
     def suggest(self, narrative: str, people: Sequence[PersonLike]) -> tuple[Suggestion, ...]:
+        """Categories first (best score first), then sub-categories; the same narrative and
+        ages give the same (shared, immutable) tuple."""
+        ages = [p.age for p in people if p.age is not None]
+        key = (narrative, self._age_key(ages))
+        found = self.memo.get(key)
+        if found is None:
+            found = self._suggest(narrative, ages)
+            if len(self.memo) >= MEMO_MAX:
+                self.memo.clear()
+            self.memo[key] = found
+        return found
+
+    def _age_key(self, ages: list[int]) -> tuple[bool, ...]:
+        """All _suggest() reads of the ages: whether there are any, and per age rule whether
+        one is a child's and one an adult's."""
+        key = [bool(ages)]
+        for rule in self.age_rules:
+            key.append(any(a < rule.below_age for a in ages))
+            key.append(any(a >= rule.adult_age for a in ages))
+        return tuple(key)
+
+    def _suggest(self, narrative: str, ages: list[int]) -> tuple[Suggestion, ...]:
         if not narrative.strip():
             if self.empty_narrative:
                 return (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
             return ()
         scores, places, text = self.match(narrative)
-        ages = [p.age for p in people if p.age is not None]
         if not ages and self.narrative_ages:
             ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(text.folded))]
         for index, rule in enumerate(self.age_rules):
