@@ -30,8 +30,25 @@ log = logging.getLogger(__name__)
 ACTOR = "escalation"
 
 
-def subject(item: Referral | Call) -> str:
+@dataclass(frozen=True)
+class Light:
+    """A referral or call read as plain columns by the sweep: all that a step made only of
+    LIGHT actions needs (a full ORM object costs more than the rest of the sweep)."""
+
+    kind: str  # "referral" or "call"
+    id: int
+    call_id: int
+    overdue_at: datetime | None
+
+
+# Actions that need no more than a Light item (and its call's id).
+LIGHT = frozenset({"mark_overdue"})
+
+
+def subject(item: Referral | Call | Light) -> str:
     """The EscalationEvent key space: "referral:<id>" or "call:<id>"."""
+    if isinstance(item, Light):
+        return f"{item.kind}:{item.id}"
     return f"{'referral' if isinstance(item, Referral) else 'call'}:{item.id}"
 
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hotline.db import Database
-from hotline.escalation.actions import StepContext, run_step, subject
+from hotline.escalation.actions import LIGHT, Light, StepContext, run_step, subject
 from hotline.escalation.metrics import EscalationMetrics
 from hotline.escalation.policy import ItemState, ScheduledStep, Visit, plan_visit
 from hotline.models import (
@@ -186,60 +186,103 @@ async def _process(
     result: SweepResult,
 ) -> None:
     async with db.write() as session:
-        query = select(model).where(col(model.id).in_(ids)).order_by(col(model.id))
-        if not db.is_sqlite:
-            query = query.with_for_update()
-        items = list((await session.scalars(query)).all())
         if model is Referral:
-            plans = await _referral_visits(session, items, ruleset, now, result)  # type: ignore[arg-type]
+            plans = await _referral_visits(session, ids, ruleset, now, result, db.is_sqlite)
         else:
-            plans = await _call_visits(session, items, now, result)  # type: ignore[arg-type]
-        result.rows_read += len(items)
+            query = select(Call).where(col(Call.id).in_(ids)).order_by(col(Call.id))
+            if not db.is_sqlite:
+                query = query.with_for_update()
+            calls = list((await session.scalars(query)).all())
+            result.rows_read += len(calls)
+            plans = await _call_visits(session, calls, now, result)
         ctx = StepContext(session, ruleset, settings, now, node_id)
         fresh = await _record(session, plans, now=now, node_id=node_id, is_sqlite=db.is_sqlite)
+        await _load_full(session, plans, fresh)
         cursors = []
-        for item, call, visit in plans:
+        for plan in plans:
+            item, visit = plan.item, plan.visit
             for step in visit.fire:
                 if (subject(item), step.n) not in fresh:
                     result.duplicates += 1
                     continue
-                referral = item if isinstance(item, Referral) else None
-                policy = referral.policy if referral is not None else call.escalation_policy
+                referral = item if item is not plan.call else None
                 await run_step(
-                    ctx, step, call=call, referral=referral, ladder=policy.get("ladder", "")
+                    ctx,
+                    step,
+                    call=plan.call,  # type: ignore[arg-type]
+                    referral=referral,  # type: ignore[arg-type]
+                    ladder=plan.ladder,
                 )
                 result.fired += 1
                 result.actions.update(a.name for a in step.actions)
             result.skipped += visit.skipped
             cursors.append(
                 {
-                    "id": item.id,
+                    "b_id": item.id,
                     "escalation_level": visit.level,
                     "next_escalation_at": visit.next_at,
                     "escalation_lease_until": None,
                     "overdue_at": ctx.overdue.get(subject(item)) or item.overdue_at,
                 }
             )
+        # Core statements, one executemany each for the whole batch: the ORM's bulk paths
+        # cost more per row than the rows themselves.
         if ctx.timeline:
-            await session.execute(insert(TimelineEvent), ctx.timeline)
-        # One executemany for every cursor (and lease) of the batch.
-        await session.execute(update(model), cursors)
+            await session.execute(insert(TimelineEvent.__table__), ctx.timeline)  # type: ignore[arg-type]
+        table = model.__table__  # type: ignore[attr-defined]
+        await session.execute(update(table).where(table.c.id == bindparam("b_id")), cursors)
 
 
-Plan = tuple[Referral | Call, Call, Visit]
+@dataclass
+class Plan:
+    """One claimed item and what its visit does. `item` and `call` start as plain rows
+    (Light) for referrals; they become ORM objects only when a step must tell someone."""
+
+    item: Referral | Call | Light
+    call: Call | Light
+    visit: Visit
+    ladder: str
+
+
+# Columns the decision needs; the full rows (with the call) are loaded only for the items
+# whose steps do more than mark them overdue.
+_REFERRAL_COLUMNS = (
+    col(Referral.id),
+    col(Referral.call_id),
+    col(Referral.agency_code),
+    col(Referral.status),
+    col(Referral.created_at),
+    col(Referral.escalation_level),
+    col(Referral.acknowledged_at),
+    col(Referral.accepted_at),
+    col(Referral.declined_at),
+    col(Referral.resolved_at),
+    col(Referral.withdrawn_at),
+    col(Referral.overdue_at),
+    col(Referral.policy),
+    col(Call.status).label("call_status"),
+)
 
 
 async def _referral_visits(
     session: AsyncSession,
-    items: list[Referral],
+    ids: list[int],
     ruleset: RuleSet,
     now: datetime,
     result: SweepResult,
+    is_sqlite: bool,
 ) -> list[Plan]:
-    call_ids = {r.call_id for r in items}
-    calls = {
-        c.id: c for c in (await session.scalars(select(Call).where(col(Call.id).in_(call_ids))))
-    }
+    query = (
+        select(*_REFERRAL_COLUMNS)
+        .join(Call, col(Call.id) == col(Referral.call_id))
+        .where(col(Referral.id).in_(ids))
+        .order_by(col(Referral.id))
+    )
+    if not is_sqlite:
+        # Lock the referrals (as before), not their calls: an acknowledgement that
+        # committed first is seen, a concurrent sweep waits.
+        query = query.with_for_update(of=Referral.__table__)  # type: ignore[arg-type]
+    rows = (await session.execute(query)).all()
     # A referral whose every notification is a dead letter cannot be reached.
     dead = func.sum(case((col(Notification.state) == "dead", 1), else_=0))
     counts = {
@@ -247,15 +290,15 @@ async def _referral_visits(
         for rid, total, d in (
             await session.execute(
                 select(col(Notification.referral_id), func.count(), dead)
-                .where(col(Notification.referral_id).in_([r.id for r in items]))
+                .where(col(Notification.referral_id).in_(ids))
                 .group_by(col(Notification.referral_id))
             )
         ).all()
     }
-    result.rows_read += len(calls) + len(counts)
+    # As before: the referrals, their calls (one each, read with them) and the counts.
+    result.rows_read += len(rows) + len({r.call_id for r in rows}) + len(counts)
     plans: list[Plan] = []
-    for r in items:
-        call = calls[r.call_id]
+    for r in rows:
         agency = ruleset.agencies.get(r.agency_code)
         total, dead_n = counts.get(r.id, (0, 0))
         reachable = (
@@ -270,10 +313,38 @@ async def _referral_visits(
             resolved_at=r.resolved_at,
             finished=r.status in TERMINAL
             or r.withdrawn_at is not None
-            or call.status in FINISHED_CALL,
+            or r.call_status in FINISHED_CALL,
         )
-        plans.append((r, call, plan_visit(state, r.policy, now, reachable=reachable)))
+        visit = plan_visit(state, r.policy, now, reachable=reachable)
+        item = Light("referral", r.id, r.call_id, r.overdue_at)
+        call = Light("call", r.call_id, r.call_id, None)
+        plans.append(Plan(item, call, visit, r.policy.get("ladder", "")))
     return plans
+
+
+async def _load_full(session: AsyncSession, plans: list[Plan], fresh: set[tuple[str, int]]) -> None:
+    """Swap the plain rows for ORM objects (referral and call) where a step that fires now
+    needs them: messages, re-routing. A batch that only marks overdue loads none."""
+    wanted = [
+        p
+        for p in plans
+        if isinstance(p.item, Light)
+        and any(
+            (subject(p.item), step.n) in fresh and any(a.name not in LIGHT for a in step.actions)
+            for step in p.visit.fire
+        )
+    ]
+    if not wanted:
+        return
+    ref_ids = [p.item.id for p in wanted]
+    call_ids = {p.call.id for p in wanted}
+    referrals = {
+        r.id: r
+        for r in await session.scalars(select(Referral).where(col(Referral.id).in_(ref_ids)))
+    }
+    calls = {c.id: c for c in await session.scalars(select(Call).where(col(Call.id).in_(call_ids)))}
+    for p in wanted:
+        p.item, p.call = referrals[p.item.id], calls[p.call.id]
 
 
 async def _call_visits(
@@ -304,7 +375,8 @@ async def _call_visits(
             referrals=total,
             declined=declined_n,
         )
-        plans.append((c, c, plan_visit(state, c.escalation_policy, now)))
+        visit = plan_visit(state, c.escalation_policy, now)
+        plans.append(Plan(c, c, visit, c.escalation_policy.get("ladder", "")))
     return plans
 
 
@@ -313,15 +385,17 @@ async def _record(
 ) -> set[tuple[str, int]]:
     """Insert one EscalationEvent per step to fire; returns the keys that were new. A key
     that already exists was fired by another run: its actions are not repeated."""
-    rows = []
-    for item, call, visit in plans:
-        for step in visit.fire:
-            rows.append(_event_row(item, call, step, now=now, node_id=node_id))
+    rows = [
+        _event_row(p.item, p.call, step, now=now, node_id=node_id)
+        for p in plans
+        for step in p.visit.fire
+    ]
     if not rows:
         return set()
     upsert = sqlite.insert if is_sqlite else postgresql.insert
+    table = EscalationEvent.__table__  # Core: the ORM's bulk insert path costs more than SQL
     stmt = (
-        upsert(EscalationEvent)
+        upsert(table)  # type: ignore[arg-type]
         .on_conflict_do_nothing(index_elements=["subject", "step"])
         .returning(col(EscalationEvent.subject), col(EscalationEvent.step))
     )
@@ -331,12 +405,18 @@ async def _record(
 
 
 def _event_row(
-    item: Referral | Call, call: Call, step: ScheduledStep, *, now: datetime, node_id: str
+    item: Referral | Call | Light,
+    call: Call | Light,
+    step: ScheduledStep,
+    *,
+    now: datetime,
+    node_id: str,
 ) -> dict[str, Any]:
+    key = subject(item)
     return {
-        "subject": subject(item),
+        "subject": key,
         "call_id": call.id,
-        "referral_id": item.id if isinstance(item, Referral) else None,
+        "referral_id": item.id if key.startswith("referral:") else None,
         "step": step.n,
         "action": primary_action(step),
         "due_at": step.at,
