@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
 from hotline.db import Database
-from hotline.models import Agency, Area, Call, Line, Notification, Person, Referral, UTCDateTime
+from hotline.models import Call, Notification, Person, Referral, UTCDateTime
 from hotline.routing.ruleset import RuleSet
 
 Convert = Callable[[Any], Any]
@@ -175,40 +175,9 @@ async def next_ids(db: Database) -> dict[str, int]:
 
 
 async def ensure_directory(db: Database, ruleset: RuleSet) -> None:
-    """Add the areas, lines and agencies of the rule set that the database lacks (the app
-    mirrors them on start-up; a bare database for demo data or a benchmark may not)."""
+    """Mirror the rule set's areas, lines and agencies (a bare database for demo data or a
+    benchmark may not have them yet; the app does the same on start-up)."""
+    from hotline import jurisdiction
+
     async with db.write() as session:
-        have_areas = set((await session.scalars(sa.select(Area.code))).all())
-        have_lines = set((await session.scalars(sa.select(Line.code))).all())
-        have_agencies = set((await session.scalars(sa.select(Agency.code))).all())
-        # Parents before children, so the tree's own foreign keys hold.
-        for code in sorted(ruleset.areas, key=lambda c: len(ruleset.ancestors(c))):
-            if code not in have_areas:
-                a = ruleset.areas[code]
-                session.add(
-                    Area(
-                        code=code,
-                        name=a.name,
-                        kind=a.kind,
-                        parent_code=a.parent,
-                        official_code=a.official_code,
-                    )
-                )
-                await session.flush()
-        for code, ln in ruleset.lines.items():
-            if code not in have_lines:
-                session.add(
-                    Line(
-                        code=code,
-                        number=ln.number,
-                        display=ln.display or ln.number,
-                        name=ln.name,
-                        level=ln.level,
-                        area_code=ln.area,
-                    )
-                )
-        for code, ag in ruleset.agencies.items():
-            if code not in have_agencies:
-                session.add(
-                    Agency(code=code, kind=ag.kind, name=ag.name, area_code=ag.area, beds=ag.beds)
-                )
+        await jurisdiction.sync(session, ruleset)

@@ -351,19 +351,9 @@ class Heartbeat(SQLModel, table=True):
 # --- Reports ------------------------------------------------------------------------------
 
 
-class DailyStat(SQLModel, table=True):
-    """Calls per local day, line, area and category set: the rollup behind dashboards.
+class StatCounts(SQLModel):
+    """The counters a rollup row keeps (daily_stat and monthly_stat share them)."""
 
-    Rebuilt per day from `call` by hotline.reports.rollups (never edited in place), so it
-    holds only facts that rules cannot change; "case", "counselled" are derived when read.
-    """
-
-    __tablename__ = "daily_stat"
-
-    day: date = Field(primary_key=True)  # local day (Asia/Ho_Chi_Minh)
-    line_code: str = Field(primary_key=True, max_length=32)
-    area_code: str = Field(primary_key=True, max_length=64)  # "" when the call has none
-    categories: str = Field(primary_key=True, max_length=400)  # sorted codes joined by "+"
     calls: int = 0
     referred: int = 0  # calls with a referral that was not withdrawn
     resolved: int = 0  # referred calls whose status is resolved or closed
@@ -394,7 +384,22 @@ class DailyStat(SQLModel, table=True):
     h23: int = 0
 
 
-class MonthlyStat(SQLModel, table=True):
+class DailyStat(StatCounts, table=True):
+    """Calls per local day, line, area and category set: the rollup behind dashboards.
+
+    Rebuilt per day from `call` by hotline.reports.rollups (never edited in place), so it
+    holds only facts that rules cannot change; "case", "counselled" are derived when read.
+    """
+
+    __tablename__ = "daily_stat"
+
+    day: date = Field(primary_key=True)  # local day (Asia/Ho_Chi_Minh)
+    line_code: str = Field(primary_key=True, max_length=32)
+    area_code: str = Field(primary_key=True, max_length=64)  # "" when the call has none
+    categories: str = Field(primary_key=True, max_length=400)  # sorted codes joined by "+"
+
+
+class MonthlyStat(StatCounts, table=True):
     """daily_stat summed per local month, so dashboards over years read 30 times fewer rows.
 
     Recomputed from daily_stat whenever a day of the month is refreshed.
@@ -406,30 +411,3 @@ class MonthlyStat(SQLModel, table=True):
     line_code: str = Field(primary_key=True, max_length=32)
     area_code: str = Field(primary_key=True, max_length=64)
     categories: str = Field(primary_key=True, max_length=400)
-    calls: int = 0
-    referred: int = 0
-    resolved: int = 0
-    h00: int = 0
-    h01: int = 0
-    h02: int = 0
-    h03: int = 0
-    h04: int = 0
-    h05: int = 0
-    h06: int = 0
-    h07: int = 0
-    h08: int = 0
-    h09: int = 0
-    h10: int = 0
-    h11: int = 0
-    h12: int = 0
-    h13: int = 0
-    h14: int = 0
-    h15: int = 0
-    h16: int = 0
-    h17: int = 0
-    h18: int = 0
-    h19: int = 0
-    h20: int = 0
-    h21: int = 0
-    h22: int = 0
-    h23: int = 0

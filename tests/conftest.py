@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from hotline.clock import FrozenClock
-from hotline.db import Database
+from hotline.db import Database, upgrade_blocking
 from hotline.routing.ruleset import RuleSet, load_ruleset
 from hotline.settings import PROJECT_ROOT, Settings
 
@@ -28,14 +28,7 @@ T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 
 def _migrate(url: str) -> None:
-    async def run() -> None:
-        db = Database(url)
-        try:
-            await db.upgrade()
-        finally:
-            await db.dispose()
-
-    asyncio.run(run())
+    upgrade_blocking(url)
 
 
 async def _pg_admin(sql: str) -> None:
