@@ -111,10 +111,10 @@ class Classifier:
     # A trie over folded words: {word: ({next word: (...)}, [hits of the phrase ending here])}.
     trie: dict[str, Any] = field(default_factory=dict)
     size: int = 0
-    # (narrative, what the ages decide) -> suggestions. A call is often decided more than once
+    # (narrative, people's ages) -> suggestions. A call is often decided more than once
     # (the form's preview, saving, the API's explain) and the answer is a tuple of frozen
     # Suggestions, so sharing it is safe; cleared when full, bounded against hostile input.
-    memo: dict[tuple[str, tuple[bool, ...]], tuple[Suggestion, ...]] = field(
+    memo: dict[tuple[str, tuple[int, ...]], tuple[Suggestion, ...]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -162,7 +162,7 @@ class Classifier:
         """Categories first (best score first), then sub-categories; the same narrative and
         ages give the same (shared, immutable) tuple."""
         ages = [p.age for p in people if p.age is not None]
-        key = (narrative, self._age_key(ages))
+        key = (narrative, tuple(ages))
         found = self.memo.get(key)
         if found is None:
             found = self._suggest(narrative, ages)
@@ -170,15 +170,6 @@ class Classifier:
                 self.memo.clear()
             self.memo[key] = found
         return found
-
-    def _age_key(self, ages: list[int]) -> tuple[bool, ...]:
-        """All _suggest() reads of the ages: whether there are any, and per age rule whether
-        one is a child's and one an adult's."""
-        key = [bool(ages)]
-        for rule in self.age_rules:
-            key.append(any(a < rule.below_age for a in ages))
-            key.append(any(a >= rule.adult_age for a in ages))
-        return tuple(key)
 
     def _suggest(self, narrative: str, ages: list[int]) -> tuple[Suggestion, ...]:
         if not narrative.strip():

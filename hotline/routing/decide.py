@@ -257,8 +257,11 @@ class _Decider:
                 self.notices.append(Notice("safe_house_full_none", **params))
 
     def _plan(self, agency: str, kind: str, rule: Rule) -> None:
-        planned = self.planned.setdefault(agency, _Planned(kind))
-        if rule not in planned.rules:
+        planned = self.planned.get(agency)
+        if planned is None:
+            planned = self.planned[agency] = _Planned(kind)
+        # By identity: Rule's generated __eq__ compares every field, and each rule is one object.
+        if all(r is not rule for r in planned.rules):
             planned.rules.append(rule)
             planned.limits.extend(rule.limits)
 

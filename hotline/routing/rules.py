@@ -52,6 +52,7 @@ CONTEXT = {
     "areas": "ancestors",
 }
 SCALARS = ("urgency", "line")
+MASK_MEMO_MAX = 4096  # remembered masks per RuleIndex dimension
 
 
 @dataclass(slots=True)
@@ -225,16 +226,24 @@ class RuleIndex:
                     by[dim][value] = by[dim].get(value, 0) | bit
         # Only the dimensions some rule constrains cost anything at decide time.
         active = [(CONTEXT[d], by[d], free[d]) for d in DIMENSIONS if free[d] != self.all]
-        self.sets = [item for item in active if item[0] not in SCALARS]
+        # A set dimension's mask for a call's values (an area's ancestors, a pair of needs)
+        # is remembered: calls repeat the same few values, and with thousands of rules each
+        # OR is a long integer.
+        self.sets = [(*item, {}) for item in active if item[0] not in SCALARS]
         self.scalars = [item for item in active if item[0] in SCALARS]
         self.rest = [r.condition.has_rest() for r in rules]
 
     def candidates(self, c: Context) -> list[Any]:
         mask = self.all
-        for attr, by, fits in self.sets:
-            for value in getattr(c, attr):
-                fits |= by.get(value, 0)
-            mask &= fits
+        for attr, by, fits, memo in self.sets:
+            values = getattr(c, attr)
+            got = memo.get(values)
+            if got is None:
+                got = _any_of(by, fits, values)
+                if len(memo) >= MASK_MEMO_MAX:  # bounded against hostile input
+                    memo.clear()
+                memo[values] = got
+            mask &= got
             if not mask:
                 return []
         for attr, by, fits in self.scalars:
@@ -249,6 +258,13 @@ class RuleIndex:
                 out.append(rules[i])
             mask ^= low
         return out
+
+
+def _any_of(by: dict[str | None, int], fits: int, values: Iterable[str]) -> int:
+    """The rules naming one of `values`, or not caring (`fits`)."""
+    for value in values:
+        fits |= by.get(value, 0)
+    return fits
 
 
 def openings(items: Iterable[Opening]) -> tuple[tuple[frozenset[int], int, int], ...]:
