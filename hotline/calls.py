@@ -124,6 +124,29 @@ async def search(
     return list(rows.scalars()), int(total or 0)
 
 
+UNANSWERED = ("pending", "notified")
+WORKING = ("pending", "notified", "acknowledged", "accepted", "in_progress")
+
+
+def overdue_referrals(now: datetime) -> Any:
+    """Referrals past a time limit: not acknowledged in time, or not resolved in time."""
+    return or_(and_(Referral.status.in_(UNANSWERED), Referral.ack_due_at < now),
+               and_(Referral.status.in_(WORKING), Referral.resolve_due_at < now))
+
+
+async def overdue_among(session: AsyncSession, call_ids: list[int], *, now: datetime
+                        ) -> set[int]:
+    """Which of these calls have an overdue referral or were marked overdue by a ladder."""
+    if not call_ids:
+        return set()
+    by_referral = await session.execute(
+        select(Referral.call_id).where(Referral.call_id.in_(call_ids), overdue_referrals(now)))
+    by_call = await session.execute(
+        select(Call.id).where(Call.id.in_(call_ids), Call.overdue_at.is_not(None),
+                              Call.status.in_(("open", "referred", "in_progress"))))
+    return set(by_referral.scalars()) | set(by_call.scalars())
+
+
 async def earlier_calls(
     session: AsyncSession, call: Call, principal: Principal, rules: RuleSet, limit: int = 10
 ) -> list[Call]:

@@ -123,3 +123,13 @@ async def test_redacted_call_cannot_be_edited(client, accounts, clock):
     assert (await client.get(f"/calls/{call['id']}/edit")).status == 409
     async with client.app[keys.DB].read() as session:
         assert (await session.execute(select(Referral))).scalars().first() is not None
+
+
+async def test_queue_marks_overdue_calls(client, accounts, clock):
+    call = await post_call(client, accounts, GOOD)
+    await login(client, "operator")
+    assert 'class="overdue"' not in await (await client.get("/calls")).text()
+    clock.advance(timedelta(hours=2))  # high urgency: acknowledge within an hour
+    await login(client, "operator")
+    page = await (await client.get("/calls")).text()
+    assert 'class="overdue"' in page and call["reference"] in page

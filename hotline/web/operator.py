@@ -128,9 +128,12 @@ async def call_queue(request: web.Request) -> web.Response:
         errors: dict[str, str] = {}
     except InvalidInput as exc:
         filters, errors = calls.CallFilter(), exc.fields
+    now = request.app[keys.CLOCK].now()
     async with request.app[keys.DB].read() as session:
         rows, total = await calls.search(session, filters, principal, rules)
+        late = await calls.overdue_among(session, [c.id for c in rows if c.id], now=now)
     return aiohttp_jinja2.render_template("operator/queue.html", request, {
+        "overdue_ids": late,
         "calls": rows, "total": total, "filters": filters, "errors": errors,
         "page_size": calls.PAGE_SIZE, "now": request.app[keys.CLOCK].now(),
         "page_url": lambda n: str(request.rel_url.update_query(page=n)),

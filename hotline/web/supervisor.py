@@ -4,12 +4,11 @@ routing like PATCH /api/v1/calls/{id}."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from hotline import audit, calls, intake, keys
 from hotline.auth import allow
@@ -22,8 +21,6 @@ from hotline.web.operator import PERSON_ROWS, form_to_body
 from hotline.web.security import client_address, principal_of
 
 SUPERVISORS = ("supervisor", "admin")
-UNANSWERED = ("pending", "notified")
-WORKING = ("pending", "notified", "acknowledged", "accepted", "in_progress")
 
 
 @allow(*SUPERVISORS)
@@ -39,19 +36,13 @@ async def triage(request: web.Request) -> web.Response:
     return aiohttp_jinja2.render_template("supervisor/triage.html", request, {"calls": rows})
 
 
-def overdue_filter(now: datetime) -> Any:
-    late_ack = and_(Referral.status.in_(UNANSWERED), Referral.ack_due_at < now)
-    late_resolve = and_(Referral.status.in_(WORKING), Referral.resolve_due_at < now)
-    return or_(late_ack, late_resolve)
-
-
 @allow(*SUPERVISORS)
 async def overdue(request: web.Request) -> web.Response:
     principal = principal_of(request)
     rules = request.app[keys.RULES].current
     now = request.app[keys.CLOCK].now()
     query = (calls.visible(select(Referral, Call), principal, rules)
-             .join(Call, Call.id == Referral.call_id).where(overdue_filter(now)))
+             .join(Call, Call.id == Referral.call_id).where(calls.overdue_referrals(now)))
     async with request.app[keys.DB].read() as session:
         rows = (await session.execute(
             query.order_by(Referral.ack_due_at).limit(500))).all()
