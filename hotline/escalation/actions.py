@@ -68,6 +68,14 @@ class StepContext:
     # row by row: "escalated" timeline rows, and overdue marks by subject.
     timeline: list[dict[str, Any]] = field(default_factory=list, repr=False)
     overdue: dict[str, datetime] = field(default_factory=dict, repr=False)
+    # Reminders and mails of the whole batch, written together by batch.write() (or before
+    # an action that adds rows itself, so ids keep their order). Its ids appear in `timeline`.
+    batch: outbox.OutboxBatch = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.batch = outbox.OutboxBatch(
+            self.session, ruleset=self.ruleset, settings=self.settings, now=self.now
+        )
 
     async def user(self, user_id: int) -> User | None:
         if user_id not in self._users:
@@ -89,6 +97,8 @@ async def run_step(
     """Do every action of one step, in order; returns what each did (for the event detail)."""
     done = []
     for action in step.actions:
+        if action.name in UNBATCHED:
+            await ctx.batch.write()
         outcome = await _ACTIONS[action.name](ctx, action, call, referral)
         outcome = {"action": action.name, **outcome}
         if not outcome.get("reached", True):
@@ -129,36 +139,24 @@ async def _renotify(
     agency = ctx.ruleset.agencies.get(referral.agency_code)
     if agency is None or not outbox.agency_reachable(agency):
         return {"agency": referral.agency_code, "notifications": [], "reached": False}
-    rows = await outbox.enqueue_for_referral(
-        ctx.session,
+    ids = ctx.batch.for_referral(
         call=call,
         referral=referral,
         agency=agency,
-        ruleset=ctx.ruleset,
-        settings=ctx.settings,
-        now=ctx.now,
         purpose="reminder",
         detail={"message": "Vụ việc chưa được xác nhận: đề nghị xác nhận ngay."},
     )
-    return {"agency": agency.code, "notifications": [r.id for r in rows], "reached": bool(rows)}
+    # `ids` is filled when the batch is written, before the timeline that shows it.
+    return {"agency": agency.code, "notifications": ids, "reached": bool(agency.channels)}
 
 
 async def _tell_users(
     ctx: StepContext, users: list[User], call: Call, detail: dict[str, Any]
 ) -> dict[str, Any]:
-    rows = await outbox.enqueue_for_users(
-        ctx.session,
-        users=users,
-        call=call,
-        purpose="escalation",
-        ruleset=ctx.ruleset,
-        settings=ctx.settings,
-        now=ctx.now,
-        detail=detail,
-    )
-    told = {r.payload.get("user") for r in rows}
+    ids, targets = ctx.batch.for_users(users=users, call=call, purpose="escalation", detail=detail)
+    told = {u.id for u in targets}
     names = [u.username for u in users if u.id in told]
-    return {"users": names, "notifications": [r.id for r in rows], "reached": bool(rows)}
+    return {"users": names, "notifications": ids, "reached": bool(targets)}
 
 
 def supervisors_for(call: Call, ruleset: RuleSet, users: list[User]) -> list[User]:
@@ -326,6 +324,10 @@ async def _add_referral(
         "reached": bool(rows),
     }
 
+
+# Actions that add rows through the session themselves (a new referral): the outbox batch
+# is written before them.
+UNBATCHED = frozenset({"reroute_up", "add_kind"})
 
 _ACTIONS = {
     "renotify": _renotify,

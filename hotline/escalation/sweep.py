@@ -225,6 +225,7 @@ async def _process(
                     "overdue_at": ctx.overdue.get(subject(item)) or item.overdue_at,
                 }
             )
+        await ctx.batch.write()  # fills the notification ids that ctx.timeline shows
         # Core statements, one executemany each for the whole batch: the ORM's bulk paths
         # cost more per row than the rows themselves.
         if ctx.timeline:

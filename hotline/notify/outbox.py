@@ -8,16 +8,23 @@ only to channels marked `secure: true` (DOMAIN.md, data protection).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.links import ack_url, make_ack_token, referral_url
 from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User
-from hotline.notify.render import local_time, render_email, render_sms
+from hotline.notify.render import (
+    email_templates,
+    local_time,
+    render_email,
+    render_sms,
+    template_name,
+)
 from hotline.routing.ruleset import RuleSet
 from hotline.routing.schema import AgencyDef
 from hotline.settings import Settings
@@ -87,7 +94,7 @@ async def enqueue_for_referral(
         context["secure"] = row.secure
         context["notification_id"] = row.id
         context["purpose"] = purpose
-        row.payload = {"agency": agency.code, **_payload(row, purpose, "referral", context)}
+        row.payload = {"agency": agency.code, **_payload(row.channel, purpose, "referral", context)}
     session.add(
         TimelineEvent(
             call_id=call.id,
@@ -149,6 +156,191 @@ async def enqueue_for_users(
         row.payload = {"user": user.id, **render_email(purpose, "user", context)}
     await session.flush()
     return rows
+
+
+# --- many at once (the escalation sweep) ---------------------------------------------------
+
+
+class Templates:
+    """Template names looked up once per batch (a lookup lists the template directory)."""
+
+    def __init__(self) -> None:
+        self._email: dict[tuple[str, str], tuple[str, str]] = {}
+        self._sms: dict[tuple[str, str], str] = {}
+
+    def email(self, purpose: str, default: str) -> tuple[str, str]:
+        key = (purpose, default)
+        if key not in self._email:
+            self._email[key] = email_templates(purpose, default)
+        return self._email[key]
+
+    def sms(self, purpose: str, default: str) -> str:
+        key = (purpose, default)
+        if key not in self._sms:
+            self._sms[key] = template_name(purpose, default, ".sms.txt")
+        return self._sms[key]
+
+
+class OutboxBatch:
+    """enqueue_for_referral and enqueue_for_users for many items, written together.
+
+    The same rows, content, "notified" timeline rows and id order as calling those functions
+    in turn, but in a fixed number of statements whatever the number of notifications: one
+    INSERT ... RETURNING id (executemany), one UPDATE for the payloads (rendered once the ids,
+    the idempotency keys, are known), one query for the people of calls with a secure channel
+    and one INSERT for the timeline. The per-row ORM flushes cost most of an escalation sweep.
+
+    The id lists handed out are filled by write(); anything that reads them (timeline rows
+    written later in the same transaction) must wait for it. Write before any other code
+    adds notifications, so ids keep the order of the calls.
+    """
+
+    def __init__(
+        self, session: AsyncSession, *, ruleset: RuleSet, settings: Settings, now: datetime
+    ) -> None:
+        self.session, self.ruleset, self.settings, self.now = session, ruleset, settings, now
+        self._rows: list[dict[str, Any]] = []
+        self._builders: list[Callable[[int], dict[str, Any]]] = []  # payload, given the id
+        self._targets: list[list[int]] = []  # the id list of the caller, per row
+        self._timeline: list[dict[str, Any]] = []
+        self._people_of: set[int] = set()  # calls whose people go to a secure channel
+        self._people: dict[int, list[Person]] = {}
+        self._templates = Templates()
+
+    def _add(
+        self, row: dict[str, Any], ids: list[int], build: Callable[[int], dict[str, Any]]
+    ) -> None:
+        self._rows.append(
+            {**row, "payload": {}, "created_at": self.now, "next_attempt_at": self.now}
+        )
+        self._targets.append(ids)
+        self._builders.append(build)
+
+    def for_referral(
+        self,
+        *,
+        call: Call,
+        referral: Referral,
+        agency: AgencyDef,
+        purpose: str = "referral",
+        detail: dict[str, Any] | None = None,
+    ) -> list[int]:
+        """One row per channel of a reachable agency (the caller checks reachability)."""
+        assert call.id is not None and referral.id is not None
+        assert agency_reachable(agency), "an unreachable agency goes through enqueue_for_referral"
+        base = referral_context(
+            call, referral, agency, self.ruleset, self.settings, now=self.now, detail=detail
+        )
+        ids: list[int] = []
+        for channel in agency.channels:
+            if channel.secure:
+                self._people_of.add(call.id)
+
+            def build(
+                nid: int, secure: bool = channel.secure, kind: str = channel.type
+            ) -> dict[str, Any]:
+                context = {
+                    **base,
+                    **(personal_context(call, self._people[call.id]) if secure else {}),
+                }
+                context["secure"] = secure
+                context["notification_id"] = nid
+                context["purpose"] = purpose
+                payload = _payload(kind, purpose, "referral", context, self._templates)
+                return {"agency": agency.code, **payload}
+
+            row = {
+                "referral_id": referral.id,
+                "call_id": call.id,
+                "purpose": purpose,
+                "channel": channel.type,
+                "address": channel.address,
+                "secure": channel.secure,
+            }
+            self._add(row, ids, build)
+        self._timeline.append(
+            {
+                "call_id": call.id,
+                "referral_id": referral.id,
+                "at": self.now,
+                "kind": "notified",
+                "actor": SYSTEM,
+                "detail": {
+                    "agency": agency.code,
+                    "purpose": purpose,
+                    "channels": [c.type for c in agency.channels],
+                    "notifications": ids,
+                },
+            }
+        )
+        return ids
+
+    def for_users(
+        self,
+        *,
+        users: Iterable[User],
+        call: Call,
+        purpose: str,
+        detail: dict[str, Any] | None = None,
+        referral: Referral | None = None,
+    ) -> tuple[list[int], list[User]]:
+        """E-mail to each user that has an address: (the ids to be, the users told)."""
+        assert call.id is not None
+        targets = [u for u in users if u.email and not u.disabled]
+        ids: list[int] = []
+        if not targets:
+            return ids, targets
+        base = call_context(call, self.ruleset, self.settings)
+        base.update(purpose=purpose, detail=detail or {}, secure=False)
+        for user in targets:
+
+            def build(nid: int, user: User = user) -> dict[str, Any]:
+                context = {**base, "notification_id": nid, "user_name": user.display_name}
+                names = self._templates.email(purpose, "user")
+                return {"user": user.id, **render_email(purpose, "user", context, names)}
+
+            row = {
+                "referral_id": referral.id if referral else None,
+                "call_id": call.id,
+                "purpose": purpose,
+                "channel": "email",
+                "address": user.email or "",
+                "secure": False,
+            }
+            self._add(row, ids, build)
+        return ids, targets
+
+    async def write(self) -> None:
+        """Write what was gathered (nothing when empty); the batch can be used again."""
+        if not self._rows:
+            return
+        rows, builders, targets, timeline = (
+            self._rows,
+            self._builders,
+            self._targets,
+            self._timeline,
+        )
+        self._rows, self._builders, self._targets, self._timeline = [], [], [], []
+        wanted = self._people_of - self._people.keys()
+        if wanted:
+            found = await self.session.scalars(
+                select(Person)
+                .where(col(Person.call_id).in_(wanted))
+                .order_by(col(Person.call_id), col(Person.position))
+            )
+            self._people.update({call_id: [] for call_id in wanted})
+            for person in found:
+                self._people[person.call_id].append(person)
+        table = Notification.__table__
+        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        ids = [int(i) for i in (await self.session.scalars(stmt, rows)).all()]
+        payloads = []
+        for nid, build, target in zip(ids, builders, targets, strict=True):
+            target.append(nid)
+            payloads.append({"b_id": nid, "payload": build(nid)})
+        await self.session.execute(update(table).where(table.c.id == bindparam("b_id")), payloads)
+        if timeline:
+            await self.session.execute(insert(TimelineEvent.__table__), timeline)
 
 
 async def resend(
@@ -272,11 +464,21 @@ def personal_context(call: Call, people: list[Person]) -> dict[str, Any]:
     }
 
 
-def _payload(row: Notification, purpose: str, default: str, ctx: dict[str, Any]) -> dict[str, Any]:
-    if row.channel == "email":
-        return render_email(purpose, default, ctx)
-    if row.channel == "sms":
-        return render_sms(purpose, default, ctx)
+def _payload(
+    channel: str,
+    purpose: str,
+    default: str,
+    ctx: dict[str, Any],
+    templates: Templates | None = None,
+) -> dict[str, Any]:
+    if channel == "email":
+        return render_email(
+            purpose, default, ctx, templates.email(purpose, default) if templates else None
+        )
+    if channel == "sms":
+        return render_sms(
+            purpose, default, ctx, templates.sms(purpose, default) if templates else None
+        )
     return {"body": webhook_document(purpose, ctx)}
 
 

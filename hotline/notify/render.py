@@ -56,15 +56,30 @@ def render(name: str, context: dict[str, Any]) -> str:
     return environment().get_template(name).render(**context).strip()
 
 
-def render_email(purpose: str, default: str, context: dict[str, Any]) -> dict[str, str]:
-    subject = render(template_name(purpose, default, ".subject.txt"), context)
-    text = render(template_name(purpose, default, ".txt"), context)
+def email_templates(purpose: str, default: str) -> tuple[str, str]:
+    """The subject and text templates of an e-mail: looked up once per batch by the outbox's
+    batched writer (each lookup lists the template directory)."""
+    return template_name(purpose, default, ".subject.txt"), template_name(purpose, default, ".txt")
+
+
+def render_email(
+    purpose: str,
+    default: str,
+    context: dict[str, Any],
+    templates: tuple[str, str] | None = None,
+) -> dict[str, str]:
+    subject_name, text_name = templates or email_templates(purpose, default)
+    subject = render(subject_name, context)
+    text = render(text_name, context)
     return {"subject": " ".join(subject.split())[:250], "text": text + "\n"}
 
 
-def render_sms(purpose: str, default: str, context: dict[str, Any]) -> dict[str, str]:
+def render_sms(
+    purpose: str, default: str, context: dict[str, Any], template: str | None = None
+) -> dict[str, str]:
     """SMS text without diacritics: GSM-7 fits 160 characters where Vietnamese UCS-2 fits 70."""
-    text = " ".join(render(template_name(purpose, default, ".sms.txt"), context).split())
+    name = template or template_name(purpose, default, ".sms.txt")
+    text = " ".join(render(name, context).split())
     return {"text": strip_marks(text)}
 
 
