@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiohttp
 from prometheus_client import CollectorRegistry
@@ -99,8 +100,14 @@ class DeliveryWorker:
         stats = DrainStats()
         running: set[asyncio.Task[str]] = set()
         exhausted = False
+        woken: asyncio.Task[bool] | None = None
         try:
             while True:
+                if self._event.is_set() and not self._stopping:
+                    # wake() during the drain (a call committed): claim again now rather
+                    # than after the sends in flight have all recorded their outcomes.
+                    self._event.clear()
+                    exhausted = False
                 room = self.batch - len(running)
                 if not self._stopping and (
                     not running or (not exhausted and room >= self.batch // 2)
@@ -112,10 +119,19 @@ class DeliveryWorker:
                     running |= {asyncio.create_task(self._deliver(n, now)) for n in claimed}
                 if not running:
                     break
-                done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+                waiting: set[asyncio.Future[Any]] = set(running)
+                if not self._stopping:
+                    if woken is None or woken.done():
+                        woken = asyncio.create_task(self._event.wait())
+                    waiting.add(woken)
+                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
-                    stats.count(task.result())
+                    if task is not woken:
+                        running.discard(task)  # type: ignore[arg-type]
+                        stats.count(task.result())
         finally:
+            if woken is not None:
+                woken.cancel()
             for task in running:  # cancelled (stop()): those rows come back with their lease
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
