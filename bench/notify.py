@@ -322,7 +322,12 @@ async def report(
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0],
+        epilog="Latency from POST /api/v1/calls (201) to SMTP and webhook delivery, at a rate: "
+        ".venv/bin/python bench/notify_latency.py [--rate 50 --duration 60 --pg URL] "
+        "(see its --help).",
+    )
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--batch", type=int, default=100)
