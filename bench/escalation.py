@@ -3,6 +3,7 @@
     .venv/bin/python bench/escalation.py                  # SQLite, 100,000 and 1,000,000 open
     .venv/bin/python bench/escalation.py --pg postgresql+asyncpg://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/escalation.py --sizes 100000 --due 1000 --no-sqlite --pg URL
+    .venv/bin/python bench/escalation.py --sizes 20000 --jobs 0       # quick: smaller N
 
 For each size the database is filled in bulk (sqlite3 executemany / PostgreSQL COPY): one
 call per two referrals, every referral with a real policy snapshot; `--due` of them are past
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sqlite3
 import sys
 import tempfile
@@ -244,8 +246,9 @@ async def one_sweep(url: str, rules: RuleSet, settings: Settings, label: str) ->
         await db.dispose()  # closing the connections flushes PostgreSQL's statistics
     # cpu_ms: this process's CPU time (both its threads): what the sweep costs when the
     # machine is not shared with other work; ms is the wall time as measured.
+    # load: the 1-minute load average when the run ended (the machine may be shared).
     out = {"run": label, "ms": round(seconds * 1000, 1), "cpu_ms": round(cpu * 1000, 1),
-           "claimed": result.claimed,
+           "load": round(os.getloadavg()[0], 2), "claimed": result.claimed,
            "fired": result.fired, "rows_read_by_sweep": result.rows_read}
     if before is not None:
         await asyncio.sleep(1.0)  # statistics reach the collector about once a second
@@ -380,6 +383,7 @@ async def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--jobs", type=int, default=100_000)
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress in a log
     rules = load_ruleset(ROOT / "routing_rules")
     sizes = [int(s) for s in args.sizes.split(",") if s]
     for size in sizes:
