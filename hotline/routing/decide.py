@@ -29,7 +29,14 @@ from hotline.routing.facts import (
     PlannedReferral,
     Suggestion,
 )
-from hotline.routing.rules import Context, Limit, RoutingRules, Rule, subcategory_parents
+from hotline.routing.rules import (
+    Context,
+    Limit,
+    RoutingRules,
+    Rule,
+    TimeLimitRule,
+    subcategory_parents,
+)
 from hotline.routing.ruleset import RuleSet
 
 __all__ = [
@@ -46,6 +53,7 @@ __all__ = [
 ]
 log = logging.getLogger(__name__)
 REASON_MAX = 500  # Referral.reason column
+REFERRAL_MEMO_MAX = 4096  # remembered limits and reasons per rule set
 
 
 @dataclass
@@ -54,6 +62,11 @@ class _Planned:
     rules: list[Rule | None] = field(default_factory=list)  # None: the after-hours backup
     limits: list[Limit] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
+
+    @property
+    def has_rule(self) -> bool:
+        """Made by a rule, not only as an after-hours backup."""
+        return any(r is not None for r in self.rules)
 
 
 def decide(
@@ -301,17 +314,39 @@ class _Decider:
 
     def _referrals(self, routing: RoutingRules, ctx: Context) -> tuple[PlannedReferral, ...]:
         index = routing.limits_index
-        general = [t.limit for t in index.candidates(ctx)] if index else []
+        general = index.candidates(ctx) if index else []
+        # The time-limit rules that apply, by number: with the kind and the referral's rules
+        # that is all a referral's limits and reason depend on, so they are remembered.
+        general_key = tuple(t.order for t in general)
+        memo = routing.referral_memo
         out = []
-        after_id = routing.after_hours.id if routing.after_hours else "after-hours"
         for code, planned in self.planned.items():
-            limits = _tightest([*general, *planned.limits], planned.kind)
-            ids = [r.id if r else after_id for r in planned.rules]
-            reasons = [r.reason for r in planned.rules if r] + planned.why
+            key = (planned.kind, general_key, tuple(r.order if r else -1 for r in planned.rules))
+            made = memo.get(key)
+            if made is None:
+                made = _made(routing, planned, general)
+                if len(memo) >= REFERRAL_MEMO_MAX:  # bounded: rule sets can be large
+                    memo.clear()
+                memo[key] = made
+            limits, rule_id, reasons = made
+            if planned.why:  # the after-hours backups it stands in for
+                reasons = "; ".join((reasons, *planned.why) if planned.has_rule else planned.why)
+            # dict(limits): each referral its own, as PlannedReferral.limits is a dict.
             out.append(
-                PlannedReferral(code, planned.kind, ids[0], "; ".join(reasons)[:REASON_MAX], limits)
+                PlannedReferral(code, planned.kind, rule_id, reasons[:REASON_MAX], dict(limits))
             )
         return tuple(out)
+
+
+def _made(
+    routing: RoutingRules, planned: _Planned, general: list[TimeLimitRule]
+) -> tuple[dict[str, str], str, str]:
+    """A referral's limits, the id of its first rule and its rules' reasons joined."""
+    after_id = routing.after_hours.id if routing.after_hours else "after-hours"
+    limits = _tightest([*(t.limit for t in general), *planned.limits], planned.kind)
+    first = planned.rules[0]
+    reasons = "; ".join(r.reason for r in planned.rules if r)
+    return limits, first.id if first else after_id, reasons
 
 
 def _tightest(limits: list[Limit], kind: str) -> dict[str, str]:

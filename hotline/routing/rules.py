@@ -183,6 +183,11 @@ class RoutingRules:
         default_factory=dict
     )  # agency -> openings; None = 24/7
     office_hours: tuple[tuple[frozenset[int], int, int], ...] = ()
+    # decide()'s memo, (kind, time-limit rule orders, rule orders; -1 = after hours) ->
+    # (clock -> "15m", first rule id, reasons). The same inputs give the same answer.
+    referral_memo: dict[tuple[Any, ...], tuple[dict[str, str], str, str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def candidates(self, c: Context) -> list[Rule]:
         """Rules whose categories, sub-categories, urgency, needs, line and area all fit."""
