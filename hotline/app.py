@@ -14,8 +14,8 @@ from aiohttp_session import session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
 from hotline import jurisdiction, keys, privacy
-from hotline.clock import Clock, SystemClock
 from hotline.background import Metrics, background_contexts
+from hotline.clock import Clock, SystemClock
 from hotline.db import Database
 from hotline.i18n import load_catalogs
 from hotline.routing.ruleset import RuleSet, RuleSetHolder, load_ruleset

@@ -194,14 +194,17 @@ async def record_many(
     await session.execute(insert(DeliveryAttempt.__table__), attempts)  # type: ignore[attr-defined]
     if events:
         await session.execute(insert(TimelineEvent.__table__), events)  # type: ignore[attr-defined]
-    if dead_referrals:
-        # An agency we could not reach must not wait for its next step's time: the next
-        # sweep looks at the referral now (and escalates if every channel is dead).
-        from hotline.escalation.sweep import wake
-
-        for rid, at in sorted(dead_referrals.items()):
-            await wake(session, now=at, referral_id=rid)
+    await _wake_unreachable(session, dead_referrals)
     return states
+
+
+async def _wake_unreachable(session: AsyncSession, dead: dict[int, datetime]) -> None:
+    """An agency we could not reach must not wait for its next step's time: the next sweep
+    looks at the referral now (and escalates if every channel is dead)."""
+    from hotline.escalation.sweep import wake  # escalation imports notify: import late
+
+    for rid, at in sorted(dead.items()):
+        await wake(session, now=at, referral_id=rid)
 
 
 def _next_state(
