@@ -187,19 +187,30 @@ def _snapshot(
 # --- what is due ---------------------------------------------------------------------------
 
 
+Entry = tuple[datetime, int, int]  # (due at, step index, repeat): sorts in schedule order
+
+
+def _entries(policy: Mapping[str, Any]) -> list[Entry]:
+    """The schedule as plain tuples: a sweep builds ScheduledSteps only for what is due."""
+    entries = [
+        (_parse(text), si, rep)
+        for si, step in enumerate(policy.get("steps", []))
+        for rep, text in enumerate(step["at"])
+    ]
+    entries.sort()
+    return entries
+
+
+def _actions(step: Mapping[str, Any]) -> tuple[Action, ...]:
+    return tuple(_action(a) if isinstance(a, str) else Action.from_json(a) for a in step["do"])
+
+
 def schedule(policy: Mapping[str, Any]) -> list[ScheduledStep]:
     """Every firing of the snapshot's steps in due order; position = the stable number."""
-    entries = []
-    for si, step in enumerate(policy.get("steps", [])):
-        actions = tuple(
-            _action(a) if isinstance(a, str) else Action.from_json(a) for a in step["do"]
-        )
-        for rep, text in enumerate(step["at"]):
-            entries.append((_parse(text), si, rep, step["when"], actions))
-    entries.sort(key=lambda e: (e[0], e[1], e[2]))
+    steps = policy.get("steps", [])
     return [
-        ScheduledStep(n, si, rep, at, when, acts)
-        for n, (at, si, rep, when, acts) in enumerate(entries)
+        ScheduledStep(n, si, rep, at, steps[si]["when"], _actions(steps[si]))
+        for n, (at, si, rep) in enumerate(_entries(policy))
     ]
 
 
@@ -237,47 +248,50 @@ def plan_visit(
     When the agency cannot be reached, the next step that tells someone else is due at once
     and reminders to the agency are dropped.
     """
-    entries = schedule(policy)
+    entries = _entries(policy)
     level = min(max(state.level, 0), len(entries))
     if state.finished or _over(state):
         return Visit((), len(entries), None, skipped=len(entries) - level)
+    steps = policy.get("steps", [])
+    actions_of: dict[int, tuple[Action, ...]] = {}
+
+    def actions(si: int) -> tuple[Action, ...]:
+        if si not in actions_of:
+            actions_of[si] = _actions(steps[si])
+        return actions_of[si]
+
     pending = entries[level:]
-    count = sum(1 for e in pending if e.at <= now)
+    count = sum(1 for at, _si, _rep in pending if at <= now)
     early = -1
     if not reachable:
         early = next(
             (
                 i
-                for i, e in enumerate(pending)
-                if holds(e.when, state) and any(a.name in ESCALATING for a in e.actions)
+                for i, (_at, si, _rep) in enumerate(pending)
+                if holds(steps[si]["when"], state)
+                and any(a.name in ESCALATING for a in actions(si))
             ),
             -1,
         )
         count = max(count, early + 1)
     due = pending[:count]
-    last = {e.step: i for i, e in enumerate(due)}
+    last = {si: i for i, (_at, si, _rep) in enumerate(due)}
     fire = []
-    for i, entry in enumerate(due):
-        if last[entry.step] != i or not holds(entry.when, state):
+    for i, (at, si, rep) in enumerate(due):
+        when = steps[si]["when"]
+        if last[si] != i or not holds(when, state):
             continue
-        actions = entry.actions
+        acts = actions(si)
         if not reachable:
-            actions = tuple(a for a in actions if a.name != "renotify")
-        if actions:
+            acts = tuple(a for a in acts if a.name != "renotify")
+        if acts:
+            # level + i: the entry's position in the whole schedule, its stable number.
             fire.append(
-                ScheduledStep(
-                    entry.n,
-                    entry.step,
-                    entry.rep,
-                    entry.at,
-                    entry.when,
-                    actions,
-                    early=i <= early and entry.at > now,
-                )
+                ScheduledStep(level + i, si, rep, at, when, acts, early=i <= early and at > now)
             )
     rest = pending[count:]
     return Visit(
-        tuple(fire), level + count, rest[0].at if rest else None, skipped=count - len(fire)
+        tuple(fire), level + count, rest[0][0] if rest else None, skipped=count - len(fire)
     )
 
 
