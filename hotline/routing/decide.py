@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from hotline.classify import suggest
 from hotline.routing.explain import CallFactsError, call_facts_from_json, explain_text
@@ -56,12 +55,17 @@ REASON_MAX = 500  # Referral.reason column
 REFERRAL_MEMO_MAX = 4096  # remembered limits and reasons per rule set
 
 
-@dataclass
 class _Planned:
-    kind: str
-    rules: list[Rule | None] = field(default_factory=list)  # None: the after-hours backup
-    limits: list[Limit] = field(default_factory=list)
-    why: list[str] = field(default_factory=list)
+    """One agency's referral as the rules add to it. A plain slotted class: one is made per
+    agency on every call, and a dataclass's default factories cost more."""
+
+    __slots__ = ("kind", "rules", "limits", "why")
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.rules: list[Rule | None] = []  # None: the after-hours backup
+        self.limits: list[Limit] = []
+        self.why: list[str] = []
 
     @property
     def has_rule(self) -> bool:
