@@ -139,21 +139,23 @@ class DeliveryWorker:
         return stats
 
     async def _deliver(self, notification: Notification, now: datetime | None) -> str:
+        # `concurrency` bounds the sends, not the outcome writes: a slow grouped write must
+        # not hold a sending slot while new notifications wait to be sent.
         async with self._limit:
             started = time.perf_counter()
             result = await self._send(notification)
             seconds = time.perf_counter() - started
-            if self.metrics is not None:
-                self.metrics.observe_send(notification.channel, result.outcome, seconds)
-            try:
-                return await self.recorder.record(
-                    notification,
-                    result,
-                    now=now or self.clock.now(),
-                    duration_ms=int(seconds * 1000),
-                )
-            except RuntimeError:  # logged by the recorder; the lease brings the row back
-                return "unrecorded"
+        if self.metrics is not None:
+            self.metrics.observe_send(notification.channel, result.outcome, seconds)
+        try:
+            return await self.recorder.record(
+                notification,
+                result,
+                now=now or self.clock.now(),
+                duration_ms=int(seconds * 1000),
+            )
+        except RuntimeError:  # logged by the recorder; the lease brings the row back
+            return "unrecorded"
 
     async def _send(self, notification: Notification) -> SendResult:
         if notification.attempts > notification.max_attempts:
