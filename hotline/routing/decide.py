@@ -105,7 +105,7 @@ class _Decider:
         cats, subs = self._categories(suggestions, routing.parents if routing else None)
         if not cats:
             return self._done(suggestions, cats, triage=True, notice=Notice("unclassified"))
-        if not set(cats) & rs.taxonomy.case_categories:
+        if rs.taxonomy.case_categories.isdisjoint(cats):
             return self._done(suggestions, cats, notice=Notice("not_a_case", codes=", ".join(cats)))
         if routing is None:
             return self._done(suggestions, cats, triage=True, notice=Notice("no_rules"))
@@ -246,13 +246,13 @@ class _Decider:
     ) -> str | None:
         """The nearest agency of `kind` up the tree; a safe house must have a free bed
         (the full ones passed over are added to `full`)."""
+        if kind != "safe_house":
+            return routing.nearest(kind, ctx.ancestors)
         by_area = routing.agencies.get(kind)
         if not by_area:
             return None
         for area in ctx.ancestors:
             for code in by_area.get(area, ()):
-                if kind != "safe_house":
-                    return code
                 if (self.rs.agencies[code].beds or 0) - self.occupancy.get(code, 0) > 0:
                     return code
                 full.append(code)
