@@ -25,7 +25,10 @@ _WORD = re.compile(r"\w+")
 _AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y o)\b")
 
 
-MEMO_MAX = 4096  # narratives whose suggestions Classifier.suggest() remembers
+# Narratives whose suggestions Classifier.suggest() remembers: the intake page asks again as
+# the operator changes other fields, then saving decides once more. Kept small on purpose:
+# these are victims' words held in memory, and only the last few calls ever repeat.
+MEMO_MAX = 256
 _FOLDED: dict[str, str] = {}  # word as typed -> folded; a language has few distinct words
 
 
