@@ -73,7 +73,9 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs["pool_pre_ping"] = True
+        # Web handlers, the delivery worker and the sweeps share the pool; at the 5 + 10
+        # default a burst of calls ran it dry (QueuePool limit reached).
+        kwargs.update(pool_pre_ping=True, pool_size=20, max_overflow=20, pool_timeout=10)
     engine = create_async_engine(url, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)

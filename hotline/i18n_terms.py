@@ -22,5 +22,5 @@ API_ERRORS = [
     lazy("no such call"), lazy("missing or wrong CSRF token"),
     lazy("was used before with a different body"), lazy("unknown user"),
     lazy("follows the referrals; use the referral endpoints"), lazy("unknown status"),
-    lazy("must be a whole number from 1"),
+    lazy("must be a whole number from 1"), lazy("the service is busy; retry shortly"),
 ]

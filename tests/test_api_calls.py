@@ -244,3 +244,18 @@ async def test_healthz(client):
     body = await response.json()
     assert response.status == 200 and body["database"]["ok"] is True
     assert json.dumps(body)
+
+
+async def test_overload_is_503_with_retry_after_not_500(client, accounts, monkeypatch):
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from hotline import intake
+
+    async def no_connection(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PoolTimeout("QueuePool limit of size 20 overflow 20 reached")
+
+    monkeypatch.setattr(intake, "create_call", no_connection)
+    response = await post(client, accounts["operator"], GOOD)
+    assert response.status == 503
+    assert response.headers["Retry-After"] == "2"
+    assert (await response.json())["error"]["code"] == "busy"

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy import exc as sa_exc
 
 from hotline import keys
 from hotline.validation import InvalidInput
@@ -75,6 +76,17 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         if is_api(request):
             return json_error(request, 413, "too_large", "request body is too large")
         raise
+    except (sa_exc.TimeoutError, sa_exc.OperationalError) as exc:
+        if isinstance(exc, sa_exc.OperationalError) and "locked" not in str(exc.orig):
+            raise
+        # Overloaded (no pooled connection free, or SQLite's write lock held past its busy
+        # timeout): nothing was written, so the client may safely retry.
+        log.warning("overloaded on %s %s: %s", request.method, request.path, type(exc).__name__)
+        if is_api(request):
+            return json_error(request, 503, "busy", "the service is busy; retry shortly",
+                              headers={"Retry-After": "2"})
+        raise web.HTTPServiceUnavailable(text="busy; retry shortly",
+                                         headers={"Retry-After": "2"}) from None
     except web.HTTPException as exc:
         if is_api(request) and exc.status >= 400:
             code = STATUS_CODES.get(exc.status, "error")
