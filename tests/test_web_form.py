@@ -95,3 +95,17 @@ async def test_logout(client, accounts):
     response = await client.post("/logout", data={"csrf": csrf}, allow_redirects=False)
     assert response.status == 303
     assert (await client.get("/calls", allow_redirects=False)).status == 302
+
+
+async def test_queue_pages_through_many_calls(client, accounts):
+    body = {"line": "18001567", "narrative": "hỏi thông tin", "categories": ["information"],
+            "urgency": "low"}
+    for _ in range(51):  # one more than a page
+        response = await client.post("/api/v1/calls", json=body,
+                                     headers=accounts["operator"].headers)
+        assert response.status == 201
+    await login(client, "operator")
+    first = await (await client.get("/calls")).text()
+    assert "1 / 2" in first and "page=2" in first
+    second = await (await client.get("/calls?page=2")).text()
+    assert "2 / 2" in second and second.count('class="ref"') == 1
