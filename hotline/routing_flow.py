@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.escalation.policy import plan_call, plan_referral
 from hotline.models import Agency, Call, Referral, TimelineEvent
-from hotline.notify.outbox import agency_reachable, enqueue_for_referral
+from hotline.notify.outbox import OutboxBatch, agency_reachable, enqueue_for_referral
 from hotline.routing.decide import Decision, PlannedReferral
 from hotline.routing.ruleset import RuleSet
 from hotline.settings import Settings
@@ -56,11 +56,11 @@ async def apply_decision(
     )).scalars())
     by_agency = {r.agency_code: r for r in existing}
     wanted = {p.agency_code: p for p in decision.referrals}
-    created: list[Referral] = []
-    for code, planned in wanted.items():
-        if code not in by_agency:
-            created.append(await _create(session, call, planned, decision, rules=rules,
-                                         settings=settings, now=now, actor=actor))
+    created = [_new_referral(session, call, planned, decision, rules=rules, now=now)
+               for code, planned in wanted.items() if code not in by_agency]
+    if created:
+        await _notify_new(session, call, created, rules=rules, settings=settings, now=now,
+                          actor=actor)
     for code, referral in by_agency.items():
         if code not in wanted and referral.status in WITHDRAWABLE:
             referral.status = "withdrawn"
@@ -95,10 +95,11 @@ def _set_call_state(call: Call, decision: Decision, *, rules: RuleSet, now: date
     call.escalation_level = 0
 
 
-async def _create(
+def _new_referral(
     session: AsyncSession, call: Call, planned: PlannedReferral, decision: Decision, *,
-    rules: RuleSet, settings: Settings, now: datetime, actor: str,
+    rules: RuleSet, now: datetime,
 ) -> Referral:
+    """A referral with its policy snapshot, added to the session (flushed with the others)."""
     assert call.id is not None
     agency = rules.agencies[planned.agency_code]
     plan = plan_referral(rules, categories=list(decision.categories), urgency=call.urgency,
@@ -112,11 +113,28 @@ async def _create(
         next_escalation_at=plan.next_escalation_at, policy=plan.policy,
     )
     session.add(referral)
-    await session.flush()
-    session.add(TimelineEvent(call_id=call.id, referral_id=referral.id, at=now, kind="routed",
-                              actor=actor, detail={"agency": planned.agency_code,
-                                                   "kind": planned.agency_kind,
-                                                   "rule": planned.rule_id}))
-    await enqueue_for_referral(session, call=call, referral=referral, agency=agency,
-                               ruleset=rules, settings=settings, now=now)
     return referral
+
+
+async def _notify_new(
+    session: AsyncSession, call: Call, created: list[Referral], *, rules: RuleSet,
+    settings: Settings, now: datetime, actor: str,
+) -> None:
+    """Timeline and outbox rows for new referrals, in a fixed number of statements: each
+    round trip to the database costs milliseconds, and a call may reach several agencies."""
+    await session.flush()  # the referrals' ids, in one INSERT
+    batch = OutboxBatch(session, ruleset=rules, settings=settings, now=now)
+    for referral in created:
+        assert call.id is not None
+        agency = rules.agencies[referral.agency_code]
+        session.add(TimelineEvent(call_id=call.id, referral_id=referral.id, at=now,
+                                  kind="routed", actor=actor,
+                                  detail={"agency": referral.agency_code,
+                                          "kind": referral.agency_kind,
+                                          "rule": referral.rule_id}))
+        if agency_reachable(agency):
+            batch.for_referral(call=call, referral=referral, agency=agency)
+        else:  # records on the timeline that nobody could be told
+            await enqueue_for_referral(session, call=call, referral=referral, agency=agency,
+                                       ruleset=rules, settings=settings, now=now)
+    await batch.write()

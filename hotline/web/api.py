@@ -36,7 +36,9 @@ def wake_worker(request: web.Request) -> None:
 async def _view(request: web.Request, call_id: int, *, audit_read: bool) -> dict[str, Any]:
     principal = principal_of(request)
     rules = request.app[keys.RULES].current
-    async with request.app[keys.DB].write() as session:
+    # A write transaction only when the read is audited (SQLite has one writer at a time).
+    db = request.app[keys.DB]
+    async with db.write() if audit_read else db.read() as session:
         view = await calls.load(session, call_id, principal, rules)
         if view is None:
             raise web.HTTPNotFound(reason="no such call")

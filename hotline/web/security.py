@@ -42,9 +42,14 @@ def csrf_token(session: Session) -> str:
 
 async def _from_token(request: web.Request, header: str) -> Principal | None:
     token = header.removeprefix("Bearer ").strip()
-    async with request.app[keys.DB].write() as session:
-        user = await user_for_token(session, token, now=request.app[keys.CLOCK].now())
-        return Principal.of(user, via="token") if user else None
+    db, now = request.app[keys.DB], request.app[keys.CLOCK].now()
+    async with db.read() as session:
+        user = await user_for_token(session, token, now=now)
+        stamp = user is not None and session.dirty
+    if stamp:  # last_used_at is due (once a minute): only then a write transaction
+        async with db.write() as session:
+            user = await user_for_token(session, token, now=now)
+    return Principal.of(user, via="token") if user else None
 
 
 async def _from_session(request: web.Request) -> Principal | None:
