@@ -72,46 +72,15 @@ async def enqueue_for_referral(
         )
         await session.flush()
         return []
-    people = await _people(session, call.id) if any(c.secure for c in agency.channels) else []
-    rows = [
-        Notification(
-            referral_id=referral.id,
-            call_id=call.id,
-            purpose=purpose,
-            channel=channel.type,
-            address=channel.address,
-            secure=channel.secure,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for channel in agency.channels
-    ]
-    session.add_all(rows)
-    await session.flush()  # ids first: they go into the content as the idempotency key
-    base = referral_context(call, referral, agency, ruleset, settings, now=now, detail=detail)
-    for row in rows:
-        context = {**base, **(personal_context(call, people) if row.secure else {})}
-        context["secure"] = row.secure
-        context["notification_id"] = row.id
-        context["purpose"] = purpose
-        row.payload = {"agency": agency.code, **_payload(row.channel, purpose, "referral", context)}
-    session.add(
-        TimelineEvent(
-            call_id=call.id,
-            referral_id=referral.id,
-            at=now,
-            kind="notified",
-            actor=SYSTEM,
-            detail={
-                "agency": agency.code,
-                "purpose": purpose,
-                "channels": [r.channel for r in rows],
-                "notifications": [r.id for r in rows],
-            },
-        )
+    # A batch of one: the same rows, content and timeline as the escalation sweep writes.
+    batch = OutboxBatch(session, ruleset=ruleset, settings=settings, now=now)
+    ids = batch.for_referral(call=call, referral=referral, agency=agency, purpose=purpose,
+                             detail=detail)
+    await batch.write()
+    found = await session.scalars(
+        select(Notification).where(col(Notification.id).in_(ids)).order_by(col(Notification.id))
     )
-    await session.flush()
-    return rows
+    return list(found.all())
 
 
 async def enqueue_for_users(
@@ -507,13 +476,6 @@ def webhook_document(purpose: str, ctx: dict[str, Any]) -> dict[str, Any]:
         "call": call,
         "detail": ctx["detail"],
     }
-
-
-async def _people(session: AsyncSession, call_id: int) -> list[Person]:
-    rows = await session.scalars(
-        select(Person).where(Person.call_id == call_id).order_by(Person.position)
-    )
-    return list(rows.all())
 
 
 def _iso(value: datetime | None) -> str | None:
