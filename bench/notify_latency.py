@@ -161,10 +161,8 @@ async def serve_app(options: dict[str, Any]) -> None:
         rules_dir=Path(options["rules"]),
         base_url="https://hotline.bench",
     )
-    if options.get("sqlite_lock"):
-        serialise_sqlite_writers()
     if options.get("trace"):
-        trace_service()  # after the lock, so that its wait counts as waiting
+        trace_service()
     app = create_app(settings)  # background parts on, real clock
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()  # migrations, rules sync, delivery worker, scheduler
@@ -196,30 +194,6 @@ async def serve_app(options: dict[str, Any]) -> None:
 
 
 TRACE: dict[str, list[float]] = defaultdict(list)
-
-
-def serialise_sqlite_writers() -> None:
-    """--sqlite-lock (an experiment, not the service's code): one asyncio.Lock in front of
-    SQLite write transactions, so the process's writers queue in order instead of polling
-    the file lock from SQLite's busy handler (sleeps of up to 100 ms, no fairness)."""
-    from contextlib import asynccontextmanager
-
-    from hotline.db import Database
-
-    original_write = Database.write
-    locks: dict[int, asyncio.Lock] = {}
-
-    @asynccontextmanager
-    async def write(self: Any) -> Any:
-        if not self.is_sqlite:
-            async with original_write(self) as session:
-                yield session
-            return
-        lock = locks.setdefault(id(self), asyncio.Lock())
-        async with lock, original_write(self) as session:
-            yield session
-
-    Database.write = write  # type: ignore[method-assign]
 
 
 def trace_service() -> None:
@@ -408,7 +382,6 @@ async def run(args: argparse.Namespace) -> int:
                 "lifetime": float(lifetime),
                 "profile": args.profile,
                 "trace": args.trace,
-                "sqlite_lock": args.sqlite_lock,
             }
         ),
     )
@@ -563,9 +536,6 @@ def main() -> None:
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a scratch DB is made)")
     parser.add_argument("--profile", default="", help="cProfile the service into this file")
     parser.add_argument("--trace", action="store_true", help="time the service's steps")
-    parser.add_argument(
-        "--sqlite-lock", action="store_true", help="experiment: queue SQLite writers in-process"
-    )
     parser.add_argument("--serve-receivers", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--serve-app", help=argparse.SUPPRESS)
     args = parser.parse_args()

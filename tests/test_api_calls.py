@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from hotline import keys
 from hotline.models import AuditEvent, Call, Notification, Person, Referral
@@ -57,15 +58,17 @@ async def test_create_read_list_patch_round_trip(client, accounts):
     assert got.status == 200
     assert (await got.json())["narrative"] == GOOD["narrative"]
 
-    listed = await client.get("/api/v1/calls?category=child_abuse&area=dak-to",
-                              headers=op.headers)
+    listed = await client.get("/api/v1/calls?category=child_abuse&area=dak-to", headers=op.headers)
     body = await listed.json()
     assert body["total"] == 1 and body["items"][0]["id"] == call["id"]
     none = await client.get("/api/v1/calls?area=tp-kon-tum", headers=op.headers)
     assert (await none.json())["total"] == 0
 
-    patched = await client.patch(f"/api/v1/calls/{call['id']}", headers=op.headers,
-                                 json={"categories": ["counselling"], "subcategories": []})
+    patched = await client.patch(
+        f"/api/v1/calls/{call['id']}",
+        headers=op.headers,
+        json={"categories": ["counselling"], "subcategories": []},
+    )
     assert patched.status == 200, await patched.text()
     after = await patched.json()
     assert after["categories"] == ["counselling"]
@@ -128,30 +131,39 @@ async def test_bad_input_names_the_field_and_writes_nothing(client, accounts, ch
 
 async def test_malformed_json_wrong_type_and_huge_body(client, accounts):
     headers = accounts["operator"].headers
-    bad = await client.post("/api/v1/calls", data=b'{"line": ', headers=headers | {
-        "Content-Type": "application/json"})
+    bad = await client.post(
+        "/api/v1/calls", data=b'{"line": ', headers=headers | {"Content-Type": "application/json"}
+    )
     assert bad.status == 422
     assert (await bad.json())["error"]["code"] == "malformed_json"
-    text = await client.post("/api/v1/calls", data="line=111", headers=headers | {
-        "Content-Type": "text/plain"})
+    text = await client.post(
+        "/api/v1/calls", data="line=111", headers=headers | {"Content-Type": "text/plain"}
+    )
     assert text.status == 415
     assert "Content-Type" in (await text.json())["error"]["fields"]
     not_object = await client.post("/api/v1/calls", json=[1, 2], headers=headers)
     assert not_object.status == 422
-    huge = await client.post("/api/v1/calls", data=io.BytesIO(b"{" + b" " * (10 << 20) + b"}"),
-                             headers=headers | {"Content-Type": "application/json"})
+    huge = await client.post(
+        "/api/v1/calls",
+        data=io.BytesIO(b"{" + b" " * (10 << 20) + b"}"),
+        headers=headers | {"Content-Type": "application/json"},
+    )
     assert huge.status == 413
     assert (await huge.json())["error"]["code"] == "too_large"
-    not_utf8 = await client.post("/api/v1/calls", data=b'{"line": "\xff"}',
-                                 headers=headers | {"Content-Type": "application/json"})
+    not_utf8 = await client.post(
+        "/api/v1/calls",
+        data=b'{"line": "\xff"}',
+        headers=headers | {"Content-Type": "application/json"},
+    )
     assert not_utf8.status == 422
     assert await count(client, Call) == 0
 
 
 async def test_missing_wrong_and_revoked_tokens(client, accounts):
     assert (await client.post("/api/v1/calls", json=GOOD)).status == 401
-    wrong = await client.post("/api/v1/calls", json=GOOD,
-                              headers={"Authorization": "Bearer hl_nope"})
+    wrong = await client.post(
+        "/api/v1/calls", json=GOOD, headers={"Authorization": "Bearer hl_nope"}
+    )
     assert wrong.status == 401
     assert (await wrong.json())["error"]["code"] == "unauthorized"
     # An agency user may not log calls.
@@ -177,8 +189,9 @@ async def test_phone_forms_normalise_and_withheld_is_accepted(client, accounts):
         assert call["caller"]["phone"] == typed
     withheld = await (await post(client, op, {**GOOD, "caller": {"phone": "withheld"}})).json()
     assert withheld["caller"]["phone_e164"] is None
-    repeat = await client.post("/api/v1/calls/search", json={"phone": "0912345678"},
-                               headers=op.headers)
+    repeat = await client.post(
+        "/api/v1/calls/search", json={"phone": "0912345678"}, headers=op.headers
+    )
     assert (await repeat.json())["total"] == 3
     in_url = await client.get("/api/v1/calls?phone=0912345678", headers=op.headers)
     assert in_url.status == 422  # numbers stay out of URLs (and access logs)
@@ -214,15 +227,23 @@ async def test_agency_user_sees_only_its_referrals_and_no_identity(client, accou
 
 
 async def test_non_case_call_is_stored_without_referrals(client, accounts):
-    body = {"line": "18001567", "narrative": "Em muốn hỏi cách học tốt hơn", "categories":
-            ["counselling"], "urgency": "low"}
+    body = {
+        "line": "18001567",
+        "narrative": "Em muốn hỏi cách học tốt hơn",
+        "categories": ["counselling"],
+        "urgency": "low",
+    }
     call = await (await post(client, accounts["operator"], body)).json()
     assert call["referrals"] == [] and call["status"] == "open"
 
 
 async def test_national_line_without_area_goes_to_triage(client, accounts):
-    body = {"line": "111", "narrative": "Có người bị đánh", "categories": ["gbv"],
-            "urgency": "high"}
+    body = {
+        "line": "111",
+        "narrative": "Có người bị đánh",
+        "categories": ["gbv"],
+        "urgency": "high",
+    }
     call = await (await post(client, accounts["operator"], body)).json()
     assert call["triage"] is True and call["referrals"] == []
 
@@ -231,8 +252,7 @@ async def test_lines_agencies_areas(client, accounts):
     headers = accounts["operator"].headers
     lines = await (await client.get("/api/v1/lines", headers=headers)).json()
     assert {"111", "18001567"} <= {line["code"] for line in lines["items"]}
-    agencies = await (await client.get("/api/v1/agencies?kind=safe_house",
-                                       headers=headers)).json()
+    agencies = await (await client.get("/api/v1/agencies?kind=safe_house", headers=headers)).json()
     assert {a["kind"] for a in agencies["items"]} == {"safe_house"}
     areas = await (await client.get("/api/v1/areas?q=tan canh", headers=headers)).json()
     assert areas["items"][0]["code"] == "tan-canh"
@@ -259,3 +279,41 @@ async def test_overload_is_503_with_retry_after_not_500(client, accounts, monkey
     assert response.status == 503
     assert response.headers["Retry-After"] == "2"
     assert (await response.json())["error"]["code"] == "busy"
+
+
+async def test_sqlite_writers_queue_and_a_stuck_writer_gives_503(
+    client, app, accounts, monkeypatch
+):
+    """On SQLite the process's writers wait their turn on one lock, in order; a writer held
+    past the queue's timeout makes the next one fail as busy (503), never hang or 500."""
+    from hotline import db as db_module
+
+    database = app[keys.DB]
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL has row locks, not one writer")
+    order: list[int] = []
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def writer(n: int) -> None:
+        async with database.write() as session:
+            await session.execute(text("SELECT 1"))
+            order.append(n)
+            if n == 0:
+                holding.set()
+                await release.wait()  # holds the write lock until released
+
+    first = asyncio.create_task(writer(0))
+    await holding.wait()
+    others = [asyncio.create_task(writer(n)) for n in range(1, 6)]
+    for _ in range(5):
+        await asyncio.sleep(0)  # each queues on the lock
+    assert order == [0]
+    monkeypatch.setattr(db_module, "WRITE_QUEUE_TIMEOUT", 0.05)
+    response = await post(client, accounts["operator"], GOOD)
+    assert response.status == 503
+    assert (await response.json())["error"]["code"] == "busy"
+    release.set()
+    await asyncio.gather(first, *others)
+    assert order == [0, 1, 2, 3, 4, 5]
+    monkeypatch.setattr(db_module, "WRITE_QUEUE_TIMEOUT", 30.0)
+    assert (await post(client, accounts["operator"], GOOD)).status == 201
