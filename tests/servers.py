@@ -61,6 +61,7 @@ class SmtpSink(_Restartable):
         self.defer: set[str] = set()
         self._server: asyncio.base_events.Server | None = None
         self._sessions: set[SMTP] = set()
+        self.sessions_opened = 0  # SMTP connections accepted, over restarts
 
     async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
         self,
@@ -109,6 +110,7 @@ class SmtpSink(_Restartable):
                 warnings.simplefilter("ignore")
                 protocol = SMTP(self, hostname="sink.test", decode_data=False, **auth)
             self._sessions.add(protocol)
+            self.sessions_opened += 1
             return protocol
 
         self._server = await loop.create_server(session, self.host, self.port)

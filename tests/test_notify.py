@@ -255,3 +255,57 @@ async def test_supervisors_get_mail_without_personal_data(db, ruleset, settings,
     assert f"http://hotline.test/calls/{call.id}" in body
     for secret in PERSONAL:
         assert secret not in body
+
+
+def _mail(nid: int, subject: str, text: str = "Nội dung.\nDòng hai.") -> Notification:
+    return Notification(
+        id=nid,
+        channel="email",
+        address="bvte@dakto.test",
+        purpose="referral",
+        payload={"subject": subject, "text": text},
+    )
+
+
+async def test_smtp_reuses_its_sessions_and_survives_a_server_restart(settings, smtp):
+    from hotline.notify.channels.email import SmtpChannel
+
+    channel = SmtpChannel(smtp_settings(settings, smtp))
+    try:
+        for nid in range(1, 6):  # one after another: one session carries them all
+            assert (await channel.send(_mail(nid, f"Thư {nid}"))).outcome == "delivered"
+        assert smtp.sessions_opened == 1 and len(smtp.messages) == 5
+
+        await smtp.crash()  # the kept session is cut; the server comes back on the same port
+        await smtp.start()
+        result = await channel.send(_mail(6, "Sau khi khởi động lại"))
+        assert result.outcome == "delivered"  # on a new session, not a retry for later
+        assert smtp.sessions_opened == 2
+        assert [m["X-Hotline-Notification"] for m in smtp.messages] == [str(n) for n in range(1, 7)]
+    finally:
+        await channel.close()
+
+
+async def test_smtp_subject_of_any_length_arrives_exactly_as_written(settings, smtp):
+    from hotline.notify.channels.email import SmtpChannel, build_message
+
+    subjects = [
+        "[KHẨN CẤP] Chuyển gửi vụ việc T-000123: Xâm hại trẻ em – Xã Đắk Trăm, huyện Đắk Tô,"
+        " tỉnh Kon Tum – cần xác nhận trong 2 giờ",
+        "ASCII only: T-000001",
+        "Trẻ em " * 40,
+        "Dòng một\r\nBcc: attacker@example.test",  # a header injection attempt
+    ]
+    channel = SmtpChannel(smtp_settings(settings, smtp))
+    try:
+        for nid, subject in enumerate(subjects, start=1):
+            raw = build_message(_mail(nid, subject), mail_from="hl@hotline.test")
+            assert all(len(line) <= 78 for line in raw.split(b"\r\n\r\n")[0].split(b"\r\n"))
+            assert (await channel.send(_mail(nid, subject))).outcome == "delivered"
+    finally:
+        await channel.close()
+    got = [str(m["Subject"]) for m in smtp.messages]
+    assert got[:3] == subjects[:3]
+    assert got[3] == "Dòng một Bcc: attacker@example.test"
+    assert all(m["Bcc"] is None for m in smtp.messages)
+    assert smtp.messages[0].get_content() == "Nội dung.\r\nDòng hai.\r\n"  # as before

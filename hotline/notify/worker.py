@@ -208,6 +208,10 @@ class DeliveryWorker:
             await asyncio.gather(task, return_exceptions=True)  # type: ignore[arg-type]
         finally:
             await self.recorder.close()
+            for channel in self.channels.values():
+                close = getattr(channel, "close", None)  # SMTP: the sessions kept open
+                if close is not None:
+                    await close()
             self._stopping = False  # drain() may still be called by hand (tests, CLI)
 
     async def _heartbeat(self, stats: DrainStats) -> None:
