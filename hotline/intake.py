@@ -10,15 +10,15 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline import audit
 from hotline.auth import Principal
 from hotline.models import Call, CallCategory, Person, TimelineEvent, User
-from hotline.routing.decide import CallFacts, Decision, PersonFacts, decide
+from hotline.routing.decide import CallFacts, Decision, PersonFacts
 from hotline.routing.ruleset import RuleSet
-from hotline.routing_flow import apply_decision, bed_occupancy
+from hotline.routing_flow import apply_decision, decide_call, set_call_state
 from hotline.settings import Settings
 from hotline.validation import CallData, InvalidInput, PersonData
 
@@ -94,20 +94,27 @@ async def create_call(
         emergency_processing=(data.emergency_processing if data.emergency_processing is not None
                               else data.urgency == "emergency"),
     )
+    # Decided before the INSERT, so the call is written once, whole: every statement in a
+    # write transaction holds SQLite's one write lock a little longer for everyone.
+    decision = await decide_call(session, facts_of(call, data.people), rules)
+    call.suggested = [s.to_dict() for s in decision.suggestions]
+    set_call_state(call, decision, rules=rules, now=now, active=bool(decision.referrals))
     session.add(call)
     await session.flush()
     assert call.id is not None
-    people = [Person(call_id=call.id, position=i, **asdict(p)) for i, p in enumerate(data.people)]
-    session.add_all(people)
-    decision = decide(facts_of(call, data.people), rules,
-                      occupancy=await bed_occupancy(session, rules))
-    call.suggested = [s.to_dict() for s in decision.suggestions]
-    await _sync_categories(session, call, decision)
+    if data.people:
+        await session.execute(insert(Person.__table__), [  # type: ignore[attr-defined]
+            {"call_id": call.id, "position": i, **asdict(p)} for i, p in enumerate(data.people)
+        ])
+    codes = set(call.categories or decision.categories) | set(call.subcategories or ())
+    if codes:
+        await session.execute(insert(CallCategory.__table__),  # type: ignore[attr-defined]
+                              [{"call_id": call.id, "code": code} for code in sorted(codes)])
     actor = principal.label
-    session.add(TimelineEvent(call_id=call.id, at=now, kind="created", actor=actor,
-                              detail={"line": call.line_code, "logged_after": received < now}))
+    created = {"call_id": call.id, "at": now, "kind": "created", "actor": actor,
+               "detail": {"line": call.line_code, "logged_after": received < now}}
     await apply_decision(session, call, decision, rules=rules, settings=settings, now=now,
-                         actor=actor)
+                         actor=actor, existing=[], timeline=[created])
     audit.record(session, at=now, principal=principal, action="call.create", object_type="call",
                  object_id=call.id, address=address,
                  detail={"emergency_processing": call.emergency_processing})
@@ -142,7 +149,7 @@ async def update_call(
     people = list((await session.execute(
         select(Person).where(Person.call_id == call.id).order_by(Person.position)
     )).scalars())
-    decision = decide(facts_of(call, people), rules, occupancy=await bed_occupancy(session, rules))
+    decision = await decide_call(session, facts_of(call, people), rules)
     call.suggested = [s.to_dict() for s in decision.suggestions]
     await _sync_categories(session, call, decision)
     changed = sorted(changes)

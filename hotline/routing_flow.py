@@ -7,15 +7,18 @@ created with their policy snapshot and their outbox rows in the same transaction
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from hotline.db import insert_ids
 from hotline.escalation.policy import plan_call, plan_referral
-from hotline.models import Agency, Call, Referral, TimelineEvent
+from hotline.models import Agency, Call, Referral
 from hotline.notify.outbox import OutboxBatch, agency_reachable, enqueue_for_referral
-from hotline.routing.decide import Decision, PlannedReferral
+from hotline.routing.decide import CallFacts, Decision, PlannedReferral, decide
 from hotline.routing.ruleset import RuleSet
 from hotline.settings import Settings
 
@@ -45,40 +48,83 @@ async def bed_occupancy(session: AsyncSession, rules: RuleSet) -> dict[str, int]
     return {code: int(reported.get(code) or 0) + int(accepted.get(code) or 0) for code in codes}
 
 
+class _Probe(Mapping[str, int]):
+    """Occupancy that is not known yet: notes whether decide() asked for it at all."""
+
+    asked = False
+
+    def __getitem__(self, code: str) -> int:
+        self.asked = True
+        raise KeyError(code)
+
+    def __iter__(self) -> Iterator[str]:
+        self.asked = True
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return True  # decide() must use the probe, not replace an empty mapping with {}
+
+
+async def decide_call(session: AsyncSession, facts: CallFacts, rules: RuleSet) -> Decision:
+    """decide() with the safe houses' occupancy, read only when the call may need a bed
+    (decide is pure and fast; the two queries are not, and most calls need no bed)."""
+    probe = _Probe()
+    decision = decide(facts, rules, occupancy=probe)
+    if not probe.asked:
+        return decision
+    return decide(facts, rules, occupancy=await bed_occupancy(session, rules))
+
+
 async def apply_decision(
     session: AsyncSession, call: Call, decision: Decision, *, rules: RuleSet,
-    settings: Settings, now: datetime, actor: str,
+    settings: Settings, now: datetime, actor: str, existing: list[Referral] | None = None,
+    timeline: list[dict[str, Any]] | None = None,
 ) -> list[Referral]:
-    """Create or withdraw referrals so they match the decision. Returns the new ones."""
+    """Create or withdraw referrals so they match the decision. Returns the new ones.
+
+    existing: the call's active referrals when the caller knows them ([] for a new call);
+    timeline: rows to write first, with the ones this adds, in one INSERT.
+    """
     assert call.id is not None
-    existing = list((await session.execute(
-        select(Referral).where(Referral.call_id == call.id, Referral.status.in_(ACTIVE))
-    )).scalars())
+    if existing is None:
+        existing = list((await session.execute(
+            select(Referral).where(Referral.call_id == call.id, Referral.status.in_(ACTIVE))
+        )).scalars())
     by_agency = {r.agency_code: r for r in existing}
     wanted = {p.agency_code: p for p in decision.referrals}
-    created = [_new_referral(session, call, planned, decision, rules=rules, now=now)
-               for code, planned in wanted.items() if code not in by_agency]
+    batch = OutboxBatch(session, ruleset=rules, settings=settings, now=now)
+    for row in timeline or ():
+        batch.note(row)
+    created = await _create_referrals(
+        session, call, [p for code, p in wanted.items() if code not in by_agency], decision,
+        rules=rules, now=now,
+    )
     if created:
-        await _notify_new(session, call, created, rules=rules, settings=settings, now=now,
-                          actor=actor)
+        await _notify_new(session, batch, call, created, rules=rules, settings=settings,
+                          now=now, actor=actor)
     for code, referral in by_agency.items():
         if code not in wanted and referral.status in WITHDRAWABLE:
             referral.status = "withdrawn"
             referral.withdrawn_at = now
             referral.next_escalation_at = None
-            session.add(TimelineEvent(call_id=call.id, referral_id=referral.id, at=now,
-                                      kind="withdrawn", actor=actor,
-                                      detail={"agency": code, "reason": "reclassified"}))
-    _set_call_state(call, decision, rules=rules, now=now,
-                    active=bool(created) or any(r.status in ACTIVE and r.agency_code in wanted
-                                                for r in existing))
+            batch.note({"call_id": call.id, "referral_id": referral.id, "at": now,
+                        "kind": "withdrawn", "actor": actor,
+                        "detail": {"agency": code, "reason": "reclassified"}})
+    set_call_state(call, decision, rules=rules, now=now,
+                   active=bool(created) or any(r.status in ACTIVE and r.agency_code in wanted
+                                               for r in existing))
     if decision.notices:
-        session.add(TimelineEvent(call_id=call.id, at=now, kind="notice", actor="routing",
-                                  detail={"notices": [notice_dict(n) for n in decision.notices]}))
+        batch.note({"call_id": call.id, "referral_id": None, "at": now, "kind": "notice",
+                    "actor": "routing",
+                    "detail": {"notices": [notice_dict(n) for n in decision.notices]}})
+    await batch.write()
     return created
 
 
-def _set_call_state(call: Call, decision: Decision, *, rules: RuleSet, now: datetime,
+def set_call_state(call: Call, decision: Decision, *, rules: RuleSet, now: datetime,
                     active: bool) -> None:
     call.triage = decision.triage
     if call.status in ("open", "referred"):
@@ -95,46 +141,44 @@ def _set_call_state(call: Call, decision: Decision, *, rules: RuleSet, now: date
     call.escalation_level = 0
 
 
-def _new_referral(
-    session: AsyncSession, call: Call, planned: PlannedReferral, decision: Decision, *,
+async def _create_referrals(
+    session: AsyncSession, call: Call, planned: list[PlannedReferral], decision: Decision, *,
     rules: RuleSet, now: datetime,
-) -> Referral:
-    """A referral with its policy snapshot, added to the session (flushed with the others)."""
+) -> list[Referral]:
+    """The new referrals with their policy snapshots, inserted in one statement."""
     assert call.id is not None
-    agency = rules.agencies[planned.agency_code]
-    plan = plan_referral(rules, categories=list(decision.categories), urgency=call.urgency,
-                         limits=dict(planned.limits), created_at=now,
-                         reachable=agency_reachable(agency))
-    referral = Referral(
-        call_id=call.id, agency_code=planned.agency_code, agency_kind=planned.agency_kind,
-        rule_id=planned.rule_id, ruleset_version=decision.ruleset_version,
-        reason=planned.reason[:500], status="pending", created_at=now,
-        ack_due_at=plan.ack_due_at, resolve_due_at=plan.resolve_due_at,
-        next_escalation_at=plan.next_escalation_at, policy=plan.policy,
-    )
-    session.add(referral)
-    return referral
+    rows = []
+    for p in planned:
+        agency = rules.agencies[p.agency_code]
+        plan = plan_referral(rules, categories=list(decision.categories), urgency=call.urgency,
+                             limits=dict(p.limits), created_at=now,
+                             reachable=agency_reachable(agency))
+        rows.append({
+            "call_id": call.id, "agency_code": p.agency_code, "agency_kind": p.agency_kind,
+            "rule_id": p.rule_id, "ruleset_version": decision.ruleset_version,
+            "reason": p.reason[:500], "status": "pending", "created_at": now,
+            "ack_due_at": plan.ack_due_at, "resolve_due_at": plan.resolve_due_at,
+            "next_escalation_at": plan.next_escalation_at, "policy": plan.policy,
+        })
+    ids = await insert_ids(session, Referral.__table__, rows)  # type: ignore[attr-defined]
+    return [Referral(id=rid, **row) for rid, row in zip(ids, rows, strict=True)]
 
 
 async def _notify_new(
-    session: AsyncSession, call: Call, created: list[Referral], *, rules: RuleSet,
-    settings: Settings, now: datetime, actor: str,
+    session: AsyncSession, batch: OutboxBatch, call: Call, created: list[Referral], *,
+    rules: RuleSet, settings: Settings, now: datetime, actor: str,
 ) -> None:
-    """Timeline and outbox rows for new referrals, in a fixed number of statements: each
-    round trip to the database costs milliseconds, and a call may reach several agencies."""
-    await session.flush()  # the referrals' ids, in one INSERT
-    batch = OutboxBatch(session, ruleset=rules, settings=settings, now=now)
+    """Timeline and outbox rows for new referrals, gathered in `batch`: a fixed number of
+    statements, as each round trip costs milliseconds and a call may reach several agencies."""
     for referral in created:
-        assert call.id is not None
+        batch.note({"call_id": call.id, "referral_id": referral.id, "at": now,
+                    "kind": "routed", "actor": actor,
+                    "detail": {"agency": referral.agency_code, "kind": referral.agency_kind,
+                               "rule": referral.rule_id}})
+    for referral in created:
         agency = rules.agencies[referral.agency_code]
-        session.add(TimelineEvent(call_id=call.id, referral_id=referral.id, at=now,
-                                  kind="routed", actor=actor,
-                                  detail={"agency": referral.agency_code,
-                                          "kind": referral.agency_kind,
-                                          "rule": referral.rule_id}))
         if agency_reachable(agency):
             batch.for_referral(call=call, referral=referral, agency=agency)
         else:  # records on the timeline that nobody could be told
             await enqueue_for_referral(session, call=call, referral=referral, agency=agency,
                                        ruleset=rules, settings=settings, now=now)
-    await batch.write()

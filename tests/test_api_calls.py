@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from hotline import keys
-from hotline.models import AuditEvent, Call, Notification, Person, Referral
+from hotline.models import AuditEvent, Call, Notification, Person, Referral, TimelineEvent
 
 GOOD = {
     "line": "111",
@@ -317,3 +317,33 @@ async def test_sqlite_writers_queue_and_a_stuck_writer_gives_503(
     assert order == [0, 1, 2, 3, 4, 5]
     monkeypatch.setattr(db_module, "WRITE_QUEUE_TIMEOUT", 30.0)
     assert (await post(client, accounts["operator"], GOOD)).status == 201
+
+
+async def test_shelter_goes_to_a_safe_house_only_while_it_has_a_free_bed(client, accounts):
+    """Occupancy is read only for calls that may need a bed; it must still be read then."""
+    from hotline.models import Agency
+
+    shelter = GOOD | {
+        "people": [{"age": 30, "sex": "female"}],
+        "narrative": "Chị bị chồng đánh, cần chỗ tạm lánh ngay tối nay.",
+        "categories": ["gbv"],
+        "subcategories": [],
+        "needs": ["shelter"],
+    }
+    first = await (await post(client, accounts["operator"], shelter)).json()
+    assert "dia-chi-tin-cay-dak-to" in {r["agency"]["code"] for r in first["referrals"]}
+
+    async with client.app[keys.DB].write() as session:
+        house = await session.get(Agency, "dia-chi-tin-cay-dak-to")
+        assert house is not None and house.beds == 2
+        house.beds_in_use = 2
+    second = await (await post(client, accounts["operator"], shelter)).json()
+    assert "dia-chi-tin-cay-dak-to" not in {r["agency"]["code"] for r in second["referrals"]}
+    async with client.app[keys.DB].read() as session:
+        notices = await session.scalars(
+            select(TimelineEvent.detail).where(
+                TimelineEvent.call_id == second["id"], TimelineEvent.kind == "notice"
+            )
+        )
+        codes = {n["code"] for detail in notices for n in detail["notices"]}
+    assert "safe_house_full_none" in codes or "no_free_bed" in codes

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from hotline.db import insert_ids
 from hotline.links import ack_url, make_ack_token, referral_url
 from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User
 from hotline.notify.render import (
@@ -74,8 +75,9 @@ async def enqueue_for_referral(
         return []
     # A batch of one: the same rows, content and timeline as the escalation sweep writes.
     batch = OutboxBatch(session, ruleset=ruleset, settings=settings, now=now)
-    ids = batch.for_referral(call=call, referral=referral, agency=agency, purpose=purpose,
-                             detail=detail)
+    ids = batch.for_referral(
+        call=call, referral=referral, agency=agency, purpose=purpose, detail=detail
+    )
     await batch.write()
     found = await session.scalars(
         select(Notification).where(col(Notification.id).in_(ids)).order_by(col(Notification.id))
@@ -185,6 +187,10 @@ class OutboxBatch:
         self._targets.append(ids)
         self._builders.append(build)
 
+    def note(self, row: dict[str, Any]) -> None:
+        """A timeline row (a dict of its columns) to write with the batch, in this order."""
+        self._timeline.append(row)
+
     def for_referral(
         self,
         *,
@@ -282,6 +288,9 @@ class OutboxBatch:
     async def write(self) -> None:
         """Write what was gathered (nothing when empty); the batch can be used again."""
         if not self._rows:
+            if self._timeline:
+                timeline, self._timeline = self._timeline, []
+                await self.session.execute(insert(TimelineEvent.__table__), timeline)
             return
         rows, builders, targets, timeline = (
             self._rows,
@@ -301,8 +310,7 @@ class OutboxBatch:
             for person in found:
                 self._people[person.call_id].append(person)
         table = Notification.__table__
-        stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        ids = [int(i) for i in (await self.session.scalars(stmt, rows)).all()]
+        ids = await insert_ids(self.session, table, rows)
         payloads = []
         for nid, build, target in zip(ids, builders, targets, strict=True):
             target.append(nid)
