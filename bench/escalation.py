@@ -4,28 +4,42 @@
     .venv/bin/python bench/escalation.py --pg postgresql+asyncpg://postgres@127.0.0.1:5432/test
     .venv/bin/python bench/escalation.py --sizes 100000 --due 1000 --no-sqlite --pg URL
     .venv/bin/python bench/escalation.py --sizes 20000 --jobs 0       # quick: smaller N
+    .venv/bin/python bench/escalation.py --sizes 20000 --jobs 0 --profile   # cProfile A and B
 
 For each size the database is filled in bulk (sqlite3 executemany / PostgreSQL COPY): one
-call per two referrals, every referral with a real policy snapshot; `--due` of them are past
-their acknowledge limit, the others fall due over the next 30 days. Then:
+call per two referrals, every referral with a real policy snapshot (all the same one: in
+service each referral's snapshot differs by its creation time, so a sweep decodes one per
+item, not one per batch). The first rows come in blocks of `--due` (see BLOCKS), due in an
+hour until a run makes its block due; the others fall due over the next 30 days. Then, on
+one engine kept for all the runs, as the service sweeps (the first sweep of a process
+compiles its statements, about 100 ms more, which a running service does not pay again):
 
-  A. one sweep at `now`: the due referrals climb step 0 of child-abuse-emergency (a reminder
-     to the agency and a mail to the operator, rendered into the outbox);
-  B. one sweep over another `--due` referrals whose step only marks them overdue: the cost of
-     the sweep itself (claim, read, decide, record, move the cursor) without message rendering.
+  warm-up: one sweep over two blocks, one of each kind below (not reported as a run);
+  A. one sweep at `now` (best of 3, fresh rows each): the due referrals climb step 0 of
+     child-abuse-emergency (a reminder to the agency and a mail to the operator, rendered
+     into the outbox, and their timeline rows);
+  B. one sweep over another `--due` referrals whose step only marks them overdue (best of
+     3): the cost of the sweep itself (claim, read, decide, record, move the cursor).
 
-Reported: time, rows the sweep read, and the claim's query plan (it must be an index range
-scan, so the cost follows the due items, not the open ones). On PostgreSQL the rows read
-come from pg_stat_user_tables. Last, the rejected design: one APScheduler job per open
-referral (--jobs of them), its start-up time and memory against the one periodic sweep job.
+Reported per run: wall time and this process's CPU time (the machine is a shared one: CPU
+time is what the sweep costs; on PostgreSQL the server's work is in the wall time only),
+the 1-minute load average, rows the sweep read, and the claim's query plan (it must be an
+index range scan, so the cost follows the due items, not the open ones). On PostgreSQL the
+rows read by the tables' scans come from pg_stat_user_tables (seq: sequential scans of call
+and referral, must be 0; index: rows fetched through indexes, foreign-key checks included).
+Last, the rejected design: one APScheduler job per open referral (--jobs of them), its
+start-up time and memory against the one periodic sweep job. Lateness while the service
+runs is bench/escalation_lateness.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import json
 import os
+import pstats
 import sqlite3
 import sys
 import tempfile
@@ -86,13 +100,17 @@ def call_row(i: int, operator: int, created: datetime) -> dict[str, Any]:
     }
 
 
-REPEATS = 3  # run B is repeated on fresh rows; the machine is shared, take the best
+REPEATS = 3  # runs A and B are repeated on fresh rows; the machine is shared, take the best
+# The first rows come in blocks of `due`, all due in an hour until a run moves its block to
+# due: the warm-up sweep's two blocks (one of each kind), then the runs A, then the runs B.
+WARM = ("full", "light")
+BLOCKS = (*WARM, *(["full"] * REPEATS), *(["light"] * REPEATS))
 
 
 def referrals(n: int, due: int, calls: int, policy: str, light: str, created: datetime,
               version: str) -> Iterator[dict[str, Any]]:
-    """The first `due` are due now (run A), the next REPEATS x `due` become due for the runs
-    B; the rest fall due over the next 30 days."""
+    """The first len(BLOCKS) x `due` rows are the runs' blocks (see BLOCKS); the rest fall
+    due over the next 30 days."""
     base = {
         "agency_code": AGENCY, "agency_kind": "child_protection", "rule_id": "bench",
         "ruleset_version": version, "status": "notified", "created_at": naive(created),
@@ -100,10 +118,9 @@ def referrals(n: int, due: int, calls: int, policy: str, light: str, created: da
     }
     span = 30 * 24 * 3600
     for i in range(n):
-        if i < due:
-            nxt, pol = NOW - timedelta(minutes=1), policy
-        elif i < (1 + REPEATS) * due:
-            nxt, pol = NOW + timedelta(hours=1), light  # moved to due before a run B
+        if i < len(BLOCKS) * due:
+            kind = BLOCKS[i // due]
+            nxt, pol = NOW + timedelta(hours=1), policy if kind == "full" else light
         else:
             nxt, pol = NOW + timedelta(seconds=120 + (i * 7919) % span), policy
         yield {**base, "call_id": 1 + i % calls, "next_escalation_at": naive(nxt), "policy": pol}
@@ -234,31 +251,52 @@ async def pg_rows_read(url: str) -> tuple[int, int]:
         await conn.close()
 
 
-async def one_sweep(url: str, rules: RuleSet, settings: Settings, label: str) -> dict[str, Any]:
-    before = await pg_rows_read(url) if not url.startswith("sqlite") else None
-    db = Database(url)
-    try:
-        started, cpu = time.perf_counter(), time.process_time()
-        result = await sweep(db, rules, now=NOW, settings=settings, node_id="bench",
-                             limit=100_000)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    finally:
-        await db.dispose()  # closing the connections flushes PostgreSQL's statistics
-    # cpu_ms: this process's CPU time (both its threads): what the sweep costs when the
-    # machine is not shared with other work; ms is the wall time as measured.
+async def make_due(db: Database, block: int, due: int) -> None:
+    """Move one block of rows (see BLOCKS) to due now."""
+    async with db.write() as session:
+        await session.execute(text(
+            "UPDATE referral SET next_escalation_at = :due WHERE id > :a AND id <= :b"),
+            {"due": naive(NOW - timedelta(minutes=1)), "a": block * due, "b": (block + 1) * due})
+
+
+async def one_sweep(db: Database, rules: RuleSet, settings: Settings, label: str,
+                    profile: cProfile.Profile | None = None) -> dict[str, Any]:
+    """One sweep on the warm engine `db` (as the running service sweeps)."""
+    if not db.is_sqlite:
+        await asyncio.sleep(1.5)  # let the statistics of the block's update settle first
+    before = None if db.is_sqlite else await pg_rows_read(db.url)
+    if profile is not None:
+        profile.enable()
+    started, cpu = time.perf_counter(), time.process_time()
+    result = await sweep(db, rules, now=NOW, settings=settings, node_id="bench", limit=100_000)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if profile is not None:
+        profile.disable()
+    # cpu_ms: this process's CPU time (all its threads): what the sweep costs when the
+    # machine is not shared with other work; ms is the wall time as measured (the database
+    # server's own CPU time on PostgreSQL is in it, not in cpu_ms).
     # load: the 1-minute load average when the run ended (the machine may be shared).
     out = {"run": label, "ms": round(seconds * 1000, 1), "cpu_ms": round(cpu * 1000, 1),
            "load": round(os.getloadavg()[0], 2), "claimed": result.claimed,
            "fired": result.fired, "rows_read_by_sweep": result.rows_read}
     if before is not None:
-        await asyncio.sleep(1.0)  # statistics reach the collector about once a second
-        after = await pg_rows_read(url)
+        # An idle backend flushes its statistics within a second (PostgreSQL 15+).
+        await asyncio.sleep(1.5)
+        after = await pg_rows_read(db.url)
         out["pg_seq_rows"] = after[0] - before[0]
         out["pg_index_rows"] = after[1] - before[1]
     return out
 
 
-async def bench_size(url: str, size: int, due: int, rules: RuleSet, pg: bool) -> None:
+def report(label: str, runs: list[dict[str, Any]]) -> None:
+    best = min(runs, key=lambda row: row["ms"])
+    times = ", ".join(f"{row['ms']:.0f}/{row['cpu_ms']:.0f}" for row in runs)
+    print(f"  run={label}, best of {len(runs)} (wall/cpu ms: {times}): "
+          + ", ".join(f"{k}={v}" for k, v in best.items() if k != "run"))
+
+
+async def bench_size(url: str, size: int, due: int, rules: RuleSet, pg: bool,
+                     profile: bool = False) -> None:
     db = Database(url)
     try:
         operator = await prepare(db, rules)
@@ -272,34 +310,30 @@ async def bench_size(url: str, size: int, due: int, rules: RuleSet, pg: bool) ->
     settings = Settings.load(env={}, database_url=url, rules_dir=ROOT / "routing_rules",
                              secret_key="bench-secret-key-0123456789-0123456789",
                              base_url="http://hotline.bench")
-    db = Database(url)
-    try:
-        plan = await claim_plan(db)
-    finally:
-        await db.dispose()
     kind = "PostgreSQL" if pg else "SQLite"
     print(f"\n{kind}: {size:,} open referrals, {due:,} due (filled in {fill:.1f} s)")
-    print(f"  claim query plan: {plan}")
-    a = await one_sweep(url, rules, settings, "A (reminder + operator mail)")
-    print("  " + ", ".join(f"{k}={v}" for k, v in a.items()))
-    runs = []
-    for r in range(REPEATS):
-        db = Database(url)
-        try:
-            async with db.write() as session:  # this run's rows become due
-                await session.execute(text(
-                    "UPDATE referral SET next_escalation_at = :due WHERE id > :a AND id <= :b"),
-                    {"due": naive(NOW - timedelta(minutes=1)), "a": (1 + r) * due,
-                     "b": (2 + r) * due})
-        finally:
-            await db.dispose()
-        if pg:
-            await asyncio.sleep(1.0)  # let the statistics of that update settle first
-        runs.append(await one_sweep(url, rules, settings, f"B{r + 1}"))
-    best = min(runs, key=lambda row: row["ms"])
-    times = ", ".join(f"{row['ms']:.0f}" for row in runs)
-    print(f"  run=B (mark_overdue only: the sweep's own cost), best of {REPEATS} "
-          f"({times} ms): " + ", ".join(f"{k}={v}" for k, v in best.items() if k != "run"))
+    db = Database(url)  # one engine for every run, warmed up first, as the service runs
+    try:
+        print(f"  claim query plan: {await claim_plan(db)}")
+        for block in range(len(WARM)):
+            await make_due(db, block, due)
+        warm = await one_sweep(db, rules, settings, "warm-up")
+        print(f"  warm-up sweep ({len(WARM)} x {due:,} rows, both kinds, compiles and caches "
+              f"the statements): ms={warm['ms']}, cpu_ms={warm['cpu_ms']}")
+        prof = cProfile.Profile() if profile else None
+        runs: dict[str, list[dict[str, Any]]] = {"full": [], "light": []}
+        for block in range(len(WARM), len(BLOCKS)):
+            await make_due(db, block, due)
+            name = BLOCKS[block]
+            label = ("A" if name == "full" else "B") + str(len(runs[name]) + 1)
+            runs[name].append(await one_sweep(db, rules, settings, label, prof))
+    finally:
+        await db.dispose()
+    report("A (reminder + operator mail rendered into the outbox)", runs["full"])
+    report("B (mark_overdue only: the sweep's own cost)", runs["light"])
+    if prof is not None:
+        pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
 
 
 # --- the rejected design -------------------------------------------------------------------
@@ -382,6 +416,7 @@ async def main() -> None:
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a database is created)")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--profile", action="store_true", help="cProfile the runs A and B")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress in a log
     rules = load_ruleset(ROOT / "routing_rules")
@@ -390,11 +425,11 @@ async def main() -> None:
         if not args.no_sqlite:
             with tempfile.TemporaryDirectory() as tmp:
                 url = f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
-                await bench_size(url, size, args.due, rules, pg=False)
+                await bench_size(url, size, args.due, rules, pg=False, profile=args.profile)
         if args.pg:
             url, name = await pg_url(args.pg)
             try:
-                await bench_size(url, size, args.due, rules, pg=True)
+                await bench_size(url, size, args.due, rules, pg=True, profile=args.profile)
             finally:
                 await pg_drop(args.pg, name)
     if args.jobs:

@@ -52,6 +52,18 @@ def subject(item: Referral | Call | Light) -> str:
     return f"{'referral' if isinstance(item, Referral) else 'call'}:{item.id}"
 
 
+@dataclass(frozen=True)
+class Target:
+    """What a step acts on: the item's key and overdue mark, its call and, for a referral,
+    the referral. `call` and `referral` may be ORM objects or Core rows with their columns
+    (the actions only read them; rows cost less), or Light when only LIGHT actions run."""
+
+    key: str
+    overdue_at: datetime | None
+    call: Call
+    referral: Referral | None
+
+
 @dataclass
 class StepContext:
     """What every action needs; one per sweep batch (supervisors are read once)."""
@@ -92,14 +104,15 @@ class StepContext:
 
 
 async def run_step(
-    ctx: StepContext, step: ScheduledStep, *, call: Call, referral: Referral | None, ladder: str
+    ctx: StepContext, step: ScheduledStep, target: Target, *, ladder: str
 ) -> list[dict[str, Any]]:
     """Do every action of one step, in order; returns what each did (for the event detail)."""
+    call, referral = target.call, target.referral
     done = []
     for action in step.actions:
         if action.name in UNBATCHED:
             await ctx.batch.write()
-        outcome = await _ACTIONS[action.name](ctx, action, call, referral)
+        outcome = await _ACTIONS[action.name](ctx, action, target)
         outcome = {"action": action.name, **outcome}
         if not outcome.get("reached", True):
             log.warning("escalation step reached nobody: call %s %s", call.id, outcome)
@@ -132,9 +145,8 @@ def _message(referral: Referral | None, ruleset: RuleSet, text: str) -> dict[str
     return detail
 
 
-async def _renotify(
-    ctx: StepContext, action: Action, call: Call, referral: Referral | None
-) -> dict[str, Any]:
+async def _renotify(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
+    call, referral = target.call, target.referral
     assert referral is not None
     agency = ctx.ruleset.agencies.get(referral.agency_code)
     if agency is None or not outbox.agency_reachable(agency):
@@ -170,9 +182,8 @@ def supervisors_for(call: Call, ruleset: RuleSet, users: list[User]) -> list[Use
     return national or list(users)
 
 
-async def _notify_supervisors(
-    ctx: StepContext, action: Action, call: Call, referral: Referral | None
-) -> dict[str, Any]:
+async def _notify_supervisors(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
+    call, referral = target.call, target.referral
     users = supervisors_for(call, ctx.ruleset, await ctx.supervisors())
     if referral is not None:
         text = "Cơ quan được chuyển gửi chưa phản hồi đúng thời hạn."
@@ -181,9 +192,8 @@ async def _notify_supervisors(
     return await _tell_users(ctx, users, call, _message(referral, ctx.ruleset, text))
 
 
-async def _notify_operator(
-    ctx: StepContext, action: Action, call: Call, referral: Referral | None
-) -> dict[str, Any]:
+async def _notify_operator(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
+    call, referral = target.call, target.referral
     user_id = call.taken_by_id or call.logged_by_id
     user = await ctx.user(user_id) if user_id else None
     if user is None:
@@ -192,12 +202,9 @@ async def _notify_operator(
     return await _tell_users(ctx, [user], call, _message(referral, ctx.ruleset, text))
 
 
-async def _mark_overdue(
-    ctx: StepContext, action: Action, call: Call, referral: Referral | None
-) -> dict[str, Any]:
-    item: Call | Referral = referral if referral is not None else call
-    key = subject(item)
-    at = item.overdue_at or ctx.overdue.get(key) or ctx.now  # the first mark stays
+async def _mark_overdue(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
+    key = target.key
+    at = target.overdue_at or ctx.overdue.get(key) or ctx.now  # the first mark stays
     ctx.overdue[key] = at
     return {"overdue_at": at.isoformat()}
 
@@ -224,31 +231,29 @@ def nearest_of_kind(ruleset: RuleSet, kind: str, area: str | None) -> AgencyDef 
     return None
 
 
-async def _reroute_up(
-    ctx: StepContext, action: Action, call: Call, referral: Referral | None
-) -> dict[str, Any]:
+async def _reroute_up(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
+    call, referral = target.call, target.referral
     assert referral is not None
     current = ctx.ruleset.agencies.get(referral.agency_code)
-    target = agency_above(ctx.ruleset, current) if current else None
-    if target is None:
+    above = agency_above(ctx.ruleset, current) if current else None
+    if above is None:
         # Nobody above: the supervisors must hear of it instead (a step is never a no-op).
-        told = await _notify_supervisors(ctx, action, call, referral)
+        told = await _notify_supervisors(ctx, action, target)
         return {"from": referral.agency_code, "to": None, "instead": "notify_supervisors", **told}
     reason = f"Chuyển lên cấp trên: {referral.agency_code} chưa phản hồi đúng thời hạn"
-    return await _add_referral(ctx, call, target, reason, referral)
+    return await _add_referral(ctx, call, above, reason, referral)
 
 
-async def _add_kind(
-    ctx: StepContext, action: Action, call: Call, referral: Referral | None
-) -> dict[str, Any]:
+async def _add_kind(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
+    call, referral = target.call, target.referral
     assert action.kind is not None
     area = call.area_code or ctx.ruleset.line_area(call.line_code)
-    target = nearest_of_kind(ctx.ruleset, action.kind, area)
-    if target is None:
-        told = await _notify_supervisors(ctx, action, call, referral)
+    nearest = nearest_of_kind(ctx.ruleset, action.kind, area)
+    if nearest is None:
+        told = await _notify_supervisors(ctx, action, target)
         return {"kind": action.kind, "to": None, "instead": "notify_supervisors", **told}
     reason = f"Bổ sung cơ quan ({action.kind}) do quá hạn"
-    return await _add_referral(ctx, call, target, reason, referral)
+    return await _add_referral(ctx, call, nearest, reason, referral)
 
 
 async def _add_referral(

@@ -201,6 +201,27 @@ def _entries(policy: Mapping[str, Any]) -> list[Entry]:
     return entries
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """A policy snapshot decoded and its schedule parsed, once: a sweep batch shares one
+    between the items whose policy text is the same (read-only: never mutate `policy`)."""
+
+    policy: Mapping[str, Any]
+    entries: tuple[Entry, ...]
+    whens: tuple[str, ...]  # per step index
+    actions: tuple[tuple[Action, ...], ...]  # per step index
+
+    @classmethod
+    def of(cls, policy: Mapping[str, Any]) -> Snapshot:
+        steps = policy.get("steps", [])
+        return cls(
+            policy,
+            tuple(_entries(policy)),
+            tuple(step["when"] for step in steps),
+            tuple(_actions(step) for step in steps),
+        )
+
+
 def _actions(step: Mapping[str, Any]) -> tuple[Action, ...]:
     return tuple(_action(a) if isinstance(a, str) else Action.from_json(a) for a in step["do"])
 
@@ -238,7 +259,11 @@ def holds(when: str, state: ItemState) -> bool:
 
 
 def plan_visit(
-    state: ItemState, policy: Mapping[str, Any], now: datetime, *, reachable: bool = True
+    state: ItemState,
+    policy: Mapping[str, Any] | Snapshot,
+    now: datetime,
+    *,
+    reachable: bool = True,
 ) -> Visit:
     """What a sweep does with an item now: the steps to fire, in order, and the new cursor.
 
@@ -248,18 +273,11 @@ def plan_visit(
     When the agency cannot be reached, the next step that tells someone else is due at once
     and reminders to the agency are dropped.
     """
-    entries = _entries(policy)
+    snap = policy if isinstance(policy, Snapshot) else Snapshot.of(policy)
+    entries, whens, actions = snap.entries, snap.whens, snap.actions
     level = min(max(state.level, 0), len(entries))
     if state.finished or _over(state):
         return Visit((), len(entries), None, skipped=len(entries) - level)
-    steps = policy.get("steps", [])
-    actions_of: dict[int, tuple[Action, ...]] = {}
-
-    def actions(si: int) -> tuple[Action, ...]:
-        if si not in actions_of:
-            actions_of[si] = _actions(steps[si])
-        return actions_of[si]
-
     pending = entries[level:]
     count = sum(1 for at, _si, _rep in pending if at <= now)
     early = -1
@@ -268,8 +286,7 @@ def plan_visit(
             (
                 i
                 for i, (_at, si, _rep) in enumerate(pending)
-                if holds(steps[si]["when"], state)
-                and any(a.name in ESCALATING for a in actions(si))
+                if holds(whens[si], state) and any(a.name in ESCALATING for a in actions[si])
             ),
             -1,
         )
@@ -278,10 +295,10 @@ def plan_visit(
     last = {si: i for i, (_at, si, _rep) in enumerate(due)}
     fire = []
     for i, (at, si, rep) in enumerate(due):
-        when = steps[si]["when"]
+        when = whens[si]
         if last[si] != i or not holds(when, state):
             continue
-        acts = actions(si)
+        acts = actions[si]
         if not reachable:
             acts = tuple(a for a in acts if a.name != "renotify")
         if acts:

@@ -11,22 +11,31 @@ moves the cursor. No network call happens under the lock: actions only write out
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import Text, and_, bindparam, case, cast, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hotline.db import Database
-from hotline.escalation.actions import LIGHT, Light, StepContext, run_step, subject
+from hotline.escalation.actions import (
+    LIGHT,
+    UNBATCHED,
+    Light,
+    StepContext,
+    Target,
+    run_step,
+    subject,
+)
 from hotline.escalation.metrics import EscalationMetrics
-from hotline.escalation.policy import ItemState, ScheduledStep, Visit, plan_visit
+from hotline.escalation.policy import ItemState, ScheduledStep, Snapshot, Visit, plan_visit
 from hotline.models import (
     Call,
     EscalationEvent,
@@ -43,7 +52,10 @@ from hotline.settings import Settings
 log = logging.getLogger(__name__)
 JOB = "escalation"
 LEASE = timedelta(minutes=2)
-BATCH = 200
+# Items per claim and per processing transaction: the statements of a batch are a fixed
+# number whatever its size, but a batch that renders messages holds the SQLite write lock
+# while it does (about 0.5 ms an item), so not the whole of a sweep's limit at once.
+BATCH = 500
 FINISHED_CALL = ("resolved", "closed")
 
 
@@ -88,12 +100,15 @@ async def sweep(
     for model in (Referral, Call):
         left = limit
         while left > 0:
-            ids = await _claim(db, model, now=now, limit=min(BATCH, left))
+            size = min(BATCH, left)
+            ids = await _claim(db, model, now=now, limit=size)
             if not ids:
                 break
             result.claimed += len(ids)
             left -= len(ids)
             await _process_batch(db, model, ids, ruleset, settings, now, node_id, result)
+            if len(ids) < size:
+                break  # nothing more was due
     result.seconds = time.perf_counter() - started
     await write_heartbeat(
         db, now=now, detail={"node": node_id, "claimed": result.claimed, "fired": result.fired}
@@ -197,32 +212,25 @@ async def _process(
             plans = await _call_visits(session, calls, now, result)
         ctx = StepContext(session, ruleset, settings, now, node_id)
         fresh = await _record(session, plans, now=now, node_id=node_id, is_sqlite=db.is_sqlite)
-        await _load_full(session, plans, fresh)
+        await _load(session, plans, fresh)
         cursors = []
         for plan in plans:
-            item, visit = plan.item, plan.visit
+            visit = plan.visit
             for step in visit.fire:
-                if (subject(item), step.n) not in fresh:
+                if (plan.key, step.n) not in fresh:
                     result.duplicates += 1
                     continue
-                referral = item if item is not plan.call else None
-                await run_step(
-                    ctx,
-                    step,
-                    call=plan.call,  # type: ignore[arg-type]
-                    referral=referral,  # type: ignore[arg-type]
-                    ladder=plan.ladder,
-                )
+                await run_step(ctx, step, plan.target, ladder=plan.ladder)
                 result.fired += 1
                 result.actions.update(a.name for a in step.actions)
             result.skipped += visit.skipped
             cursors.append(
                 {
-                    "b_id": item.id,
+                    "b_id": plan.id,
                     "escalation_level": visit.level,
                     "next_escalation_at": visit.next_at,
                     "escalation_lease_until": None,
-                    "overdue_at": ctx.overdue.get(subject(item)) or item.overdue_at,
+                    "overdue_at": ctx.overdue.get(plan.key) or plan.target.overdue_at,
                 }
             )
         await ctx.batch.write()  # fills the notification ids that ctx.timeline shows
@@ -236,17 +244,22 @@ async def _process(
 
 @dataclass
 class Plan:
-    """One claimed item and what its visit does. `item` and `call` start as plain rows
-    (Light) for referrals; they become ORM objects only when a step must tell someone."""
+    """One claimed item and what its visit does. For referrals, `target` starts with plain
+    rows (Light); it gets the referral and call columns only when a step must tell someone."""
 
-    item: Referral | Call | Light
-    call: Call | Light
+    id: int
+    key: str  # the EscalationEvent subject
+    target: Target
     visit: Visit
     ladder: str
 
 
-# Columns the decision needs; the full rows (with the call) are loaded only for the items
-# whose steps do more than mark them overdue.
+_NOTIFICATIONS = col(Notification.referral_id) == col(Referral.id)
+# Columns the decision needs. The call's status and whether every notification of the
+# referral is a dead letter (1; 0: some are not; NULL: none) come as correlated subqueries:
+# index lookups per claimed row, whatever the size of the tables (a join let PostgreSQL
+# plan a scan of all calls). The policy comes as its JSON text, decoded once per distinct
+# text in the batch.
 _REFERRAL_COLUMNS = (
     col(Referral.id),
     col(Referral.call_id),
@@ -260,8 +273,15 @@ _REFERRAL_COLUMNS = (
     col(Referral.resolved_at),
     col(Referral.withdrawn_at),
     col(Referral.overdue_at),
-    col(Referral.policy),
-    col(Call.status).label("call_status"),
+    cast(col(Referral.policy), Text).label("policy"),
+    select(col(Call.status))
+    .where(col(Call.id) == col(Referral.call_id))
+    .scalar_subquery()
+    .label("call_status"),
+    select(func.min(case((col(Notification.state) == "dead", 1), else_=0)))
+    .where(_NOTIFICATIONS)
+    .scalar_subquery()
+    .label("all_dead"),
 )
 
 
@@ -273,38 +293,22 @@ async def _referral_visits(
     result: SweepResult,
     is_sqlite: bool,
 ) -> list[Plan]:
-    query = (
-        select(*_REFERRAL_COLUMNS)
-        .join(Call, col(Call.id) == col(Referral.call_id))
-        .where(col(Referral.id).in_(ids))
-        .order_by(col(Referral.id))
-    )
+    query = select(*_REFERRAL_COLUMNS).where(col(Referral.id).in_(ids)).order_by(col(Referral.id))
     if not is_sqlite:
         # Lock the referrals (as before), not their calls: an acknowledgement that
         # committed first is seen, a concurrent sweep waits.
         query = query.with_for_update(of=Referral.__table__)  # type: ignore[arg-type]
     rows = (await session.execute(query)).all()
-    # A referral whose every notification is a dead letter cannot be reached.
-    dead = func.sum(case((col(Notification.state) == "dead", 1), else_=0))
-    counts = {
-        rid: (total, int(d or 0))
-        for rid, total, d in (
-            await session.execute(
-                select(col(Notification.referral_id), func.count(), dead)
-                .where(col(Notification.referral_id).in_(ids))
-                .group_by(col(Notification.referral_id))
-            )
-        ).all()
-    }
-    # As before: the referrals, their calls (one each, read with them) and the counts.
-    result.rows_read += len(rows) + len({r.call_id for r in rows}) + len(counts)
+    # As before: the referrals, their calls (one each) and the notification counts.
+    result.rows_read += (
+        len(rows) + len({r.call_id for r in rows}) + sum(r.all_dead is not None for r in rows)
+    )
+    snapshots: dict[str, Snapshot] = {}
     plans: list[Plan] = []
     for r in rows:
         agency = ruleset.agencies.get(r.agency_code)
-        total, dead_n = counts.get(r.id, (0, 0))
-        reachable = (
-            agency is not None and agency_reachable(agency) and not (total and dead_n == total)
-        )
+        # A referral whose every notification is a dead letter cannot be reached.
+        reachable = agency is not None and agency_reachable(agency) and r.all_dead != 1
         state = ItemState(
             created_at=r.created_at,
             level=r.escalation_level,
@@ -316,36 +320,59 @@ async def _referral_visits(
             or r.withdrawn_at is not None
             or r.call_status in FINISHED_CALL,
         )
-        visit = plan_visit(state, r.policy, now, reachable=reachable)
+        snap = snapshots.get(r.policy)
+        if snap is None:
+            snap = snapshots[r.policy] = Snapshot.of(json.loads(r.policy))
+        visit = plan_visit(state, snap, now, reachable=reachable)
         item = Light("referral", r.id, r.call_id, r.overdue_at)
         call = Light("call", r.call_id, r.call_id, None)
-        plans.append(Plan(item, call, visit, r.policy.get("ladder", "")))
+        target = Target(subject(item), r.overdue_at, call, item)  # type: ignore[arg-type]
+        plans.append(Plan(r.id, target.key, target, visit, snap.policy.get("ladder", "")))
     return plans
 
 
-async def _load_full(session: AsyncSession, plans: list[Plan], fresh: set[tuple[str, int]]) -> None:
-    """Swap the plain rows for ORM objects (referral and call) where a step that fires now
-    needs them: messages, re-routing. A batch that only marks overdue loads none."""
-    wanted = [
-        p
-        for p in plans
-        if isinstance(p.item, Light)
-        and any(
-            (subject(p.item), step.n) in fresh and any(a.name not in LIGHT for a in step.actions)
-            for step in p.visit.fire
+# The referral and call columns the messages need (not the JSON nobody reads here).
+_REFERRAL_ROW = [c for c in Referral.__table__.c if c.name != "policy"]  # type: ignore[attr-defined]
+_CALL_ROW = [
+    c
+    for c in Call.__table__.c  # type: ignore[attr-defined]
+    if c.name not in ("suggested", "escalation_policy")
+]
+
+
+async def _load(session: AsyncSession, plans: list[Plan], fresh: set[tuple[str, int]]) -> None:
+    """Give the plans whose steps fire now and do more than mark overdue their referral and
+    call: as Core rows for messages (they are only read), as ORM objects where a step adds a
+    referral (it reads the source's policy and the session tracks what it adds)."""
+    rows: list[Plan] = []
+    objects: list[Plan] = []
+    for p in plans:
+        if not isinstance(p.target.referral, Light):
+            continue
+        names = {a.name for step in p.visit.fire if (p.key, step.n) in fresh for a in step.actions}
+        if names & UNBATCHED:
+            objects.append(p)
+        elif names - LIGHT:
+            rows.append(p)
+    referrals: dict[int | None, Any] = {}
+    calls: dict[int | None, Any] = {}
+    if rows:
+        ref_ids = [p.id for p in rows]
+        call_ids = {p.target.call.id for p in rows}
+        query = select(*_REFERRAL_ROW).where(col(Referral.id).in_(ref_ids))
+        referrals.update((r.id, r) for r in await session.execute(query))
+        query = select(*_CALL_ROW).where(col(Call.id).in_(call_ids))
+        calls.update((c.id, c) for c in await session.execute(query))
+    if objects:
+        ref_ids = [p.id for p in objects]
+        call_ids = {p.target.call.id for p in objects}
+        query = select(Referral).where(col(Referral.id).in_(ref_ids))
+        referrals.update((r.id, r) for r in await session.scalars(query))
+        calls.update(
+            (c.id, c) for c in await session.scalars(select(Call).where(col(Call.id).in_(call_ids)))
         )
-    ]
-    if not wanted:
-        return
-    ref_ids = [p.item.id for p in wanted]
-    call_ids = {p.call.id for p in wanted}
-    referrals = {
-        r.id: r
-        for r in await session.scalars(select(Referral).where(col(Referral.id).in_(ref_ids)))
-    }
-    calls = {c.id: c for c in await session.scalars(select(Call).where(col(Call.id).in_(call_ids)))}
-    for p in wanted:
-        p.item, p.call = referrals[p.item.id], calls[p.call.id]
+    for p in rows + objects:
+        p.target = replace(p.target, call=calls[p.target.call.id], referral=referrals[p.id])
 
 
 async def _call_visits(
@@ -377,7 +404,10 @@ async def _call_visits(
             declined=declined_n,
         )
         visit = plan_visit(state, c.escalation_policy, now)
-        plans.append(Plan(c, c, visit, c.escalation_policy.get("ladder", "")))
+        target = Target(subject(c), c.overdue_at, c, None)
+        plans.append(
+            Plan(c.id or 0, target.key, target, visit, c.escalation_policy.get("ladder", ""))
+        )
     return plans
 
 
@@ -386,11 +416,7 @@ async def _record(
 ) -> set[tuple[str, int]]:
     """Insert one EscalationEvent per step to fire; returns the keys that were new. A key
     that already exists was fired by another run: its actions are not repeated."""
-    rows = [
-        _event_row(p.item, p.call, step, now=now, node_id=node_id)
-        for p in plans
-        for step in p.visit.fire
-    ]
+    rows = [_event_row(p, step, now=now, node_id=node_id) for p in plans for step in p.visit.fire]
     if not rows:
         return set()
     upsert = sqlite.insert if is_sqlite else postgresql.insert
@@ -405,19 +431,11 @@ async def _record(
     return {(s, n) for s, n in (await session.execute(stmt, rows)).all()}
 
 
-def _event_row(
-    item: Referral | Call | Light,
-    call: Call | Light,
-    step: ScheduledStep,
-    *,
-    now: datetime,
-    node_id: str,
-) -> dict[str, Any]:
-    key = subject(item)
+def _event_row(plan: Plan, step: ScheduledStep, *, now: datetime, node_id: str) -> dict[str, Any]:
     return {
-        "subject": key,
-        "call_id": call.id,
-        "referral_id": item.id if key.startswith("referral:") else None,
+        "subject": plan.key,
+        "call_id": plan.target.call.id,
+        "referral_id": plan.id if plan.target.referral is not None else None,
         "step": step.n,
         "action": primary_action(step),
         "due_at": step.at,
