@@ -191,9 +191,12 @@ async def serve_app(options: dict[str, Any]) -> None:
                 f"total {sum(values) / 1000:6.1f}s",
                 file=sys.stderr,
             )
+        for kind, n in SQL.most_common(25):
+            print(f"sql   {kind:<34} {n}", file=sys.stderr)
 
 
 TRACE: dict[str, list[float]] = defaultdict(list)
+SQL: Counter[str] = Counter()  # statements sent, by kind (--trace)
 
 
 def trace_service() -> None:
@@ -249,6 +252,16 @@ def trace_service() -> None:
         original_wake(self)
 
     worker.DeliveryWorker.wake = wake  # type: ignore[method-assign]
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    def count(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        words = [*statement.split(None, 4), "", ""]
+        where = {"INSERT": 2, "DELETE": 2, "UPDATE": 1}.get(words[0])
+        SQL[f"{words[0]} {words[where] if where else ''}".strip()] += 1
+
+    event.listen(Engine, "before_cursor_execute", count)
 
 
 # --- this process: load and report ---------------------------------------------------------
@@ -431,7 +444,7 @@ async def run(args: argparse.Namespace) -> int:
         rows = read_received(received_path)
         return report(
             args, total, post_ms, bodies, sent, rows, expected, outbox, log,
-            load_before, loads, (cpu1 - cpu0) / max(wall1 - wall0, 1e-9),
+            load_before, loads, (cpu1 - cpu0) / max(wall1 - wall0, 1e-9), cpu1 - cpu0,
         )  # fmt: skip
     finally:
         await service.stop()
@@ -456,6 +469,7 @@ def report(
     load_before: tuple[float, float, float],
     loads: list[tuple[float, float, float]],
     service_cpu: float,
+    service_cpu_s: float,
 ) -> int:
     token = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{3}")
     latency: dict[str, list[float]] = defaultdict(list)
@@ -521,7 +535,13 @@ def report(
         if loads
         else ""
     )
-    print(f"service CPU:     {service_cpu * 100:.0f}% of one core over the run")
+    answered = len(bodies)
+    per_call = service_cpu_s / answered * 1000 if answered else float("nan")
+    print(
+        f"service CPU:     {service_cpu * 100:.0f}% of one core over the run; "
+        f"{per_call:.1f} ms a call with its {expected / max(answered, 1):.0f} notifications "
+        f"(one core: at most {1000 / per_call:.0f} calls/s)"
+    )
     return 0 if ok else 1
 
 

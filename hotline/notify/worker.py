@@ -85,6 +85,7 @@ class DeliveryWorker:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self.last_drain: datetime | None = None
+        self._beat_at: float | None = None  # time.monotonic() of the last heartbeat written
 
     def wake(self) -> None:
         """Drain now (call after a transaction that enqueued notifications has committed)."""
@@ -215,6 +216,13 @@ class DeliveryWorker:
             self._stopping = False  # drain() may still be called by hand (tests, CLI)
 
     async def _heartbeat(self, stats: DrainStats) -> None:
+        """At most once an `interval` unless something failed: woken after every call, the
+        worker would otherwise add a write transaction to each one."""
+        beat = time.monotonic()
+        quiet = not (stats.dead or stats.unrecorded or stats.retried)
+        if quiet and self._beat_at is not None and beat - self._beat_at < self.interval:
+            return
+        self._beat_at = beat
         now = self.clock.now()
         async with self.db.write() as session:
             row = await session.scalar(select(Heartbeat).where(Heartbeat.job == HEARTBEAT_JOB))
