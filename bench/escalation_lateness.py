@@ -16,8 +16,9 @@ policy snapshot, fired_at the `now` of the sweep that recorded it (the row is wr
 that sweep commits, at most one sweep's duration later: reported as the sweep times).
 
 Reported: the interval, p50/p99/max of fired − due, count fired against expected, steps
-fired before they were due (must be 0), the sweep times (from the service's own histogram)
-and the machine's load. Target: p99 <= interval + 1 s.
+fired before they were due (must be 0), the sweep times (p50 and max, from what the
+service's metrics observe: fired − due plus the sweep's time bounds when the row was
+committed), the service's CPU time and the machine's load. Target: p99 <= interval + 1 s.
 """
 
 from __future__ import annotations
@@ -113,6 +114,15 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     finally:
         await db.dispose()
     app = create_app(settings, rules=rules)  # the real clock, scheduler and worker
+    # Each sweep's duration, as the service's own metrics see it (for the commit time bound).
+    metrics, durations = app[keys.METRICS].escalation, []
+    observe = metrics.observe
+
+    def observed(result: Any) -> None:
+        durations.append(result.seconds)
+        observe(result)
+
+    metrics.observe = observed  # type: ignore[method-assign]
     runner = web.AppRunner(app)
     cpu = time.process_time()
     await runner.setup()  # runs the cleanup contexts: database, worker, scheduler
@@ -128,14 +138,10 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
             events = (await session.execute(
                 select(EscalationEvent.due_at, EscalationEvent.fired_at)
                 .where(EscalationEvent.step == 0))).all()
-        histogram = app[keys.METRICS].escalation.sweep_seconds
-        samples = {s.name: s.value for m in histogram.collect() for s in m.samples
-                   if not s.labels.get("le")}
     finally:
         await runner.cleanup()
     cpu = time.process_time() - cpu
     late = [(f - d).total_seconds() for d, f in events]
-    sweeps = int(samples.get("hotline_escalation_sweep_seconds_count", 0))
     out = {
         "database": "SQLite" if url.startswith("sqlite") else "PostgreSQL",
         "interval_s": args.interval, "expected": args.count, "fired": len(late),
@@ -145,9 +151,9 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "p99_s": round(percentile(late, 0.99), 3) if late else None,
         "max_s": round(max(late), 3) if late else None,
         "target_p99_s": args.interval + 1,
-        "sweeps": sweeps,
-        "sweep_mean_ms": round(1000 * samples.get("hotline_escalation_sweep_seconds_sum", 0)
-                               / max(sweeps, 1), 1),
+        "sweeps": len(durations),
+        "sweep_p50_ms": round(1000 * percentile(durations, 0.5), 1) if durations else None,
+        "sweep_max_ms": round(1000 * max(durations), 1) if durations else None,
         "service_cpu_s": round(cpu, 2),
         "load": round(os.getloadavg()[0], 2),
     }

@@ -19,7 +19,20 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Text, and_, bindparam, case, cast, func, insert, or_, select, update
+from sqlalchemy import (
+    Integer,
+    Table,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -43,6 +56,7 @@ from hotline.models import (
     Notification,
     Referral,
     TimelineEvent,
+    UTCDateTime,
 )
 from hotline.notify.outbox import agency_reachable
 from hotline.referrals import TERMINAL
@@ -234,12 +248,45 @@ async def _process(
                 }
             )
         await ctx.batch.write()  # fills the notification ids that ctx.timeline shows
-        # Core statements, one executemany each for the whole batch: the ORM's bulk paths
-        # cost more per row than the rows themselves.
+        # Core statements, one each for the whole batch: the ORM's bulk paths cost more per
+        # row than the rows themselves.
         if ctx.timeline:
-            await session.execute(insert(TimelineEvent.__table__), ctx.timeline)  # type: ignore[arg-type]
-        table = model.__table__  # type: ignore[attr-defined]
+            await session.execute(_insert_many(TimelineEvent.__table__), ctx.timeline)  # type: ignore[arg-type]
+        await _move_cursors(session, model.__table__, cursors, db.is_sqlite)  # type: ignore[attr-defined]
+
+
+def _insert_many(table: Table) -> Any:
+    """An INSERT for many rows. With RETURNING, SQLAlchemy sends them as multi-row VALUES
+    ("insertmanyvalues"); without, as the driver's executemany: one statement a row, which
+    PostgreSQL runs one by one."""
+    return insert(table).returning(table.c.id)
+
+
+async def _move_cursors(
+    session: AsyncSession, table: Table, cursors: list[dict[str, Any]], is_sqlite: bool
+) -> None:
+    """Each item's new level, next due time and overdue mark; its lease ends."""
+    if is_sqlite:  # executemany loops in SQLite's C code: cheap
         await session.execute(update(table).where(table.c.id == bindparam("b_id")), cursors)
+        return
+    # PostgreSQL: one UPDATE ... FROM unnest(arrays), not one UPDATE a row.
+    columns = ("b_id", "escalation_level", "next_escalation_at", "overdue_at")
+    types: tuple[Any, ...] = (Integer, Integer, UTCDateTime(), UTCDateTime())
+    arrays = [
+        bindparam(name, [c[name] for c in cursors], type_=postgresql.ARRAY(kind))
+        for name, kind in zip(columns, types, strict=True)
+    ]
+    given = func.unnest(*arrays).table_valued(*columns).render_derived(with_types=False)
+    await session.execute(
+        update(table)
+        .where(table.c.id == given.c.b_id)
+        .values(
+            escalation_level=given.c.escalation_level,
+            next_escalation_at=given.c.next_escalation_at,
+            escalation_lease_until=None,
+            overdue_at=given.c.overdue_at,
+        )
+    )
 
 
 @dataclass
