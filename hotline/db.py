@@ -32,6 +32,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from hotline import sqlite_driver
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 WRITE_OPTION = "hotline_write"
 WRITE_QUEUE_TIMEOUT = 30.0  # seconds, as busy_timeout: a stuck writer fails, not hangs
@@ -113,6 +115,12 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
+        if parsed.get_driver_name() == "aiosqlite" and database and not parsed.query:
+
+            async def one_trip() -> Any:  # see hotline/sqlite_driver.py
+                return await sqlite_driver.connect(database, timeout=30)
+
+            kwargs["async_creator"] = one_trip
     else:
         # Web handlers, the delivery worker and the sweeps share the pool; at the 5 + 10
         # default a burst of calls ran it dry (QueuePool limit reached).

@@ -1,0 +1,62 @@
+"""The one-trip aiosqlite driver: every way SQLAlchemy reads a result still gets every row."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from hotline import sqlite_driver
+from hotline.db import make_engine
+
+
+@pytest.fixture
+async def engine(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(sqlite_driver, "FIRST_ROWS", 3)  # results larger than one trip
+    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.sqlite3'}")
+    async with engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT UNIQUE)"))
+    yield engine
+    await engine.dispose()
+
+
+async def test_the_engine_uses_it(engine):  # type: ignore[no-untyped-def]
+    async with engine.connect() as conn:
+        raw = await conn.get_raw_connection()
+        assert isinstance(raw.driver_connection, sqlite_driver.OneTripConnection)
+
+
+@pytest.mark.parametrize("count", [0, 1, 3, 4, 7, 10])
+async def test_all_rows_by_every_way_of_reading(engine, count):  # type: ignore[no-untyped-def]
+    async with AsyncSession(engine) as session, session.begin():
+        if count:
+            await session.execute(
+                text("INSERT INTO t (x) VALUES (:x)"), [{"x": f"v{i}"} for i in range(count)]
+            )
+        want = [(i + 1, f"v{i}") for i in range(count)]
+        query = text("SELECT id, x FROM t ORDER BY id")
+        assert [tuple(r) for r in (await session.execute(query)).all()] == want
+        assert (await session.execute(query)).first() == (want[0] if want else None)
+        result = await session.execute(query)
+        assert [tuple(r) for r in result.fetchmany(2)] + [tuple(r) for r in result.all()] == want
+        streamed = await session.stream(query)
+        assert [tuple(r) async for r in streamed] == want
+        partitions = await session.stream(query.execution_options(yield_per=2))
+        got = [tuple(r) async for part in partitions.partitions() for r in part]
+        assert got == want
+
+
+async def test_rowcount_returning_and_errors(engine):  # type: ignore[no-untyped-def]
+    async with AsyncSession(engine) as session, session.begin():
+        ids = (
+            await session.execute(text("INSERT INTO t (x) VALUES ('a'), ('b'), ('c') RETURNING id"))
+        ).scalars()
+        assert sorted(ids) == [1, 2, 3]
+        updated = await session.execute(text("UPDATE t SET x = x || '!' WHERE id > 1"))
+        assert updated.rowcount == 2  # type: ignore[attr-defined]
+    with pytest.raises(IntegrityError):
+        async with AsyncSession(engine) as session, session.begin():
+            await session.execute(text("INSERT INTO t (x) VALUES ('a')"))
+    async with AsyncSession(engine) as session:  # the connection is still good afterwards
+        assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 3
