@@ -60,3 +60,21 @@ async def test_rowcount_returning_and_errors(engine):  # type: ignore[no-untyped
             await session.execute(text("INSERT INTO t (x) VALUES ('a')"))
     async with AsyncSession(engine) as session:  # the connection is still good afterwards
         assert (await session.execute(text("SELECT count(*) FROM t"))).scalar() == 3
+
+
+async def test_insert_ids_gives_each_row_its_own_id(db, clock):  # type: ignore[no-untyped-def]
+    """On both engines: one INSERT, and the n-th id returned is the n-th row's."""
+    from sqlalchemy import select
+
+    from hotline.db import insert_ids
+    from hotline.models import AuditEvent
+
+    rows = [
+        {"at": clock.now(), "actor": "test", "action": f"a{i}", "object_type": "t", "detail": {}}
+        for i in (5, 3, 9, 1, 7, 2, 8)
+    ]
+    async with db.write() as session:
+        ids = await insert_ids(session, AuditEvent.__table__, rows)
+    async with db.read() as session:
+        stored = dict((await session.execute(select(AuditEvent.id, AuditEvent.action))).all())
+    assert [stored[i] for i in ids] == [r["action"] for r in rows]
