@@ -22,7 +22,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Table, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -105,6 +105,27 @@ async def insert_ids(session: AsyncSession, table: Table, rows: list[dict[str, A
         return sorted(int(i) for i in found)
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return [int(i) for i in await session.scalars(stmt, rows)]
+
+
+async def reserve_ids(session: AsyncSession, table: Table, count: int) -> list[int]:
+    """`count` new ids for rows of `table` to be inserted with them in this transaction, for
+    rows whose content needs their own id (a notification's links and idempotency key), so
+    each is written once instead of inserted and then updated.
+
+    PostgreSQL: from the column's sequence. SQLite: the ids after the largest, which no other
+    writer can take before this transaction ends (BEGIN IMMEDIATE holds the write lock)."""
+    if count <= 0:
+        return []
+    name = table.name
+    if session.get_bind().dialect.name == "sqlite":
+        assert session.in_transaction()
+        top = await session.scalar(text(f'SELECT max(id) FROM "{name}"'))  # noqa: S608
+        return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
+    found = await session.scalars(
+        text(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)"),
+        {"n": count},
+    )
+    return [int(i) for i in found]
 
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:

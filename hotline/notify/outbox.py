@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.db import insert_ids
+from hotline.db import insert_ids, reserve_ids
 from hotline.links import ack_url, make_ack_token, referral_url
 from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User
 from hotline.notify.render import (
@@ -177,6 +177,15 @@ class OutboxBatch:
         self._people_of: set[int] = set()  # calls whose people go to a secure channel
         self._people: dict[int, list[Person]] = {}
         self._templates = Templates()
+        self._call_contexts: dict[int, dict[str, Any]] = {}
+
+    def _call_context(self, call: Call) -> dict[str, Any]:
+        """call_context() once per call: a call's referrals share it (copied by each)."""
+        assert call.id is not None
+        found = self._call_contexts.get(call.id)
+        if found is None:
+            found = self._call_contexts[call.id] = call_context(call, self.ruleset, self.settings)
+        return found
 
     def _add(
         self, row: dict[str, Any], ids: list[int], build: Callable[[int], dict[str, Any]]
@@ -204,7 +213,14 @@ class OutboxBatch:
         assert call.id is not None and referral.id is not None
         assert agency_reachable(agency), "an unreachable agency goes through enqueue_for_referral"
         base = referral_context(
-            call, referral, agency, self.ruleset, self.settings, now=self.now, detail=detail
+            call,
+            referral,
+            agency,
+            self.ruleset,
+            self.settings,
+            now=self.now,
+            detail=detail,
+            call_ctx=self._call_context(call),
         )
         ids: list[int] = []
         for channel in agency.channels:
@@ -265,8 +281,8 @@ class OutboxBatch:
         ids: list[int] = []
         if not targets:
             return ids, targets
-        base = call_context(call, self.ruleset, self.settings)
-        base.update(purpose=purpose, detail=detail or {}, secure=False)
+        base = {**self._call_context(call), "purpose": purpose, "detail": detail or {}}
+        base["secure"] = False
         for user in targets:
 
             def build(nid: int, user: User = user) -> dict[str, Any]:
@@ -290,7 +306,7 @@ class OutboxBatch:
         if not self._rows:
             if self._timeline:
                 timeline, self._timeline = self._timeline, []
-                await self.session.execute(insert(TimelineEvent.__table__), timeline)
+                await insert_ids(self.session, TimelineEvent.__table__, timeline)
             return
         rows, builders, targets, timeline = (
             self._rows,
@@ -310,14 +326,13 @@ class OutboxBatch:
             for person in found:
                 self._people[person.call_id].append(person)
         table = Notification.__table__
-        ids = await insert_ids(self.session, table, rows)
-        payloads = []
-        for nid, build, target in zip(ids, builders, targets, strict=True):
+        ids = await reserve_ids(self.session, table, len(rows))
+        for row, nid, build, target in zip(rows, ids, builders, targets, strict=True):
             target.append(nid)
-            payloads.append({"b_id": nid, "payload": build(nid)})
-        await self.session.execute(update(table).where(table.c.id == bindparam("b_id")), payloads)
-        if timeline:
-            await self.session.execute(insert(TimelineEvent.__table__), timeline)
+            row["id"], row["payload"] = nid, build(nid)
+        await self.session.execute(insert(table), rows)
+        if timeline:  # RETURNING makes it one multi-row INSERT on PostgreSQL too
+            await insert_ids(self.session, TimelineEvent.__table__, timeline)
 
 
 async def resend(
@@ -404,10 +419,11 @@ def referral_context(
     *,
     now: datetime,
     detail: dict[str, Any] | None,
+    call_ctx: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     assert referral.id is not None
     token = make_ack_token(settings.secret_key, referral.id, now=now)
-    context = call_context(call, ruleset, settings)
+    context = dict(call_ctx) if call_ctx is not None else call_context(call, ruleset, settings)
     context.update(
         referral_id=referral.id,
         agency_code=agency.code,
