@@ -27,6 +27,7 @@ from hotline.routing.facts import (
     PersonFacts,
     PlannedReferral,
     Suggestion,
+    new,
 )
 from hotline.routing.rules import (
     Context,
@@ -59,12 +60,12 @@ class _Planned:
     """One agency's referral as the rules add to it. A plain slotted class: one is made per
     agency on every call, and a dataclass's default factories cost more."""
 
-    __slots__ = ("kind", "rules", "limits", "why")
+    __slots__ = ("kind", "rules", "orders", "why")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
         self.rules: list[Rule | None] = []  # None: the after-hours backup
-        self.limits: list[Limit] = []
+        self.orders: list[int] = []  # the rules' numbers (-1: the backup), for the memo key
         self.why: list[str] = []
 
     @property
@@ -84,6 +85,9 @@ def decide(
         return Decision(
             (), tuple(call.categories), (), (), True, (Notice("internal_error"),), ruleset.version
         )
+
+
+_NONE: frozenset[str] = frozenset()
 
 
 class _Decider:
@@ -136,8 +140,9 @@ class _Decider:
         if notice is not None:
             self.notices.append(notice)
         notices = tuple(dict.fromkeys(self.notices))  # two rules may hit the same gap
-        return Decision(
-            suggestions, cats, tuple(self.matched), referrals, triage, notices, self.rs.version
+        return new(
+            Decision,
+            (suggestions, cats, tuple(self.matched), referrals, triage, notices, self.rs.version),
         )
 
     # --- what the call is, where it is -------------------------------------------------------
@@ -148,11 +153,11 @@ class _Decider:
         """The operator's codes; the suggested ones where the operator left them empty."""
         call, tax = self.call, self.rs.taxonomy
         parents = parents if parents is not None else subcategory_parents(tax)
-        none: frozenset[str] = frozenset()
+        none = _NONE
         cats = tuple(call.categories)
         suggested: tuple[str, ...] = ()
         if not cats:
-            cats = tuple(s.code for s in suggestions if s.kind == "category")
+            cats = tuple([s.code for s in suggestions if s.kind == "category"])
             for sub in call.subcategories:  # a chosen sub-category implies its category
                 parent = tax.subcategories.get(sub)
                 if parent and parents.get(sub, none).isdisjoint(cats):
@@ -161,9 +166,11 @@ class _Decider:
         subs = tuple(call.subcategories)
         if not subs:
             subs = tuple(
-                s.code
-                for s in suggestions
-                if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats)
+                [
+                    s.code
+                    for s in suggestions
+                    if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats)
+                ]
             )
             suggested += subs
         if suggested:  # one notice for both: they are made on every unclassified call
@@ -180,7 +187,7 @@ class _Decider:
         if call.line and line is None:
             self.notices.append(Notice("unknown_line", line=call.line))
         if line is not None and line.area:
-            self.notices.append(Notice("line_area", area=rs.area_path(line.area)))
+            self.notices.append(Notice("line_area", area=self._area_path(line.area)))
             return line.area
         return None
 
@@ -191,31 +198,37 @@ class _Decider:
         local = call.received_at.astimezone(routing.timezone)
         weekday, minute = local.weekday(), local.hour * 60 + local.minute
         # holidays.yaml, when loaded: offices are closed on public holidays.
-        day_off = local.date() in getattr(self.rs.parts.get("holidays"), "days_off", ())
+        holidays = self.rs.parts.get("holidays")
+        day_off = holidays is not None and local.date() in getattr(holidays, "days_off", ())
         line = self.line
-        return Context(
-            cats=cats,
-            subs=subs,
-            urgency=call.urgency,
-            needs=tuple(call.needs),
-            line=line.code if line else None,
-            ancestors=routing.ancestors.get(area, ()) if area else (),
-            people=tuple(call.people),
-            weekday=weekday,
-            minute=minute,
-            after_hours=not routing.office_open(weekday, minute, day_off),
-            day_off=day_off,
+        return Context(  # positional: a dozen keywords cost as much as the rest of this
+            cats,
+            subs,
+            call.urgency,
+            tuple(call.needs),
+            line.code if line else None,
+            routing.ancestors.get(area, ()) if area else (),
+            tuple(call.people),
+            weekday,
+            minute,
+            not routing.office_open(weekday, minute, day_off),
+            day_off,
         )
 
     # --- agencies --------------------------------------------------------------------------
 
     def _apply(self, routing: RoutingRules, rule: Rule, ctx: Context) -> None:
         kinds: list[str] = []
+        ancestors = ctx.ancestors
         for alternatives in rule.refer:
             full: list[str] = []
             found = None
             for kind in alternatives:
-                found = self._locate(routing, kind, ctx, full)
+                found = (
+                    routing.nearest(kind, ancestors)
+                    if kind != "safe_house"
+                    else self._locate(routing, kind, ctx, full)
+                )
                 if found:
                     kinds.append(kind)
                     self._plan(found, kind, rule)
@@ -226,14 +239,26 @@ class _Decider:
                 kinds.append(alternatives[0])
                 self._missing(alternatives, ctx, rule)
         for kind in rule.refer_if_found:
-            found = self._locate(routing, kind, ctx, [])
+            found = (
+                routing.nearest(kind, ancestors)
+                if kind != "safe_house"
+                else self._locate(routing, kind, ctx, [])
+            )
             if found:
                 kinds.append(kind)
                 self._plan(found, kind, rule)
-        self.matched.append(MatchedRule(rule.id, rule.description, tuple(kinds)))
+        self.matched.append(new(MatchedRule, (rule.id, rule.description, tuple(kinds))))
+
+    def _area_path(self, area: str) -> str:
+        """RuleSet.area_path, remembered: notices name the same few areas."""
+        paths = self.rs.parts["rules"].area_paths
+        path = paths.get(area)
+        if path is None:
+            path = paths[area] = self.rs.area_path(area)
+        return path
 
     def _missing(self, alternatives: tuple[str, ...], ctx: Context, rule: Rule) -> None:
-        area = self.rs.area_path(ctx.ancestors[0])
+        area = self._area_path(ctx.ancestors[0])
         if alternatives == ("safe_house",):
             self.notices.append(Notice("no_free_bed", area=area))
         else:
@@ -278,9 +303,10 @@ class _Decider:
         if planned is None:
             planned = self.planned[agency] = _Planned(kind)
         # By identity: Rule's generated __eq__ compares every field, and each rule is one object.
-        if all(r is not rule for r in planned.rules):
+        # (Rule numbers are unique within a rule set: compare those.)
+        if rule.order not in planned.orders:
             planned.rules.append(rule)
-            planned.limits.extend(rule.limits)
+            planned.orders.append(rule.order)
 
     def _after_hours(self, routing: RoutingRules, ctx: Context) -> None:
         rule = routing.after_hours
@@ -295,9 +321,12 @@ class _Decider:
                 self.notices.append(Notice("no_backup", agency=name))
                 continue
             code2, kind2 = backup
-            target = self.planned.setdefault(code2, _Planned(kind2))
+            target = self.planned.get(code2)
+            if target is None:
+                target = self.planned[code2] = _Planned(kind2)
             if not target.rules:
                 target.rules.append(None)
+                target.orders.append(-1)
             target.why.append(f"{rule.id}: {name}")
             used.append(kind2)
             self.notices.append(
@@ -321,11 +350,11 @@ class _Decider:
         general = index.candidates(ctx) if index else []
         # The time-limit rules that apply, by number: with the kind and the referral's rules
         # that is all a referral's limits and reason depend on, so they are remembered.
-        general_key = tuple(t.order for t in general)
+        general_key = tuple([t.order for t in general])
         memo = routing.referral_memo
         out = []
         for code, planned in self.planned.items():
-            key = (planned.kind, general_key, tuple(r.order if r else -1 for r in planned.rules))
+            key = (planned.kind, general_key, tuple(planned.orders))
             made = memo.get(key)
             if made is None:
                 made = _made(routing, planned, general)
@@ -337,7 +366,10 @@ class _Decider:
                 reasons = "; ".join((reasons, *planned.why) if planned.has_rule else planned.why)
             # dict(limits): each referral its own, as PlannedReferral.limits is a dict.
             out.append(
-                PlannedReferral(code, planned.kind, rule_id, reasons[:REASON_MAX], dict(limits))
+                new(
+                    PlannedReferral,
+                    (code, planned.kind, rule_id, reasons[:REASON_MAX], dict(limits)),
+                )
             )
         return tuple(out)
 
@@ -347,7 +379,8 @@ def _made(
 ) -> tuple[dict[str, str], str, str]:
     """A referral's limits, the id of its first rule and its rules' reasons joined."""
     after_id = routing.after_hours.id if routing.after_hours else "after-hours"
-    limits = _tightest([*(t.limit for t in general), *planned.limits], planned.kind)
+    own = [limit for r in planned.rules if r for limit in r.limits]
+    limits = _tightest([*(t.limit for t in general), *own], planned.kind)
     first = planned.rules[0]
     reasons = "; ".join(r.reason for r in planned.rules if r)
     return limits, first.id if first else after_id, reasons

@@ -1,11 +1,18 @@
-"""The values decide() reads and returns. Frozen: a Decision is a record of what was decided."""
+"""The values decide() reads and returns. Immutable: a Decision is a record of what was decided.
+
+What decide() makes on every call (Suggestion, MatchedRule, PlannedReferral, Decision) are
+named tuples: as immutable as a frozen dataclass, with the same attributes and repr, and
+several times cheaper to make (a frozen dataclass sets each field through
+object.__setattr__). Code in hotline.routing makes them with `new(Cls, (fields...))`,
+tuple.__new__ without the keyword handling of the generated constructor.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 # Notice texts by code; {name} fields come from Notice.params. Vietnamese is the default.
 NOTICE_TEXTS: dict[str, dict[str, str]] = {
@@ -77,24 +84,39 @@ NOTICE_TEXTS: dict[str, dict[str, str]] = {
 
 
 _VI = {code: texts["vi"] for code, texts in NOTICE_TEXTS.items()}
+NOTICE_MEMO_MAX = 1024
 
 
 class Notice(str):
     """A notice for the supervisor: a Vietnamese sentence that also keeps its code and
-    parameters, so explain_text() and the API can render it in another language."""
+    parameters, so explain_text() and the API can render it in another language.
+
+    A value: equal codes and parameters give the same (shared) object, as decide() makes
+    the same few notices over and over and making one costs more than the rest of a call's
+    bookkeeping. Nothing changes a notice after it is made."""
 
     code: str
     params: Mapping[str, str]
 
     def __new__(cls, code: str, **params: str) -> Notice:
-        self = str.__new__(cls, _VI[code].format_map(params))
-        self.code = code
-        self.params = params
+        key = (cls, code, *params.items())
+        self = _NOTICES.get(key)
+        if self is None:
+            self = str.__new__(cls, _VI[code].format_map(params))
+            self.code = code
+            self.params = params
+            if len(_NOTICES) >= NOTICE_MEMO_MAX:  # bounded: parameters come from the call
+                _NOTICES.clear()
+            _NOTICES[key] = self
         return self
 
     def render(self, locale: str = "vi") -> str:
         texts = NOTICE_TEXTS[self.code]
         return texts.get(locale, texts["vi"]).format_map(self.params)
+
+
+_NOTICES: dict[tuple[object, ...], Notice] = {}
+new = tuple.__new__  # new(Decision, (...)): a named tuple from its fields, in order
 
 
 def render_notice(notice: str, locale: str = "vi") -> str:
@@ -120,8 +142,7 @@ class CallFacts:
     received_at: datetime  # aware, UTC
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     code: str
     kind: str  # "category" | "subcategory"
     score: float
@@ -136,8 +157,7 @@ class Suggestion:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class MatchedRule:
+class MatchedRule(NamedTuple):
     rule_id: str
     description: str
     kinds: tuple[str, ...]
@@ -146,8 +166,7 @@ class MatchedRule:
         return {"rule_id": self.rule_id, "description": self.description, "kinds": list(self.kinds)}
 
 
-@dataclass(frozen=True, slots=True)
-class PlannedReferral:
+class PlannedReferral(NamedTuple):
     agency_code: str
     agency_kind: str
     rule_id: str
@@ -164,8 +183,7 @@ class PlannedReferral:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(NamedTuple):
     suggestions: tuple[Suggestion, ...]
     categories: tuple[str, ...]
     matched_rules: tuple[MatchedRule, ...]

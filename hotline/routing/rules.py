@@ -167,6 +167,9 @@ class AfterHoursRule:
     source: str
 
 
+Openings = tuple[tuple[frozenset[int], int, int], ...]  # (weekdays, open and close minute)
+
+
 @dataclass
 class RoutingRules:
     """What decide() needs, precomputed: rules and their index, agencies by kind and area."""
@@ -180,10 +183,9 @@ class RoutingRules:
     parents: dict[str, frozenset[str]] = field(default_factory=dict)  # sub-category -> categories
     ancestors: dict[str, tuple[str, ...]] = field(default_factory=dict)
     agencies: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # kind -> area -> codes
-    hours: dict[str, tuple[tuple[frozenset[int], int, int], ...] | None] = field(
-        default_factory=dict
-    )  # agency -> openings; None = 24/7
-    office_hours: tuple[tuple[frozenset[int], int, int], ...] = ()
+    # agency -> openings; None = 24/7
+    hours: dict[str, Openings | None] = field(default_factory=dict)
+    office_hours: Openings = ()
     # decide()'s memo, (kind, time-limit rule orders, rule orders; -1 = after hours) ->
     # (clock -> "15m", first rule id, reasons). The same inputs give the same answer.
     nearest_memo: dict[tuple[str, tuple[str, ...]], str | None] = field(
@@ -192,6 +194,9 @@ class RoutingRules:
     referral_memo: dict[tuple[Any, ...], tuple[dict[str, str], str, str]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # Area code -> RuleSet.area_path, for notices; openings -> their week (see _open).
+    area_paths: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    weeks: dict[Openings, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def candidates(self, c: Context) -> list[Rule]:
         """Rules whose categories, sub-categories, urgency, needs, line and area all fit."""
@@ -216,14 +221,30 @@ class RoutingRules:
         openings = self.hours.get(agency, self.office_hours)
         if openings is None:
             return True
-        return not c.day_off and _open(openings, c.weekday, c.minute)
+        return not c.day_off and self._open(openings, c.weekday, c.minute)
 
     def office_open(self, weekday: int, minute: int, day_off: bool = False) -> bool:
-        return not day_off and _open(self.office_hours, weekday, minute)
+        return not day_off and self._open(self.office_hours, weekday, minute)
+
+    def _open(self, openings: Openings, weekday: int, minute: int) -> bool:
+        """Inside one of the openings. Each set of openings is turned once into a week of
+        7 * 1440 bytes, 1 for a minute it is open, so a call costs one look-up."""
+        week = self.weeks.get(openings)
+        if week is None:
+            week = self.weeks[openings] = _week(openings)
+        if 0 <= weekday < 7 and 0 <= minute < 1440:
+            return week[weekday * 1440 + minute] == 1
+        return any(weekday in days and lo <= minute < hi for days, lo, hi in openings)
 
 
-def _open(openings: tuple[tuple[frozenset[int], int, int], ...], weekday: int, minute: int) -> bool:
-    return any(weekday in days and lo <= minute < hi for days, lo, hi in openings)
+def _week(openings: Openings) -> bytes:
+    grid = bytearray(7 * 1440)
+    for days, lo, hi in openings:
+        lo, hi = max(lo, 0), min(hi, 1440)
+        for day in days:
+            if 0 <= day < 7 and lo < hi:
+                grid[day * 1440 + lo : day * 1440 + hi] = b"\x01" * (hi - lo)
+    return bytes(grid)
 
 
 class RuleIndex:
@@ -289,7 +310,7 @@ def _any_of(by: dict[str | None, int], fits: int, values: Iterable[str]) -> int:
     return fits
 
 
-def openings(items: Iterable[Opening]) -> tuple[tuple[frozenset[int], int, int], ...]:
+def openings(items: Iterable[Opening]) -> Openings:
     return tuple(
         (frozenset(DAYS.index(d) for d in o.days), minutes(o.open), minutes(o.close)) for o in items
     )
