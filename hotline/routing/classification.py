@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from hotline.routing.facts import Suggestion
+from hotline.routing.facts import Suggestion, new
 from hotline.routing.ruleset import RuleSet, register_part
 from hotline.routing.schema import AgeRule, ClassificationFile, TermGroup
 from hotline.routing.yamlfile import Problem, RulesError, YamlDoc
@@ -29,24 +29,42 @@ _AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y o)\b")
 # the operator changes other fields, then saving decides once more. Kept small on purpose:
 # these are victims' words held in memory, and only the last few calls ever repeat.
 MEMO_MAX = 256
-_FOLDED: dict[str, str] = {}  # word as typed -> folded; a language has few distinct words
+WORDS_MAX = 200_000  # distinct words remembered folded, bounded against hostile input
 
 
-def _fold_word(word: str) -> str:
-    folded = _FOLDED.get(word)
-    if folded is None:
+class _Folded(dict[str, str]):
+    """Word as typed -> folded; a language has few distinct words, so nearly every word of
+    a new narrative is already here and costs one look-up."""
+
+    def __missing__(self, word: str) -> str:
         folded = fold(word)
-        if len(_FOLDED) < 200_000:  # a memo, bounded against hostile input
-            _FOLDED[word] = folded
-    return folded
+        if len(self) < WORDS_MAX:
+            self[word] = folded
+        return folded
+
+
+_FOLDED = _Folded()
+_fold_all = _FOLDED.__getitem__
+
+
+def _words(text: str) -> list[str]:
+    """_WORD.findall(text), faster: the regex engine costs over a microsecond a word, while
+    most pieces between spaces are a whole word (a regex word character is one that is
+    isalnum() or "_", and no space is one)."""
+    out: list[str] = []
+    for piece in text.split():
+        if piece.isalnum():
+            out.append(piece)
+        else:
+            out += _WORD.findall(piece)
+    return out
 
 
 def _split(text: str) -> tuple[str, list[str], list[str]]:
     """(NFC text, its words in lower case as typed, the same words folded)."""
-    original = unicodedata.normalize("NFC", text)
-    typed = _WORD.findall(original.lower())
-    memo = _FOLDED
-    return original, typed, [memo[t] if t in memo else _fold_word(t) for t in typed]
+    original = text if text.isascii() else unicodedata.normalize("NFC", text)
+    typed = _words(original.lower())
+    return original, typed, list(map(_fold_all, typed))
 
 
 def tokens_of(text: str) -> list[str]:
@@ -59,7 +77,16 @@ def _same_word(typed: str, keyword: str) -> bool:
     diacritics still matches, but "dâm" must not match the keyword "đấm"."""
     if typed == keyword or len(typed) != len(keyword):
         return True
-    return all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=True))
+    key = (typed, keyword)
+    same = _AGREE.get(key)
+    if same is None:  # a generator over the letters costs some 20 times a look-up
+        same = all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=True))
+        if len(_AGREE) < WORDS_MAX:
+            _AGREE[key] = same
+    return same
+
+
+_AGREE: dict[tuple[str, str], bool] = {}  # (word as typed, as written) -> _same_word()
 
 
 class PersonLike(Protocol):
@@ -89,8 +116,11 @@ class _Text:
     def quotes(self, places: list[tuple[int, int]]) -> tuple[str, ...]:
         """Each phrase once, in narrative order; overlapping phrases make one quote
         ("bị đánh" and "đánh đập" make "bị đánh đập")."""
-        out: dict[str, None] = {}
         typed = self.typed
+        if len(places) == 1:  # the usual case
+            i, j = places[0]
+            return (typed[i] if i == j else " ".join(typed[i : j + 1]),)
+        out: dict[str, None] = {}
         start, end = -1, -2
         for i, j in sorted(places):
             if i <= end:
@@ -140,23 +170,25 @@ class Classifier:
         scores: dict[Target, float] = {}
         places: Places = {}
         seen: set[int] = set()
-        trie, count = self.trie, len(toks)
-        for i in range(count):
-            node = trie.get(toks[i])
+        first, count = self.trie.get, len(toks)
+        for i, tok in enumerate(toks):
+            node = first(tok)
             j = i
             while node is not None:
                 children, hits = node
-                if hits:
-                    for hid, written, targets in hits:
-                        if hid in seen or (
-                            written is not None
-                            and not _marks_agree(typed[i : j + 1], toks[i : j + 1], written)
-                        ):
-                            continue
-                        seen.add(hid)
-                        for target, weight in targets:
-                            scores[target] = scores.get(target, 0.0) + weight
-                            places.setdefault(target, []).append((i, j))
+                for hid, written, targets in hits:
+                    if hid in seen or (
+                        written is not None and not _marks_agree(typed, toks, i, j, written)
+                    ):
+                        continue
+                    seen.add(hid)
+                    for target, weight in targets:
+                        if target in scores:
+                            scores[target] += weight
+                            places[target].append((i, j))
+                        else:
+                            scores[target] = 0.0 + weight  # a float, as weights may be ints
+                            places[target] = [(i, j)]
                 j += 1
                 node = children.get(toks[j]) if j < count else None
         return scores, places, _Text(typed, toks)
@@ -182,11 +214,15 @@ class Classifier:
         scores, places, text = self.match(narrative)
         if not ages and self.narrative_ages:
             ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(text.folded))]
+        youngest, oldest = (min(ages), max(ages)) if ages else (None, None)
         for index, rule in enumerate(self.age_rules):
-            child_words = ("", f"age:{index}") in scores
-            child = any(a < rule.below_age for a in ages) or (not ages and child_words)
+            # Any age below (at or above) the limit: the youngest (the oldest) is.
+            if youngest is not None:
+                child = youngest < rule.below_age
+            else:
+                child = ("", f"age:{index}") in scores
             if child:
-                adult = any(a >= rule.adult_age for a in ages)
+                adult = oldest is not None and oldest >= rule.adult_age
                 _apply_age_rule(rule, scores, places, keep=rule.keep_when_adult and adult)
         return self._rank(scores, places, text)
 
@@ -195,7 +231,7 @@ class Classifier:
     ) -> tuple[Suggestion, ...]:
         least = self.min_score
         cats = [
-            Suggestion(cat, "category", round(score, 2), text.quotes(places[(cat, sub)]))
+            new(Suggestion, (cat, "category", round(score, 2), text.quotes(places[(cat, sub)])))
             for (cat, sub), score in scores.items()
             if cat and not sub and score >= least
         ]
@@ -207,16 +243,27 @@ class Classifier:
                 best, where = found.get(sub, (0.0, []))
                 found[sub] = (max(best, round(score, 2)), where + places[(cat, sub)])
         subs = [
-            Suggestion(sub, "subcategory", score, text.quotes(where))
+            new(Suggestion, (sub, "subcategory", score, text.quotes(where)))
             for sub, (score, where) in found.items()
         ]
-        cats.sort(key=lambda s: (-s.score, s.code not in self.case_categories, s.code))
-        subs.sort(key=lambda s: (-s.score, s.code))
+        if len(cats) > 1:
+            case = self.case_categories
+            cats.sort(key=lambda s: (-s.score, s.code not in case, s.code))
+        if len(subs) > 1:
+            subs.sort(key=lambda s: (-s.score, s.code))
         return (*cats, *subs)
 
 
-def _marks_agree(typed: list[str], folded: list[str], written: tuple[str, ...]) -> bool:
-    return typed == folded or all(map(_same_word, typed, written))
+def _marks_agree(
+    typed: list[str], folded: list[str], i: int, j: int, written: tuple[str, ...]
+) -> bool:
+    """Words i to j as typed agree with the keyword as written (nothing to check when
+    they were typed without marks)."""
+    if i == j:  # the usual case
+        word = typed[i]
+        return word == folded[i] or _same_word(word, written[0])
+    span = typed[i : j + 1]
+    return span == folded[i : j + 1] or all(map(_same_word, span, written))
 
 
 def _apply_age_rule(
