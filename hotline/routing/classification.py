@@ -51,8 +51,12 @@ def _words(text: str) -> list[str]:
     """_WORD.findall(text), faster: the regex engine costs over a microsecond a word, while
     most pieces between spaces are a whole word (a regex word character is one that is
     isalnum() or "_", and no space is one)."""
+    # "," and "." are the usual punctuation and never part of a word: then often every piece is.
+    pieces = text.replace(",", " ").replace(".", " ").split()
+    if "".join(pieces).isalnum():
+        return pieces
     out: list[str] = []
-    for piece in text.split():
+    for piece in pieces:
         if piece.isalnum():
             out.append(piece)
         else:
@@ -112,6 +116,8 @@ class _Text:
 
     typed: list[str]
     folded: list[str]
+    # places -> quotes: a sub-category's words are its category's too, so they often share.
+    made: dict[tuple[tuple[int, int], ...], tuple[str, ...]] = field(default_factory=dict)
 
     def quotes(self, places: list[tuple[int, int]]) -> tuple[str, ...]:
         """Each phrase once, in narrative order; overlapping phrases make one quote
@@ -120,18 +126,24 @@ class _Text:
         if len(places) == 1:  # the usual case
             i, j = places[0]
             return (typed[i] if i == j else " ".join(typed[i : j + 1]),)
+        key = tuple(places)
+        found = self.made.get(key)
+        if found is not None:
+            return found
         out: dict[str, None] = {}
         start, end = -1, -2
         for i, j in sorted(places):
             if i <= end:
-                end = max(end, j)
+                if j > end:
+                    end = j
                 continue
             if start >= 0:
                 out[" ".join(typed[start : end + 1])] = None
             start, end = i, j
         if start >= 0:
             out[" ".join(typed[start : end + 1])] = None
-        return tuple(out)
+        found = self.made[key] = tuple(out)
+        return found
 
 
 @dataclass
@@ -177,10 +189,15 @@ class Classifier:
             while node is not None:
                 children, hits = node
                 for hid, written, targets in hits:
-                    if hid in seen or (
-                        written is not None and not _marks_agree(typed, toks, i, j, written)
-                    ):
+                    if hid in seen:
                         continue
+                    if written is not None:  # the keyword has marks: do the typed ones agree?
+                        if i == j:  # one word, the usual case: _marks_agree() inline
+                            word = typed[i]
+                            if word != tok and not _same_word(word, written[0]):
+                                continue
+                        elif not _marks_agree(typed, toks, i, j, written):
+                            continue
                     seen.add(hid)
                     for target, weight in targets:
                         if target in scores:
@@ -231,7 +248,7 @@ class Classifier:
     ) -> tuple[Suggestion, ...]:
         least = self.min_score
         cats = [
-            new(Suggestion, (cat, "category", round(score, 2), text.quotes(places[(cat, sub)])))
+            new(Suggestion, (cat, "category", _round(score), text.quotes(places[(cat, sub)])))
             for (cat, sub), score in scores.items()
             if cat and not sub and score >= least
         ]
@@ -241,7 +258,7 @@ class Classifier:
             if sub and cat in chosen and score >= least:
                 # A code under two categories (forced_marriage) is suggested once.
                 best, where = found.get(sub, (0.0, []))
-                found[sub] = (max(best, round(score, 2)), where + places[(cat, sub)])
+                found[sub] = (max(best, _round(score)), where + places[(cat, sub)])
         subs = [
             new(Suggestion, (sub, "subcategory", score, text.quotes(where)))
             for sub, (score, where) in found.items()
@@ -252,6 +269,11 @@ class Classifier:
         if len(subs) > 1:
             subs.sort(key=lambda s: (-s.score, s.code))
         return (*cats, *subs)
+
+
+def _round(score: float) -> float:
+    """round(score, 2), which formats the number as text: scores are mostly whole."""
+    return score if score.is_integer() else round(score, 2)
 
 
 def _marks_agree(
