@@ -275,6 +275,9 @@ class RuleIndex:
         self.sets = [(*item, {}) for item in active if item[0] not in SCALARS]
         self.scalars = [item for item in active if item[0] in SCALARS]
         self.rest = [r.condition.has_rest() for r in rules]
+        # mask -> (its rules in order, whether any has conditions left to test): calls
+        # share a few masks, and taking one apart costs a few operations per rule.
+        self.picked: dict[int, tuple[list[Any], bool]] = {}
 
     def candidates(self, c: Context) -> list[Any]:
         mask = self.all
@@ -293,14 +296,27 @@ class RuleIndex:
             mask &= fits | by.get(getattr(c, attr), 0)
             if not mask:
                 return []
-        out, rules, rest = [], self.rules, self.rest
-        while mask:
-            low = mask & -mask
-            i = low.bit_length() - 1
-            if not rest[i] or rules[i].condition.matches_rest(c):
-                out.append(rules[i])
-            mask ^= low
-        return out
+        picked = self.picked.get(mask)
+        if picked is None:
+            picked = self._pick(mask)
+        chosen, any_rest = picked
+        if not any_rest:
+            return list(chosen)
+        rest = self.rest
+        return [r for r in chosen if not rest[r.order] or r.condition.matches_rest(c)]
+
+    def _pick(self, mask: int) -> tuple[list[Any], bool]:
+        chosen, rules, rest = [], self.rules, self.rest
+        bits = mask
+        while bits:
+            low = bits & -bits
+            chosen.append(rules[low.bit_length() - 1])
+            bits ^= low
+        picked = (chosen, any(rest[r.order] for r in chosen))
+        if len(self.picked) >= MASK_MEMO_MAX:  # bounded against hostile input
+            self.picked.clear()
+        self.picked[mask] = picked
+        return picked
 
 
 def _any_of(by: dict[str | None, int], fits: int, values: Iterable[str]) -> int:
