@@ -408,6 +408,7 @@ async def run(args: argparse.Namespace) -> int:
         await asyncio.sleep(2.0)  # let the start-up jobs (escalation sweep, rollups) finish
         load_before = os.getloadavg()
         cpu0, wall0 = service.cpu_seconds(), time.monotonic()
+        receivers_cpu0 = receivers.cpu_seconds()
 
         async def sample_load() -> None:
             while True:
@@ -421,6 +422,7 @@ async def run(args: argparse.Namespace) -> int:
         while time.monotonic() < deadline and len(read_received(received_path)) < expected:
             await asyncio.sleep(0.25)
         cpu1, wall1 = service.cpu_seconds(), time.monotonic()
+        log["receivers_cpu"] = (receivers.cpu_seconds() - receivers_cpu0) / max(wall1 - wall0, 1e-9)
         loads.append(os.getloadavg())
         sampler.cancel()
         await asyncio.gather(sampler, return_exceptions=True)
@@ -542,6 +544,7 @@ def report(
         f"{per_call:.1f} ms a call with its {expected / max(answered, 1):.0f} notifications "
         f"(one core: at most {1000 / per_call:.0f} calls/s)"
     )
+    print(f"receivers CPU:   {log.get('receivers_cpu', 0) * 100:.0f}% of one core over the run")
     return 0 if ok else 1
 
 
