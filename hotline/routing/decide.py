@@ -302,8 +302,7 @@ class _Decider:
         planned = self.planned.get(agency)
         if planned is None:
             planned = self.planned[agency] = _Planned(kind)
-        # By identity: Rule's generated __eq__ compares every field, and each rule is one object.
-        # (Rule numbers are unique within a rule set: compare those.)
+        # By number, unique within a rule set: Rule's generated __eq__ compares every field.
         if rule.order not in planned.orders:
             planned.rules.append(rule)
             planned.orders.append(rule.order)
