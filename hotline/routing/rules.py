@@ -272,7 +272,9 @@ class RuleIndex:
         # A set dimension's mask for a call's values (an area's ancestors, a pair of needs)
         # is remembered: calls repeat the same few values, and with thousands of rules each
         # OR is a long integer.
-        self.sets = [(*item, {}) for item in active if item[0] not in SCALARS]
+        self.sets: list[tuple[str, dict[str | None, int], int, dict[Any, int]]] = [
+            (*item, {}) for item in active if item[0] not in SCALARS
+        ]
         self.scalars = [item for item in active if item[0] in SCALARS]
         self.rest = [r.condition.has_rest() for r in rules]
         # mask -> (its rules in order, whether any has conditions left to test): calls
