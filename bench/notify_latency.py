@@ -166,11 +166,14 @@ async def serve_app(options: dict[str, Any]) -> None:
     app = create_app(settings)  # background parts on, real clock
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()  # migrations, rules sync, delivery worker, scheduler
-    async with app[keys.DB].write() as session:
-        now = app[keys.CLOCK].now()
-        user = await create_user(session, username="bench-op", role="operator", now=now)
-        token = await issue_token(session, user, name="bench", now=now)
-    await web.TCPSite(runner, "127.0.0.1", options["port"]).start()
+    token = ""
+    if options.get("first", True):  # the other processes share its database and token
+        async with app[keys.DB].write() as session:
+            now = app[keys.CLOCK].now()
+            user = await create_user(session, username="bench-op", role="operator", now=now)
+            token = await issue_token(session, user, name="bench", now=now)
+    # reuse_port: with --processes N, the kernel spreads connections over the N services.
+    await web.TCPSite(runner, "127.0.0.1", options["port"], reuse_port=True).start()
     print(json.dumps({"token": token}), flush=True)
     profiler = None
     if options.get("profile"):
@@ -265,6 +268,27 @@ def trace_service() -> None:
 
 
 # --- this process: load and report ---------------------------------------------------------
+
+
+class Services:
+    """One or more service processes on the same port (--processes), started one after the
+    other (each runs the migrations at start-up), their CPU time summed."""
+
+    def __init__(self, children: list[Child]) -> None:
+        self.children = children
+
+    async def start(self) -> str:
+        first = await self.children[0].start()
+        for child in self.children[1:]:
+            await child.start()
+        return first
+
+    def cpu_seconds(self) -> float:
+        return sum(child.cpu_seconds() for child in self.children)
+
+    async def stop(self) -> None:
+        for child in self.children:
+            await child.stop()
 
 
 class Child:
@@ -384,19 +408,20 @@ async def run(args: argparse.Namespace) -> int:
     receivers = Child(
         "--serve-receivers", str(smtp_port), str(hook_port), str(received_path), lifetime
     )
-    service = Child(
-        "--serve-app",
-        json.dumps(
-            {
-                "url": url,
-                "smtp_port": smtp_port,
-                "port": app_port,
-                "rules": str(tmp / "rules"),
-                "lifetime": float(lifetime),
-                "profile": args.profile,
-                "trace": args.trace,
-            }
-        ),
+    options = {
+        "url": url,
+        "smtp_port": smtp_port,
+        "port": app_port,
+        "rules": str(tmp / "rules"),
+        "lifetime": float(lifetime),
+        "profile": args.profile,
+        "trace": args.trace,
+    }
+    service = Services(
+        [
+            Child("--serve-app", json.dumps({**options, "first": n == 0}))
+            for n in range(args.processes)
+        ]
     )
     sent: dict[str, float] = {}
     log: dict[str, Any] = {}
@@ -559,6 +584,9 @@ def main() -> None:
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a scratch DB is made)")
     parser.add_argument("--profile", default="", help="cProfile the service into this file")
     parser.add_argument("--trace", action="store_true", help="time the service's steps")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="service processes sharing the port (1)"
+    )
     parser.add_argument("--serve-receivers", nargs=4, help=argparse.SUPPRESS)
     parser.add_argument("--serve-app", help=argparse.SUPPRESS)
     args = parser.parse_args()
