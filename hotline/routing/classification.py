@@ -182,21 +182,25 @@ class Classifier:
         scores: dict[Target, float] = {}
         places: Places = {}
         seen: set[int] = set()
-        first, count = self.trie.get, len(toks)
-        for i, tok in enumerate(toks):
-            node = first(tok)
-            j = i
+        count = len(toks)
+        for i, node in enumerate(map(self.trie.get, toks)):  # most words start no keyword
+            if node is None:
+                continue
+            tok, j = toks[i], i
             while node is not None:
                 children, hits = node
                 for hid, written, targets in hits:
                     if hid in seen:
                         continue
                     if written is not None:  # the keyword has marks: do the typed ones agree?
-                        if i == j:  # one word, the usual case: _marks_agree() inline
+                        # Nothing to check for words typed without marks.
+                        if i == j:  # one word, the usual case
                             word = typed[i]
                             if word != tok and not _same_word(word, written[0]):
                                 continue
-                        elif not _marks_agree(typed, toks, i, j, written):
+                        elif typed[i : j + 1] != toks[i : j + 1] and not all(
+                            map(_same_word, typed[i : j + 1], written)
+                        ):
                             continue
                     seen.add(hid)
                     for target, weight in targets:
@@ -247,20 +251,32 @@ class Classifier:
         self, scores: dict[Target, float], places: Places, text: _Text
     ) -> tuple[Suggestion, ...]:
         least = self.min_score
-        cats = [
-            new(Suggestion, (cat, "category", _round(score), text.quotes(places[(cat, sub)])))
-            for (cat, sub), score in scores.items()
-            if cat and not sub and score >= least
-        ]
-        chosen = {s.code for s in cats}
+        quotes = text.quotes
+        cats: list[Suggestion] = []
+        chosen: set[str] = set()
+        scored: list[tuple[Target, float]] = []  # sub-categories, kept if their category is
+        for target, score in scores.items():  # one pass: most targets score too little
+            if score < least:
+                continue
+            cat, sub = target
+            if sub:
+                scored.append((target, score))
+            elif cat:
+                rounded = score if score.is_integer() else round(score, 2)  # _round() inline
+                cats.append(new(Suggestion, (cat, "category", rounded, quotes(places[target]))))
+                chosen.add(cat)
         found: dict[str, tuple[float, list[tuple[int, int]]]] = {}
-        for (cat, sub), score in scores.items():
-            if sub and cat in chosen and score >= least:
+        for target, score in scored:
+            if target[0] in chosen:
+                sub = target[1]
                 # A code under two categories (forced_marriage) is suggested once.
-                best, where = found.get(sub, (0.0, []))
-                found[sub] = (max(best, _round(score)), where + places[(cat, sub)])
+                if sub in found:
+                    best, where = found[sub]
+                    found[sub] = (max(best, _round(score)), where + places[target])
+                else:  # score >= least > 0, so max(0.0, ...) was the score itself
+                    found[sub] = (_round(score), places[target])
         subs = [
-            new(Suggestion, (sub, "subcategory", score, text.quotes(where)))
+            new(Suggestion, (sub, "subcategory", score, quotes(where)))
             for sub, (score, where) in found.items()
         ]
         if len(cats) > 1:
@@ -276,29 +292,16 @@ def _round(score: float) -> float:
     return score if score.is_integer() else round(score, 2)
 
 
-def _marks_agree(
-    typed: list[str], folded: list[str], i: int, j: int, written: tuple[str, ...]
-) -> bool:
-    """Words i to j as typed agree with the keyword as written (nothing to check when
-    they were typed without marks)."""
-    if i == j:  # the usual case
-        word = typed[i]
-        return word == folded[i] or _same_word(word, written[0])
-    span = typed[i : j + 1]
-    return span == folded[i : j + 1] or all(map(_same_word, span, written))
-
-
 def _apply_age_rule(
     rule: AgeRule, scores: dict[Target, float], places: Places, *, keep: bool
 ) -> None:
     """Abuse words about a child count for the child category (child_abuse), not gbv alone."""
+    from_categories, to_category = rule.from_categories, rule.to_category
     for (cat, sub), score in list(scores.items()):
-        if cat not in rule.from_categories:
+        if cat not in from_categories:
             continue
         # Sub-category words already count in their category's total, so each hit moves once.
-        target = (
-            (rule.to_category, rule.subcategory_map.get(sub, "")) if sub else (rule.to_category, "")
-        )
+        target = (to_category, rule.subcategory_map.get(sub, "")) if sub else (to_category, "")
         if target[1] or not sub:
             scores[target] = scores.get(target, 0.0) + score
             places.setdefault(target, []).extend(places.get((cat, sub), []))

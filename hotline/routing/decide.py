@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
-from hotline.classify import suggest
 from hotline.routing.explain import CallFactsError, call_facts_from_json, explain_text
 from hotline.routing.facts import (
     CallFacts,
@@ -79,7 +78,7 @@ def decide(
 ) -> Decision:
     """Route one call. Never raises: anything unexpected becomes triage with a notice."""
     try:
-        return _Decider(call, ruleset, occupancy or {}).run()
+        return _Decider(call, ruleset, occupancy or _NO_BEDS_USED).run()
     except Exception:  # a bug must not lose a call: send it to a person instead
         log.exception("decide() failed; the call goes to triage")
         return Decision(
@@ -88,6 +87,7 @@ def decide(
 
 
 _NONE: frozenset[str] = frozenset()
+_NO_BEDS_USED: Mapping[str, int] = {}  # shared, never written: one dict less per call
 
 
 class _Decider:
@@ -104,8 +104,11 @@ class _Decider:
 
     def run(self) -> Decision:
         call, rs = self.call, self.rs
-        suggestions = suggest(call.narrative, call.people, rs)
-        routing: RoutingRules | None = rs.parts.get("rules")
+        parts = rs.parts
+        # hotline.classify.suggest(), without its extra call
+        classifier = parts.get("classification")
+        suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
+        routing: RoutingRules | None = parts.get("rules")
         cats, subs = self._categories(suggestions, routing.parents if routing else None)
         if not cats:
             return self._done(suggestions, cats, triage=True, notice=Notice("unclassified"))
@@ -115,7 +118,7 @@ class _Decider:
             return self._done(suggestions, cats, triage=True, notice=Notice("no_rules"))
         area = self._area()
         ctx = self._context(routing, cats, subs, area)
-        rules = routing.candidates(ctx)
+        rules = routing.index.candidates(ctx) if routing.index else []  # routing.candidates()
         if not rules:
             return self._done(suggestions, cats, triage=True, notice=Notice("no_rule"))
         if area is None:
@@ -137,9 +140,11 @@ class _Decider:
         notice: str | None = None,
         referrals: tuple[PlannedReferral, ...] = (),
     ) -> Decision:
+        made = self.notices
         if notice is not None:
-            self.notices.append(notice)
-        notices = tuple(dict.fromkeys(self.notices))  # two rules may hit the same gap
+            made.append(notice)
+        # Two rules may hit the same gap; one notice (the usual case) cannot repeat.
+        notices = tuple(dict.fromkeys(made)) if len(made) > 1 else tuple(made)
         return new(
             Decision,
             (suggestions, cats, tuple(self.matched), referrals, triage, notices, self.rs.version),
@@ -200,19 +205,23 @@ class _Decider:
         # holidays.yaml, when loaded: offices are closed on public holidays.
         holidays = self.rs.parts.get("holidays")
         day_off = holidays is not None and local.date() in getattr(holidays, "days_off", ())
+        closed = day_off or not routing._open(routing.office_hours, weekday, minute)  # office_open
         line = self.line
-        return Context(  # positional: a dozen keywords cost as much as the rest of this
-            cats,
-            subs,
-            call.urgency,
-            tuple(call.needs),
-            line.code if line else None,
-            routing.ancestors.get(area, ()) if area else (),
-            tuple(call.people),
-            weekday,
-            minute,
-            not routing.office_open(weekday, minute, day_off),
-            day_off,
+        return new(
+            Context,
+            (
+                cats,
+                subs,
+                call.urgency,
+                tuple(call.needs),
+                line.code if line else None,
+                routing.ancestors.get(area, ()) if area else (),
+                tuple(call.people),
+                weekday,
+                minute,
+                closed,
+                day_off,
+            ),
         )
 
     # --- agencies --------------------------------------------------------------------------
@@ -220,15 +229,17 @@ class _Decider:
     def _apply(self, routing: RoutingRules, rule: Rule, ctx: Context) -> None:
         kinds: list[str] = []
         ancestors = ctx.ancestors
+        nearest = routing.nearest
         for alternatives in rule.refer:
-            full: list[str] = []
+            full: list[str] | None = None  # made only when a safe house is asked for
             found = None
             for kind in alternatives:
-                found = (
-                    routing.nearest(kind, ancestors)
-                    if kind != "safe_house"
-                    else self._locate(routing, kind, ctx, full)
-                )
+                if kind != "safe_house":
+                    found = nearest(kind, ancestors)
+                else:
+                    if full is None:
+                        full = []
+                    found = self._locate(routing, kind, ctx, full)
                 if found:
                     kinds.append(kind)
                     self._plan(found, kind, rule)
@@ -240,7 +251,7 @@ class _Decider:
                 self._missing(alternatives, ctx, rule)
         for kind in rule.refer_if_found:
             found = (
-                routing.nearest(kind, ancestors)
+                nearest(kind, ancestors)
                 if kind != "safe_house"
                 else self._locate(routing, kind, ctx, [])
             )

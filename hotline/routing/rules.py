@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from hotline.durations import Duration
@@ -23,9 +23,9 @@ def minutes(hhmm: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-@dataclass(slots=True)
-class Context:
-    """One call, as the conditions see it."""
+class Context(NamedTuple):
+    """One call, as the conditions see it. A named tuple: decide() makes one per call, and
+    tuple.__new__ (facts.new) costs a fraction of a generated __init__."""
 
     cats: tuple[str, ...] | frozenset[str]  # small: tuples are cheaper to make than sets
     subs: tuple[str, ...] | frozenset[str]
@@ -267,15 +267,21 @@ class RuleIndex:
                     continue
                 for value in values:
                     by[dim][value] = by[dim].get(value, 0) | bit
-        # Only the dimensions some rule constrains cost anything at decide time.
-        active = [(CONTEXT[d], by[d], free[d]) for d in DIMENSIONS if free[d] != self.all]
+        # Only the dimensions some rule constrains cost anything at decide time. Each is
+        # read from the Context by position: c[i] is cheaper than getattr(c, name).
+        active = [
+            (Context._fields.index(CONTEXT[d]), by[d], free[d])
+            for d in DIMENSIONS
+            if free[d] != self.all
+        ]
+        scalars = {Context._fields.index(name) for name in SCALARS}
         # A set dimension's mask for a call's values (an area's ancestors, a pair of needs)
         # is remembered: calls repeat the same few values, and with thousands of rules each
         # OR is a long integer.
-        self.sets: list[tuple[str, dict[str | None, int], int, dict[Any, int]]] = [
-            (*item, {}) for item in active if item[0] not in SCALARS
+        self.sets: list[tuple[int, dict[str | None, int], int, dict[Any, int]]] = [
+            (*item, {}) for item in active if item[0] not in scalars
         ]
-        self.scalars = [item for item in active if item[0] in SCALARS]
+        self.scalars = [item for item in active if item[0] in scalars]
         self.rest = [r.condition.has_rest() for r in rules]
         # mask -> (its rules in order, whether any has conditions left to test): calls
         # share a few masks, and taking one apart costs a few operations per rule.
@@ -283,8 +289,8 @@ class RuleIndex:
 
     def candidates(self, c: Context) -> list[Any]:
         mask = self.all
-        for attr, by, fits, memo in self.sets:
-            values = getattr(c, attr)
+        for field_at, by, fits, memo in self.sets:
+            values: Any = c[field_at]
             got = memo.get(values)
             if got is None:
                 got = _any_of(by, fits, values)
@@ -294,8 +300,8 @@ class RuleIndex:
             mask &= got
             if not mask:
                 return []
-        for attr, by, fits in self.scalars:
-            mask &= fits | by.get(getattr(c, attr), 0)
+        for field_at, by, fits in self.scalars:
+            mask &= fits | by.get(c[field_at], 0)  # type: ignore[arg-type]
             if not mask:
                 return []
         picked = self.picked.get(mask)
