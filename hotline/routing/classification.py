@@ -203,13 +203,15 @@ class Classifier:
                         ):
                             continue
                     seen.add(hid)
+                    span = (i, j)
                     for target, weight in targets:
-                        if target in scores:
-                            scores[target] += weight
-                            places[target].append((i, j))
-                        else:
+                        where = places.get(target)
+                        if where is None:
                             scores[target] = 0.0 + weight  # a float, as weights may be ints
-                            places[target] = [(i, j)]
+                            places[target] = [span]
+                        else:
+                            scores[target] += weight
+                            where.append(span)
                 j += 1
                 node = children.get(toks[j]) if j < count else None
         return scores, places, _Text(typed, toks)
