@@ -51,20 +51,9 @@ def url_for(backend: str, calls: int, args: argparse.Namespace) -> str:
 
 
 async def _pg_admin(args: argparse.Namespace, sql: str) -> None:
-    import asyncpg
+    from notify import pg_admin
 
-    url = make_url(args.pg)
-    conn = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-    )
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
+    await pg_admin(args.pg, sql)
 
 
 async def count_calls(db: Database) -> int:

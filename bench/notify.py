@@ -54,11 +54,12 @@ from hotline.settings import Settings  # noqa: E402
 AGENCY = "ldtbxh-dak-to"
 
 
-async def pg_database(url: str) -> tuple[str, str]:
+async def pg_admin(url: str, sql: str) -> None:
+    """Run one statement (CREATE / DROP DATABASE) on the server of `url`, outside any
+    transaction, as asyncpg does by default."""
     import asyncpg
 
     parsed = make_url(url)
-    name = f"hotline_bench_notify_{uuid.uuid4().hex[:6]}"
     conn = await asyncpg.connect(
         host=parsed.host,
         port=parsed.port or 5432,
@@ -67,27 +68,19 @@ async def pg_database(url: str) -> tuple[str, str]:
         database=parsed.database,
     )
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(sql)
     finally:
         await conn.close()
-    return parsed.set(database=name).render_as_string(hide_password=False), name
+
+
+async def pg_database(url: str) -> tuple[str, str]:
+    name = f"hotline_bench_notify_{uuid.uuid4().hex[:6]}"
+    await pg_admin(url, f'CREATE DATABASE "{name}"')
+    return make_url(url).set(database=name).render_as_string(hide_password=False), name
 
 
 async def pg_drop(url: str, name: str) -> None:
-    import asyncpg
-
-    parsed = make_url(url)
-    conn = await asyncpg.connect(
-        host=parsed.host,
-        port=parsed.port or 5432,
-        user=parsed.username,
-        password=parsed.password,
-        database=parsed.database,
-    )
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await pg_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def fill(db: Database, settings: Settings, count: int) -> float:
