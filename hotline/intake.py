@@ -106,10 +106,7 @@ async def create_call(
         await session.execute(insert(Person.__table__), [  # type: ignore[attr-defined]
             {"call_id": call.id, "position": i, **asdict(p)} for i, p in enumerate(data.people)
         ])
-    codes = set(call.categories or decision.categories) | set(call.subcategories or ())
-    if codes:
-        await session.execute(insert(CallCategory.__table__),  # type: ignore[attr-defined]
-                              [{"call_id": call.id, "code": code} for code in sorted(codes)])
+    await _sync_categories(session, call, decision, new=True)
     actor = principal.label
     created = {"call_id": call.id, "at": now, "kind": "created", "actor": actor,
                "detail": {"line": call.line_code, "logged_after": received < now}}
@@ -122,12 +119,18 @@ async def create_call(
     return call, decision
 
 
-async def _sync_categories(session: AsyncSession, call: Call, decision: Decision) -> None:
-    """call_category mirrors the codes chosen (or, when none, suggested) for fast filters."""
+async def _sync_categories(
+    session: AsyncSession, call: Call, decision: Decision, *, new: bool = False
+) -> None:
+    """call_category mirrors the codes chosen (or, when none, suggested) for fast filters;
+    one INSERT, after a DELETE unless the call is new."""
     assert call.id is not None
-    await session.execute(delete(CallCategory).where(CallCategory.call_id == call.id))
+    if not new:
+        await session.execute(delete(CallCategory).where(CallCategory.call_id == call.id))
     codes = set(call.categories or decision.categories) | set(call.subcategories or ())
-    session.add_all(CallCategory(call_id=call.id, code=code) for code in sorted(codes))
+    if codes:
+        await session.execute(insert(CallCategory.__table__),  # type: ignore[attr-defined]
+                              [{"call_id": call.id, "code": code} for code in sorted(codes)])
 
 
 async def update_call(
