@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from operator import attrgetter
 
 from hotline.routing.explain import CallFactsError, call_facts_from_json, explain_text
 from hotline.routing.facts import (
@@ -37,6 +38,7 @@ from hotline.routing.rules import (
     subcategory_parents,
 )
 from hotline.routing.ruleset import RuleSet
+from hotline.routing.schema import LineDef
 
 __all__ = [
     "CallFacts",
@@ -61,11 +63,12 @@ class _Planned:
 
     __slots__ = ("kind", "rules", "orders", "why")
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, rule: Rule | None) -> None:
         self.kind = kind
-        self.rules: list[Rule | None] = []  # None: the after-hours backup
-        self.orders: list[int] = []  # the rules' numbers (-1: the backup), for the memo key
-        self.why: list[str] = []
+        self.rules: list[Rule | None] = [rule]  # None: the after-hours backup
+        # The rules' numbers (-1: the backup), for the memo key and to add each rule once.
+        self.orders: list[int] = [rule.order if rule is not None else -1]
+        self.why: list[str] = _NO_WHY  # replaced by a list of its own when one is added
 
     @property
     def has_rule(self) -> bool:
@@ -73,12 +76,15 @@ class _Planned:
         return any(r is not None for r in self.rules)
 
 
+_NO_WHY: list[str] = []  # shared, never written
+
+
 def decide(
     call: CallFacts, ruleset: RuleSet, *, occupancy: Mapping[str, int] | None = None
 ) -> Decision:
     """Route one call. Never raises: anything unexpected becomes triage with a notice."""
     try:
-        return _Decider(call, ruleset, occupancy or _NO_BEDS_USED).run()
+        return _decide(call, ruleset, occupancy or _NO_BEDS_USED)
     except Exception:  # a bug must not lose a call: send it to a person instead
         log.exception("decide() failed; the call goes to triage")
         return Decision(
@@ -88,300 +94,393 @@ def decide(
 
 _NONE: frozenset[str] = frozenset()
 _NO_BEDS_USED: Mapping[str, int] = {}  # shared, never written: one dict less per call
+_NO_AGENCIES: dict[str, str] = {}
+_ORDER = attrgetter("order")
 
 
-class _Decider:
-    def __init__(self, call: CallFacts, ruleset: RuleSet, occupancy: Mapping[str, int]) -> None:
-        self.call = call
-        self.rs = ruleset
-        self.occupancy = occupancy
-        self.notices: list[str] = []
-        self.planned: dict[str, _Planned] = {}
-        self.matched: list[MatchedRule] = []
-        self.line = (
-            (ruleset.lines.get(call.line) or ruleset.find_line(call.line)) if call.line else None
+def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decision:
+    """decide() with few function calls: it runs on every call and on every change of the
+    intake form, and a Python call costs as much as a dozen plain steps."""
+    parts = rs.parts
+    # hotline.classify.suggest(), without its extra call
+    classifier = parts.get("classification")
+    suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
+    routing: RoutingRules | None = parts.get("rules")
+    notices: list[str] = []
+    cats, subs = _categories(call, rs, suggestions, routing, notices)
+    if not cats:
+        return _done(rs, suggestions, cats, notices, Notice("unclassified"), triage=True)
+    if rs.taxonomy.case_categories.isdisjoint(cats):
+        notice = Notice("not_a_case", codes=", ".join(cats))
+        return _done(rs, suggestions, cats, notices, notice)
+    if routing is None:
+        return _done(rs, suggestions, cats, notices, Notice("no_rules"), triage=True)
+    if not routing.office_week:  # a RoutingRules not made by build_rules
+        routing.prepare(rs)
+    # The dialled line: by its code (rs.lines is keyed by code), else by its number written
+    # any way.
+    line, line_code = None, call.line
+    if line_code:
+        line = rs.lines.get(line_code)
+        if line is None:
+            line = rs.find_line(line_code)
+            line_code = line.code if line is not None else None
+    area = call.area
+    if not area or area not in rs.areas:
+        area = _line_area(call, rs, routing, line, notices)
+    ctx = _context(call, rs, routing, cats, subs, line_code or None, area)
+    rules = routing.index.candidates(ctx) if routing.index else []  # routing.candidates()
+    if not rules:
+        return _done(rs, suggestions, cats, notices, Notice("no_rule"), triage=True)
+    if area is None:
+        matched = [MatchedRule(r.id, r.description, _flat(r.refer)) for r in rules]
+        return _done(rs, suggestions, cats, notices, Notice("no_area"), matched, triage=True)
+
+    matched, referrals = _route(rs, routing, rules, ctx, area, occupancy, notices)
+    return _done(rs, suggestions, cats, notices, None, matched, referrals, triage=not referrals)
+
+
+def _route(
+    rs: RuleSet,
+    routing: RoutingRules,
+    rules: list[Rule],
+    ctx: Context,
+    area: str,
+    occupancy: Mapping[str, int],
+    notices: list[str],
+) -> tuple[list[MatchedRule], tuple[PlannedReferral, ...]]:
+    """The agencies the rules ask for, with the after-hours backups; the rules matched."""
+    near = routing.nearest_in.get(area, _NO_AGENCIES)  # kind -> the nearest agency
+    planned: dict[str, _Planned] = {}
+    matched = []
+    for rule in rules:
+        fixed = rule.fixed
+        if fixed is None or rule.houses:
+            matched.append(_apply(rs, routing, rule, ctx, near, planned, occupancy, notices))
+            continue
+        # One kind per entry, no safe house: _apply, in line.
+        for (kind,) in rule.refer:
+            found = near.get(kind)
+            if found:
+                plan = planned.get(found)
+                if plan is None:
+                    planned[found] = _Planned(kind, rule)
+                elif rule.order not in plan.orders:
+                    plan.rules.append(rule)
+                    plan.orders.append(rule.order)
+            else:
+                _missing(rs, routing, (kind,), ctx, rule, notices)
+        matched.append(fixed)
+    after = routing.after_hours
+    if after is not None and after.condition.matches(ctx):
+        _after_hours(rs, routing, ctx, planned, matched, notices)
+    return matched, _referrals(routing, ctx, planned)
+
+
+def _done(
+    rs: RuleSet,
+    suggestions: tuple[Suggestion, ...],
+    cats: tuple[str, ...],
+    made: list[str],
+    notice: str | None,
+    matched: list[MatchedRule] | None = None,
+    referrals: tuple[PlannedReferral, ...] = (),
+    *,
+    triage: bool = False,
+) -> Decision:
+    if notice is not None:
+        made.append(notice)
+    # Two rules may hit the same gap; one notice (the usual case) cannot repeat.
+    notices = tuple(dict.fromkeys(made)) if len(made) > 1 else tuple(made)
+    return new(
+        Decision,
+        (suggestions, cats, tuple(matched or ()), referrals, triage, notices, rs.version),
+    )
+
+
+# --- what the call is, where it is -----------------------------------------------------------
+
+
+def _categories(
+    call: CallFacts,
+    rs: RuleSet,
+    suggestions: tuple[Suggestion, ...],
+    routing: RoutingRules | None,
+    notices: list[str],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The operator's codes; the suggested ones where the operator left them empty."""
+    tax = rs.taxonomy
+    parents = routing.parents if routing is not None else subcategory_parents(tax)
+    none = _NONE
+    cats = tuple(call.categories)
+    suggested: tuple[str, ...] = ()
+    if not cats:
+        cats = tuple([s.code for s in suggestions if s.kind == "category"])
+        for sub in call.subcategories:  # a chosen sub-category implies its category
+            parent = tax.subcategories.get(sub)
+            if parent and parents.get(sub, none).isdisjoint(cats):
+                cats += (parent,)
+        suggested = cats
+    subs = tuple(call.subcategories)
+    if not subs:
+        subs = tuple(
+            [
+                s.code
+                for s in suggestions
+                if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats)
+            ]
         )
+        suggested += subs
+    if suggested:  # one notice for both: they are made on every unclassified call
+        notices.append(Notice("suggested", codes=", ".join(suggested)))
+    return cats, subs
 
-    def run(self) -> Decision:
-        call, rs = self.call, self.rs
-        parts = rs.parts
-        # hotline.classify.suggest(), without its extra call
-        classifier = parts.get("classification")
-        suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
-        routing: RoutingRules | None = parts.get("rules")
-        cats, subs = self._categories(suggestions, routing.parents if routing else None)
-        if not cats:
-            return self._done(suggestions, cats, triage=True, notice=Notice("unclassified"))
-        if rs.taxonomy.case_categories.isdisjoint(cats):
-            return self._done(suggestions, cats, notice=Notice("not_a_case", codes=", ".join(cats)))
-        if routing is None:
-            return self._done(suggestions, cats, triage=True, notice=Notice("no_rules"))
-        area = self._area()
-        ctx = self._context(routing, cats, subs, area)
-        rules = routing.index.candidates(ctx) if routing.index else []  # routing.candidates()
-        if not rules:
-            return self._done(suggestions, cats, triage=True, notice=Notice("no_rule"))
-        if area is None:
-            self.matched = [MatchedRule(r.id, r.description, _flat(r.refer)) for r in rules]
-            return self._done(suggestions, cats, triage=True, notice=Notice("no_area"))
-        for rule in rules:
-            self._apply(routing, rule, ctx)
-        if routing.after_hours and routing.after_hours.condition.matches(ctx):
-            self._after_hours(routing, ctx)
-        referrals = self._referrals(routing, ctx)
-        return self._done(suggestions, cats, triage=not referrals, referrals=referrals)
 
-    def _done(
-        self,
-        suggestions: tuple[Suggestion, ...],
-        cats: tuple[str, ...],
-        *,
-        triage: bool = False,
-        notice: str | None = None,
-        referrals: tuple[PlannedReferral, ...] = (),
-    ) -> Decision:
-        made = self.notices
-        if notice is not None:
-            made.append(notice)
-        # Two rules may hit the same gap; one notice (the usual case) cannot repeat.
-        notices = tuple(dict.fromkeys(made)) if len(made) > 1 else tuple(made)
-        return new(
-            Decision,
-            (suggestions, cats, tuple(self.matched), referrals, triage, notices, self.rs.version),
-        )
+def _line_area(
+    call: CallFacts,
+    rs: RuleSet,
+    routing: RoutingRules,
+    line: LineDef | None,
+    notices: list[str],
+) -> str | None:
+    """The call has no known area: the dialled line's home area, if it has one."""
+    if call.area:
+        notices.append(Notice("unknown_area", area=call.area))
+    if call.line and line is None:
+        notices.append(Notice("unknown_line", line=call.line))
+    if line is not None and line.area:
+        notices.append(Notice("line_area", area=_area_path(rs, routing, line.area)))
+        return line.area
+    return None
 
-    # --- what the call is, where it is -------------------------------------------------------
 
-    def _categories(
-        self, suggestions: tuple[Suggestion, ...], parents: Mapping[str, frozenset[str]] | None
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The operator's codes; the suggested ones where the operator left them empty."""
-        call, tax = self.call, self.rs.taxonomy
-        parents = parents if parents is not None else subcategory_parents(tax)
-        none = _NONE
-        cats = tuple(call.categories)
-        suggested: tuple[str, ...] = ()
-        if not cats:
-            cats = tuple([s.code for s in suggestions if s.kind == "category"])
-            for sub in call.subcategories:  # a chosen sub-category implies its category
-                parent = tax.subcategories.get(sub)
-                if parent and parents.get(sub, none).isdisjoint(cats):
-                    cats += (parent,)
-            suggested = cats
-        subs = tuple(call.subcategories)
-        if not subs:
-            subs = tuple(
-                [
-                    s.code
-                    for s in suggestions
-                    if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats)
-                ]
-            )
-            suggested += subs
-        if suggested:  # one notice for both: they are made on every unclassified call
-            self.notices.append(Notice("suggested", codes=", ".join(suggested)))
-        return cats, subs
+def _context(
+    call: CallFacts,
+    rs: RuleSet,
+    routing: RoutingRules,
+    cats: tuple[str, ...],
+    subs: tuple[str, ...],
+    line: str | None,
+    area: str | None,
+) -> Context:
+    local = call.received_at.astimezone(routing.timezone)
+    weekday, minute = local.weekday(), local.hour * 60 + local.minute
+    # holidays.yaml, when loaded: offices are closed on public holidays.
+    holidays = rs.parts.get("holidays")
+    day_off = holidays is not None and local.date() in getattr(holidays, "days_off", ())
+    # routing.office_open(), from the week worked out at load time
+    closed = day_off or routing.office_week[weekday * 1440 + minute] != 1
+    return new(
+        Context,
+        (
+            cats,
+            subs,
+            call.urgency,
+            tuple(call.needs),
+            line,
+            routing.ancestors.get(area, ()) if area else (),
+            tuple(call.people),
+            weekday,
+            minute,
+            closed,
+            day_off,
+        ),
+    )
 
-    def _area(self) -> str | None:
-        call, rs = self.call, self.rs
-        if call.area:
-            if call.area in rs.areas:
-                return call.area
-            self.notices.append(Notice("unknown_area", area=call.area))
-        line = self.line
-        if call.line and line is None:
-            self.notices.append(Notice("unknown_line", line=call.line))
-        if line is not None and line.area:
-            self.notices.append(Notice("line_area", area=self._area_path(line.area)))
-            return line.area
-        return None
 
-    def _context(
-        self, routing: RoutingRules, cats: tuple[str, ...], subs: tuple[str, ...], area: str | None
-    ) -> Context:
-        call = self.call
-        local = call.received_at.astimezone(routing.timezone)
-        weekday, minute = local.weekday(), local.hour * 60 + local.minute
-        # holidays.yaml, when loaded: offices are closed on public holidays.
-        holidays = self.rs.parts.get("holidays")
-        day_off = holidays is not None and local.date() in getattr(holidays, "days_off", ())
-        closed = day_off or not routing._open(routing.office_hours, weekday, minute)  # office_open
-        line = self.line
-        return new(
-            Context,
-            (
-                cats,
-                subs,
-                call.urgency,
-                tuple(call.needs),
-                line.code if line else None,
-                routing.ancestors.get(area, ()) if area else (),
-                tuple(call.people),
-                weekday,
-                minute,
-                closed,
-                day_off,
-            ),
-        )
+def _area_path(rs: RuleSet, routing: RoutingRules, area: str) -> str:
+    """RuleSet.area_path, remembered: notices name the same few areas."""
+    paths = routing.area_paths
+    path = paths.get(area)
+    if path is None:
+        path = paths[area] = rs.area_path(area)
+    return path
 
-    # --- agencies --------------------------------------------------------------------------
 
-    def _apply(self, routing: RoutingRules, rule: Rule, ctx: Context) -> None:
-        kinds: list[str] = []
-        ancestors = ctx.ancestors
-        nearest = routing.nearest
-        for alternatives in rule.refer:
-            full: list[str] | None = None  # made only when a safe house is asked for
-            found = None
-            for kind in alternatives:
-                if kind != "safe_house":
-                    found = nearest(kind, ancestors)
-                else:
-                    if full is None:
-                        full = []
-                    found = self._locate(routing, kind, ctx, full)
-                if found:
-                    kinds.append(kind)
-                    self._plan(found, kind, rule)
-                    break
-            if full:
-                self._full_notices(full, found)
-            if found is None:
-                kinds.append(alternatives[0])
-                self._missing(alternatives, ctx, rule)
-        for kind in rule.refer_if_found:
-            found = (
-                nearest(kind, ancestors)
-                if kind != "safe_house"
-                else self._locate(routing, kind, ctx, [])
-            )
+# --- agencies ----------------------------------------------------------------------------
+
+
+def _apply(
+    rs: RuleSet,
+    routing: RoutingRules,
+    rule: Rule,
+    ctx: Context,
+    near: dict[str, str],
+    planned: dict[str, _Planned],
+    occupancy: Mapping[str, int],
+    notices: list[str],
+) -> MatchedRule:
+    """A rule's referrals added to `planned`, in the general case (alternatives, a safe
+    house, refer_if_found); the MatchedRule it makes."""
+    kinds: list[str] = []
+    for alternatives in rule.refer:
+        full: list[str] | None = None  # made only when a safe house is asked for
+        found = None
+        for kind in alternatives:
+            if kind != "safe_house":
+                found = near.get(kind)
+            else:
+                if full is None:
+                    full = []
+                found = _locate(rs, routing, kind, ctx, occupancy, full)
             if found:
                 kinds.append(kind)
-                self._plan(found, kind, rule)
-        self.matched.append(new(MatchedRule, (rule.id, rule.description, tuple(kinds))))
+                _plan(planned, found, kind, rule)
+                break
+        if full:
+            _full_notices(rs, full, found, occupancy, notices)
+        if found is None:
+            kinds.append(alternatives[0])
+            _missing(rs, routing, alternatives, ctx, rule, notices)
+    for kind in rule.refer_if_found:
+        found = (
+            near.get(kind)
+            if kind != "safe_house"
+            else _locate(rs, routing, kind, ctx, occupancy, [])
+        )
+        if found:
+            kinds.append(kind)
+            _plan(planned, found, kind, rule)
+    return new(MatchedRule, (rule.id, rule.description, tuple(kinds)))
 
-    def _area_path(self, area: str) -> str:
-        """RuleSet.area_path, remembered: notices name the same few areas."""
-        paths = self.rs.parts["rules"].area_paths
-        path = paths.get(area)
-        if path is None:
-            path = paths[area] = self.rs.area_path(area)
-        return path
 
-    def _missing(self, alternatives: tuple[str, ...], ctx: Context, rule: Rule) -> None:
-        area = self._area_path(ctx.ancestors[0])
-        if alternatives == ("safe_house",):
-            self.notices.append(Notice("no_free_bed", area=area))
+def _plan(planned: dict[str, _Planned], agency: str, kind: str, rule: Rule) -> None:
+    plan = planned.get(agency)
+    if plan is None:
+        planned[agency] = _Planned(kind, rule)
+    # By number, unique within a rule set: Rule's generated __eq__ compares every field.
+    elif rule.order not in plan.orders:
+        plan.rules.append(rule)
+        plan.orders.append(rule.order)
+
+
+def _missing(
+    rs: RuleSet,
+    routing: RoutingRules,
+    alternatives: tuple[str, ...],
+    ctx: Context,
+    rule: Rule,
+    notices: list[str],
+) -> None:
+    area = _area_path(rs, routing, ctx.ancestors[0])
+    if alternatives == ("safe_house",):
+        notices.append(Notice("no_free_bed", area=area))
+    else:
+        notices.append(Notice("no_agency", kind="|".join(alternatives), area=area, rule=rule.id))
+
+
+def _locate(
+    rs: RuleSet,
+    routing: RoutingRules,
+    kind: str,
+    ctx: Context,
+    occupancy: Mapping[str, int],
+    full: list[str],
+) -> str | None:
+    """The nearest agency of `kind` up the tree; a safe house must have a free bed
+    (the full ones passed over are added to `full`)."""
+    if kind != "safe_house":
+        return routing.nearest(kind, ctx.ancestors)
+    by_area = routing.agencies.get(kind)
+    if not by_area:
+        return None
+    for area in ctx.ancestors:
+        for code in by_area.get(area, ()):
+            if (rs.agencies[code].beds or 0) - occupancy.get(code, 0) > 0:
+                return code
+            full.append(code)
+    return None
+
+
+def _full_notices(
+    rs: RuleSet,
+    full: list[str],
+    chosen: str | None,
+    occupancy: Mapping[str, int],
+    notices: list[str],
+) -> None:
+    agencies = rs.agencies
+    for code in full:
+        params = {
+            "agency": agencies[code].name,
+            "used": str(occupancy.get(code, 0)),
+            "beds": str(agencies[code].beds or 0),
+        }
+        if chosen:
+            notices.append(Notice("safe_house_full", chosen=agencies[chosen].name, **params))
         else:
-            self.notices.append(
-                Notice("no_agency", kind="|".join(alternatives), area=area, rule=rule.id)
-            )
+            notices.append(Notice("safe_house_full_none", **params))
 
-    def _locate(
-        self, routing: RoutingRules, kind: str, ctx: Context, full: list[str]
-    ) -> str | None:
-        """The nearest agency of `kind` up the tree; a safe house must have a free bed
-        (the full ones passed over are added to `full`)."""
-        if kind != "safe_house":
-            return routing.nearest(kind, ctx.ancestors)
-        by_area = routing.agencies.get(kind)
-        if not by_area:
-            return None
+
+def _after_hours(
+    rs: RuleSet,
+    routing: RoutingRules,
+    ctx: Context,
+    planned: dict[str, _Planned],
+    matched: list[MatchedRule],
+    notices: list[str],
+) -> None:
+    rule = routing.after_hours
+    assert rule is not None
+    used: list[str] = []
+    for code, plan in list(planned.items()):
+        if routing.is_open(code, ctx):
+            continue
+        backup = _backup(routing, plan.kind, ctx)
+        name = rs.agencies[code].name
+        if backup is None:
+            notices.append(Notice("no_backup", agency=name))
+            continue
+        code2, kind2 = backup
+        target = planned.get(code2)
+        if target is None:
+            target = planned[code2] = _Planned(kind2, None)
+        if target.why is _NO_WHY:
+            target.why = []
+        target.why.append(f"{rule.id}: {name}")
+        used.append(kind2)
+        notices.append(Notice("after_hours", agency=name, backup=rs.agencies[code2].name))
+    if used:
+        matched.append(MatchedRule(rule.id, rule.description, tuple(dict.fromkeys(used))))
+
+
+def _backup(routing: RoutingRules, kind: str, ctx: Context) -> tuple[str, str] | None:
+    rule = routing.after_hours
+    assert rule is not None
+    for backup_kind in rule.backup.get(kind, rule.default_backup):
         for area in ctx.ancestors:
-            for code in by_area.get(area, ()):
-                if (self.rs.agencies[code].beds or 0) - self.occupancy.get(code, 0) > 0:
-                    return code
-                full.append(code)
-        return None
+            for code in routing.agencies.get(backup_kind, {}).get(area, ()):
+                if routing.is_open(code, ctx):
+                    return code, backup_kind
+    return None
 
-    def _full_notices(self, full: list[str], chosen: str | None) -> None:
-        agencies = self.rs.agencies
-        for code in full:
-            params = {
-                "agency": agencies[code].name,
-                "used": str(self.occupancy.get(code, 0)),
-                "beds": str(agencies[code].beds or 0),
-            }
-            if chosen:
-                self.notices.append(
-                    Notice("safe_house_full", chosen=agencies[chosen].name, **params)
-                )
-            else:
-                self.notices.append(Notice("safe_house_full_none", **params))
 
-    def _plan(self, agency: str, kind: str, rule: Rule) -> None:
-        planned = self.planned.get(agency)
-        if planned is None:
-            planned = self.planned[agency] = _Planned(kind)
-        # By number, unique within a rule set: Rule's generated __eq__ compares every field.
-        if rule.order not in planned.orders:
-            planned.rules.append(rule)
-            planned.orders.append(rule.order)
-
-    def _after_hours(self, routing: RoutingRules, ctx: Context) -> None:
-        rule = routing.after_hours
-        assert rule is not None
-        used: list[str] = []
-        for code, planned in list(self.planned.items()):
-            if routing.is_open(code, ctx):
-                continue
-            backup = self._backup(routing, planned.kind, ctx)
-            name = self.rs.agencies[code].name
-            if backup is None:
-                self.notices.append(Notice("no_backup", agency=name))
-                continue
-            code2, kind2 = backup
-            target = self.planned.get(code2)
-            if target is None:
-                target = self.planned[code2] = _Planned(kind2)
-            if not target.rules:
-                target.rules.append(None)
-                target.orders.append(-1)
-            target.why.append(f"{rule.id}: {name}")
-            used.append(kind2)
-            self.notices.append(
-                Notice("after_hours", agency=name, backup=self.rs.agencies[code2].name)
-            )
-        if used:
-            self.matched.append(MatchedRule(rule.id, rule.description, tuple(dict.fromkeys(used))))
-
-    def _backup(self, routing: RoutingRules, kind: str, ctx: Context) -> tuple[str, str] | None:
-        rule = routing.after_hours
-        assert rule is not None
-        for backup_kind in rule.backup.get(kind, rule.default_backup):
-            for area in ctx.ancestors:
-                for code in routing.agencies.get(backup_kind, {}).get(area, ()):
-                    if routing.is_open(code, ctx):
-                        return code, backup_kind
-        return None
-
-    def _referrals(self, routing: RoutingRules, ctx: Context) -> tuple[PlannedReferral, ...]:
-        index = routing.limits_index
-        general = index.candidates(ctx) if index else []
-        # The time-limit rules that apply, by number: with the kind and the referral's rules
-        # that is all a referral's limits and reason depend on, so they are remembered.
-        general_key = tuple([t.order for t in general])
-        memo = routing.referral_memo
-        out = []
-        for code, planned in self.planned.items():
-            key = (planned.kind, general_key, tuple(planned.orders))
-            made = memo.get(key)
-            if made is None:
-                made = _made(routing, planned, general)
-                if len(memo) >= REFERRAL_MEMO_MAX:  # bounded: rule sets can be large
-                    memo.clear()
-                memo[key] = made
-            limits, rule_id, reasons = made
-            if planned.why:  # the after-hours backups it stands in for
-                reasons = "; ".join((reasons, *planned.why) if planned.has_rule else planned.why)
-            # dict(limits): each referral its own, as PlannedReferral.limits is a dict.
-            out.append(
-                new(
-                    PlannedReferral,
-                    (code, planned.kind, rule_id, reasons[:REASON_MAX], dict(limits)),
-                )
-            )
-        return tuple(out)
+def _referrals(
+    routing: RoutingRules, ctx: Context, planned: dict[str, _Planned]
+) -> tuple[PlannedReferral, ...]:
+    index = routing.limits_index
+    general = index.candidates(ctx) if index else []
+    # The time-limit rules that apply, by number: with the kind and the referral's rules
+    # that is all a referral's limits and reason depend on, so they are remembered.
+    general_key = tuple(map(_ORDER, general))
+    memo = routing.referral_memo
+    out = []
+    for code, plan in planned.items():
+        key = (plan.kind, general_key, tuple(plan.orders))
+        made = memo.get(key)
+        if made is None:
+            made = _made(routing, plan, general)
+            if len(memo) >= REFERRAL_MEMO_MAX:  # bounded: rule sets can be large
+                memo.clear()
+            memo[key] = made
+        limits, rule_id, reasons = made
+        if plan.why:  # the after-hours backups it stands in for
+            reasons = "; ".join((reasons, *plan.why) if plan.has_rule else plan.why)
+        # dict(limits): each referral its own, as PlannedReferral.limits is a dict.
+        out.append(
+            new(PlannedReferral, (code, plan.kind, rule_id, reasons[:REASON_MAX], dict(limits)))
+        )
+    return tuple(out)
 
 
 def _made(

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from hotline.durations import Duration
-from hotline.routing.facts import PersonFacts
+from hotline.routing.facts import MatchedRule, PersonFacts
 from hotline.routing.ruleset import Taxonomy
 from hotline.routing.schema import DAYS, Opening
 
@@ -146,6 +146,17 @@ class Rule:
     limits: tuple[Limit, ...]
     source: str
     reason: str = ""  # "id: description", for the referrals it makes
+    # Worked out once from refer: whether decide() must check beds, and the MatchedRule the
+    # rule always makes when every entry is a single kind and nothing is refer_if_found.
+    houses: bool = field(init=False, default=False, repr=False, compare=False)
+    fixed: MatchedRule | None = field(init=False, default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.houses = "safe_house" in self.refer_if_found or any(
+            "safe_house" in kinds for kinds in self.refer
+        )
+        if not self.refer_if_found and all(len(kinds) == 1 for kinds in self.refer):
+            self.fixed = MatchedRule(self.id, self.description, tuple(k for (k,) in self.refer))
 
 
 @dataclass(slots=True)
@@ -186,6 +197,12 @@ class RoutingRules:
     # agency -> openings; None = 24/7
     hours: dict[str, Openings | None] = field(default_factory=dict)
     office_hours: Openings = ()
+    # Worked out once per rule set by prepare(), for decide(): area -> {kind: the nearest
+    # agency of that kind} (safe houses aside: beds are checked per call); agency -> its
+    # week (see _week; None: 24/7); the week of office_hours.
+    nearest_in: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    weeks_of: dict[str, bytes | None] = field(default_factory=dict, repr=False)
+    office_week: bytes = field(default=b"", repr=False)
     # decide()'s memo, (kind, time-limit rule orders, rule orders; -1 = after hours) ->
     # (clock -> "15m", first rule id, reasons). The same inputs give the same answer.
     nearest_memo: dict[tuple[str, tuple[str, ...]], str | None] = field(
@@ -197,6 +214,28 @@ class RoutingRules:
     # Area code -> RuleSet.area_path, for notices; openings -> their week (see _open).
     area_paths: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     weeks: dict[Openings, bytes] = field(default_factory=dict, repr=False, compare=False)
+
+    def prepare(self, ruleset: Any) -> None:
+        """Fill nearest_in, weeks_of and office_week from the agencies (a RuleSet's)."""
+        self.office_week = self.week(self.office_hours)
+        self.weeks_of = {
+            code: self.week(self.hours.get(code, self.office_hours)) for code in ruleset.agencies
+        }
+        self.nearest_in = {}
+        for area, ancestors in self.ancestors.items():
+            near = self.nearest_in[area] = {}
+            for kind, by_area in self.agencies.items():
+                found = next((by_area[a][0] for a in ancestors if by_area.get(a)), None)
+                if found is not None:
+                    near[kind] = found
+
+    def week(self, openings: Openings | None) -> bytes | None:
+        if openings is None:
+            return None
+        week = self.weeks.get(openings)
+        if week is None:
+            week = self.weeks[openings] = _week(openings)
+        return week
 
     def candidates(self, c: Context) -> list[Rule]:
         """Rules whose categories, sub-categories, urgency, needs, line and area all fit."""
