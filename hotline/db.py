@@ -73,10 +73,23 @@ class Database:
             lock.release()
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[AsyncSession]:
-        """A session for reads; nothing is committed."""
+    async def read(self, *, offload: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session for reads; nothing is committed. offload: for reads that may take long
+        (reports, exports): on SQLite they run on the connection's thread, not the loop's
+        (see hotline/sqlite_driver.py)."""
         async with self._reader() as session:
-            yield session
+            if not (offload and self.is_sqlite):
+                yield session
+                return
+            raw = await (await session.connection()).get_raw_connection()
+            driver = raw.driver_connection
+            if isinstance(driver, sqlite_driver.OneTripConnection):
+                driver.inline = False
+            try:
+                yield session
+            finally:
+                if isinstance(driver, sqlite_driver.OneTripConnection):
+                    driver.inline = True
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -139,7 +152,7 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if parsed.get_driver_name() == "aiosqlite" and database and not parsed.query:
 
             async def one_trip() -> Any:  # see hotline/sqlite_driver.py
-                return await sqlite_driver.connect(database, timeout=30)
+                return await sqlite_driver.connect(database)
 
             kwargs["async_creator"] = one_trip
     else:
@@ -161,7 +174,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        # The one-trip driver waits for another process's lock on its own thread, not inline.
+        driver = getattr(dbapi_conn, "_connection", None)
+        inline = isinstance(driver, sqlite_driver.OneTripConnection)
+        cursor.execute(f"PRAGMA busy_timeout={0 if inline else 30000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

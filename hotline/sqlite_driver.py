@@ -9,12 +9,24 @@ writer, every trip inside a write transaction also held the write lock longer fo
 Here the cursor is made, the statement executed, the first rows fetched and, when that was
 all of them, the cursor closed, in one trip. A result larger than FIRST_ROWS is fetched in
 further trips as before, so a big report is never held in memory whole.
+
+And most statements make no trip at all: they run on the event loop's own thread. Handing a
+statement to another thread and back costs more than the statement itself (at 50 calls a
+second the hand-overs and the GIL passing back and forth took a third of the service's CPU),
+and SQLite holds the GIL only while Python objects are made, so the other thread bought
+little overlap. Two things still go to the connection's thread, where they cannot stall the
+loop:
+- waiting for another process's write lock: inline, SQLite does not wait (busy timeout 0);
+  a statement that finds the database locked is run again on the thread with the usual
+  busy timeout;
+- statements that may run long (reports, exports): `Database.read(offload=True)` sets
+  `inline = False` on the connection for that session.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -22,6 +34,8 @@ import aiosqlite
 from aiosqlite.context import contextmanager
 
 FIRST_ROWS = 1000
+BUSY_TIMEOUT_MS = 30_000  # on the connection's thread, waiting for another process's lock
+SQLITE_BUSY_SNAPSHOT = sqlite3.SQLITE_BUSY | (2 << 8)
 
 
 class OneTripCursor(aiosqlite.Cursor):
@@ -141,11 +155,44 @@ class OneTripCursor(aiosqlite.Cursor):
 
 
 class OneTripConnection(aiosqlite.Connection):
+    inline = True  # run statements on the calling (event loop's) thread; see the docstring
+
+    async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        connection = self._connection
+        if self.inline and connection is not None and self._running:
+            try:
+                return fn(*args, **kwargs)
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+            # Another process holds the lock: wait for it off the loop, then carry on.
+            return await super()._execute(_patiently, connection, partial(fn, *args, **kwargs))
+        return await super()._execute(fn, *args, **kwargs)
+
     @contextmanager
     async def cursor(self) -> OneTripCursor:  # type: ignore[override]
         return OneTripCursor(self)  # no trip: the sqlite3 cursor is made with the statement
 
 
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY that waiting can cure (not BUSY_SNAPSHOT: a stale read must start again)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY and code != SQLITE_BUSY_SNAPSHOT
+
+
+def _patiently(connection: sqlite3.Connection, statement: Callable[[], Any]) -> Any:
+    """On the connection's thread: the statement with SQLite's busy timeout, then none again."""
+    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    try:
+        return statement()
+    finally:
+        connection.execute("PRAGMA busy_timeout = 0")
+
+
 def connect(database: str, **kwargs: Any) -> OneTripConnection:
-    """Like aiosqlite.connect (await the result); for create_async_engine(async_creator=)."""
+    """Like aiosqlite.connect (await the result); for create_async_engine(async_creator=).
+    The sqlite3 connection is made on aiosqlite's thread and used from the loop's too (never
+    both at once: every statement is awaited), hence check_same_thread=False; inline it
+    never waits for a lock (timeout 0)."""
+    kwargs.update(check_same_thread=False, timeout=0)
     return OneTripConnection(partial(sqlite3.connect, database, **kwargs), iter_chunk_size=64)

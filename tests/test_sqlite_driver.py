@@ -103,3 +103,66 @@ async def test_reserved_ids_are_used_once_and_later_rows_follow(db, clock):  # t
     assert len(set(first + second)) == 5 and min(second) > max(first)
     plain = next(i for i, action in stored.items() if action == "plain")
     assert plain > max(second)  # the table's own numbering goes on after the reserved ids
+
+
+@pytest.fixture
+async def sqlite_db(tmp_path):  # type: ignore[no-untyped-def]
+    """A Database on a SQLite file, whatever HOTLINE_TEST_DATABASE_URL says: these tests are
+    about the SQLite driver; with a `thread()` SQL function telling where a statement ran."""
+    import threading
+
+    from sqlalchemy import event
+
+    from hotline.db import Database
+
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'threads.sqlite3'}")
+
+    @event.listens_for(database.engine.sync_engine, "connect")
+    def _tid(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn._connection._conn.create_function("thread", 0, threading.get_ident)
+
+    async with database.engine.begin() as conn:
+        await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)"))
+    yield database
+    await database.dispose()
+
+
+async def test_statements_run_on_the_loop_and_long_reads_off_it(sqlite_db):  # type: ignore[no-untyped-def]
+    import threading
+
+    here = threading.get_ident()
+    where = text("SELECT thread()")
+    async with sqlite_db.read() as session:
+        assert (await session.execute(where)).scalar() == here
+    async with sqlite_db.write() as session:
+        assert (await session.execute(where)).scalar() == here
+    async with sqlite_db.read(offload=True) as session:
+        assert (await session.execute(where)).scalar() != here
+    async with sqlite_db.read() as session:  # the same pooled connection, inline again
+        assert (await session.execute(where)).scalar() == here
+
+
+async def test_another_process_lock_is_waited_for_off_the_loop(sqlite_db, tmp_path):  # type: ignore[no-untyped-def]
+    """Another process (here a plain sqlite3 connection) holds the write lock: the service's
+    writer waits for it on the connection's thread, the loop goes on, the write lands after."""
+    import asyncio
+    import sqlite3
+
+    other = sqlite3.connect(tmp_path / "threads.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t (x) VALUES ('other')")
+
+    async def write() -> None:
+        async with sqlite_db.write() as session:
+            await session.execute(text("INSERT INTO t (x) VALUES ('service')"))
+
+    task = asyncio.create_task(write())
+    for _ in range(50):  # the loop runs: inline, SQLite would have blocked it or failed
+        await asyncio.sleep(0)
+    assert not task.done()
+    other.execute("COMMIT")
+    other.close()
+    await task
+    async with sqlite_db.read() as session:
+        rows = (await session.execute(text("SELECT x FROM t ORDER BY id"))).scalars().all()
+    assert rows == ["other", "service"]

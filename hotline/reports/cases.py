@@ -74,7 +74,7 @@ async def case_calls(
     if line is not None:
         query = query.where(Call.line_code == line)
     out: dict[int, CaseCall] = {}
-    async with db.read() as session:
+    async with db.read(offload=True) as session:
         for cid, line_code, area, cats, subs, status, ref in await session.execute(query):
             out[cid] = CaseCall(
                 cid,

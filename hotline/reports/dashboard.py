@@ -149,7 +149,7 @@ async def _side_figures(
     line: str | None,
     locale: str,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
-    async with db.read() as session:
+    async with db.read(offload=True) as session:
         esc = _filters(
             sa.select(EscalationEvent.step, sa.func.count())
             .join(Call, Call.id == EscalationEvent.call_id)

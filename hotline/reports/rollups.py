@@ -187,7 +187,7 @@ async def refresh_months(db: Database, months: Iterable[date] | None = None) -> 
     """Rebuild monthly_stat from daily_stat (all months when None): for databases whose
     daily rollup predates the monthly one. Returns the number of months."""
     if months is None:
-        async with db.read() as session:
+        async with db.read(offload=True) as session:
             lo, hi = (
                 await session.execute(
                     sa.select(sa.func.min(DailyStat.day), sa.func.max(DailyStat.day))
@@ -207,7 +207,7 @@ async def refresh_months(db: Database, months: Iterable[date] | None = None) -> 
 
 async def _dirty_days(db: Database, since: datetime | None, tz: str) -> set[date]:
     zone = ZoneInfo(tz)
-    async with db.read() as session:
+    async with db.read(offload=True) as session:
         if since is None:
             lo, hi = (
                 await session.execute(
@@ -232,7 +232,7 @@ async def _dirty_days(db: Database, since: datetime | None, tz: str) -> set[date
 
 async def watermark(db: Database) -> datetime | None:
     """Changes before this instant are in the rollup (None: never refreshed)."""
-    async with db.read() as session:
+    async with db.read(offload=True) as session:
         beat = await session.get(Heartbeat, JOB)
     if beat is None or not beat.detail.get("watermark"):
         return None
@@ -303,7 +303,7 @@ async def read_counts(
     first, end = _full_days(since, until, zone)
     trusted_end = min(end, mark.astimezone(zone).date()) if mark else first
     out: dict[Key, Counts] = {}
-    async with db.read() as session:
+    async with db.read(offload=True) as session:
         live = [(since, until)]
         if first < trusted_end:
             live = [(since, local_midnight(first, tz)), (local_midnight(trusted_end, tz), until)]

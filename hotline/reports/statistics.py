@@ -162,7 +162,7 @@ async def referral_facts(
         query = query.where(Call.line_code == line)
     cache: dict[str | None, tuple[str, ...]] = {}
     out = []
-    async with db.read() as session:
+    async with db.read(offload=True) as session:
         for row in await session.execute(query):
             (rid, call_id, agency, kind, line_code, area, cats, subs, status) = row[:9]
             created, ack, declined, resolved, ack_due, resolve_due, level = row[9:]
