@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Protocol
 
 from hotline.routing.facts import Suggestion, new
@@ -103,47 +104,45 @@ class PersonLike(Protocol):
 
 # A hit target: (category, sub-category or "") or ("", "age:<rule index>") for child words.
 Target = tuple[str, str]
-# A keyword at a trie node: (id, its words as written or None when it has no marks at all,
-# the targets it scores for with their weights).
-Hit = tuple[int, tuple[str, ...] | None, list[tuple[Target, float]]]
+# A keyword at a trie node: (id; as written: its word, or its list of words, or None when it
+# has no marks at all; the targets it scores for with their weights).
+Hit = tuple[int, str | list[str] | None, list[tuple[Target, float]]]
 Places = dict[Target, list[tuple[int, int]]]  # target -> (first word, last word) of each hit
 
 
-@dataclass(slots=True)
-class _Text:
-    """A narrative split into words, to quote the matched words as the caller typed them
-    (lower case, single spaces)."""
-
-    typed: list[str]
-    folded: list[str]
-    # places -> quotes: a sub-category's words are its category's too, so they often share.
-    made: dict[tuple[tuple[int, int], ...], tuple[str, ...]] = field(default_factory=dict)
-
-    def quotes(self, places: list[tuple[int, int]]) -> tuple[str, ...]:
-        """Each phrase once, in narrative order; overlapping phrases make one quote
-        ("bị đánh" and "đánh đập" make "bị đánh đập")."""
-        typed = self.typed
-        if len(places) == 1:  # the usual case
-            i, j = places[0]
-            return (typed[i] if i == j else " ".join(typed[i : j + 1]),)
-        key = tuple(places)
-        found = self.made.get(key)
-        if found is not None:
-            return found
-        out: dict[str, None] = {}
-        start, end = -1, -2
-        for i, j in sorted(places):
-            if i <= end:
-                if j > end:
-                    end = j
-                continue
-            if start >= 0:
-                out[" ".join(typed[start : end + 1])] = None
-            start, end = i, j
+def _quotes(
+    typed: list[str],
+    places: list[tuple[int, int]],
+    made: dict[tuple[tuple[int, int], ...], tuple[str, ...]],
+) -> tuple[str, ...]:
+    """The matched words as the caller typed them (lower case, single spaces): each phrase
+    once, in narrative order; overlapping phrases make one quote ("bị đánh" and "đánh đập"
+    make "bị đánh đập"). `made`: places -> quotes, as a sub-category's words are its
+    category's too, so they often share."""
+    if len(places) == 1:  # the usual case
+        i, j = places[0]
+        return (typed[i] if i == j else " ".join(typed[i : j + 1]),)
+    key = tuple(places)
+    found = made.get(key)
+    if found is not None:
+        return found
+    out: dict[str, None] = {}
+    start, end = -1, -2
+    for i, j in sorted(places):
+        if i <= end:
+            if j > end:
+                end = j
+            continue
         if start >= 0:
             out[" ".join(typed[start : end + 1])] = None
-        found = self.made[key] = tuple(out)
-        return found
+        start, end = i, j
+    if start >= 0:
+        out[" ".join(typed[start : end + 1])] = None
+    found = made[key] = tuple(out)
+    return found
+
+
+_AGE_OF = attrgetter("age")
 
 
 @dataclass
@@ -172,36 +171,48 @@ class Classifier:
                 node = children[tok] = ({}, [])
             children, hits = node
         assert hits is not None
-        hits.append((self.size, tuple(typed) if typed != toks else None, targets))
+        written: str | list[str] | None = None
+        if typed != toks:
+            written = typed[0] if len(toks) == 1 else typed
+        hits.append((self.size, written, targets))
         self.size += 1
         self.memo.clear()  # what was remembered may now score differently
 
-    def match(self, narrative: str) -> tuple[dict[Target, float], Places, _Text]:
-        """Scores and where each target's keywords were found; each keyword counts once."""
+    def match(self, narrative: str) -> tuple[dict[Target, float], Places, list[str], list[str]]:
+        """Scores and where each target's keywords were found, each keyword counting once;
+        the narrative's words in lower case as typed, and folded."""
         _, typed, toks = _split(narrative)
         scores: dict[Target, float] = {}
         places: Places = {}
         seen: set[int] = set()
-        count = len(toks)
+        toks.append("")  # a word no keyword goes on with: each walk ends without a bounds test
         for i, node in enumerate(map(self.trie.get, toks)):  # most words start no keyword
             if node is None:
                 continue
-            tok, j = toks[i], i
+            j = i
             while node is not None:
                 children, hits = node
                 for hid, written, targets in hits:
                     if hid in seen:
                         continue
                     if written is not None:  # the keyword has marks: do the typed ones agree?
-                        # Nothing to check for words typed without marks.
+                        # Nothing to check for words typed without marks, or as written.
                         if i == j:  # one word, the usual case
                             word = typed[i]
-                            if word != tok and not _same_word(word, written[0]):
+                            if (
+                                word != toks[i]
+                                and word != written
+                                and not _same_word(word, written)  # type: ignore[arg-type]
+                            ):
                                 continue
-                        elif typed[i : j + 1] != toks[i : j + 1] and not all(
-                            map(_same_word, typed[i : j + 1], written)
-                        ):
-                            continue
+                        else:
+                            words = typed[i : j + 1]
+                            if (
+                                words != written
+                                and words != toks[i : j + 1]
+                                and not all(map(_same_word, words, written))  # type: ignore[arg-type]
+                            ):
+                                continue
                     seen.add(hid)
                     span = (i, j)
                     for target, weight in targets:
@@ -213,13 +224,16 @@ class Classifier:
                             scores[target] += weight
                             where.append(span)
                 j += 1
-                node = children.get(toks[j]) if j < count else None
-        return scores, places, _Text(typed, toks)
+                node = children.get(toks[j])
+        toks.pop()
+        return scores, places, typed, toks
 
     def suggest(self, narrative: str, people: Sequence[PersonLike]) -> tuple[Suggestion, ...]:
         """Categories first (best score first), then sub-categories; the same narrative and
         ages give the same (shared, immutable) tuple."""
-        ages = [p.age for p in people if p.age is not None]
+        ages = list(map(_AGE_OF, people))
+        if None in ages:
+            ages = [age for age in ages if age is not None]
         key = (narrative, tuple(ages))
         found = self.memo.get(key)
         if found is None:
@@ -234,9 +248,9 @@ class Classifier:
             if self.empty_narrative:
                 return (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
             return ()
-        scores, places, text = self.match(narrative)
+        scores, places, typed, folded = self.match(narrative)
         if not ages and self.narrative_ages:
-            ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(text.folded))]
+            ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(folded))]
         youngest, oldest = (min(ages), max(ages)) if ages else (None, None)
         for index, rule in enumerate(self.age_rules):
             # Any age below (at or above) the limit: the youngest (the oldest) is.
@@ -247,13 +261,13 @@ class Classifier:
             if child:
                 adult = oldest is not None and oldest >= rule.adult_age
                 _apply_age_rule(rule, scores, places, keep=rule.keep_when_adult and adult)
-        return self._rank(scores, places, text)
+        return self._rank(scores, places, typed)
 
     def _rank(
-        self, scores: dict[Target, float], places: Places, text: _Text
+        self, scores: dict[Target, float], places: Places, typed: list[str]
     ) -> tuple[Suggestion, ...]:
         least = self.min_score
-        quotes = text.quotes
+        made: dict[tuple[tuple[int, int], ...], tuple[str, ...]] = {}  # see _quotes
         cats: list[Suggestion] = []
         chosen: set[str] = set()
         scored: list[tuple[Target, float]] = []  # sub-categories, kept if their category is
@@ -265,7 +279,11 @@ class Classifier:
                 scored.append((target, score))
             elif cat:
                 rounded = score if score.is_integer() else round(score, 2)  # _round() inline
-                cats.append(new(Suggestion, (cat, "category", rounded, quotes(places[target]))))
+                cats.append(
+                    new(
+                        Suggestion, (cat, "category", rounded, _quotes(typed, places[target], made))
+                    )
+                )
                 chosen.add(cat)
         found: dict[str, tuple[float, list[tuple[int, int]]]] = {}
         for target, score in scored:
@@ -278,7 +296,7 @@ class Classifier:
                 else:  # score >= least > 0, so max(0.0, ...) was the score itself
                     found[sub] = (_round(score), places[target])
         subs = [
-            new(Suggestion, (sub, "subcategory", score, quotes(where)))
+            new(Suggestion, (sub, "subcategory", score, _quotes(typed, where, made)))
             for sub, (score, where) in found.items()
         ]
         if len(cats) > 1:
