@@ -57,26 +57,11 @@ REASON_MAX = 500  # Referral.reason column
 REFERRAL_MEMO_MAX = 4096  # remembered limits and reasons per rule set
 
 
-class _Planned:
-    """One agency's referral as the rules add to it. A plain slotted class: one is made per
-    agency on every call, and a dataclass's default factories cost more."""
-
-    __slots__ = ("kind", "rules", "orders", "why")
-
-    def __init__(self, kind: str, rule: Rule | None) -> None:
-        self.kind = kind
-        self.rules: list[Rule | None] = [rule]  # None: the after-hours backup
-        # The rules' numbers (-1: the backup), for the memo key and to add each rule once.
-        self.orders: list[int] = [rule.order if rule is not None else -1]
-        self.why: list[str] = _NO_WHY  # replaced by a list of its own when one is added
-
-    @property
-    def has_rule(self) -> bool:
-        """Made by a rule, not only as an after-hours backup."""
-        return any(r is not None for r in self.rules)
-
-
-_NO_WHY: list[str] = []  # shared, never written
+# The referrals planned: agency -> (its kind, the numbers of the rules that refer to it, in
+# the order they did; -1: made as an after-hours backup). A tuple and a list: one is made
+# per agency on every call. The numbers find the rules (routing.rules[n]) and key the memo.
+Planned = dict[str, tuple[str, list[int]]]
+_BACKUP = -1
 
 
 def decide(
@@ -95,6 +80,7 @@ def decide(
 _NONE: frozenset[str] = frozenset()
 _NO_BEDS_USED: Mapping[str, int] = {}  # shared, never written: one dict less per call
 _NO_AGENCIES: dict[str, str] = {}
+_NO_BACKUPS: dict[str, list[str]] = {}  # shared, never written
 _ORDER = attrgetter("order")
 
 
@@ -128,7 +114,30 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
     area = call.area
     if not area or area not in rs.areas:
         area = _line_area(call, rs, routing, line, notices)
-    ctx = _context(call, rs, routing, cats, subs, line_code or None, area)
+    local = call.received_at.astimezone(routing.timezone)
+    weekday, minute = local.weekday(), local.hour * 60 + local.minute
+    # holidays.yaml, when loaded: offices are closed on public holidays.
+    holidays = parts.get("holidays")
+    day_off = holidays is not None and local.date() in getattr(holidays, "days_off", ())
+    # routing.office_open(), from the week worked out at load time
+    closed = day_off or routing.office_week[weekday * 1440 + minute] != 1
+    ancestors = routing.ancestors.get(area, ()) if area else ()
+    ctx = new(
+        Context,
+        (
+            cats,
+            subs,
+            call.urgency,
+            tuple(call.needs),
+            line_code or None,
+            ancestors,
+            tuple(call.people),
+            weekday,
+            minute,
+            closed,
+            day_off,
+        ),
+    )
     rules = routing.index.candidates(ctx) if routing.index else []  # routing.candidates()
     if not rules:
         return _done(rs, suggestions, cats, notices, Notice("no_rule"), triage=True)
@@ -151,7 +160,7 @@ def _route(
 ) -> tuple[list[MatchedRule], tuple[PlannedReferral, ...]]:
     """The agencies the rules ask for, with the after-hours backups; the rules matched."""
     near = routing.nearest_in.get(area, _NO_AGENCIES)  # kind -> the nearest agency
-    planned: dict[str, _Planned] = {}
+    planned: Planned = {}
     matched = []
     for rule in rules:
         fixed = rule.fixed
@@ -159,22 +168,23 @@ def _route(
             matched.append(_apply(rs, routing, rule, ctx, near, planned, occupancy, notices))
             continue
         # One kind per entry, no safe house: _apply, in line.
+        order = rule.order
         for (kind,) in rule.refer:
             found = near.get(kind)
             if found:
                 plan = planned.get(found)
                 if plan is None:
-                    planned[found] = _Planned(kind, rule)
-                elif rule.order not in plan.orders:
-                    plan.rules.append(rule)
-                    plan.orders.append(rule.order)
+                    planned[found] = (kind, [order])
+                elif order not in plan[1]:
+                    plan[1].append(order)
             else:
                 _missing(rs, routing, (kind,), ctx, rule, notices)
         matched.append(fixed)
+    why: dict[str, list[str]] = _NO_BACKUPS  # agency -> the closed ones it stands in for
     after = routing.after_hours
     if after is not None and after.condition.matches(ctx):
-        _after_hours(rs, routing, ctx, planned, matched, notices)
-    return matched, _referrals(routing, ctx, planned)
+        why = _after_hours(rs, routing, ctx, planned, matched, notices)
+    return matched, _referrals(routing, ctx, planned, why)
 
 
 def _done(
@@ -214,8 +224,13 @@ def _categories(
     none = _NONE
     cats = tuple(call.categories)
     suggested: tuple[str, ...] = ()
+    # Loops, not comprehensions: a comprehension is a function call of its own.
     if not cats:
-        cats = tuple([s.code for s in suggestions if s.kind == "category"])
+        chosen = []
+        for s in suggestions:
+            if s.kind == "category":
+                chosen.append(s.code)
+        cats = tuple(chosen)
         for sub in call.subcategories:  # a chosen sub-category implies its category
             parent = tax.subcategories.get(sub)
             if parent and parents.get(sub, none).isdisjoint(cats):
@@ -223,13 +238,11 @@ def _categories(
         suggested = cats
     subs = tuple(call.subcategories)
     if not subs:
-        subs = tuple(
-            [
-                s.code
-                for s in suggestions
-                if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats)
-            ]
-        )
+        chosen = []
+        for s in suggestions:
+            if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats):
+                chosen.append(s.code)
+        subs = tuple(chosen)
         suggested += subs
     if suggested:  # one notice for both: they are made on every unclassified call
         notices.append(Notice("suggested", codes=", ".join(suggested)))
@@ -254,40 +267,6 @@ def _line_area(
     return None
 
 
-def _context(
-    call: CallFacts,
-    rs: RuleSet,
-    routing: RoutingRules,
-    cats: tuple[str, ...],
-    subs: tuple[str, ...],
-    line: str | None,
-    area: str | None,
-) -> Context:
-    local = call.received_at.astimezone(routing.timezone)
-    weekday, minute = local.weekday(), local.hour * 60 + local.minute
-    # holidays.yaml, when loaded: offices are closed on public holidays.
-    holidays = rs.parts.get("holidays")
-    day_off = holidays is not None and local.date() in getattr(holidays, "days_off", ())
-    # routing.office_open(), from the week worked out at load time
-    closed = day_off or routing.office_week[weekday * 1440 + minute] != 1
-    return new(
-        Context,
-        (
-            cats,
-            subs,
-            call.urgency,
-            tuple(call.needs),
-            line,
-            routing.ancestors.get(area, ()) if area else (),
-            tuple(call.people),
-            weekday,
-            minute,
-            closed,
-            day_off,
-        ),
-    )
-
-
 def _area_path(rs: RuleSet, routing: RoutingRules, area: str) -> str:
     """RuleSet.area_path, remembered: notices name the same few areas."""
     paths = routing.area_paths
@@ -306,7 +285,7 @@ def _apply(
     rule: Rule,
     ctx: Context,
     near: dict[str, str],
-    planned: dict[str, _Planned],
+    planned: Planned,
     occupancy: Mapping[str, int],
     notices: list[str],
 ) -> MatchedRule:
@@ -344,14 +323,13 @@ def _apply(
     return new(MatchedRule, (rule.id, rule.description, tuple(kinds)))
 
 
-def _plan(planned: dict[str, _Planned], agency: str, kind: str, rule: Rule) -> None:
+def _plan(planned: Planned, agency: str, kind: str, rule: Rule) -> None:
     plan = planned.get(agency)
     if plan is None:
-        planned[agency] = _Planned(kind, rule)
+        planned[agency] = (kind, [rule.order])
     # By number, unique within a rule set: Rule's generated __eq__ compares every field.
-    elif rule.order not in plan.orders:
-        plan.rules.append(rule)
-        plan.orders.append(rule.order)
+    elif rule.order not in plan[1]:
+        plan[1].append(rule.order)
 
 
 def _missing(
@@ -416,32 +394,33 @@ def _after_hours(
     rs: RuleSet,
     routing: RoutingRules,
     ctx: Context,
-    planned: dict[str, _Planned],
+    planned: Planned,
     matched: list[MatchedRule],
     notices: list[str],
-) -> None:
+) -> dict[str, list[str]]:
+    """Backups for the agencies closed at the time of the call; for each backup, the
+    closed agencies it stands in for."""
     rule = routing.after_hours
     assert rule is not None
     used: list[str] = []
-    for code, plan in list(planned.items()):
+    why: dict[str, list[str]] = {}
+    for code, (kind, _) in list(planned.items()):
         if routing.is_open(code, ctx):
             continue
-        backup = _backup(routing, plan.kind, ctx)
+        backup = _backup(routing, kind, ctx)
         name = rs.agencies[code].name
         if backup is None:
             notices.append(Notice("no_backup", agency=name))
             continue
         code2, kind2 = backup
-        target = planned.get(code2)
-        if target is None:
-            target = planned[code2] = _Planned(kind2, None)
-        if target.why is _NO_WHY:
-            target.why = []
-        target.why.append(f"{rule.id}: {name}")
+        if code2 not in planned:
+            planned[code2] = (kind2, [_BACKUP])
+        why.setdefault(code2, []).append(f"{rule.id}: {name}")
         used.append(kind2)
         notices.append(Notice("after_hours", agency=name, backup=rs.agencies[code2].name))
     if used:
         matched.append(MatchedRule(rule.id, rule.description, tuple(dict.fromkeys(used))))
+    return why
 
 
 def _backup(routing: RoutingRules, kind: str, ctx: Context) -> tuple[str, str] | None:
@@ -456,7 +435,7 @@ def _backup(routing: RoutingRules, kind: str, ctx: Context) -> tuple[str, str] |
 
 
 def _referrals(
-    routing: RoutingRules, ctx: Context, planned: dict[str, _Planned]
+    routing: RoutingRules, ctx: Context, planned: Planned, why: dict[str, list[str]]
 ) -> tuple[PlannedReferral, ...]:
     index = routing.limits_index
     general = index.candidates(ctx) if index else []
@@ -465,34 +444,33 @@ def _referrals(
     general_key = tuple(map(_ORDER, general))
     memo = routing.referral_memo
     out = []
-    for code, plan in planned.items():
-        key = (plan.kind, general_key, tuple(plan.orders))
+    for code, (kind, orders) in planned.items():
+        key = (kind, general_key, tuple(orders))
         made = memo.get(key)
         if made is None:
-            made = _made(routing, plan, general)
+            made = _made(routing, kind, orders, general)
             if len(memo) >= REFERRAL_MEMO_MAX:  # bounded: rule sets can be large
                 memo.clear()
             memo[key] = made
         limits, rule_id, reasons = made
-        if plan.why:  # the after-hours backups it stands in for
-            reasons = "; ".join((reasons, *plan.why) if plan.has_rule else plan.why)
+        backups = why.get(code)
+        if backups:  # the closed agencies it stands in for
+            reasons = "; ".join((reasons, *backups) if orders[0] != _BACKUP else backups)
         # dict(limits): each referral its own, as PlannedReferral.limits is a dict.
-        out.append(
-            new(PlannedReferral, (code, plan.kind, rule_id, reasons[:REASON_MAX], dict(limits)))
-        )
+        out.append(new(PlannedReferral, (code, kind, rule_id, reasons[:REASON_MAX], dict(limits))))
     return tuple(out)
 
 
 def _made(
-    routing: RoutingRules, planned: _Planned, general: list[TimeLimitRule]
+    routing: RoutingRules, kind: str, orders: list[int], general: list[TimeLimitRule]
 ) -> tuple[dict[str, str], str, str]:
     """A referral's limits, the id of its first rule and its rules' reasons joined."""
     after_id = routing.after_hours.id if routing.after_hours else "after-hours"
-    own = [limit for r in planned.rules if r for limit in r.limits]
-    limits = _tightest([*(t.limit for t in general), *own], planned.kind)
-    first = planned.rules[0]
-    reasons = "; ".join(r.reason for r in planned.rules if r)
-    return limits, first.id if first else after_id, reasons
+    rules = [routing.rules[n] for n in orders if n != _BACKUP]  # rules[n].order == n
+    own = [limit for r in rules for limit in r.limits]
+    limits = _tightest([*(t.limit for t in general), *own], kind)
+    reasons = "; ".join(r.reason for r in rules)
+    return limits, rules[0].id if orders[0] != _BACKUP else after_id, reasons
 
 
 def _tightest(limits: list[Limit], kind: str) -> dict[str, str]:
