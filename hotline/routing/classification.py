@@ -48,27 +48,21 @@ _FOLDED = _Folded()
 _fold_all = _FOLDED.__getitem__
 
 
-def _words(text: str) -> list[str]:
-    """_WORD.findall(text), faster: the regex engine costs over a microsecond a word, while
-    most pieces between spaces are a whole word (a regex word character is one that is
-    isalnum() or "_", and no space is one)."""
-    # "," and "." are the usual punctuation and never part of a word: then often every piece is.
-    pieces = text.replace(",", " ").replace(".", " ").split()
-    if "".join(pieces).isalnum():
-        return pieces
-    out: list[str] = []
-    for piece in pieces:
-        if piece.isalnum():
-            out.append(piece)
-        else:
-            out += _WORD.findall(piece)
-    return out
-
-
 def _split(text: str) -> tuple[str, list[str], list[str]]:
     """(NFC text, its words in lower case as typed, the same words folded)."""
     original = text if text.isascii() else unicodedata.normalize("NFC", text)
-    typed = _words(original.lower())
+    # The words are _WORD.findall(), faster: the regex engine costs over a microsecond a
+    # word, while most pieces between spaces are a whole word (a regex word character is one
+    # that is isalnum() or "_", and no space is one). "," and "." are the usual punctuation
+    # and never part of a word: without them, often every piece is.
+    typed = original.lower().replace(",", " ").replace(".", " ").split()
+    if not "".join(typed).isalnum():
+        pieces, typed = typed, []
+        for piece in pieces:
+            if piece.isalnum():
+                typed.append(piece)
+            else:
+                typed += _WORD.findall(piece)
     return original, typed, list(map(_fold_all, typed))
 
 
@@ -236,32 +230,31 @@ class Classifier:
             ages = [age for age in ages if age is not None]
         key = (narrative, tuple(ages))
         found = self.memo.get(key)
-        if found is None:
-            found = self._suggest(narrative, ages)
-            if len(self.memo) >= MEMO_MAX:
-                self.memo.clear()
-            self.memo[key] = found
-        return found
-
-    def _suggest(self, narrative: str, ages: list[int]) -> tuple[Suggestion, ...]:
+        if found is not None:
+            return found
         if not narrative.strip():
+            found = ()
             if self.empty_narrative:
-                return (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
-            return ()
-        scores, places, typed, folded = self.match(narrative)
-        if not ages and self.narrative_ages:
-            ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(folded))]
-        youngest, oldest = (min(ages), max(ages)) if ages else (None, None)
-        for index, rule in enumerate(self.age_rules):
-            # Any age below (at or above) the limit: the youngest (the oldest) is.
-            if youngest is not None:
-                child = youngest < rule.below_age
-            else:
-                child = ("", f"age:{index}") in scores
-            if child:
-                adult = oldest is not None and oldest >= rule.adult_age
-                _apply_age_rule(rule, scores, places, keep=rule.keep_when_adult and adult)
-        return self._rank(scores, places, typed)
+                found = (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
+        else:
+            scores, places, typed, folded = self.match(narrative)
+            if not ages and self.narrative_ages:
+                ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(folded))]
+            youngest, oldest = (min(ages), max(ages)) if ages else (None, None)
+            for index, rule in enumerate(self.age_rules):
+                # Any age below (at or above) the limit: the youngest (the oldest) is.
+                if youngest is not None:
+                    child = youngest < rule.below_age
+                else:
+                    child = ("", f"age:{index}") in scores
+                if child:
+                    adult = oldest is not None and oldest >= rule.adult_age
+                    _apply_age_rule(rule, scores, places, keep=rule.keep_when_adult and adult)
+            found = self._rank(scores, places, typed)
+        if len(self.memo) >= MEMO_MAX:
+            self.memo.clear()
+        self.memo[key] = found
+        return found
 
     def _rank(
         self, scores: dict[Target, float], places: Places, typed: list[str]
@@ -294,11 +287,11 @@ class Classifier:
                     best, where = found[sub]
                     found[sub] = (max(best, _round(score)), where + places[target])
                 else:  # score >= least > 0, so max(0.0, ...) was the score itself
-                    found[sub] = (_round(score), places[target])
-        subs = [
-            new(Suggestion, (sub, "subcategory", score, _quotes(typed, where, made)))
-            for sub, (score, where) in found.items()
-        ]
+                    rounded = score if score.is_integer() else round(score, 2)  # _round()
+                    found[sub] = (rounded, places[target])
+        subs: list[Suggestion] = []  # a loop: a comprehension is a function call of its own
+        for sub, (score, where) in found.items():
+            subs.append(new(Suggestion, (sub, "subcategory", score, _quotes(typed, where, made))))
         if len(cats) > 1:
             case = self.case_categories
             cats.sort(key=lambda s: (-s.score, s.code not in case, s.code))

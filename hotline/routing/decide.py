@@ -15,7 +15,7 @@ routing_rules/rules.yaml; this module only knows the mechanics:
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from operator import attrgetter
 
 from hotline.routing.explain import CallFactsError, call_facts_from_json, explain_text
@@ -138,7 +138,8 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
             day_off,
         ),
     )
-    rules = routing.index.candidates(ctx) if routing.index else []  # routing.candidates()
+    # routing.candidates(), not copied: the list may be shared, and is only read
+    rules = routing.index.matching(ctx) if routing.index else ()
     if not rules:
         return _done(rs, suggestions, cats, notices, Notice("no_rule"), triage=True)
     if area is None:
@@ -152,7 +153,7 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
 def _route(
     rs: RuleSet,
     routing: RoutingRules,
-    rules: list[Rule],
+    rules: Sequence[Rule],
     ctx: Context,
     area: str,
     occupancy: Mapping[str, int],
@@ -438,7 +439,7 @@ def _referrals(
     routing: RoutingRules, ctx: Context, planned: Planned, why: dict[str, list[str]]
 ) -> tuple[PlannedReferral, ...]:
     index = routing.limits_index
-    general = index.candidates(ctx) if index else []
+    general = index.matching(ctx) if index else ()  # shared: only read
     # The time-limit rules that apply, by number: with the kind and the referral's rules
     # that is all a referral's limits and reason depend on, so they are remembered.
     general_key = tuple(map(_ORDER, general))
@@ -462,7 +463,7 @@ def _referrals(
 
 
 def _made(
-    routing: RoutingRules, kind: str, orders: list[int], general: list[TimeLimitRule]
+    routing: RoutingRules, kind: str, orders: list[int], general: Sequence[TimeLimitRule]
 ) -> tuple[dict[str, str], str, str]:
     """A referral's limits, the id of its first rule and its rules' reasons joined."""
     after_id = routing.after_hours.id if routing.after_hours else "after-hours"

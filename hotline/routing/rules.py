@@ -7,7 +7,7 @@ hotline.routing.rules_file loads and checks the file and builds these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -327,6 +327,11 @@ class RuleIndex:
         self.picked: dict[int, tuple[list[Any], bool]] = {}
 
     def candidates(self, c: Context) -> list[Any]:
+        return list(self.matching(c))
+
+    def matching(self, c: Context) -> Sequence[Any]:
+        """candidates(), without the copy: often a list shared by the calls with the same
+        matches, which the caller must not change."""
         mask = self.all
         for field_at, by, fits, memo in self.sets:
             values: Any = c[field_at]
@@ -348,7 +353,7 @@ class RuleIndex:
             picked = self._pick(mask)
         chosen, any_rest = picked
         if not any_rest:
-            return list(chosen)
+            return chosen
         rest = self.rest
         return [r for r in chosen if not rest[r.order] or r.condition.matches_rest(c)]
 
