@@ -102,7 +102,7 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
     if routing is None:
         return _done(rs, suggestions, cats, notices, Notice("no_rules"), triage=True)
     if not routing.office_week:  # a RoutingRules not made by build_rules
-        routing.prepare(rs)
+        routing.prepare()
     # The dialled line: by its code (rs.lines is keyed by code), else by its number written
     # any way.
     line, line_code = None, call.line
@@ -356,10 +356,8 @@ def _locate(
     occupancy: Mapping[str, int],
     full: list[str],
 ) -> str | None:
-    """The nearest agency of `kind` up the tree; a safe house must have a free bed
-    (the full ones passed over are added to `full`)."""
-    if kind != "safe_house":
-        return routing.nearest(kind, ctx.ancestors)
+    """The nearest safe house up the tree with a free bed (the full ones passed over are
+    added to `full`)."""
     by_area = routing.agencies.get(kind)
     if not by_area:
         return None

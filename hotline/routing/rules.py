@@ -198,10 +198,9 @@ class RoutingRules:
     hours: dict[str, Openings | None] = field(default_factory=dict)
     office_hours: Openings = ()
     # Worked out once per rule set by prepare(), for decide(): area -> {kind: the nearest
-    # agency of that kind} (safe houses aside: beds are checked per call); agency -> its
-    # week (see _week; None: 24/7); the week of office_hours.
+    # agency of that kind} (safe houses aside: beds are checked per call); the week of
+    # office_hours (see _open).
     nearest_in: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
-    weeks_of: dict[str, bytes | None] = field(default_factory=dict, repr=False)
     office_week: bytes = field(default=b"", repr=False)
     # decide()'s memo, (kind, time-limit rule orders, rule orders; -1 = after hours) ->
     # (clock -> "15m", first rule id, reasons). The same inputs give the same answer.
@@ -215,12 +214,9 @@ class RoutingRules:
     area_paths: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
     weeks: dict[Openings, bytes] = field(default_factory=dict, repr=False, compare=False)
 
-    def prepare(self, ruleset: Any) -> None:
-        """Fill nearest_in, weeks_of and office_week from the agencies (a RuleSet's)."""
-        self.office_week = self.week(self.office_hours)
-        self.weeks_of = {
-            code: self.week(self.hours.get(code, self.office_hours)) for code in ruleset.agencies
-        }
+    def prepare(self) -> None:
+        """Fill nearest_in and office_week, once ancestors, agencies and office_hours are."""
+        self.office_week = _week(self.office_hours)
         self.nearest_in = {}
         for area, ancestors in self.ancestors.items():
             near = self.nearest_in[area] = {}
@@ -228,14 +224,6 @@ class RoutingRules:
                 found = next((by_area[a][0] for a in ancestors if by_area.get(a)), None)
                 if found is not None:
                     near[kind] = found
-
-    def week(self, openings: Openings | None) -> bytes | None:
-        if openings is None:
-            return None
-        week = self.weeks.get(openings)
-        if week is None:
-            week = self.weeks[openings] = _week(openings)
-        return week
 
     def candidates(self, c: Context) -> list[Rule]:
         """Rules whose categories, sub-categories, urgency, needs, line and area all fit."""
