@@ -154,7 +154,26 @@ def _checked(limits: Mapping[str, str]) -> dict[str, str]:
     return {name: str(parse_duration(value)) for name, value in limits.items()}
 
 
+_SNAPSHOTS: dict[tuple[Any, ...], dict[str, Any]] = {}
+_SNAPSHOTS_KEPT = 256
+
+
 def _snapshot(
+    ruleset: RuleSet, ladder: Ladder, limits: Mapping[str, str], created_at: datetime
+) -> dict[str, Any]:
+    """The policy of one referral or call. The referrals of a call usually share one (same
+    ladder, limits and time), so the last few are remembered; a policy is never changed in
+    place once made (a new one replaces it), so sharing the dict is safe."""
+    key = (ruleset.version, ladder.id, tuple(sorted(limits.items())), created_at)
+    found = _SNAPSHOTS.get(key)
+    if found is None:
+        if len(_SNAPSHOTS) >= _SNAPSHOTS_KEPT:
+            _SNAPSHOTS.clear()
+        found = _SNAPSHOTS[key] = _make_snapshot(ruleset, ladder, limits, created_at)
+    return found
+
+
+def _make_snapshot(
     ruleset: RuleSet, ladder: Ladder, limits: Mapping[str, str], created_at: datetime
 ) -> dict[str, Any]:
     calendar = calendar_of(ruleset)
