@@ -230,7 +230,7 @@ def trace_service() -> None:
     timed(intake, "create_call", "intake.create_call")
     timed(worker, "claim_due", "worker.claim_due")
     timed(worker.DeliveryWorker, "drain", "worker.drain")
-    timed(Recorder, "_write", "recorder._write")
+    timed(Recorder, "_record", "recorder._record")
     timed(SmtpChannel, "send", "smtp.send")
     timed(WebhookChannel, "send", "webhook.send")
     original_write = Database.write

@@ -61,7 +61,8 @@ class Database:
         if lock is None:  # made here, in the running loop (a Database may outlive a loop)
             lock = self._write_lock = asyncio.Lock()
         try:
-            await asyncio.wait_for(lock.acquire(), WRITE_QUEUE_TIMEOUT)
+            async with asyncio.timeout(WRITE_QUEUE_TIMEOUT):  # a timer, not a task as wait_for
+                await lock.acquire()
         except TimeoutError:
             raise OperationalError(
                 "BEGIN IMMEDIATE", None, TimeoutError("database is locked: writers queue")

@@ -15,6 +15,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from hotline.db import Database
 from hotline.models import Notification
 from hotline.notify.channels.base import SendResult
@@ -73,12 +75,15 @@ class Recorder:
 
     async def _run(self) -> None:
         while self._queue:
-            group, self._queue = self._queue[: self.max_group], self._queue[self.max_group :]
+            group: list[_Item] = []
             outcomes: list[str | None]
             try:
-                outcomes = list(await self._write(group))
+                async with self.db.write() as session:
+                    # Taken once the write lock is ours: what arrived meanwhile joins in.
+                    group = self._take()
+                    outcomes = list(await self._record(session, group))
             except Exception:
-                outcomes = await self._one_by_one(group)
+                outcomes = await self._one_by_one(group or self._take())
             for item, outcome in zip(group, outcomes, strict=True):
                 if item.future.done():
                     continue
@@ -87,10 +92,17 @@ class Recorder:
                 else:
                     item.future.set_result(outcome)
 
-    async def _write(self, group: list[_Item]) -> list[str]:
+    def _take(self) -> list[_Item]:
+        group, self._queue = self._queue[: self.max_group], self._queue[self.max_group :]
+        return group
+
+    async def _record(self, session: AsyncSession, group: list[_Item]) -> list[str]:
         outcomes = [Outcome(i.notification, i.result, i.now, i.duration_ms) for i in group]
+        return await record_many(session, outcomes, rng=self.rng, **self.backoff)
+
+    async def _write(self, group: list[_Item]) -> list[str]:
         async with self.db.write() as session:
-            return await record_many(session, outcomes, rng=self.rng, **self.backoff)
+            return await self._record(session, group)
 
     async def _one_by_one(self, group: list[_Item]) -> list[str | None]:
         outcomes: list[str | None] = []

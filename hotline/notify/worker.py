@@ -16,7 +16,6 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any
 
 import aiohttp
 from prometheus_client import CollectorRegistry
@@ -86,10 +85,13 @@ class DeliveryWorker:
         self._task: asyncio.Task[None] | None = None
         self.last_drain: datetime | None = None
         self._beat_at: float | None = None  # time.monotonic() of the last heartbeat written
+        self._progress: set[asyncio.Event] = set()  # each drain's: a send finished, or wake()
 
     def wake(self) -> None:
         """Drain now (call after a transaction that enqueued notifications has committed)."""
         self._event.set()
+        for progress in self._progress:
+            progress.set()
 
     async def drain(self, now: datetime | None = None) -> DrainStats:
         """Send every notification due at `now` (default: the clock's now).
@@ -100,10 +102,23 @@ class DeliveryWorker:
         """
         stats = DrainStats()
         running: set[asyncio.Task[str]] = set()
+        finished: list[asyncio.Task[str]] = []
+        # Each send says when it is done: waiting with asyncio.wait() on every send in flight
+        # added and removed a callback on each of them per finished send.
+        progress = asyncio.Event()
+        self._progress.add(progress)
+
+        def done(task: asyncio.Task[str]) -> None:
+            finished.append(task)
+            progress.set()
+
         exhausted = False
-        woken: asyncio.Task[bool] | None = None
         try:
             while True:
+                for task in finished:
+                    running.discard(task)
+                    stats.count(task.result())
+                finished.clear()
                 if self._event.is_set() and not self._stopping:
                     # wake() during the drain (a call committed): claim again now rather
                     # than after the sends in flight have all recorded their outcomes.
@@ -117,22 +132,17 @@ class DeliveryWorker:
                     claimed = await claim_due(self.db, now=at, limit=room, lease=self.lease)
                     exhausted = len(claimed) < room  # nothing more is due right now
                     stats.claimed += len(claimed)
-                    running |= {asyncio.create_task(self._deliver(n, now)) for n in claimed}
+                    for n in claimed:
+                        task = asyncio.create_task(self._deliver(n, now))
+                        task.add_done_callback(done)
+                        running.add(task)
                 if not running:
                     break
-                waiting: set[asyncio.Future[Any]] = set(running)
-                if not self._stopping:
-                    if woken is None or woken.done():
-                        woken = asyncio.create_task(self._event.wait())
-                    waiting.add(woken)
-                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-                for task in done:
-                    if task is not woken:
-                        running.discard(task)  # type: ignore[arg-type]
-                        stats.count(task.result())
+                if not finished and not (self._event.is_set() and not self._stopping):
+                    progress.clear()  # nothing finished since it was read: none is missed
+                    await progress.wait()
         finally:
-            if woken is not None:
-                woken.cancel()
+            self._progress.discard(progress)
             for task in running:  # cancelled (stop()): those rows come back with their lease
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
@@ -199,7 +209,7 @@ class DeliveryWorker:
         """Finish the sends in flight (up to `timeout`), then stop. Rows still leased come
         back to another sender when their lease ends."""
         self._stopping = True
-        self._event.set()
+        self.wake()
         task, self._task = self._task, None
         try:
             if task is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import functools
 import quopri
 import socket
 import time
@@ -52,6 +53,7 @@ def encode_header(value: str) -> str:
     return "\r\n ".join(f"=?utf-8?b?{base64.b64encode(w).decode('ascii')}?=" for w in words)
 
 
+@functools.lru_cache(maxsize=1024)  # a few agencies' addresses, parsed for every message
 def _address(value: str) -> str:
     name, addr = parseaddr(_one_line(value))
     return formataddr((name, addr), charset="utf-8") if name else addr
