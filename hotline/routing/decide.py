@@ -28,6 +28,7 @@ from hotline.routing.facts import (
     PlannedReferral,
     Suggestion,
     new,
+    notice,
 )
 from hotline.routing.rules import (
     Context,
@@ -97,8 +98,8 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
     if not cats:
         return _done(rs, suggestions, cats, notices, Notice("unclassified"), triage=True)
     if rs.taxonomy.case_categories.isdisjoint(cats):
-        notice = Notice("not_a_case", codes=", ".join(cats))
-        return _done(rs, suggestions, cats, notices, notice)
+        not_a_case = notice("not_a_case", "codes", ", ".join(cats))
+        return _done(rs, suggestions, cats, notices, not_a_case)
     if routing is None:
         return _done(rs, suggestions, cats, notices, Notice("no_rules"), triage=True)
     if not routing.office_week:  # a RoutingRules not made by build_rules
@@ -193,14 +194,15 @@ def _done(
     suggestions: tuple[Suggestion, ...],
     cats: tuple[str, ...],
     made: list[str],
-    notice: str | None,
+    last: str | None,
     matched: list[MatchedRule] | None = None,
     referrals: tuple[PlannedReferral, ...] = (),
     *,
     triage: bool = False,
 ) -> Decision:
-    if notice is not None:
-        made.append(notice)
+    """The Decision; `last`, if any, is the notice that ends the notices made."""
+    if last is not None:
+        made.append(last)
     # Two rules may hit the same gap; one notice (the usual case) cannot repeat.
     notices = tuple(dict.fromkeys(made)) if len(made) > 1 else tuple(made)
     return new(
@@ -246,7 +248,7 @@ def _categories(
         subs = tuple(chosen)
         suggested += subs
     if suggested:  # one notice for both: they are made on every unclassified call
-        notices.append(Notice("suggested", codes=", ".join(suggested)))
+        notices.append(notice("suggested", "codes", ", ".join(suggested)))
     return cats, subs
 
 
@@ -259,11 +261,11 @@ def _line_area(
 ) -> str | None:
     """The call has no known area: the dialled line's home area, if it has one."""
     if call.area:
-        notices.append(Notice("unknown_area", area=call.area))
+        notices.append(notice("unknown_area", "area", call.area))
     if call.line and line is None:
-        notices.append(Notice("unknown_line", line=call.line))
+        notices.append(notice("unknown_line", "line", call.line))
     if line is not None and line.area:
-        notices.append(Notice("line_area", area=_area_path(rs, routing, line.area)))
+        notices.append(notice("line_area", "area", _area_path(rs, routing, line.area)))
         return line.area
     return None
 
@@ -343,7 +345,7 @@ def _missing(
 ) -> None:
     area = _area_path(rs, routing, ctx.ancestors[0])
     if alternatives == ("safe_house",):
-        notices.append(Notice("no_free_bed", area=area))
+        notices.append(notice("no_free_bed", "area", area))
     else:
         notices.append(Notice("no_agency", kind="|".join(alternatives), area=area, rule=rule.id))
 
@@ -409,7 +411,7 @@ def _after_hours(
         backup = _backup(routing, kind, ctx)
         name = rs.agencies[code].name
         if backup is None:
-            notices.append(Notice("no_backup", agency=name))
+            notices.append(notice("no_backup", "agency", name))
             continue
         code2, kind2 = backup
         if code2 not in planned:

@@ -116,6 +116,16 @@ class Notice(str):
 
 
 _NOTICES: dict[tuple[object, ...], Notice] = {}
+
+
+def notice(code: str, name: str, value: str) -> Notice:
+    """Notice(code, name=value), faster: decide() makes one of these on most calls, and the
+    remembered notice is found without the class call and its keyword arguments (the key is
+    the one Notice.__new__ makes)."""
+    found = _NOTICES.get((Notice, code, (name, value)))
+    return found if found is not None else Notice(code, **{name: value})
+
+
 new = tuple.__new__  # new(Decision, (...)): a named tuple from its fields, in order
 
 
