@@ -85,6 +85,20 @@ async def load(
     )
 
 
+async def view_of_new(
+    session: AsyncSession, call: Call, people: list[Person], referrals: list[Referral]
+) -> CallView:
+    """What load() would read back for a call written in this transaction, from what was
+    written: only its timeline is read (several parts of the flow add to it). Answering a
+    POST this way spares a read transaction and three queries per call."""
+    timeline = select(TimelineEvent).where(TimelineEvent.call_id == call.id)
+    return CallView(
+        call=call, people=people, referrals=sorted(referrals, key=lambda r: r.id or 0),
+        timeline=list((await session.execute(
+            timeline.order_by(TimelineEvent.at, TimelineEvent.id))).scalars()),
+    )
+
+
 @dataclass
 class CallFilter:
     status: str | None = None

@@ -8,14 +8,14 @@ import json
 import secrets
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline import audit
 from hotline.auth import Principal
-from hotline.models import Call, CallCategory, Person, TimelineEvent, User
+from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent, User
 from hotline.routing.decide import CallFacts, Decision, PersonFacts
 from hotline.routing.ruleset import RuleSet
 from hotline.routing_flow import apply_decision, decide_call, set_call_state
@@ -74,11 +74,20 @@ async def _taken_by(session: AsyncSession, data: CallData, principal: Principal)
     return int(user_id)
 
 
+class Created(NamedTuple):
+    """A call just written, with what was written for it (the API answers from this)."""
+
+    call: Call
+    decision: Decision
+    people: list[Person]
+    referrals: list[Referral]
+
+
 async def create_call(
     session: AsyncSession, data: CallData, *, rules: RuleSet, settings: Settings,
     principal: Principal, now: datetime, address: str | None = None,
     idempotency_key: str | None = None, body_hash: str | None = None,
-) -> tuple[Call, Decision]:
+) -> Created:
     """Validate against the rules, store, route, queue notifications. Raises InvalidInput."""
     received = data.received_at or now
     call = Call(
@@ -102,21 +111,20 @@ async def create_call(
     session.add(call)
     await session.flush()
     assert call.id is not None
-    if data.people:
-        await session.execute(insert(Person.__table__), [  # type: ignore[attr-defined]
-            {"call_id": call.id, "position": i, **asdict(p)} for i, p in enumerate(data.people)
-        ])
+    people = [{"call_id": call.id, "position": i, **asdict(p)} for i, p in enumerate(data.people)]
+    if people:
+        await session.execute(insert(Person.__table__), people)  # type: ignore[attr-defined]
     await _sync_categories(session, call, decision, new=True)
     actor = principal.label
     created = {"call_id": call.id, "at": now, "kind": "created", "actor": actor,
                "detail": {"line": call.line_code, "logged_after": received < now}}
-    await apply_decision(session, call, decision, rules=rules, settings=settings, now=now,
-                         actor=actor, existing=[], timeline=[created])
+    referrals = await apply_decision(session, call, decision, rules=rules, settings=settings,
+                                     now=now, actor=actor, existing=[], timeline=[created])
     audit.record(session, at=now, principal=principal, action="call.create", object_type="call",
                  object_id=call.id, address=address,
                  detail={"emergency_processing": call.emergency_processing})
     await session.flush()
-    return call, decision
+    return Created(call, decision, [Person(**row) for row in people], referrals)
 
 
 async def _sync_categories(

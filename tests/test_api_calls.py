@@ -347,3 +347,27 @@ async def test_shelter_goes_to_a_safe_house_only_while_it_has_a_free_bed(client,
         )
         codes = {n["code"] for detail in notices for n in detail["notices"]}
     assert "safe_house_full_none" in codes or "no_free_bed" in codes
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},  # child abuse: several agencies, a call ladder
+        {"caller": {"anonymous": True}, "people": [], "area": None, "categories": [],
+         "subcategories": [], "needs": [], "urgency": "normal",
+         "narrative": "Cho hỏi số điện thoại của phòng lao động"},  # no area: triage
+        {"people": [{"age": 30, "sex": "female", "name": "Lan"}, {"age": 4, "sex": "male"}],
+         "narrative": "Chị bị chồng đánh, cần chỗ tạm lánh", "categories": ["gbv"],
+         "subcategories": [], "needs": ["shelter"], "urgency": "emergency",
+         "received_at": "2026-03-09T22:15:00+07:00"},  # after hours, a safe house, logged late
+    ],
+)
+async def test_the_201_body_is_what_a_get_returns(client, accounts, change):  # type: ignore[no-untyped-def]
+    """POST answers from what it wrote (no read-back): it must equal the stored call."""
+    op = accounts["operator"]
+    created = await post(client, op, GOOD | change)
+    assert created.status == 201, await created.text()
+    body = await created.json()
+    got = await client.get(f"/api/v1/calls/{body['id']}", headers=op.headers)
+    assert body == await got.json()
+    assert body["timeline"] and body["timeline"][0]["kind"] == "created"

@@ -58,6 +58,7 @@ async def create_call(request: web.Request) -> web.Response:
     data = parse_call(body, rules, now=now)
     key = request.headers.get("Idempotency-Key", "").strip()[:200] or None
     body_hash = intake.request_hash(body)
+    view: calls.CallView | None = None
     try:
         async with app[keys.DB].write() as session:
             replay = key and await intake.find_replay(session, principal=principal, key=key,
@@ -65,12 +66,14 @@ async def create_call(request: web.Request) -> web.Response:
             if replay:
                 call_id, replayed = replay.id, True
             else:
-                call, _ = await intake.create_call(
+                new = await intake.create_call(
                     session, data, rules=rules, settings=app[keys.SETTINGS],
                     principal=principal, now=now, address=client_address(request),
                     idempotency_key=key, body_hash=body_hash)
-                call_id, replayed = call.id, False
+                call_id, replayed = new.call.id, False
+                view = await calls.view_of_new(session, new.call, new.people, new.referrals)
     except IntegrityError:
+        view = None
         # A concurrent request with the same key won the race: return its call.
         async with app[keys.DB].read() as session:
             replay = key and await intake.find_replay(session, principal=principal, key=key,
@@ -81,7 +84,10 @@ async def create_call(request: web.Request) -> web.Response:
     if not replayed:
         wake_worker(request)
     assert call_id is not None
-    body_out = await _view(request, call_id, audit_read=False)
+    if view is not None:
+        body_out = calls.to_dict(view, principal, rules)
+    else:  # a replay: the call as it is now
+        body_out = await _view(request, call_id, audit_read=False)
     headers = {"Location": str(app.router["api_call"].url_for(id=str(call_id)))}
     if replayed:
         headers["Idempotent-Replayed"] = "true"

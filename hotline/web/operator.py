@@ -99,9 +99,9 @@ async def call_submit(request: web.Request) -> web.Response:
     try:
         data = parse_call(body, rules, now=now)
         async with app[keys.DB].write() as session:
-            call, _ = await intake.create_call(
+            call = (await intake.create_call(
                 session, data, rules=rules, settings=app[keys.SETTINGS], principal=principal,
-                now=now, address=client_address(request))
+                now=now, address=client_address(request))).call
             if telephony_id.isdigit():
                 pbx = await session.get(TelephonyCall, int(telephony_id))
                 if pbx is not None and pbx.call_id is None:
