@@ -219,7 +219,8 @@ class RoutingRules:
         self.office_week = _week(self.office_hours)
         self.nearest_in = {}
         for area, ancestors in self.ancestors.items():
-            near = self.nearest_in[area] = {}
+            near: dict[str, str] = {}
+            self.nearest_in[area] = near
             for kind, by_area in self.agencies.items():
                 found = next((by_area[a][0] for a in ancestors if by_area.get(a)), None)
                 if found is not None:
