@@ -26,6 +26,7 @@ from sqlalchemy import Table, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -91,6 +92,12 @@ class Database:
             finally:
                 if isinstance(driver, sqlite_driver.OneTripConnection):
                     driver.inline = True
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A plain connection for a quick Core read (no session, no ORM); nothing committed."""
+        async with self.engine.connect() as conn:
+            yield conn
 
     async def dispose(self) -> None:
         await self.engine.dispose()

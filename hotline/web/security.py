@@ -16,7 +16,7 @@ from aiohttp import web
 from aiohttp_session import Session, get_session
 
 from hotline import keys
-from hotline.auth import PUBLIC, Principal, roles_of, user_for_token
+from hotline.auth import PUBLIC, Principal, principal_for_token, roles_of, stamp_token
 from hotline.clock import as_utc
 from hotline.models import User
 from hotline.web.errors import is_api, json_error
@@ -43,13 +43,12 @@ def csrf_token(session: Session) -> str:
 async def _from_token(request: web.Request, header: str) -> Principal | None:
     token = header.removeprefix("Bearer ").strip()
     db, now = request.app[keys.DB], request.app[keys.CLOCK].now()
-    async with db.read() as session:
-        user = await user_for_token(session, token, now=now)
-        stamp = user is not None and session.dirty
-    if stamp:  # last_used_at is due (once a minute): only then a write transaction
+    async with db.connect() as conn:
+        principal, stamp = await principal_for_token(conn, token, now=now)
+    if stamp is not None:  # last_used_at is due (once a minute): only then a write
         async with db.write() as session:
-            user = await user_for_token(session, token, now=now)
-    return Principal.of(user, via="token") if user else None
+            await stamp_token(session, stamp, now=now)
+    return principal
 
 
 async def _from_session(request: web.Request) -> Principal | None:
