@@ -1,17 +1,20 @@
 """Group commit for delivery outcomes.
 
 Each finished send hands its outcome to the Recorder; whatever has arrived while the previous
-write ran goes into the next one, so N concurrent sends cost a few short write transactions
-instead of N. That matters most on SQLite, where writers queue on one lock and a waiting
-writer sleeps in the busy handler. If a grouped write fails, each outcome is retried in a
-transaction of its own so one bad row cannot hold the others back.
+write ran (or while it waited for the write lock, or, for up to GATHER_SECONDS, for the sends
+still running) goes into the next one, so N concurrent sends cost a few short write
+transactions instead of N. That matters most on SQLite, where writers queue on one lock. If
+a grouped write fails, each outcome is retried in a transaction of its own so one bad row
+cannot hold the others back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +26,7 @@ from hotline.notify.channels.base import SendResult
 from hotline.notify.delivery import Outcome, record_many
 
 log = logging.getLogger(__name__)
+GATHER_SECONDS = 0.02  # at most this long for outcomes of sends in flight to join a group
 
 
 @dataclass
@@ -43,12 +47,17 @@ class Recorder:
         backoff_base: float,
         backoff_cap: float,
         max_group: int = 200,
+        in_flight: Callable[[], int] = lambda: 0,
+        gather: float = GATHER_SECONDS,
     ) -> None:
         self.db = db
         self.rng = rng
         self.backoff = {"backoff_base": backoff_base, "backoff_cap": backoff_cap}
         self.max_group = max_group
+        self.in_flight = in_flight  # sends still running, whose outcomes may join the group
+        self.gather = gather
         self._queue: list[_Item] = []
+        self._arrived = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def record(
@@ -60,12 +69,27 @@ class Recorder:
         duration_ms: int | None = None,
     ) -> str:
         """delivered | retry | dead | stale, once the outcome is committed."""
+        # Shielded: a sender cancelled now (stop()) still gets its outcome written.
+        return await asyncio.shield(
+            self.submit(notification, result, now=now, duration_ms=duration_ms)
+        )
+
+    def submit(
+        self,
+        notification: Notification,
+        result: SendResult,
+        *,
+        now: datetime,
+        duration_ms: int | None = None,
+    ) -> asyncio.Future[str]:
+        """Hand the outcome over; the future says delivered | retry | dead | stale once it is
+        committed (RuntimeError when it could not be)."""
         future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
         self._queue.append(_Item(notification, result, now, duration_ms, future))
+        self._arrived.set()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run(), name="hotline-outbox-recorder")
-        # Shielded: a sender cancelled now (stop()) still gets its outcome written.
-        return await asyncio.shield(future)
+        return future
 
     async def close(self) -> None:
         """Wait for the outcomes already handed over to be written."""
@@ -73,8 +97,24 @@ class Recorder:
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
 
+    async def _gather(self) -> None:
+        """Wait a moment for the sends still running, so their outcomes share the write: a
+        group's write costs about the same for 4 outcomes as for 40. The senders do not wait
+        for it (their slot is free once the send is done), only the row's state does."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + self.gather
+        while len(self._queue) < self.max_group and self.in_flight() > 0:
+            left = until - loop.time()
+            if left <= 0:
+                return
+            self._arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(left):
+                    await self._arrived.wait()
+
     async def _run(self) -> None:
         while self._queue:
+            await self._gather()
             group: list[_Item] = []
             outcomes: list[str | None]
             try:

@@ -78,7 +78,9 @@ class DeliveryWorker:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.metrics = metrics
-        self.recorder = Recorder(db, self.rng, backoff_base=backoff_base, backoff_cap=backoff_cap)
+        self.sending = 0  # sends started and not finished (waiting for a slot included)
+        self.recorder = Recorder(db, self.rng, backoff_base=backoff_base, backoff_cap=backoff_cap,
+                                 in_flight=lambda: self.sending)
         self._limit = asyncio.Semaphore(concurrency)
         self._event = asyncio.Event()
         self._stopping = False
@@ -101,14 +103,15 @@ class DeliveryWorker:
         not hold back the sends behind it.
         """
         stats = DrainStats()
-        running: set[asyncio.Task[str]] = set()
-        finished: list[asyncio.Task[str]] = []
+        running: set[asyncio.Task[asyncio.Future[str]]] = set()
+        finished: list[asyncio.Task[asyncio.Future[str]]] = []
+        outcomes: list[asyncio.Future[str]] = []  # the recorder's, one per finished send
         # Each send says when it is done: waiting with asyncio.wait() on every send in flight
         # added and removed a callback on each of them per finished send.
         progress = asyncio.Event()
         self._progress.add(progress)
 
-        def done(task: asyncio.Task[str]) -> None:
+        def done(task: asyncio.Task[asyncio.Future[str]]) -> None:
             finished.append(task)
             progress.set()
 
@@ -117,7 +120,7 @@ class DeliveryWorker:
             while True:
                 for task in finished:
                     running.discard(task)
-                    stats.count(task.result())
+                    outcomes.append(task.result())
                 finished.clear()
                 if self._event.is_set() and not self._stopping:
                     # wake() during the drain (a call committed): claim again now rather
@@ -146,27 +149,33 @@ class DeliveryWorker:
             for task in running:  # cancelled (stop()): those rows come back with their lease
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
+            for outcome in outcomes:  # written, or given up on, before the drain returns
+                try:
+                    stats.count(await asyncio.shield(outcome))
+                except RuntimeError:  # logged by the recorder; the lease brings the row back
+                    stats.count("unrecorded")
         self.last_drain = now or self.clock.now()
         return stats
 
-    async def _deliver(self, notification: Notification, now: datetime | None) -> str:
-        # `concurrency` bounds the sends, not the outcome writes: a slow grouped write must
-        # not hold a sending slot while new notifications wait to be sent.
-        async with self._limit:
-            started = time.perf_counter()
-            result = await self._send(notification)
-            seconds = time.perf_counter() - started
+    async def _deliver(
+        self, notification: Notification, now: datetime | None
+    ) -> asyncio.Future[str]:
+        """Send, then hand the outcome to the recorder without waiting for its write: the
+        window of sends in flight and `concurrency` bound the sends, not the outcome writes
+        (until written, the row stays "sending" under its lease: nobody else takes it)."""
+        self.sending += 1
+        try:
+            async with self._limit:
+                started = time.perf_counter()
+                result = await self._send(notification)
+                seconds = time.perf_counter() - started
+        finally:
+            self.sending -= 1
         if self.metrics is not None:
             self.metrics.observe_send(notification.channel, result.outcome, seconds)
-        try:
-            return await self.recorder.record(
-                notification,
-                result,
-                now=now or self.clock.now(),
-                duration_ms=int(seconds * 1000),
-            )
-        except RuntimeError:  # logged by the recorder; the lease brings the row back
-            return "unrecorded"
+        return self.recorder.submit(
+            notification, result, now=now or self.clock.now(), duration_ms=int(seconds * 1000)
+        )
 
     async def _send(self, notification: Notification) -> SendResult:
         if notification.attempts > notification.max_attempts:
