@@ -160,6 +160,7 @@ async def serve_app(options: dict[str, Any]) -> None:
         smtp_port=options["smtp_port"],
         rules_dir=Path(options["rules"]),
         base_url="https://hotline.bench",
+        sender_process=bool(options.get("sender_process")),
     )
     if options.get("trace"):
         trace_service()
@@ -309,13 +310,8 @@ class Child:
         return line.decode().strip()
 
     def cpu_seconds(self) -> float:
-        if self.proc is None:
-            return 0.0
-        try:
-            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return 0.0
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        """CPU time of the process and of its live children (the sender process)."""
+        return 0.0 if self.proc is None else _tree_cpu(self.proc.pid)
 
     async def stop(self) -> None:
         if self.proc is None or self.proc.returncode is not None:
@@ -326,6 +322,16 @@ class Child:
         except TimeoutError:
             self.proc.kill()
             await self.proc.wait()
+
+
+def _tree_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(_tree_cpu(int(child)) for child in children)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -418,6 +424,7 @@ async def run(args: argparse.Namespace) -> int:
         "lifetime": float(lifetime),
         "profile": args.profile,
         "trace": args.trace,
+        "sender_process": args.sender_process,
     }
     service = Services(
         [
@@ -586,6 +593,9 @@ def main() -> None:
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a scratch DB is made)")
     parser.add_argument("--profile", default="", help="cProfile the service into this file")
     parser.add_argument("--trace", action="store_true", help="time the service's steps")
+    parser.add_argument(
+        "--sender-process", action="store_true", help="HOTLINE_SENDER_PROCESS=true (a child sends)"
+    )
     parser.add_argument(
         "--processes", type=int, default=1, help="service processes sharing the port (1)"
     )

@@ -44,6 +44,8 @@ class Settings:
     mail_from: str = "hotline@localhost"
     # SMS gateway (HTTP)
     sms_gateway_url: str = ""
+    # Sends (SMTP, webhooks, SMS gateway) in a child process, on another core (notify/sender.py)
+    sender_process: bool = False
     # Scheduling
     sweep_interval: float = 30.0
     # Where the cron job writes the periodic reports ahead of their deadlines

@@ -274,6 +274,10 @@ async def worker_context(
         built = channels or build_channels(settings, db, http=http, ruleset=ruleset)
         if metrics is None and registry is not None:
             metrics = NotifyMetrics(registry)
+        for channel in {id(c): c for c in built.values()}.values():
+            start = getattr(channel, "start", None)  # the sender process, when there is one
+            if start is not None:
+                await start()
         worker = DeliveryWorker(db, built, clock, metrics=metrics, **options)  # type: ignore[arg-type]
         worker.start()
         try:

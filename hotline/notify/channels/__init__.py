@@ -39,11 +39,20 @@ def build_channels(
     Without an SMTP host (or an SMS gateway) messages go to the local mailbox table instead,
     so the demo and a fresh install lose nothing and show what would have been sent.
     """
-    email: Channel = SmtpChannel(settings) if settings.smtp_host else MailboxChannel(db, "email")
-    sms: Channel = (
-        SmsGatewayChannel(http, settings.sms_gateway_url)
-        if settings.sms_gateway_url
-        else MailboxChannel(db, "sms")
-    )
-    webhook = WebhookChannel(http, secret_resolver(settings, ruleset), timeout=webhook_timeout)
-    return {"email": email, "sms": sms, "webhook": webhook}
+    secret_for = secret_resolver(settings, ruleset)
+    if settings.sender_process:  # the network sends in a child process (notify/sender.py)
+        from hotline.notify.sender import ProcessChannel, SenderProcess
+
+        sender = SenderProcess(settings, secret_for, webhook_timeout=webhook_timeout)
+        email: Channel = ProcessChannel(sender, "email")
+        sms: Channel = ProcessChannel(sender, "sms")
+        webhook: Channel = ProcessChannel(sender, "webhook")
+    else:
+        email = SmtpChannel(settings)
+        sms = SmsGatewayChannel(http, settings.sms_gateway_url)
+        webhook = WebhookChannel(http, secret_for, timeout=webhook_timeout)
+    return {
+        "email": email if settings.smtp_host else MailboxChannel(db, "email"),
+        "sms": sms if settings.sms_gateway_url else MailboxChannel(db, "sms"),
+        "webhook": webhook,
+    }
