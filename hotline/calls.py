@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.auth import Principal
@@ -89,14 +89,21 @@ async def view_of_new(
     session: AsyncSession, call: Call, people: list[Person], referrals: list[Referral]
 ) -> CallView:
     """What load() would read back for a call written in this transaction, from what was
-    written: only its timeline is read (several parts of the flow add to it). Answering a
-    POST this way spares a read transaction and three queries per call."""
-    timeline = select(TimelineEvent).where(TimelineEvent.call_id == call.id)
+    written: only its timeline is read (several parts of the flow add to it), as plain rows
+    with the columns to_dict() reads. Answering a POST this way spares a read transaction
+    and three queries per call."""
     return CallView(
         call=call, people=people, referrals=sorted(referrals, key=lambda r: r.id or 0),
-        timeline=list((await session.execute(
-            timeline.order_by(TimelineEvent.at, TimelineEvent.id))).scalars()),
+        timeline=list((await session.execute(_TIMELINE_OF, {"call_id": call.id})).all()),
     )
+
+
+_EVENT = TimelineEvent.__table__  # type: ignore[attr-defined]
+_TIMELINE_OF = (
+    select(_EVENT.c.at, _EVENT.c.kind, _EVENT.c.actor, _EVENT.c.detail)
+    .where(_EVENT.c.call_id == bindparam("call_id"))
+    .order_by(_EVENT.c.at, _EVENT.c.id)
+)
 
 
 @dataclass

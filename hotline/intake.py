@@ -10,7 +10,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline import audit
@@ -40,12 +40,16 @@ def facts_of(call: Call, people: list[Person] | list[PersonData]) -> CallFacts:
     )
 
 
+_CALL = Call.__table__  # type: ignore[attr-defined]
+_REFERENCE_TAKEN = select(_CALL.c.id).where(_CALL.c.reference == bindparam("reference"))
+
+
 async def new_reference(session: AsyncSession) -> str:
     """A short reference to read to the caller: "K7M-3PX"."""
     while True:
         raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
         reference = f"{raw[:3]}-{raw[3:]}"
-        taken = await session.scalar(select(Call.id).where(Call.reference == reference))
+        taken = await session.scalar(_REFERENCE_TAKEN, {"reference": reference})
         if taken is None:
             return reference
 
