@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, insert, select, update
+from sqlalchemy import Integer, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.db import Database
@@ -46,6 +46,35 @@ NotificationRow = Any
 _NOTIFICATION = Notification.__table__  # type: ignore[attr-defined]
 
 
+def _claim_statement(skip_locked: bool) -> Any:
+    t = _NOTIFICATION
+    due = and_(t.c.state.in_(DUE_STATES), t.c.next_attempt_at <= bindparam("now"))
+    ids = (
+        select(t.c.id)
+        .where(due)
+        .order_by(t.c.next_attempt_at, t.c.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+    if skip_locked:
+        ids = ids.with_for_update(skip_locked=True)
+    # A materialised CTE runs the locking SELECT exactly once. As a plain IN (subquery)
+    # PostgreSQL may run it again per outer row, and with SKIP LOCKED each run finds other
+    # rows: one claim of LIMIT 4 was seen taking 56.
+    chosen = ids.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
+    until = bindparam("until", type_=UTCDateTime())
+    return (
+        update(t)
+        .where(t.c.id.in_(select(chosen.c.id)), due)
+        .values(state="sending", attempts=t.c.attempts + 1, lease_until=until,
+                next_attempt_at=until)
+        .returning(*t.c)
+    )
+
+
+# Built once (a claim runs after nearly every call): SQLite, PostgreSQL.
+_CLAIM = {True: _claim_statement(skip_locked=False), False: _claim_statement(skip_locked=True)}
+
+
 async def claim_due(
     db: Database, *, now: datetime, limit: int, lease: timedelta
 ) -> list[NotificationRow]:
@@ -54,25 +83,9 @@ async def claim_due(
     PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent senders take disjoint rows without
     waiting. SQLite: the write transaction is BEGIN IMMEDIATE, so claims run one at a time.
     """
-    t = _NOTIFICATION
-    due = and_(t.c.state.in_(DUE_STATES), t.c.next_attempt_at <= now)
-    ids = select(t.c.id).where(due).order_by(t.c.next_attempt_at, t.c.id).limit(limit)
-    if not db.is_sqlite:
-        ids = ids.with_for_update(skip_locked=True)
-    # A materialised CTE runs the locking SELECT exactly once. As a plain IN (subquery)
-    # PostgreSQL may run it again per outer row, and with SKIP LOCKED each run finds other
-    # rows: one claim of LIMIT 4 was seen taking 56.
-    chosen = ids.cte("due").prefix_with("MATERIALIZED", dialect="postgresql")
-    until = now + lease
-    stmt = (
-        update(t)
-        .where(t.c.id.in_(select(chosen.c.id)), due)
-        .values(state="sending", attempts=t.c.attempts + 1, lease_until=until,
-                next_attempt_at=until)
-        .returning(*t.c)
-    )
+    params = {"now": now, "limit": limit, "until": now + lease}
     async with db.write() as session:
-        rows = list((await session.execute(stmt)).all())
+        rows = list((await session.execute(_CLAIM[db.is_sqlite], params)).all())
     return sorted(rows, key=lambda n: n.id)
 
 
