@@ -289,6 +289,10 @@ class Services:
     def cpu_seconds(self) -> float:
         return sum(child.cpu_seconds() for child in self.children)
 
+    def own_cpu_seconds(self) -> float:
+        """Without their children (the sender processes)."""
+        return sum(child.cpu_seconds(tree=False) for child in self.children)
+
     async def stop(self) -> None:
         for child in self.children:
             await child.stop()
@@ -309,9 +313,9 @@ class Child:
             raise RuntimeError(f"{self.argv[0]} did not start")
         return line.decode().strip()
 
-    def cpu_seconds(self) -> float:
-        """CPU time of the process and of its live children (the sender process)."""
-        return 0.0 if self.proc is None else _tree_cpu(self.proc.pid)
+    def cpu_seconds(self, *, tree: bool = True) -> float:
+        """CPU time of the process and (tree) of its live children (the sender process)."""
+        return 0.0 if self.proc is None else _tree_cpu(self.proc.pid, tree=tree)
 
     async def stop(self) -> None:
         if self.proc is None or self.proc.returncode is not None:
@@ -324,10 +328,10 @@ class Child:
             await self.proc.wait()
 
 
-def _tree_cpu(pid: int) -> float:
+def _tree_cpu(pid: int, *, tree: bool = True) -> float:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split() if tree else []
     except OSError:
         return 0.0
     own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -442,6 +446,7 @@ async def run(args: argparse.Namespace) -> int:
         await asyncio.sleep(2.0)  # let the start-up jobs (escalation sweep, rollups) finish
         load_before = os.getloadavg()
         cpu0, wall0 = service.cpu_seconds(), time.monotonic()
+        own0 = service.own_cpu_seconds()
         receivers_cpu0 = receivers.cpu_seconds()
 
         async def sample_load() -> None:
@@ -456,6 +461,7 @@ async def run(args: argparse.Namespace) -> int:
         while time.monotonic() < deadline and len(read_received(received_path)) < expected:
             await asyncio.sleep(0.25)
         cpu1, wall1 = service.cpu_seconds(), time.monotonic()
+        log["own_cpu"] = (service.own_cpu_seconds() - own0) / max(wall1 - wall0, 1e-9)
         log["receivers_cpu"] = (receivers.cpu_seconds() - receivers_cpu0) / max(wall1 - wall0, 1e-9)
         loads.append(os.getloadavg())
         sampler.cancel()
@@ -578,6 +584,9 @@ def report(
         f"{per_call:.1f} ms a call with its {expected / max(answered, 1):.0f} notifications "
         f"(one core: at most {1000 / per_call:.0f} calls/s)"
     )
+    if abs(service_cpu - log.get("own_cpu", service_cpu)) > 0.005:
+        print(f"                 of which the service process {log['own_cpu'] * 100:.0f}%, "
+              f"its sender process {(service_cpu - log['own_cpu']) * 100:.0f}%")
     print(f"receivers CPU:   {log.get('receivers_cpu', 0) * 100:.0f}% of one core over the run")
     return 0 if ok else 1
 
