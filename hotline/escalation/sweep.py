@@ -514,10 +514,13 @@ def primary_action(step: ScheduledStep) -> str:
     return next(name for name in RUNGS if name in names)
 
 
-async def write_heartbeat(db: Database, *, now: datetime, detail: dict[str, Any]) -> None:
-    """Upsert the last completed sweep (one row per job, whichever node ran it)."""
+async def write_heartbeat(
+    db: Database, *, now: datetime, detail: dict[str, Any], job: str = JOB
+) -> None:
+    """Upsert the last completed run of a job (one row per job, whichever node ran it): two
+    nodes writing the first one at once must not fail each other."""
     upsert = sqlite.insert if db.is_sqlite else postgresql.insert
-    stmt = upsert(Heartbeat).values(job=JOB, finished_at=now, detail=detail)
+    stmt = upsert(Heartbeat).values(job=job, finished_at=now, detail=detail)
     stmt = stmt.on_conflict_do_update(
         index_elements=["job"], set_={"finished_at": now, "detail": detail}
     )

@@ -19,11 +19,10 @@ from datetime import datetime, timedelta
 
 import aiohttp
 from prometheus_client import CollectorRegistry
-from sqlalchemy import select
 
 from hotline.clock import Clock
 from hotline.db import Database
-from hotline.models import Heartbeat, Notification
+from hotline.models import Notification
 from hotline.notify.channels import Channel, SendResult, build_channels
 from hotline.notify.delivery import claim_due
 from hotline.notify.metrics import NotifyMetrics
@@ -242,14 +241,11 @@ class DeliveryWorker:
         if quiet and self._beat_at is not None and beat - self._beat_at < self.interval:
             return
         self._beat_at = beat
-        now = self.clock.now()
-        async with self.db.write() as session:
-            row = await session.scalar(select(Heartbeat).where(Heartbeat.job == HEARTBEAT_JOB))
-            if row is None:
-                session.add(Heartbeat(job=HEARTBEAT_JOB, finished_at=now, detail=stats.as_dict()))
-            else:
-                row.finished_at = now
-                row.detail = stats.as_dict()
+        from hotline.escalation.sweep import write_heartbeat  # escalation imports notify
+
+        await write_heartbeat(
+            self.db, now=self.clock.now(), detail=stats.as_dict(), job=HEARTBEAT_JOB
+        )
 
 
 async def worker_context(
