@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 from datetime import timedelta
 
 import aiohttp
+import pytest
 from notify_helpers import agency_with, enqueue, make_worker
 from prometheus_client import CollectorRegistry
 from servers import WebhookReceiver
 from sqlalchemy import select
 
+from hotline import db as db_module
 from hotline.clock import SystemClock
-from hotline.models import Heartbeat
+from hotline.models import Heartbeat, Notification
+from hotline.notify.channels.base import SendResult
+from hotline.notify.recorder import Recorder
 from hotline.notify.worker import HEARTBEAT_JOB, worker_context
 
 
@@ -139,3 +144,30 @@ async def test_a_hanging_receiver_does_not_hold_back_the_others(db, ruleset, set
         slow._release.set()  # the slow receiver answers at last (503: retried later)
         stats = await drain
     assert (stats.claimed, stats.delivered, stats.retried) == (7, 6, 1)
+
+
+async def test_an_outcome_that_cannot_be_written_fails_its_sender_not_the_recorder(
+    db, clock, monkeypatch
+):
+    """The write lock never comes (SQLite's writers' queue times out): the outcome's future
+    says so, and the recorder goes on with the next one."""
+    if not db.is_sqlite:
+        pytest.skip("the in-process writers' queue is SQLite's")
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def hold() -> None:
+        async with db.write():
+            holding.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold())
+    await holding.wait()
+    monkeypatch.setattr(db_module, "WRITE_QUEUE_TIMEOUT", 0.05)
+    recorder = Recorder(db, random.Random(1), backoff_base=30.0, backoff_cap=3600.0)
+    row = Notification(id=1, channel="email", address="a@b.test", created_at=clock.now())
+    outcome = recorder.submit(row, SendResult.delivered(), now=clock.now())
+    with pytest.raises(RuntimeError):
+        await asyncio.wait_for(outcome, 5)
+    release.set()
+    await holder
+    await recorder.close()

@@ -60,20 +60,6 @@ class Recorder:
         self._arrived = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
-    async def record(
-        self,
-        notification: Notification,
-        result: SendResult,
-        *,
-        now: datetime,
-        duration_ms: int | None = None,
-    ) -> str:
-        """delivered | retry | dead | stale, once the outcome is committed."""
-        # Shielded: a sender cancelled now (stop()) still gets its outcome written.
-        return await asyncio.shield(
-            self.submit(notification, result, now=now, duration_ms=duration_ms)
-        )
-
     def submit(
         self,
         notification: Notification,
@@ -122,8 +108,9 @@ class Recorder:
                     # Taken once the write lock is ours: what arrived meanwhile joins in.
                     group = self._take()
                     outcomes = list(await self._record(session, group))
-            except Exception:
-                outcomes = await self._one_by_one(group or self._take())
+            except Exception:  # the group's write failed (or the write lock never came)
+                group = group or self._take()
+                outcomes = await self._one_by_one(group)
             for item, outcome in zip(group, outcomes, strict=True):
                 if item.future.done():
                     continue

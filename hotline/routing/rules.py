@@ -53,7 +53,6 @@ CONTEXT = {
 }
 SCALARS = ("urgency", "line")
 MASK_MEMO_MAX = 4096  # remembered masks per RuleIndex dimension, agencies per kind and area
-_UNKNOWN = object()  # not yet in a memo (None is an answer)
 
 
 @dataclass(slots=True)
@@ -204,9 +203,6 @@ class RoutingRules:
     office_week: bytes = field(default=b"", repr=False)
     # decide()'s memo, (kind, time-limit rule orders, rule orders; -1 = after hours) ->
     # (clock -> "15m", first rule id, reasons). The same inputs give the same answer.
-    nearest_memo: dict[tuple[str, tuple[str, ...]], str | None] = field(
-        default_factory=dict, repr=False, compare=False
-    )
     referral_memo: dict[tuple[Any, ...], tuple[dict[str, str], str, str]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -229,19 +225,6 @@ class RoutingRules:
     def candidates(self, c: Context) -> list[Rule]:
         """Rules whose categories, sub-categories, urgency, needs, line and area all fit."""
         return self.index.candidates(c) if self.index else []
-
-    def nearest(self, kind: str, ancestors: tuple[str, ...]) -> str | None:
-        """The first agency of `kind` in the call's area or the nearest one above it (no bed
-        check: decide() walks safe houses itself). Remembered: calls share a few areas."""
-        key = (kind, ancestors)
-        found = self.nearest_memo.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
-            by_area = self.agencies.get(kind, {})
-            found = next((by_area[a][0] for a in ancestors if by_area.get(a)), None)
-            if len(self.nearest_memo) >= MASK_MEMO_MAX:  # bounded against hostile input
-                self.nearest_memo.clear()
-            self.nearest_memo[key] = found
-        return found  # type: ignore[return-value]
 
     def is_open(self, agency: str, c: Context) -> bool:
         """Open at the time of the call: 24/7, or inside its hours on a day that is not a
