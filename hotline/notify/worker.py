@@ -121,6 +121,8 @@ class DeliveryWorker:
                     running.discard(task)
                     outcomes.append(task.result())
                 finished.clear()
+                # Under steady load a drain never ends: count what is written as it goes.
+                outcomes = [o for o in outcomes if not (o.done() and _count(stats, o))]
                 if self._event.is_set() and not self._stopping:
                     # wake() during the drain (a call committed): claim again now rather
                     # than after the sends in flight have all recorded their outcomes.
@@ -149,10 +151,8 @@ class DeliveryWorker:
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
             for outcome in outcomes:  # written, or given up on, before the drain returns
-                try:
-                    stats.count(await asyncio.shield(outcome))
-                except RuntimeError:  # logged by the recorder; the lease brings the row back
-                    stats.count("unrecorded")
+                await asyncio.wait([outcome])
+                _count(stats, outcome)
         self.last_drain = now or self.clock.now()
         return stats
 
@@ -246,6 +246,18 @@ class DeliveryWorker:
         await write_heartbeat(
             self.db, now=self.clock.now(), detail=stats.as_dict(), job=HEARTBEAT_JOB
         )
+
+
+def _count(stats: DrainStats, outcome: asyncio.Future[str]) -> bool:
+    """Count a recorded outcome (True, so a filter can drop it)."""
+    error = outcome.exception()
+    if error is None:
+        stats.count(outcome.result())
+    elif isinstance(error, RuntimeError):  # logged by the recorder; the lease brings it back
+        stats.count("unrecorded")
+    else:
+        raise error
+    return True
 
 
 async def worker_context(
