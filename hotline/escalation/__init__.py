@@ -15,7 +15,7 @@ from hotline.escalation.policy import (
     plan_referral,
     plan_visit,
 )
-from hotline.escalation.sweep import SweepResult, heartbeat_status, sweep, wake, write_heartbeat
+from hotline.escalation.sweep import SweepResult, heartbeat_status, sweep, wake
 
 __all__ = [
     "CallPlan",
@@ -35,5 +35,4 @@ __all__ = [
     "run_once_cli",
     "sweep",
     "wake",
-    "write_heartbeat",
 ]

@@ -49,6 +49,7 @@ from hotline.escalation.actions import (
 )
 from hotline.escalation.metrics import EscalationMetrics
 from hotline.escalation.policy import ItemState, ScheduledStep, Snapshot, Visit, plan_visit
+from hotline.heartbeat import write_heartbeat
 from hotline.models import (
     Call,
     EscalationEvent,
@@ -125,7 +126,8 @@ async def sweep(
                 break  # nothing more was due
     result.seconds = time.perf_counter() - started
     await write_heartbeat(
-        db, now=now, detail={"node": node_id, "claimed": result.claimed, "fired": result.fired}
+        db, job=JOB, now=now,
+        detail={"node": node_id, "claimed": result.claimed, "fired": result.fired},
     )
     if metrics is not None:
         metrics.observe(result)
@@ -512,20 +514,6 @@ RUNGS = (
 def primary_action(step: ScheduledStep) -> str:
     names = {a.name for a in step.actions}
     return next(name for name in RUNGS if name in names)
-
-
-async def write_heartbeat(
-    db: Database, *, now: datetime, detail: dict[str, Any], job: str = JOB
-) -> None:
-    """Upsert the last completed run of a job (one row per job, whichever node ran it): two
-    nodes writing the first one at once must not fail each other."""
-    upsert = sqlite.insert if db.is_sqlite else postgresql.insert
-    stmt = upsert(Heartbeat).values(job=job, finished_at=now, detail=detail)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["job"], set_={"finished_at": now, "detail": detail}
-    )
-    async with db.write() as session:
-        await session.execute(stmt)
 
 
 async def heartbeat_status(db: Database, now: datetime, interval: float) -> dict[str, Any]:

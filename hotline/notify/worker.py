@@ -22,6 +22,7 @@ from prometheus_client import CollectorRegistry
 
 from hotline.clock import Clock
 from hotline.db import Database
+from hotline.heartbeat import write_heartbeat
 from hotline.models import Notification
 from hotline.notify.channels import Channel, SendResult, build_channels
 from hotline.notify.delivery import claim_due
@@ -241,10 +242,8 @@ class DeliveryWorker:
         if quiet and self._beat_at is not None and beat - self._beat_at < self.interval:
             return
         self._beat_at = beat
-        from hotline.escalation.sweep import write_heartbeat  # escalation imports notify
-
         await write_heartbeat(
-            self.db, now=self.clock.now(), detail=stats.as_dict(), job=HEARTBEAT_JOB
+            self.db, job=HEARTBEAT_JOB, now=self.clock.now(), detail=stats.as_dict()
         )
 
 
