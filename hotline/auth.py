@@ -53,7 +53,8 @@ class Principal:
         return f"{self.role}:{self.username}"
 
     @classmethod
-    def of(cls, user: User, via: str) -> Principal:
+    def of(cls, user: Any, via: str) -> Principal:
+        """From a User, or a row with a user's columns (the token check reads no object)."""
         assert user.id is not None
         return cls(
             user_id=user.id, username=user.username, role=user.role,
@@ -173,15 +174,10 @@ async def principal_for_token(
     row = (await conn.execute(_TOKEN_QUERY, {"token_hash": _token_hash(token)})).first()
     if row is None or row.revoked_at is not None or row.disabled:
         return None, None
-    principal = Principal(
-        user_id=row.id, username=row.username, role=row.role,
-        display_name=row.display_name or row.username, agency_code=row.agency_code,
-        lines=tuple(row.lines or ()), areas=tuple(row.areas or ()), via="token",
-    )
     used = row.last_used_at
     # "Last used" to the minute is enough for admins, and a write per request is not free.
     due = used is None or now - as_utc(used) > LAST_USED_EVERY
-    return principal, (row.token_id if due else None)
+    return Principal.of(row, via="token"), (row.token_id if due else None)
 
 
 async def stamp_token(session: AsyncSession, token_id: int, *, now: datetime) -> None:

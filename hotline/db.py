@@ -80,18 +80,18 @@ class Database:
         (reports, exports): on SQLite they run on the connection's thread, not the loop's
         (see hotline/sqlite_driver.py)."""
         async with self._reader() as session:
-            if not (offload and self.is_sqlite):
+            driver = None
+            if offload and self.is_sqlite:
+                raw = await (await session.connection()).get_raw_connection()
+                driver = raw.driver_connection
+            if not isinstance(driver, sqlite_driver.OneTripConnection):
                 yield session
                 return
-            raw = await (await session.connection()).get_raw_connection()
-            driver = raw.driver_connection
-            if isinstance(driver, sqlite_driver.OneTripConnection):
-                driver.inline = False
+            driver.inline = False
             try:
                 yield session
             finally:
-                if isinstance(driver, sqlite_driver.OneTripConnection):
-                    driver.inline = True
+                driver.inline = True
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
