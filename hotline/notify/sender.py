@@ -93,10 +93,11 @@ class SenderProcess:
         proc = await self._ensure()
         assert proc.stdin is not None
         self._next += 1
+        n = self._next  # other sends move self._next on while this one waits
         future: asyncio.Future[SendResult] = asyncio.get_running_loop().create_future()
-        self._pending[self._next] = future
+        self._pending[n] = future
         message = {
-            "n": self._next, "kind": kind, "id": notification.id,
+            "n": n, "kind": kind, "id": notification.id,
             "address": notification.address, "payload": notification.payload,
             "secret": self.secret_for(notification) if kind == "webhook" else None,
         }
@@ -105,7 +106,7 @@ class SenderProcess:
             await proc.stdin.drain()
             return await asyncio.wait_for(asyncio.shield(future), REPLY_TIMEOUT)
         except (ConnectionError, TimeoutError) as exc:
-            self._pending.pop(self._next, None)
+            self._pending.pop(n, None)
             return SendResult.retry(f"sender process: {type(exc).__name__}")
 
     async def close(self) -> None:
