@@ -81,8 +81,7 @@ def policies(rules: RuleSet) -> tuple[dict[str, Any], dict[str, Any], datetime]:
     """The snapshot of a referral created 16 minutes ago (its step 0 is due), and the same
     snapshot with step 0 reduced to mark_overdue (for run B)."""
     created = NOW - timedelta(minutes=16)
-    plan = plan_referral(rules, categories=["child_abuse"], urgency="emergency",
-                         created_at=created)
+    plan = plan_referral(rules, categories=["child_abuse"], urgency="emergency", created_at=created)
     light = json.loads(json.dumps(plan.policy))
     light["steps"][0]["do"] = ["mark_overdue"]
     return plan.policy, light, created
@@ -91,12 +90,26 @@ def policies(rules: RuleSet) -> tuple[dict[str, Any], dict[str, Any], datetime]:
 def call_row(i: int, operator: int, created: datetime) -> dict[str, Any]:
     at = naive(created)
     return {
-        "reference": f"B-{i:08d}", "line_code": "111", "received_at": at, "logged_at": at,
-        "taken_by_id": operator, "logged_by_id": operator, "caller_anonymous": False,
-        "area_code": "tan-canh", "narrative": "bench", "categories": '["child_abuse"]',
-        "subcategories": "[]", "suggested": "[]", "urgency": "emergency", "needs": "[]",
-        "status": "referred", "emergency_processing": False, "triage": False,
-        "updated_at": at, "escalation_level": 0, "escalation_policy": "{}",
+        "reference": f"B-{i:08d}",
+        "line_code": "111",
+        "received_at": at,
+        "logged_at": at,
+        "taken_by_id": operator,
+        "logged_by_id": operator,
+        "caller_anonymous": False,
+        "area_code": "tan-canh",
+        "narrative": "bench",
+        "categories": '["child_abuse"]',
+        "subcategories": "[]",
+        "suggested": "[]",
+        "urgency": "emergency",
+        "needs": "[]",
+        "status": "referred",
+        "emergency_processing": False,
+        "triage": False,
+        "updated_at": at,
+        "escalation_level": 0,
+        "escalation_policy": "{}",
     }
 
 
@@ -107,14 +120,20 @@ WARM = ("full", "light")
 BLOCKS = (*WARM, *(["full"] * REPEATS), *(["light"] * REPEATS))
 
 
-def referrals(n: int, due: int, calls: int, policy: str, light: str, created: datetime,
-              version: str) -> Iterator[dict[str, Any]]:
+def referrals(
+    n: int, due: int, calls: int, policy: str, light: str, created: datetime, version: str
+) -> Iterator[dict[str, Any]]:
     """The first len(BLOCKS) x `due` rows are the runs' blocks (see BLOCKS); the rest fall
     due over the next 30 days."""
     base = {
-        "agency_code": AGENCY, "agency_kind": "child_protection", "rule_id": "bench",
-        "ruleset_version": version, "status": "notified", "created_at": naive(created),
-        "ack_due_at": naive(created + timedelta(minutes=15)), "escalation_level": 0,
+        "agency_code": AGENCY,
+        "agency_kind": "child_protection",
+        "rule_id": "bench",
+        "ruleset_version": version,
+        "status": "notified",
+        "created_at": naive(created),
+        "ack_due_at": naive(created + timedelta(minutes=15)),
+        "escalation_level": 0,
     }
     span = 30 * 24 * 3600
     for i in range(n):
@@ -144,35 +163,41 @@ async def prepare(db: Database, rules: RuleSet) -> int:
     await db.upgrade()
     async with db.write() as session:
         await sync(session, rules)
-        operator = User(username="op", role="operator", email="op@bench.example",
-                        created_at=NOW)
-        boss = User(username="boss", role="supervisor", email="boss@bench.example",
-                    areas=["kon-tum"], created_at=NOW)
+        operator = User(username="op", role="operator", email="op@bench.example", created_at=NOW)
+        boss = User(
+            username="boss",
+            role="supervisor",
+            email="boss@bench.example",
+            areas=["kon-tum"],
+            created_at=NOW,
+        )
         session.add_all([operator, boss])
         await session.flush()
         return operator.id or 0
 
 
-def rows_for(size: int, due: int, rules: RuleSet, operator: int, sqlite_: bool) -> tuple[
-        Iterator[tuple[Any, ...]], Iterator[tuple[Any, ...]], list[str], list[str]]:
+def rows_for(
+    size: int, due: int, rules: RuleSet, operator: int, sqlite_: bool
+) -> tuple[Iterator[tuple[Any, ...]], Iterator[tuple[Any, ...]], list[str], list[str]]:
     policy, light, created = policies(rules)
     calls = max(size // 2, 1)
     ccols, rcols = columns(Call, CALL_SKIP), columns(Referral, REF_SKIP)
     call_rows = (as_tuple(call_row(i, operator, created), ccols, sqlite_) for i in range(calls))
     # Build each referral from one template tuple: only three fields vary.
-    first = next(referrals(1, due, calls, json.dumps(policy), json.dumps(light), created,
-                           rules.version))
+    first = next(
+        referrals(1, due, calls, json.dumps(policy), json.dumps(light), created, rules.version)
+    )
     template = list(as_tuple(first, rcols, sqlite_))
     at = {name: rcols.index(name) for name in ("call_id", "next_escalation_at", "policy")}
 
     def ref_rows() -> Iterator[tuple[Any, ...]]:
-        for r in referrals(size, due, calls, json.dumps(policy), json.dumps(light), created,
-                           rules.version):
+        for r in referrals(
+            size, due, calls, json.dumps(policy), json.dumps(light), created, rules.version
+        ):
             row = template.copy()
             nxt = r["next_escalation_at"]
             row[at["call_id"]] = r["call_id"]
-            row[at["next_escalation_at"]] = (
-                nxt.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite_ else nxt)
+            row[at["next_escalation_at"]] = nxt.strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite_ else nxt
             row[at["policy"]] = r["policy"]
             yield tuple(row)
 
@@ -223,8 +248,10 @@ def _dsn(url: str) -> str:
 
 
 async def claim_plan(db: Database) -> str:
-    due = "next_escalation_at <= :now AND (escalation_lease_until IS NULL OR " \
-          "escalation_lease_until < :now)"
+    due = (
+        "next_escalation_at <= :now AND (escalation_lease_until IS NULL OR "
+        "escalation_lease_until < :now)"
+    )
     sql = f"SELECT id FROM referral WHERE {due} ORDER BY next_escalation_at LIMIT 200"
     now = naive(NOW)
     async with db.read() as session:
@@ -245,7 +272,8 @@ async def pg_rows_read(url: str) -> tuple[int, int]:
         await conn.execute("SELECT pg_stat_clear_snapshot()")
         row = await conn.fetchrow(
             "SELECT sum(coalesce(seq_tup_read, 0)), sum(coalesce(idx_tup_fetch, 0)) "
-            "FROM pg_stat_user_tables WHERE relname IN ('call', 'referral')")
+            "FROM pg_stat_user_tables WHERE relname IN ('call', 'referral')"
+        )
         return int(row[0] or 0), int(row[1] or 0)
     finally:
         await conn.close()
@@ -254,9 +282,10 @@ async def pg_rows_read(url: str) -> tuple[int, int]:
 async def make_due(db: Database, block: int, due: int) -> None:
     """Move one block of rows (see BLOCKS) to due now."""
     async with db.write() as session:
-        await session.execute(text(
-            "UPDATE referral SET next_escalation_at = :due WHERE id > :a AND id <= :b"),
-            {"due": naive(NOW - timedelta(minutes=1)), "a": block * due, "b": (block + 1) * due})
+        await session.execute(
+            text("UPDATE referral SET next_escalation_at = :due WHERE id > :a AND id <= :b"),
+            {"due": naive(NOW - timedelta(minutes=1)), "a": block * due, "b": (block + 1) * due},
+        )
 
 
 async def flush_pg_stats(db: Database) -> None:
@@ -268,8 +297,13 @@ async def flush_pg_stats(db: Database) -> None:
     await asyncio.sleep(0.5)
 
 
-async def one_sweep(db: Database, rules: RuleSet, settings: Settings, label: str,
-                    profile: cProfile.Profile | None = None) -> dict[str, Any]:
+async def one_sweep(
+    db: Database,
+    rules: RuleSet,
+    settings: Settings,
+    label: str,
+    profile: cProfile.Profile | None = None,
+) -> dict[str, Any]:
     """One sweep on the warm engine `db` (as the running service sweeps)."""
     if not db.is_sqlite:
         await flush_pg_stats(db)  # the block's update is not counted in the sweep's reads
@@ -285,9 +319,15 @@ async def one_sweep(db: Database, rules: RuleSet, settings: Settings, label: str
     # machine is not shared with other work; ms is the wall time as measured (the database
     # server's own CPU time on PostgreSQL is in it, not in cpu_ms).
     # load: the 1-minute load average when the run ended (the machine may be shared).
-    out = {"run": label, "ms": round(seconds * 1000, 1), "cpu_ms": round(cpu * 1000, 1),
-           "load": round(os.getloadavg()[0], 2), "claimed": result.claimed,
-           "fired": result.fired, "rows_read_by_sweep": result.rows_read}
+    out = {
+        "run": label,
+        "ms": round(seconds * 1000, 1),
+        "cpu_ms": round(cpu * 1000, 1),
+        "load": round(os.getloadavg()[0], 2),
+        "claimed": result.claimed,
+        "fired": result.fired,
+        "rows_read_by_sweep": result.rows_read,
+    }
     if before is not None:
         await flush_pg_stats(db)
         after = await pg_rows_read(db.url)
@@ -299,12 +339,15 @@ async def one_sweep(db: Database, rules: RuleSet, settings: Settings, label: str
 def report(label: str, runs: list[dict[str, Any]]) -> None:
     best = min(runs, key=lambda row: row["ms"])
     times = ", ".join(f"{row['ms']:.0f}/{row['cpu_ms']:.0f}" for row in runs)
-    print(f"  run={label}, best of {len(runs)} (wall/cpu ms: {times}): "
-          + ", ".join(f"{k}={v}" for k, v in best.items() if k != "run"))
+    print(
+        f"  run={label}, best of {len(runs)} (wall/cpu ms: {times}): "
+        + ", ".join(f"{k}={v}" for k, v in best.items() if k != "run")
+    )
 
 
-async def bench_size(url: str, size: int, due: int, rules: RuleSet, pg: bool,
-                     profile: bool = False) -> None:
+async def bench_size(
+    url: str, size: int, due: int, rules: RuleSet, pg: bool, profile: bool = False
+) -> None:
     db = Database(url)
     try:
         operator = await prepare(db, rules)
@@ -313,11 +356,16 @@ async def bench_size(url: str, size: int, due: int, rules: RuleSet, pg: bool,
     if pg:
         fill = await fill_pg(url, size, due, rules, operator)
     else:
-        fill = await asyncio.to_thread(fill_sqlite, make_url(url).database or "", size, due,
-                                       rules, operator)
-    settings = Settings.load(env={}, database_url=url, rules_dir=ROOT / "routing_rules",
-                             secret_key="bench-secret-key-0123456789-0123456789",
-                             base_url="http://hotline.bench")
+        fill = await asyncio.to_thread(
+            fill_sqlite, make_url(url).database or "", size, due, rules, operator
+        )
+    settings = Settings.load(
+        env={},
+        database_url=url,
+        rules_dir=ROOT / "routing_rules",
+        secret_key="bench-secret-key-0123456789-0123456789",
+        base_url="http://hotline.bench",
+    )
     kind = "PostgreSQL" if pg else "SQLite"
     print(f"\n{kind}: {size:,} open referrals, {due:,} due (filled in {fill:.1f} s)")
     db = Database(url)  # one engine for every run, warmed up first, as the service runs
@@ -326,8 +374,10 @@ async def bench_size(url: str, size: int, due: int, rules: RuleSet, pg: bool,
         for block in range(len(WARM)):
             await make_due(db, block, due)
         warm = await one_sweep(db, rules, settings, "warm-up")
-        print(f"  warm-up sweep ({len(WARM)} x {due:,} rows, both kinds, compiles and caches "
-              f"the statements): ms={warm['ms']}, cpu_ms={warm['cpu_ms']}")
+        print(
+            f"  warm-up sweep ({len(WARM)} x {due:,} rows, both kinds, compiles and caches "
+            f"the statements): ms={warm['ms']}, cpu_ms={warm['cpu_ms']}"
+        )
         prof = cProfile.Profile() if profile else None
         runs: dict[str, list[dict[str, Any]]] = {"full": [], "light": []}
         for block in range(len(WARM), len(BLOCKS)):
@@ -360,11 +410,25 @@ async def scheduler_comparison(jobs: int) -> None:
         if per_item:  # added before start(), the cheap way
             for i in range(count):
                 at = NOW + timedelta(days=365, seconds=i)
-                scheduler.add_job(fire, DateTrigger(run_date=at), args=[i], id=f"r{i}",
-                                  misfire_grace_time=3600, coalesce=True)
+                scheduler.add_job(
+                    fire,
+                    DateTrigger(run_date=at),
+                    args=[i],
+                    id=f"r{i}",
+                    misfire_grace_time=3600,
+                    coalesce=True,
+                )
         else:
-            scheduler.add_job(fire, "interval", seconds=30, args=[0], id="sweep",
-                              coalesce=True, max_instances=1, misfire_grace_time=30)
+            scheduler.add_job(
+                fire,
+                "interval",
+                seconds=30,
+                args=[0],
+                id="sweep",
+                coalesce=True,
+                max_instances=1,
+                misfire_grace_time=30,
+            )
         scheduler.start()
         return scheduler
 
@@ -384,12 +448,16 @@ async def scheduler_comparison(jobs: int) -> None:
     per_time, per_mem = measure(jobs, True)
     one_time, one_mem = measure(1, False)
     print(f"\nRejected design: {jobs:,} open referrals as one APScheduler job each")
-    print(f"  start-up {per_time * 1000:,.0f} ms, memory {per_mem / 2**20:,.1f} MiB "
-          f"({per_mem / jobs:,.0f} bytes a job); lost on every restart, rebuilt by reading "
-          f"all {jobs:,} open rows")
+    print(
+        f"  start-up {per_time * 1000:,.0f} ms, memory {per_mem / 2**20:,.1f} MiB "
+        f"({per_mem / jobs:,.0f} bytes a job); lost on every restart, rebuilt by reading "
+        f"all {jobs:,} open rows"
+    )
     print(f"  one sweep job: start-up {one_time * 1000:,.2f} ms, memory {one_mem / 1024:,.1f} KiB")
-    print(f"  ratio: start-up x{per_time / max(one_time, 1e-6):,.0f}, "
-          f"memory x{per_mem / max(one_mem, 1):,.0f}")
+    print(
+        f"  ratio: start-up x{per_time / max(one_time, 1e-6):,.0f}, "
+        f"memory x{per_mem / max(one_mem, 1):,.0f}"
+    )
 
 
 # --- main ----------------------------------------------------------------------------------

@@ -61,16 +61,22 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
-async def fill(db: Database, rules: RuleSet, *, count: int, open_: int, spread: tuple[float, float],
-               start: datetime) -> list[datetime]:
+async def fill(
+    db: Database,
+    rules: RuleSet,
+    *,
+    count: int,
+    open_: int,
+    spread: tuple[float, float],
+    start: datetime,
+) -> list[datetime]:
     """`count` referrals whose step 0 falls due over `spread` seconds from `start`, and
     `open_` more due in days. Returns the due times of the first steps."""
     await db.upgrade()
     dues = []
     async with db.write() as session:
         await sync(session, rules)
-        operator = User(username="op", role="operator", email="op@bench.example",
-                        created_at=start)
+        operator = User(username="op", role="operator", email="op@bench.example", created_at=start)
         session.add(operator)
         await session.flush()
         first, last = spread
@@ -81,20 +87,40 @@ async def fill(db: Database, rules: RuleSet, *, count: int, open_: int, spread: 
                 due = start + timedelta(days=3, seconds=i)
             # Step 0 of child-abuse-emergency falls due at the acknowledge limit (15 min).
             created = due - timedelta(minutes=15)
-            plan = plan_referral(rules, categories=["child_abuse"], urgency="emergency",
-                                 created_at=created)
-            call = Call(reference=f"L-{i:06d}", line_code="111", received_at=created,
-                        logged_at=created, taken_by_id=operator.id, logged_by_id=operator.id,
-                        area_code="tan-canh", narrative="bench", categories=["child_abuse"],
-                        urgency="emergency", status="referred", updated_at=created)
+            plan = plan_referral(
+                rules, categories=["child_abuse"], urgency="emergency", created_at=created
+            )
+            call = Call(
+                reference=f"L-{i:06d}",
+                line_code="111",
+                received_at=created,
+                logged_at=created,
+                taken_by_id=operator.id,
+                logged_by_id=operator.id,
+                area_code="tan-canh",
+                narrative="bench",
+                categories=["child_abuse"],
+                urgency="emergency",
+                status="referred",
+                updated_at=created,
+            )
             session.add(call)
             await session.flush()
-            session.add(Referral(
-                call_id=call.id or 0, agency_code=AGENCY, agency_kind="child_protection",
-                rule_id="bench", ruleset_version=rules.version, status="notified",
-                created_at=created, ack_due_at=plan.ack_due_at,
-                resolve_due_at=plan.resolve_due_at, next_escalation_at=plan.next_escalation_at,
-                policy=plan.policy))
+            session.add(
+                Referral(
+                    call_id=call.id or 0,
+                    agency_code=AGENCY,
+                    agency_kind="child_protection",
+                    rule_id="bench",
+                    ruleset_version=rules.version,
+                    status="notified",
+                    created_at=created,
+                    ack_due_at=plan.ack_due_at,
+                    resolve_due_at=plan.resolve_due_at,
+                    next_escalation_at=plan.next_escalation_at,
+                    policy=plan.policy,
+                )
+            )
             if i < count:
                 assert plan.next_escalation_at is not None
                 dues.append(plan.next_escalation_at)
@@ -103,14 +129,20 @@ async def fill(db: Database, rules: RuleSet, *, count: int, open_: int, spread: 
 
 async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
     rules = load_ruleset(ROOT / "routing_rules")
-    settings = Settings.load(env={}, database_url=url, rules_dir=ROOT / "routing_rules",
-                             secret_key=SECRET, base_url="http://hotline.bench",
-                             sweep_interval=args.interval)
+    settings = Settings.load(
+        env={},
+        database_url=url,
+        rules_dir=ROOT / "routing_rules",
+        secret_key=SECRET,
+        base_url="http://hotline.bench",
+        sweep_interval=args.interval,
+    )
     db = Database(url)
     try:
         started = datetime.now(UTC)
-        dues = await fill(db, rules, count=args.count, open_=args.open, spread=args.spread,
-                          start=started)
+        dues = await fill(
+            db, rules, count=args.count, open_=args.open, spread=args.spread, start=started
+        )
     finally:
         await db.dispose()
     app = create_app(settings, rules=rules)  # the real clock, scheduler and worker
@@ -135,16 +167,22 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
             if fired >= args.count:
                 break
         async with app[keys.DB].read() as session:
-            events = (await session.execute(
-                select(EscalationEvent.due_at, EscalationEvent.fired_at)
-                .where(EscalationEvent.step == 0))).all()
+            events = (
+                await session.execute(
+                    select(EscalationEvent.due_at, EscalationEvent.fired_at).where(
+                        EscalationEvent.step == 0
+                    )
+                )
+            ).all()
     finally:
         await runner.cleanup()
     cpu = time.process_time() - cpu
     late = [(f - d).total_seconds() for d, f in events]
     out = {
         "database": "SQLite" if url.startswith("sqlite") else "PostgreSQL",
-        "interval_s": args.interval, "expected": args.count, "fired": len(late),
+        "interval_s": args.interval,
+        "expected": args.count,
+        "fired": len(late),
         "open_referrals": args.count + args.open,
         "early": sum(1 for x in late if x < 0),
         "p50_s": round(percentile(late, 0.50), 3) if late else None,
@@ -157,8 +195,12 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, Any]:
         "service_cpu_s": round(cpu, 2),
         "load": round(os.getloadavg()[0], 2),
     }
-    out["ok"] = bool(late) and out["p99_s"] <= out["target_p99_s"] and not out["early"] \
+    out["ok"] = (
+        bool(late)
+        and out["p99_s"] <= out["target_p99_s"]
+        and not out["early"]
         and len(late) == args.count
+    )
     return out
 
 
@@ -167,8 +209,9 @@ async def main() -> None:
     parser.add_argument("--interval", type=float, default=5.0, help="sweep interval, seconds")
     parser.add_argument("--count", type=int, default=300, help="steps falling due")
     parser.add_argument("--open", type=int, default=2000, help="other open referrals")
-    parser.add_argument("--spread", default="60,120",
-                        help="the steps fall due between these seconds from the start")
+    parser.add_argument(
+        "--spread", default="60,120", help="the steps fall due between these seconds from the start"
+    )
     parser.add_argument("--pg", default="", help="a PostgreSQL URL (a database is created)")
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()

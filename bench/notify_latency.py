@@ -585,8 +585,10 @@ def report(
         f"(one core: at most {1000 / per_call:.0f} calls/s)"
     )
     if abs(service_cpu - log.get("own_cpu", service_cpu)) > 0.005:
-        print(f"                 of which the service process {log['own_cpu'] * 100:.0f}%, "
-              f"its sender process {(service_cpu - log['own_cpu']) * 100:.0f}%")
+        print(
+            f"                 of which the service process {log['own_cpu'] * 100:.0f}%, "
+            f"its sender process {(service_cpu - log['own_cpu']) * 100:.0f}%"
+        )
     print(f"receivers CPU:   {log.get('receivers_cpu', 0) * 100:.0f}% of one core over the run")
     return 0 if ok else 1
 

@@ -26,19 +26,33 @@ AUDITED_VALUES = ("role", "agency_code", "lines", "areas", "disabled")
 
 
 def blank_user() -> dict[str, Any]:
-    return {"username": "", "display_name": "", "role": "operator", "agency_code": "",
-            "lines": [], "areas": [], "email": "", "disabled": False}
+    return {
+        "username": "",
+        "display_name": "",
+        "role": "operator",
+        "agency_code": "",
+        "lines": [],
+        "areas": [],
+        "email": "",
+        "disabled": False,
+    }
 
 
 def user_values(user: User) -> dict[str, Any]:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "agency_code": user.agency_code or "", "lines": list(user.lines or []),
-            "areas": list(user.areas or []), "email": user.email or "",
-            "disabled": user.disabled}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "agency_code": user.agency_code or "",
+        "lines": list(user.lines or []),
+        "areas": list(user.areas or []),
+        "email": user.email or "",
+        "disabled": user.disabled,
+    }
 
 
 def _text(form: Mapping[str, Any], name: str, limit: int) -> str:
-    return str(form.get(name, "")).strip()[:limit + 1]
+    return str(form.get(name, "")).strip()[: limit + 1]
 
 
 def parse_user_form(
@@ -57,8 +71,7 @@ def parse_user_form(
     }
     errors: dict[str, str] = {}
     if creating and not USERNAME.fullmatch(values["username"]):
-        errors["username"] = lazy("2 to 64 lower-case letters, digits, dots, dashes or "
-                                  "underscores")
+        errors["username"] = lazy("2 to 64 lower-case letters, digits, dots, dashes or underscores")
     if len(values["display_name"]) > 120:
         errors["display_name"] = lazy("too long")
     if values["role"] not in ROLES:
@@ -72,8 +85,7 @@ def parse_user_form(
         errors["lines"] = lazy("unknown line")
     if any(code not in rules.areas for code in values["areas"]):
         errors["areas"] = lazy("unknown area")
-    if values["email"] and (len(values["email"]) > 200
-                            or not EMAIL.fullmatch(values["email"])):
+    if values["email"] and (len(values["email"]) > 200 or not EMAIL.fullmatch(values["email"])):
         errors["email"] = lazy("not an e-mail address")
     if creating:
         problem = password_problem(str(form.get("password", "")))
@@ -98,15 +110,28 @@ async def add_user(
     session: AsyncSession, values: dict[str, Any], *, password: str, now: datetime
 ) -> User:
     return await create_user(
-        session, username=values["username"], role=values["role"], now=now, password=password,
-        display_name=values["display_name"], agency_code=values["agency_code"] or None,
-        lines=values["lines"], areas=values["areas"], email=values["email"] or None)
+        session,
+        username=values["username"],
+        role=values["role"],
+        now=now,
+        password=password,
+        display_name=values["display_name"],
+        agency_code=values["agency_code"] or None,
+        lines=values["lines"],
+        areas=values["areas"],
+        email=values["email"] or None,
+    )
 
 
 async def other_active_admins(session: AsyncSession, user_id: int) -> int:
-    return int(await session.scalar(
-        select(func.count()).select_from(User).where(
-            User.role == "admin", User.disabled.is_(False), User.id != user_id)) or 0)
+    return int(
+        await session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.role == "admin", User.disabled.is_(False), User.id != user_id)
+        )
+        or 0
+    )
 
 
 async def update_user(
@@ -114,15 +139,20 @@ async def update_user(
 ) -> dict[str, Any]:
     """Apply the form; returns what changed (old and new values of AUDITED_VALUES, and the
     names of other fields). Disabling, or a change of role or agency, ends open sessions."""
-    columns = {"display_name": values["display_name"], "role": values["role"],
-               "agency_code": values["agency_code"] or None, "lines": values["lines"],
-               "areas": values["areas"], "email": values["email"] or None,
-               "disabled": values["disabled"]}
+    columns = {
+        "display_name": values["display_name"],
+        "role": values["role"],
+        "agency_code": values["agency_code"] or None,
+        "lines": values["lines"],
+        "areas": values["areas"],
+        "email": values["email"] or None,
+        "disabled": values["disabled"],
+    }
     changed: dict[str, Any] = {}
     for name, new in columns.items():
         old = getattr(user, name)
         if old != new:
-            changed[name] = ({"from": old, "to": new} if name in AUDITED_VALUES else True)
+            changed[name] = {"from": old, "to": new} if name in AUDITED_VALUES else True
             setattr(user, name, new)
     if {"disabled", "role", "agency_code"} & set(changed):
         user.sessions_valid_after = now
@@ -130,8 +160,7 @@ async def update_user(
     return changed
 
 
-async def set_password(session: AsyncSession, user: User, password: str, *, now: datetime
-                       ) -> None:
+async def set_password(session: AsyncSession, user: User, password: str, *, now: datetime) -> None:
     """A new password ends every open session of the account."""
     user.password_hash = hash_password(password)
     user.sessions_valid_after = now
@@ -139,6 +168,12 @@ async def set_password(session: AsyncSession, user: User, password: str, *, now:
 
 
 async def tokens_of(session: AsyncSession, user_id: int) -> list[ApiToken]:
-    return list((await session.execute(
-        select(ApiToken).where(ApiToken.user_id == user_id)
-        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))).scalars())
+    return list(
+        (
+            await session.execute(
+                select(ApiToken)
+                .where(ApiToken.user_id == user_id)
+                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+            )
+        ).scalars()
+    )

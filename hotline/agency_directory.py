@@ -29,7 +29,8 @@ CHANNEL_TYPES = ("email", "sms", "webhook")
 CHANNEL_ROWS_EXTRA = 2
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 OPENING = re.compile(
-    r"^(?P<days>[a-z ,\-]+?)\s+(?P<open>\d{1,2}:\d{2})\s*-\s*(?P<close>\d{1,2}:\d{2})$")
+    r"^(?P<days>[a-z ,\-]+?)\s+(?P<open>\d{1,2}:\d{2})\s*-\s*(?P<close>\d{1,2}:\d{2})$"
+)
 # One edit at a time per process; the digest check catches edits from elsewhere.
 _lock = asyncio.Lock()
 
@@ -59,7 +60,7 @@ def _days(text: str) -> list[str] | None:
             first, _, last = part.partition("-")
             if first not in DAYS or last not in DAYS or DAYS.index(first) > DAYS.index(last):
                 return None
-            out += DAYS[DAYS.index(first):DAYS.index(last) + 1]
+            out += DAYS[DAYS.index(first) : DAYS.index(last) + 1]
         elif part in DAYS:
             out.append(part)
         elif part:
@@ -80,8 +81,13 @@ def parse_hours(mode: str, text: str) -> tuple[Any, str | None]:
         if not match or not days:
             return None, lazy("one opening per line, e.g. mon-fri 07:00-11:30")
         opens, closes = match["open"].zfill(5), match["close"].zfill(5)
-        if not ("00:00" <= opens <= "23:59" and "00:00" < closes <= "24:00"
-                and opens < closes and opens[3] < "6" and closes[3] < "6"):
+        if not (
+            "00:00" <= opens <= "23:59"
+            and "00:00" < closes <= "24:00"
+            and opens < closes
+            and opens[3] < "6"
+            and closes[3] < "6"
+        ):
             return None, lazy("times run from 00:00 to 24:00, opening before closing")
         openings.append({"days": days, "open": opens, "close": closes})
     if not openings:
@@ -114,14 +120,17 @@ def parse_channels(form: Any, old: list[dict[str, Any]]) -> tuple[list[dict[str,
 # The loader checks these too; checking first gives messages in the reader's language.
 CHANNEL_CHECKS = {
     "email": (re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), lazy("not an e-mail address")),
-    "webhook": (re.compile(r"https?://\S+"),
-                lazy("a webhook address is an http:// or https:// URL")),
+    "webhook": (
+        re.compile(r"https?://\S+"),
+        lazy("a webhook address is an http:// or https:// URL"),
+    ),
     "sms": (re.compile(r"\+?[0-9 .\-]{6,20}"), lazy("not a phone number")),
 }
 
 
-def check_form(kind: str, channels: list[dict[str, Any]], rows: list[int],
-               beds: int | None) -> dict[str, str]:
+def check_form(
+    kind: str, channels: list[dict[str, Any]], rows: list[int], beds: int | None
+) -> dict[str, str]:
     errors: dict[str, str] = {}
     for channel, row in zip(channels, rows, strict=True):
         check = CHANNEL_CHECKS.get(channel["type"])
@@ -165,14 +174,18 @@ def edited_text(text: str, code: str, item: dict[str, Any]) -> str:
     except (yaml.YAMLError, ValueError, KeyError, IndexError):
         pass
     header = "# The agency directory (rewritten by the admin page).\n"
-    return header + yaml.safe_dump(expected, allow_unicode=True, sort_keys=False, width=1000,
-                                   default_flow_style=None)
+    return header + yaml.safe_dump(
+        expected, allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None
+    )
 
 
 def _last_line(node: Any) -> int:
     """The 0-based line where a node's text ends (block collections end at their last item)."""
-    while isinstance(node, yaml.MappingNode | yaml.SequenceNode) and not node.flow_style \
-            and node.value:
+    while (
+        isinstance(node, yaml.MappingNode | yaml.SequenceNode)
+        and not node.flow_style
+        and node.value
+    ):
         node = node.value[-1][1] if isinstance(node, yaml.MappingNode) else node.value[-1]
     end = node.end_mark
     return end.line - 1 if end.column == 0 else end.line
@@ -181,19 +194,20 @@ def _last_line(node: Any) -> int:
 def _replace_block(text: str, code: str, item: dict[str, Any]) -> str:
     root = yaml.compose(text)
     agencies = next(v for k, v in root.value if k.value == "agencies")
-    node = next(n for n in agencies.value
-                if any(k.value == "code" and v.value == code for k, v in n.value))
+    node = next(
+        n for n in agencies.value if any(k.value == "code" and v.value == code for k, v in n.value)
+    )
     lines = text.splitlines(keepends=True)
     first, last = node.start_mark.line, _last_line(node)
     indent = node.start_mark.column - 2
     if indent < 0 or not lines[first][indent:].startswith("- "):
         raise ValueError("unexpected layout")
-    block = yaml.safe_dump([item], allow_unicode=True, sort_keys=False, width=1000,
-                           default_flow_style=None)
+    block = yaml.safe_dump(
+        [item], allow_unicode=True, sort_keys=False, width=1000, default_flow_style=None
+    )
     pad = " " * indent
-    new = "".join(pad + line if line.strip() else line
-                  for line in block.splitlines(keepends=True))
-    return "".join(lines[:first]) + new + "".join(lines[last + 1:])
+    new = "".join(pad + line if line.strip() else line for line in block.splitlines(keepends=True))
+    return "".join(lines[:first]) + new + "".join(lines[last + 1 :])
 
 
 def validate_in_copy(rules_dir: Path, text: str) -> RuleSet:
@@ -246,7 +260,7 @@ def field_errors(
     general: list[str] = []
     prefix = f"agencies[{index}]"
     for problem in error.problems:
-        name = problem.field[len(prefix):].lstrip(".")
+        name = problem.field[len(prefix) :].lstrip(".")
         if problem.file != FILE or index is None or not problem.field.startswith(prefix):
             general.append(str(problem))
             continue
@@ -261,5 +275,4 @@ def field_errors(
 
 def index_of(rules_dir: Path, code: str) -> int | None:
     data = yaml.safe_load((rules_dir / FILE).read_text(encoding="utf-8")) or {}
-    return next((i for i, a in enumerate(data.get("agencies", [])) if a.get("code") == code),
-                None)
+    return next((i for i, a in enumerate(data.get("agencies", [])) if a.get("code") == code), None)

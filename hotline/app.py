@@ -38,7 +38,10 @@ def session_key(secret: str) -> bytes:
 
 
 def create_app(
-    settings: Settings, *, clock: Clock | None = None, rules: RuleSet | None = None,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rules: RuleSet | None = None,
     background: bool = True,
 ) -> web.Application:
     """The application. background=False leaves out the delivery worker and the scheduler
@@ -47,15 +50,23 @@ def create_app(
         raise ValueError("HOTLINE_SECRET_KEY must be set (at least 16 characters)")
     privacy.protect_logs()
     storage = EncryptedCookieStorage(
-        session_key(settings.secret_key), cookie_name="hotline_session",
-        max_age=settings.session_max_age, httponly=True, secure=settings.cookie_secure,
+        session_key(settings.secret_key),
+        cookie_name="hotline_session",
+        max_age=settings.session_max_age,
+        httponly=True,
+        secure=settings.cookie_secure,
         samesite="Lax",
     )
     # Order matters: headers on every answer; errors shaped; the session before anyone
     # reads it; the language before the auth check may render a refusal.
     app = web.Application(
-        middlewares=[headers_middleware, error_middleware, session_middleware(storage),
-                     present.locale_middleware, auth_middleware],
+        middlewares=[
+            headers_middleware,
+            error_middleware,
+            session_middleware(storage),
+            present.locale_middleware,
+            auth_middleware,
+        ],
         client_max_size=settings.max_body_bytes,
     )
     app[keys.SETTINGS] = settings
@@ -65,8 +76,11 @@ def create_app(
     app[keys.HEALTH_CHECKS] = {}
     app[keys.METRICS] = Metrics()
     env = aiohttp_jinja2.setup(
-        app, loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-        extensions=["jinja2.ext.i18n"], context_processors=[present.context_processor],
+        app,
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        context_processors=[present.context_processor],
     )
     present.install_filters(env)
     app.cleanup_ctx.append(_database)

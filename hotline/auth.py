@@ -57,9 +57,14 @@ class Principal:
         """From a User, or a row with a user's columns (the token check reads no object)."""
         assert user.id is not None
         return cls(
-            user_id=user.id, username=user.username, role=user.role,
-            display_name=user.display_name or user.username, agency_code=user.agency_code,
-            lines=tuple(user.lines or ()), areas=tuple(user.areas or ()), via=via,
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            display_name=user.display_name or user.username,
+            agency_code=user.agency_code,
+            lines=tuple(user.lines or ()),
+            areas=tuple(user.areas or ()),
+            via=via,
         )
 
 
@@ -120,7 +125,8 @@ async def throttled(
     """True while an account or an address has failed too often recently."""
     since = now - THROTTLE_WINDOW
     by_account = await session.scalar(
-        select(func.count()).select_from(LoginFailure)
+        select(func.count())
+        .select_from(LoginFailure)
         .where(LoginFailure.username == username, LoginFailure.at >= since)
     )
     if (by_account or 0) >= MAX_FAILURES_ACCOUNT:
@@ -128,7 +134,8 @@ async def throttled(
     if address is None:
         return False
     by_address = await session.scalar(
-        select(func.count()).select_from(LoginFailure)
+        select(func.count())
+        .select_from(LoginFailure)
         .where(LoginFailure.address == address, LoginFailure.at >= since)
     )
     return (by_address or 0) >= MAX_FAILURES_ADDRESS
@@ -145,8 +152,15 @@ async def issue_token(session: AsyncSession, user: User, *, name: str, now: date
     """A new API token for the user; only its hash is stored, so it is shown once."""
     assert user.id is not None
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, name=name[:120], token_hash=_token_hash(token),
-                         prefix=token[:10], created_at=now))
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            name=name[:120],
+            token_hash=_token_hash(token),
+            prefix=token[:10],
+            created_at=now,
+        )
+    )
     await session.flush()
     return token
 
@@ -155,9 +169,19 @@ _T, _U = ApiToken.__table__, User.__table__  # type: ignore[attr-defined]
 # Built once: the check runs on every API request, and a Core statement on a plain connection
 # costs a third of an ORM query in a session (no objects, no identity map, no flush).
 _TOKEN_QUERY = (
-    select(_U.c.id, _U.c.username, _U.c.role, _U.c.display_name, _U.c.agency_code, _U.c.lines,
-           _U.c.areas, _U.c.disabled, _T.c.id.label("token_id"), _T.c.revoked_at,
-           _T.c.last_used_at)
+    select(
+        _U.c.id,
+        _U.c.username,
+        _U.c.role,
+        _U.c.display_name,
+        _U.c.agency_code,
+        _U.c.lines,
+        _U.c.areas,
+        _U.c.disabled,
+        _T.c.id.label("token_id"),
+        _T.c.revoked_at,
+        _T.c.last_used_at,
+    )
     .join_from(_T, _U, _U.c.id == _T.c.user_id)
     .where(_T.c.token_hash == bindparam("token_hash"))
 )
@@ -193,19 +217,32 @@ async def revoke_token(session: AsyncSession, token_id: int, *, now: datetime) -
 
 
 async def create_user(
-    session: AsyncSession, *, username: str, role: str, now: datetime,
-    password: str | None = None, display_name: str = "", agency_code: str | None = None,
-    lines: Iterable[str] = (), areas: Iterable[str] = (), email: str | None = None,
+    session: AsyncSession,
+    *,
+    username: str,
+    role: str,
+    now: datetime,
+    password: str | None = None,
+    display_name: str = "",
+    agency_code: str | None = None,
+    lines: Iterable[str] = (),
+    areas: Iterable[str] = (),
+    email: str | None = None,
 ) -> User:
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "agency" and not agency_code:
         raise ValueError("an agency user needs --agency")
     user = User(
-        username=username, role=role, display_name=display_name or username,
+        username=username,
+        role=role,
+        display_name=display_name or username,
         password_hash=hash_password(password) if password else None,
-        agency_code=agency_code if role == "agency" else None, lines=list(lines),
-        areas=list(areas), email=email, created_at=now,
+        agency_code=agency_code if role == "agency" else None,
+        lines=list(lines),
+        areas=list(areas),
+        email=email,
+        created_at=now,
     )
     session.add(user)
     await session.flush()

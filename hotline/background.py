@@ -41,8 +41,12 @@ def background_contexts() -> list[Callable[[web.Application], AsyncIterator[None
 async def _worker(app: web.Application) -> AsyncIterator[None]:
     settings, holder = app[keys.SETTINGS], app[keys.RULES]
     async for worker in worker_context(
-        app[keys.DB], settings, app[keys.CLOCK], ruleset=lambda: holder.current,
-        metrics=app[keys.METRICS].notify, interval=DELIVERY_INTERVAL,
+        app[keys.DB],
+        settings,
+        app[keys.CLOCK],
+        ruleset=lambda: holder.current,
+        metrics=app[keys.METRICS].notify,
+        interval=DELIVERY_INTERVAL,
     ):
         app[keys.WORKER] = worker
         app[keys.HEALTH_CHECKS]["outbox"] = lambda: _outbox_health(app)
@@ -58,8 +62,14 @@ def _jobs(app: web.Application) -> list[JobSpec]:
     settings, clock, db = app[keys.SETTINGS], app[keys.CLOCK], app[keys.DB]
     metrics = app[keys.METRICS]
     jobs = [
-        escalation_job(db, app[keys.RULES], settings, clock, metrics=metrics.escalation,
-                       node_id=socket.gethostname()),
+        escalation_job(
+            db,
+            app[keys.RULES],
+            settings,
+            clock,
+            metrics=metrics.escalation,
+            node_id=socket.gethostname(),
+        ),
         JobSpec("outbox", _wake_worker(app), seconds=settings.sweep_interval),
         JobSpec("rollups", _refresh_rollups(app), seconds=300, run_at_start=True),
         JobSpec("housekeeping", _housekeeping(app), cron={"hour": 2, "minute": 30}),
@@ -81,8 +91,9 @@ def _refresh_rollups(app: web.Application) -> Callable[[], Any]:
     async def run() -> None:
         from hotline.reports.rollups import refresh_rollups
 
-        await refresh_rollups(app[keys.DB], days=None, now=app[keys.CLOCK].now(),
-                              tz=app[keys.SETTINGS].timezone)
+        await refresh_rollups(
+            app[keys.DB], days=None, now=app[keys.CLOCK].now(), tz=app[keys.SETTINGS].timezone
+        )
 
     return run
 
@@ -104,13 +115,18 @@ def _prepare_reports(app: web.Application) -> Callable[[], Any]:
         from hotline.reports.schedule import due_reports, prepare_due_reports
 
         settings, now = app[keys.SETTINGS], app[keys.CLOCK].now()
-        paths = await prepare_due_reports(app[keys.DB], app[keys.RULES].current, now=now,
-                                          out_dir=settings.reports_dir)
+        paths = await prepare_due_reports(
+            app[keys.DB], app[keys.RULES].current, now=now, out_dir=settings.reports_dir
+        )
         if paths:
             due = due_reports(now)
-            await notify_reports_ready(app, [str(p) for p in paths], now=now,
-                                       period=due[0][2].label if due else "",
-                                       deadline=str(due[0][1]) if due else "")
+            await notify_reports_ready(
+                app,
+                [str(p) for p in paths],
+                now=now,
+                period=due[0][2].label if due else "",
+                deadline=str(due[0][1]) if due else "",
+            )
 
     return run
 
@@ -121,18 +137,39 @@ async def notify_reports_ready(
     """E-mail every active supervisor with an address that the periodic reports are ready."""
     settings = app[keys.SETTINGS]
     async with app[keys.DB].write() as session:
-        users = list((await session.execute(select(User).where(
-            User.role == "supervisor", User.disabled.is_(False), User.email.is_not(None)
-        ))).scalars())
+        users = list(
+            (
+                await session.execute(
+                    select(User).where(
+                        User.role == "supervisor", User.disabled.is_(False), User.email.is_not(None)
+                    )
+                )
+            ).scalars()
+        )
         for user in users:
-            context = {"user_name": user.display_name or user.username, "detail": {
-                "name": "định kỳ", "period": period, "due": deadline, "files": files,
-                "url": settings.base_url.rstrip("/") + "/supervisor/dashboard"}}
-            session.add(Notification(
-                purpose="report_ready", channel="email", address=user.email or "",
-                payload={"user": user.id, **render_email("report_ready", "report_ready",
-                                                         context)},
-                created_at=now, next_attempt_at=now))
+            context = {
+                "user_name": user.display_name or user.username,
+                "detail": {
+                    "name": "định kỳ",
+                    "period": period,
+                    "due": deadline,
+                    "files": files,
+                    "url": settings.base_url.rstrip("/") + "/supervisor/dashboard",
+                },
+            }
+            session.add(
+                Notification(
+                    purpose="report_ready",
+                    channel="email",
+                    address=user.email or "",
+                    payload={
+                        "user": user.id,
+                        **render_email("report_ready", "report_ready", context),
+                    },
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
     worker = app.get(keys.WORKER)
     if worker is not None:
         worker.wake()
@@ -142,13 +179,18 @@ async def notify_reports_ready(
 async def _outbox_health(app: web.Application) -> dict[str, Any]:
     stats = await outbox_stats(app[keys.DB], app[keys.CLOCK].now())
     oldest = stats.get("oldest_pending_age_seconds") or 0
-    return {"ok": oldest <= OUTBOX_STALE, "pending": stats.get("pending"),
-            "dead": stats.get("dead"), "oldest_pending_age_seconds": oldest}
+    return {
+        "ok": oldest <= OUTBOX_STALE,
+        "pending": stats.get("pending"),
+        "dead": stats.get("dead"),
+        "oldest_pending_age_seconds": oldest,
+    }
 
 
 async def _escalation_health(app: web.Application) -> dict[str, Any]:
-    status = await heartbeat_status(app[keys.DB], app[keys.CLOCK].now(),
-                                    app[keys.SETTINGS].sweep_interval)
+    status = await heartbeat_status(
+        app[keys.DB], app[keys.CLOCK].now(), app[keys.SETTINGS].sweep_interval
+    )
     return {"ok": status["healthy"], **status}
 
 

@@ -34,8 +34,11 @@ class CallView:
 def visible(query: Select[Any], principal: Principal, rules: RuleSet) -> Select[Any]:
     """Restrict a query over Call to what the principal may see."""
     if principal.role == "agency":
-        return query.where(exists().where(
-            Referral.call_id == Call.id, Referral.agency_code == principal.agency_code))
+        return query.where(
+            exists().where(
+                Referral.call_id == Call.id, Referral.agency_code == principal.agency_code
+            )
+        )
     conditions = []
     if principal.lines:
         conditions.append(Call.line_code.in_(principal.lines))
@@ -61,27 +64,39 @@ def subtree_codes(rules: RuleSet, roots: Sequence[str]) -> list[str]:
 async def load(
     session: AsyncSession, call_id: int, principal: Principal, rules: RuleSet
 ) -> CallView | None:
-    call = (await session.execute(
-        visible(select(Call), principal, rules).where(Call.id == call_id)
-    )).scalar_one_or_none()
+    call = (
+        await session.execute(visible(select(Call), principal, rules).where(Call.id == call_id))
+    ).scalar_one_or_none()
     if call is None:
         return None
-    people = list((await session.execute(
-        select(Person).where(Person.call_id == call_id).order_by(Person.position))).scalars())
+    people = list(
+        (
+            await session.execute(
+                select(Person).where(Person.call_id == call_id).order_by(Person.position)
+            )
+        ).scalars()
+    )
     referrals = select(Referral).where(Referral.call_id == call_id).order_by(Referral.id)
     timeline = select(TimelineEvent).where(TimelineEvent.call_id == call_id)
     if principal.role == "agency":
         referrals = referrals.where(Referral.agency_code == principal.agency_code)
-        timeline = timeline.where(or_(TimelineEvent.referral_id.is_(None),
-                                      TimelineEvent.referral_id.in_(
-                                          select(Referral.id).where(
-                                              Referral.call_id == call_id,
-                                              Referral.agency_code == principal.agency_code))))
+        timeline = timeline.where(
+            or_(
+                TimelineEvent.referral_id.is_(None),
+                TimelineEvent.referral_id.in_(
+                    select(Referral.id).where(
+                        Referral.call_id == call_id, Referral.agency_code == principal.agency_code
+                    )
+                ),
+            )
+        )
     return CallView(
-        call=call, people=people,
+        call=call,
+        people=people,
         referrals=list((await session.execute(referrals)).scalars()),
-        timeline=list((await session.execute(
-            timeline.order_by(TimelineEvent.at, TimelineEvent.id))).scalars()),
+        timeline=list(
+            (await session.execute(timeline.order_by(TimelineEvent.at, TimelineEvent.id))).scalars()
+        ),
     )
 
 
@@ -93,7 +108,9 @@ async def view_of_new(
     with the columns to_dict() reads. Answering a POST this way spares a read transaction
     and three queries per call."""
     return CallView(
-        call=call, people=people, referrals=sorted(referrals, key=lambda r: r.id or 0),
+        call=call,
+        people=people,
+        referrals=sorted(referrals, key=lambda r: r.id or 0),
         timeline=list((await session.execute(_TIMELINE_OF, {"call_id": call.id})).all()),
     )
 
@@ -130,8 +147,11 @@ async def search(
     if filters.area:
         query = query.where(Call.area_code.in_(subtree_codes(rules, [filters.area])))
     if filters.category:
-        query = query.where(exists().where(and_(CallCategory.call_id == Call.id,
-                                                CallCategory.code == filters.category)))
+        query = query.where(
+            exists().where(
+                and_(CallCategory.call_id == Call.id, CallCategory.code == filters.category)
+            )
+        )
     if filters.since:
         query = query.where(Call.received_at >= filters.since)
     if filters.until:
@@ -141,7 +161,9 @@ async def search(
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.execute(
         query.order_by(Call.received_at.desc(), Call.id.desc())
-        .offset((max(filters.page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+        .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
     return list(rows.scalars()), int(total or 0)
 
 
@@ -151,20 +173,26 @@ WORKING = ("pending", "notified", "acknowledged", "accepted", "in_progress")
 
 def overdue_referrals(now: datetime) -> Any:
     """Referrals past a time limit: not acknowledged in time, or not resolved in time."""
-    return or_(and_(Referral.status.in_(UNANSWERED), Referral.ack_due_at < now),
-               and_(Referral.status.in_(WORKING), Referral.resolve_due_at < now))
+    return or_(
+        and_(Referral.status.in_(UNANSWERED), Referral.ack_due_at < now),
+        and_(Referral.status.in_(WORKING), Referral.resolve_due_at < now),
+    )
 
 
-async def overdue_among(session: AsyncSession, call_ids: list[int], *, now: datetime
-                        ) -> set[int]:
+async def overdue_among(session: AsyncSession, call_ids: list[int], *, now: datetime) -> set[int]:
     """Which of these calls have an overdue referral or were marked overdue by a ladder."""
     if not call_ids:
         return set()
     by_referral = await session.execute(
-        select(Referral.call_id).where(Referral.call_id.in_(call_ids), overdue_referrals(now)))
+        select(Referral.call_id).where(Referral.call_id.in_(call_ids), overdue_referrals(now))
+    )
     by_call = await session.execute(
-        select(Call.id).where(Call.id.in_(call_ids), Call.overdue_at.is_not(None),
-                              Call.status.in_(("open", "referred", "in_progress"))))
+        select(Call.id).where(
+            Call.id.in_(call_ids),
+            Call.overdue_at.is_not(None),
+            Call.status.in_(("open", "referred", "in_progress")),
+        )
+    )
     return set(by_referral.scalars()) | set(by_call.scalars())
 
 
@@ -175,10 +203,13 @@ async def earlier_calls(
     if not call.caller_phone_e164 or principal.role == "agency":
         return []
     query = visible(select(Call), principal, rules).where(
-        Call.caller_phone_e164 == call.caller_phone_e164, Call.id != call.id,
-        Call.received_at <= call.received_at)
-    return list((await session.execute(
-        query.order_by(Call.received_at.desc()).limit(limit))).scalars())
+        Call.caller_phone_e164 == call.caller_phone_e164,
+        Call.id != call.id,
+        Call.received_at <= call.received_at,
+    )
+    return list(
+        (await session.execute(query.order_by(Call.received_at.desc()).limit(limit))).scalars()
+    )
 
 
 async def calls_from_number(
@@ -187,8 +218,9 @@ async def calls_from_number(
     if principal.role == "agency":
         return []
     query = visible(select(Call), principal, rules).where(Call.caller_phone_e164 == e164)
-    return list((await session.execute(
-        query.order_by(Call.received_at.desc()).limit(limit))).scalars())
+    return list(
+        (await session.execute(query.order_by(Call.received_at.desc()).limit(limit))).scalars()
+    )
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -197,10 +229,16 @@ def _iso(value: datetime | None) -> str | None:
 
 def summary(call: Call) -> dict[str, Any]:
     return {
-        "id": call.id, "reference": call.reference, "status": call.status,
-        "line": call.line_code, "received_at": _iso(call.received_at), "area": call.area_code,
-        "categories": call.categories, "subcategories": call.subcategories,
-        "urgency": call.urgency, "triage": call.triage,
+        "id": call.id,
+        "reference": call.reference,
+        "status": call.status,
+        "line": call.line_code,
+        "received_at": _iso(call.received_at),
+        "area": call.area_code,
+        "categories": call.categories,
+        "subcategories": call.subcategories,
+        "urgency": call.urgency,
+        "triage": call.triage,
     }
 
 
@@ -208,11 +246,17 @@ def referral_dict(referral: Referral, rules: RuleSet) -> dict[str, Any]:
     agency = rules.agencies.get(referral.agency_code)
     return {
         "id": referral.id,
-        "agency": {"code": referral.agency_code, "kind": referral.agency_kind,
-                   "name": agency.name if agency else referral.agency_code},
-        "status": referral.status, "rule_id": referral.rule_id,
-        "ruleset_version": referral.ruleset_version, "reason": referral.reason,
-        "created_at": _iso(referral.created_at), "ack_due_at": _iso(referral.ack_due_at),
+        "agency": {
+            "code": referral.agency_code,
+            "kind": referral.agency_kind,
+            "name": agency.name if agency else referral.agency_code,
+        },
+        "status": referral.status,
+        "rule_id": referral.rule_id,
+        "ruleset_version": referral.ruleset_version,
+        "reason": referral.reason,
+        "created_at": _iso(referral.created_at),
+        "ack_due_at": _iso(referral.ack_due_at),
         "resolve_due_at": _iso(referral.resolve_due_at),
         "acknowledged_at": _iso(referral.acknowledged_at),
         "resolved_at": _iso(referral.resolved_at),
@@ -228,22 +272,31 @@ def to_dict(view: CallView, principal: Principal, rules: RuleSet) -> dict[str, A
         "suggested_categories": call.suggested,
         "emergency_processing": call.emergency_processing,
         "logged_at": _iso(call.logged_at),
-        "people": [{"age": p.age, "age_approximate": p.age_approximate, "sex": p.sex}
-                   for p in view.people],
+        "people": [
+            {"age": p.age, "age_approximate": p.age_approximate, "sex": p.sex} for p in view.people
+        ],
         "referrals": [referral_dict(r, rules) for r in view.referrals],
-        "timeline": [{"at": _iso(e.at), "kind": e.kind, "actor": e.actor, "detail": e.detail}
-                     for e in view.timeline],
+        "timeline": [
+            {"at": _iso(e.at), "kind": e.kind, "actor": e.actor, "detail": e.detail}
+            for e in view.timeline
+        ],
     }
     if principal.role == "agency" or call.redacted_at is not None:
-        out["suggested_categories"] = [{k: v for k, v in s.items() if k != "words"}
-                                       for s in call.suggested or []]
+        out["suggested_categories"] = [
+            {k: v for k, v in s.items() if k != "words"} for s in call.suggested or []
+        ]
         return out
     out |= {
         "narrative": call.narrative,
-        "caller": {"name": call.caller_name, "phone": call.caller_phone,
-                   "phone_e164": call.caller_phone_e164, "relation": call.caller_relation,
-                   "anonymous": call.caller_anonymous},
-        "taken_by_id": call.taken_by_id, "logged_by_id": call.logged_by_id,
+        "caller": {
+            "name": call.caller_name,
+            "phone": call.caller_phone,
+            "phone_e164": call.caller_phone_e164,
+            "relation": call.caller_relation,
+            "anonymous": call.caller_anonymous,
+        },
+        "taken_by_id": call.taken_by_id,
+        "logged_by_id": call.logged_by_id,
     }
     for person, data in zip(view.people, out["people"], strict=True):
         data["name"] = person.name

@@ -42,7 +42,8 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="hotline", description="Intake and referral router for protection hotlines.")
+        prog="hotline", description="Intake and referral router for protection hotlines."
+    )
     parser.add_argument("--config", help="a TOML file with settings (HOTLINE_* keys)")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -55,8 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument("--db", default="var/demo.sqlite3", help="SQLite file (recreated)")
-    p.add_argument("--calls", type=int, default=5000,
-                   help="generated history over the last year (default 5000; 0 for none)")
+    p.add_argument(
+        "--calls",
+        type=int,
+        default=5000,
+        help="generated history over the last year (default 5000; 0 for none)",
+    )
     p.add_argument("--no-serve", action="store_true", help="prepare the demo and exit")
     p.set_defaults(func=cmd_demo)
 
@@ -118,8 +123,9 @@ def serve(settings: Settings, *, host: str, port: int, banner: str = "") -> int:
         loop = asyncio.get_running_loop()
         # No SIGHUP on some platforms: the admin page still reloads there.
         with contextlib.suppress(NotImplementedError, AttributeError):
-            loop.add_signal_handler(signal.SIGHUP, lambda: asyncio.ensure_future(
-                _reload_rules(app)))
+            loop.add_signal_handler(
+                signal.SIGHUP, lambda: asyncio.ensure_future(_reload_rules(app))
+            )
         if banner:
             print(banner, flush=True)
 
@@ -139,8 +145,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db_path = Path(args.db)
     base_url = f"http://{args.host}:{args.port}"
-    settings, banner = prepare_demo(db_path, base_url=base_url, config=args.config,
-                                    calls=max(args.calls, 0))
+    settings, banner = prepare_demo(
+        db_path, base_url=base_url, config=args.config, calls=max(args.calls, 0)
+    )
     if args.no_serve:
         print(banner)
         return 0
@@ -198,9 +205,18 @@ def cmd_users_create(args: argparse.Namespace) -> int:
         try:
             await db.upgrade()
             return await create_account(
-                db, rules, username=args.username, role=args.role, password=password,
-                agency=args.agency, lines=_split(args.lines), areas=_split(args.areas),
-                email=args.email, display_name=args.name, token=args.token)
+                db,
+                rules,
+                username=args.username,
+                role=args.role,
+                password=password,
+                agency=args.agency,
+                lines=_split(args.lines),
+                areas=_split(args.areas),
+                email=args.email,
+                display_name=args.name,
+                token=args.token,
+            )
         finally:
             await db.dispose()
 
@@ -231,8 +247,10 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
         print(f"{directory}: {len(exc.problems)} problem(s)")
         print(exc)
         return 1
-    print(f"{directory}: OK (version {rules.version}: {len(rules.areas)} areas, "
-          f"{len(rules.lines)} lines, {len(rules.agencies)} agencies)")
+    print(
+        f"{directory}: OK (version {rules.version}: {len(rules.areas)} areas, "
+        f"{len(rules.lines)} lines, {len(rules.agencies)} agencies)"
+    )
     return 0
 
 

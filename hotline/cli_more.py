@@ -31,8 +31,7 @@ def add_more_commands(sub: Any) -> None:
     p.add_argument("--out", help="output file (required for XLSX)")
     p.set_defaults(func=cmd_report)
 
-    reports = sub.add_parser("reports", help="scheduled reports").add_subparsers(
-        metavar="ACTION")
+    reports = sub.add_parser("reports", help="scheduled reports").add_subparsers(metavar="ACTION")
     p = reports.add_parser("prepare", help="write the reports due within --lead-days")
     p.add_argument("--out-dir", help="default HOTLINE_REPORTS_DIR")
     p.add_argument("--area", action="append", default=[], help="also per area (repeat)")
@@ -66,17 +65,28 @@ def cmd_escalations_run(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from hotline.reports.commands import report_command
 
-    return report_command(_settings(args), period=args.period, area=args.area,
-                          line=args.line, framework=args.framework, format=args.format,
-                          out=args.out, section=args.section)
+    return report_command(
+        _settings(args),
+        period=args.period,
+        area=args.area,
+        line=args.line,
+        framework=args.framework,
+        format=args.format,
+        out=args.out,
+        section=args.section,
+    )
 
 
 def cmd_reports_prepare(args: argparse.Namespace) -> int:
     from hotline.reports.commands import prepare_reports_command
 
     settings = _settings(args)
-    return prepare_reports_command(settings, out_dir=args.out_dir or settings.reports_dir,
-                                   areas=args.area, lead_days=args.lead_days)
+    return prepare_reports_command(
+        settings,
+        out_dir=args.out_dir or settings.reports_dir,
+        areas=args.area,
+        lead_days=args.lead_days,
+    )
 
 
 def cmd_rollups(args: argparse.Namespace) -> int:
@@ -91,5 +101,10 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     if args.calls <= 0:
         print("hotline: --calls must be more than 0", file=sys.stderr)
         return 2
-    return demo_data_command(_settings(args), calls=args.calls, seed=args.seed,
-                             years=args.years, progress=not args.no_progress)
+    return demo_data_command(
+        _settings(args),
+        calls=args.calls,
+        seed=args.seed,
+        years=args.years,
+        progress=not args.no_progress,
+    )

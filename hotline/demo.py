@@ -43,24 +43,36 @@ def prepare_demo(
     db_path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(Settings.load(toml_path=config).rules_dir, rules_copy)
     settings = Settings.load(
-        toml_path=config, database_url=f"sqlite+aiosqlite:///{db_path}", base_url=base_url,
-        secret_key=secrets.token_urlsafe(32), telephony_secret=secrets.token_urlsafe(16),
-        rules_dir=rules_copy)
+        toml_path=config,
+        database_url=f"sqlite+aiosqlite:///{db_path}",
+        base_url=base_url,
+        secret_key=secrets.token_urlsafe(32),
+        telephony_secret=secrets.token_urlsafe(16),
+        rules_dir=rules_copy,
+    )
     if Settings.load(toml_path=config).secret_key:
         settings = settings.replace(secret_key=Settings.load(toml_path=config).secret_key)
     rules = load_ruleset(settings.rules_dir)
     logins, token = asyncio.run(_seed(settings, rules, calls=calls))
     lines = [
-        "", "hotline demo is ready",
+        "",
+        "hotline demo is ready",
         f"  Open {base_url}/  (Vietnamese; English: {base_url}/lang/en)",
-        f"  Database: {db_path}   Rules: {rules_copy} (a copy)", "",
+        f"  Database: {db_path}   Rules: {rules_copy} (a copy)",
+        "",
         "  Logins (username / password):",
     ]
     width = max(len(u) for u, _, _ in logins)
     pwidth = max(len(p) for _, p, _ in logins)
     lines += [f"    {u.ljust(width)}  {p.ljust(pwidth)}  {role}" for u, p, role in logins]
-    lines += ["", "  Operator API token (Authorization: Bearer ...):", f"    {token}", "",
-              f"  Try: curl -H 'Authorization: Bearer {token}' {base_url}/api/v1/calls", ""]
+    lines += [
+        "",
+        "  Operator API token (Authorization: Bearer ...):",
+        f"    {token}",
+        "",
+        f"  Try: curl -H 'Authorization: Bearer {token}' {base_url}/api/v1/calls",
+        "",
+    ]
     return settings, "\n".join(lines)
 
 
@@ -74,23 +86,38 @@ async def _seed(
         await db.upgrade()
         async with db.write() as session:
             await jurisdiction.sync(session, rules)
-            staff = [("operator", "operator", "Trực tổng đài"), ("supervisor", "supervisor",
-                      "Giám sát"), ("admin", "admin", "Quản trị")]
+            staff = [
+                ("operator", "operator", "Trực tổng đài"),
+                ("supervisor", "supervisor", "Giám sát"),
+                ("admin", "admin", "Quản trị"),
+            ]
             operator = None
             for username, role, name in staff:
                 password = f"{username}-demo-2026"
-                user = await create_user(session, username=username, role=role, now=now,
-                                         password=password, display_name=name,
-                                         email=f"{username}@hotline.example")
+                user = await create_user(
+                    session,
+                    username=username,
+                    role=role,
+                    now=now,
+                    password=password,
+                    display_name=name,
+                    email=f"{username}@hotline.example",
+                )
                 logins.append((username, password, role))
                 if role == "operator":
                     operator = user
             for kind, code in sorted(demo_agencies(rules).items()):
                 username = f"agency-{kind.replace('_', '-')}"
                 password = f"{username}-demo-2026"
-                await create_user(session, username=username, role="agency", now=now,
-                                  password=password, display_name=rules.agencies[code].name,
-                                  agency_code=code)
+                await create_user(
+                    session,
+                    username=username,
+                    role="agency",
+                    now=now,
+                    password=password,
+                    display_name=rules.agencies[code].name,
+                    agency_code=code,
+                )
                 logins.append((username, password, f"agency: {code}"))
             assert operator is not None
             token = await issue_token(session, operator, name="demo", now=now)

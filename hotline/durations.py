@@ -38,7 +38,7 @@ class Duration:
 
 
 def parse_duration(text: str | int) -> Duration:
-    """"15m" -> Duration(15, "m"). Zero and negative limits are refused: a limit of
+    """ "15m" -> Duration(15, "m"). Zero and negative limits are refused: a limit of
     nothing would escalate before anyone could act."""
     match = _PATTERN.match(str(text))
     if not match:

@@ -11,9 +11,7 @@ from hotline.db import Database
 from hotline.models import Heartbeat
 
 
-async def write_heartbeat(
-    db: Database, *, job: str, now: datetime, detail: dict[str, Any]
-) -> None:
+async def write_heartbeat(db: Database, *, job: str, now: datetime, detail: dict[str, Any]) -> None:
     """Upsert the job's last completed run (one row per job, whichever node ran it): two
     nodes writing the first one at once must not fail each other."""
     upsert = sqlite.insert if db.is_sqlite else postgresql.insert

@@ -32,9 +32,13 @@ def request_hash(body: Any) -> str:
 
 def facts_of(call: Call, people: list[Person] | list[PersonData]) -> CallFacts:
     return CallFacts(
-        line=call.line_code, area=call.area_code, narrative=call.narrative or "",
-        categories=tuple(call.categories or ()), subcategories=tuple(call.subcategories or ()),
-        urgency=call.urgency, needs=tuple(call.needs or ()),
+        line=call.line_code,
+        area=call.area_code,
+        narrative=call.narrative or "",
+        categories=tuple(call.categories or ()),
+        subcategories=tuple(call.subcategories or ()),
+        urgency=call.urgency,
+        needs=tuple(call.needs or ()),
         people=tuple(PersonFacts(age=p.age, sex=p.sex) for p in people),
         received_at=call.received_at,
     )
@@ -58,12 +62,16 @@ async def find_replay(
     session: AsyncSession, *, principal: Principal, key: str, body_hash: str
 ) -> Call | None:
     """The call an earlier request with this Idempotency-Key made, if any."""
-    call = (await session.execute(
-        select(Call).where(Call.logged_by_id == principal.user_id, Call.idempotency_key == key)
-    )).scalar_one_or_none()
+    call = (
+        await session.execute(
+            select(Call).where(Call.logged_by_id == principal.user_id, Call.idempotency_key == key)
+        )
+    ).scalar_one_or_none()
     if call is not None and call.request_hash != body_hash:
-        raise InvalidInput({"Idempotency-Key": "was used before with a different body"},
-                           code="idempotency_conflict")
+        raise InvalidInput(
+            {"Idempotency-Key": "was used before with a different body"},
+            code="idempotency_conflict",
+        )
     return call
 
 
@@ -88,24 +96,47 @@ class Created(NamedTuple):
 
 
 async def create_call(
-    session: AsyncSession, data: CallData, *, rules: RuleSet, settings: Settings,
-    principal: Principal, now: datetime, address: str | None = None,
-    idempotency_key: str | None = None, body_hash: str | None = None,
+    session: AsyncSession,
+    data: CallData,
+    *,
+    rules: RuleSet,
+    settings: Settings,
+    principal: Principal,
+    now: datetime,
+    address: str | None = None,
+    idempotency_key: str | None = None,
+    body_hash: str | None = None,
 ) -> Created:
     """Validate against the rules, store, route, queue notifications. Raises InvalidInput."""
     received = data.received_at or now
     call = Call(
-        reference=await new_reference(session), line_code=data.line, received_at=received,
-        logged_at=now, taken_by_id=await _taken_by(session, data, principal),
-        logged_by_id=principal.user_id, caller_name=data.caller_name,
-        caller_phone=data.caller_phone, caller_phone_e164=data.caller_phone_e164,
-        caller_relation=data.caller_relation, caller_anonymous=data.caller_anonymous,
-        area_code=data.area, address=data.address, narrative=data.narrative,
-        categories=data.categories, subcategories=data.subcategories, urgency=data.urgency,
-        needs=data.needs, status="open", idempotency_key=idempotency_key,
-        request_hash=body_hash, updated_at=now,
-        emergency_processing=(data.emergency_processing if data.emergency_processing is not None
-                              else data.urgency == "emergency"),
+        reference=await new_reference(session),
+        line_code=data.line,
+        received_at=received,
+        logged_at=now,
+        taken_by_id=await _taken_by(session, data, principal),
+        logged_by_id=principal.user_id,
+        caller_name=data.caller_name,
+        caller_phone=data.caller_phone,
+        caller_phone_e164=data.caller_phone_e164,
+        caller_relation=data.caller_relation,
+        caller_anonymous=data.caller_anonymous,
+        area_code=data.area,
+        address=data.address,
+        narrative=data.narrative,
+        categories=data.categories,
+        subcategories=data.subcategories,
+        urgency=data.urgency,
+        needs=data.needs,
+        status="open",
+        idempotency_key=idempotency_key,
+        request_hash=body_hash,
+        updated_at=now,
+        emergency_processing=(
+            data.emergency_processing
+            if data.emergency_processing is not None
+            else data.urgency == "emergency"
+        ),
     )
     # Decided before the INSERT, so the call is written once, whole: every statement in a
     # write transaction holds SQLite's one write lock a little longer for everyone.
@@ -120,13 +151,34 @@ async def create_call(
         await session.execute(insert(Person.__table__), people)  # type: ignore[attr-defined]
     await _sync_categories(session, call, decision, new=True)
     actor = principal.label
-    created = {"call_id": call.id, "at": now, "kind": "created", "actor": actor,
-               "detail": {"line": call.line_code, "logged_after": received < now}}
-    referrals = await apply_decision(session, call, decision, rules=rules, settings=settings,
-                                     now=now, actor=actor, existing=[], timeline=[created])
-    audit.record(session, at=now, principal=principal, action="call.create", object_type="call",
-                 object_id=call.id, address=address,
-                 detail={"emergency_processing": call.emergency_processing})
+    created = {
+        "call_id": call.id,
+        "at": now,
+        "kind": "created",
+        "actor": actor,
+        "detail": {"line": call.line_code, "logged_after": received < now},
+    }
+    referrals = await apply_decision(
+        session,
+        call,
+        decision,
+        rules=rules,
+        settings=settings,
+        now=now,
+        actor=actor,
+        existing=[],
+        timeline=[created],
+    )
+    audit.record(
+        session,
+        at=now,
+        principal=principal,
+        action="call.create",
+        object_type="call",
+        object_id=call.id,
+        address=address,
+        detail={"emergency_processing": call.emergency_processing},
+    )
     await session.flush()
     return Created(call, decision, [Person(**row) for row in people], referrals)
 
@@ -141,13 +193,22 @@ async def _sync_categories(
         await session.execute(delete(CallCategory).where(CallCategory.call_id == call.id))
     codes = set(call.categories or decision.categories) | set(call.subcategories or ())
     if codes:
-        await session.execute(insert(CallCategory.__table__),  # type: ignore[attr-defined]
-                              [{"call_id": call.id, "code": code} for code in sorted(codes)])
+        await session.execute(
+            insert(CallCategory.__table__),  # type: ignore[attr-defined]
+            [{"call_id": call.id, "code": code} for code in sorted(codes)],
+        )
 
 
 async def update_call(
-    session: AsyncSession, call: Call, changes: dict[str, Any], *, rules: RuleSet,
-    settings: Settings, principal: Principal, now: datetime, address: str | None = None,
+    session: AsyncSession,
+    call: Call,
+    changes: dict[str, Any],
+    *,
+    rules: RuleSet,
+    settings: Settings,
+    principal: Principal,
+    now: datetime,
+    address: str | None = None,
 ) -> Decision:
     """PATCH: apply changed fields, re-run routing (idempotent), audit the change."""
     assert call.id is not None
@@ -157,24 +218,45 @@ async def update_call(
             setattr(call, key, value)
     if "people" in changes:
         await session.execute(delete(Person).where(Person.call_id == call.id))
-        session.add_all(Person(call_id=call.id, position=i, **asdict(p))
-                        for i, p in enumerate(changes["people"]))
+        session.add_all(
+            Person(call_id=call.id, position=i, **asdict(p))
+            for i, p in enumerate(changes["people"])
+        )
     call.updated_at = now
     await session.flush()
-    people = list((await session.execute(
-        select(Person).where(Person.call_id == call.id).order_by(Person.position)
-    )).scalars())
+    people = list(
+        (
+            await session.execute(
+                select(Person).where(Person.call_id == call.id).order_by(Person.position)
+            )
+        ).scalars()
+    )
     decision = await decide_call(session, facts_of(call, people), rules)
     call.suggested = [s.to_dict() for s in decision.suggestions]
     await _sync_categories(session, call, decision)
     changed = sorted(changes)
-    session.add(TimelineEvent(call_id=call.id, at=now, kind="updated", actor=principal.label,
-                              detail={"fields": changed}))
-    await apply_decision(session, call, decision, rules=rules, settings=settings, now=now,
-                         actor=principal.label)
-    audit.record(session, at=now, principal=principal, action="call.update", object_type="call",
-                 object_id=call.id, address=address,
-                 detail={"fields": changed, "before": _jsonable(before)})
+    session.add(
+        TimelineEvent(
+            call_id=call.id,
+            at=now,
+            kind="updated",
+            actor=principal.label,
+            detail={"fields": changed},
+        )
+    )
+    await apply_decision(
+        session, call, decision, rules=rules, settings=settings, now=now, actor=principal.label
+    )
+    audit.record(
+        session,
+        at=now,
+        principal=principal,
+        action="call.update",
+        object_type="call",
+        object_id=call.id,
+        address=address,
+        detail={"fields": changed, "before": _jsonable(before)},
+    )
     await session.flush()
     return decision
 

@@ -26,8 +26,9 @@ async def sync(session: AsyncSession, rules: RuleSet) -> None:
     await session.flush()
     lines = {x.code: x for x in (await session.execute(select(Line))).scalars()}
     for code, spec in rules.lines.items():
-        row = lines.get(code) or Line(code=code, number=spec.number, display="", name="",
-                                      level=spec.level)
+        row = lines.get(code) or Line(
+            code=code, number=spec.number, display="", name="", level=spec.level
+        )
         row.number, row.display = spec.number, spec.display or spec.number
         row.name, row.level, row.area_code, row.active = spec.name, spec.level, spec.area, True
         session.add(row)
@@ -36,8 +37,9 @@ async def sync(session: AsyncSession, rules: RuleSet) -> None:
             row.active = False
     agencies = {x.code: x for x in (await session.execute(select(Agency))).scalars()}
     for code, spec in rules.agencies.items():
-        row = agencies.get(code) or Agency(code=code, kind=spec.kind, name=spec.name,
-                                           area_code=spec.area)
+        row = agencies.get(code) or Agency(
+            code=code, kind=spec.kind, name=spec.name, area_code=spec.area
+        )
         row.kind, row.name, row.area_code = spec.kind, spec.name, spec.area
         row.beds, row.active = spec.beds, True
         session.add(row)

@@ -45,8 +45,14 @@ def _iso(value: datetime | None) -> str | None:
 
 
 async def redact_call(
-    session: AsyncSession, call: Call, *, now: datetime, principal: Principal | None,
-    actor: str | None = None, address: str | None = None, reason: str = "request",
+    session: AsyncSession,
+    call: Call,
+    *,
+    now: datetime,
+    principal: Principal | None,
+    actor: str | None = None,
+    address: str | None = None,
+    reason: str = "request",
 ) -> bool:
     """Clear the call's personal data; False when it was redacted already (nothing done)."""
     assert call.id is not None
@@ -59,42 +65,66 @@ async def redact_call(
     call.suggested = [{k: v for k, v in s.items() if k != "words"} for s in call.suggested or []]
     call.redacted_at = now
     call.updated_at = now
-    for person in (await session.execute(
-            select(Person).where(Person.call_id == call.id))).scalars():
+    for person in (
+        await session.execute(select(Person).where(Person.call_id == call.id))
+    ).scalars():
         person.name = None
-    for referral in (await session.execute(
-            select(Referral).where(Referral.call_id == call.id))).scalars():
+    for referral in (
+        await session.execute(select(Referral).where(Referral.call_id == call.id))
+    ).scalars():
         referral.status_note = None
-    for event in (await session.execute(
-            select(TimelineEvent).where(TimelineEvent.call_id == call.id))).scalars():
+    for event in (
+        await session.execute(select(TimelineEvent).where(TimelineEvent.call_id == call.id))
+    ).scalars():
         if "note" in (event.detail or {}):
             event.detail = {k: v for k, v in event.detail.items() if k != "note"}
     await _redact_messages(session, call.id)
     label = actor or (principal.label if principal else "system")
-    session.add(TimelineEvent(call_id=call.id, at=now, kind="redacted", actor=label,
-                              detail={"reason": reason}))
-    audit.record(session, at=now, principal=principal, actor=actor, action="call.redact",
-                 object_type="call", object_id=call.id, address=address,
-                 detail={"reason": reason})
+    session.add(
+        TimelineEvent(
+            call_id=call.id, at=now, kind="redacted", actor=label, detail={"reason": reason}
+        )
+    )
+    audit.record(
+        session,
+        at=now,
+        principal=principal,
+        actor=actor,
+        action="call.redact",
+        object_type="call",
+        object_id=call.id,
+        address=address,
+        detail={"reason": reason},
+    )
     await session.flush()
     return True
 
 
 async def _redact_messages(session: AsyncSession, call_id: int) -> None:
     """Secure channels carried personal data: keep the rows (delivery history), not the text."""
-    notifications = list((await session.execute(
-        select(Notification).where(
-            Notification.secure.is_(True),
-            (Notification.call_id == call_id) | Notification.referral_id.in_(
-                select(Referral.id).where(Referral.call_id == call_id)))
-    )).scalars())
+    notifications = list(
+        (
+            await session.execute(
+                select(Notification).where(
+                    Notification.secure.is_(True),
+                    (Notification.call_id == call_id)
+                    | Notification.referral_id.in_(
+                        select(Referral.id).where(Referral.call_id == call_id)
+                    ),
+                )
+            )
+        ).scalars()
+    )
     for row in notifications:
-        row.payload = {k: (REDACTED if k in ("subject", "text", "html", "body", "call") else v)
-                       for k, v in (row.payload or {}).items()}
+        row.payload = {
+            k: (REDACTED if k in ("subject", "text", "html", "body", "call") else v)
+            for k, v in (row.payload or {}).items()
+        }
     ids = [n.id for n in notifications]
     if ids:
-        for message in (await session.execute(
-                select(LocalMessage).where(LocalMessage.notification_id.in_(ids)))).scalars():
+        for message in (
+            await session.execute(select(LocalMessage).where(LocalMessage.notification_id.in_(ids)))
+        ).scalars():
             message.subject, message.body = REDACTED, REDACTED
 
 
@@ -108,58 +138,101 @@ async def export_calls(
     out = []
     for call in calls:
         assert call.id is not None
-        people = (await session.execute(
-            select(Person).where(Person.call_id == call.id).order_by(Person.position))).scalars()
-        referrals = (await session.execute(
-            select(Referral).where(Referral.call_id == call.id).order_by(Referral.id))).scalars()
-        events = (await session.execute(
-            select(TimelineEvent).where(TimelineEvent.call_id == call.id)
-            .order_by(TimelineEvent.at, TimelineEvent.id))).scalars()
+        people = (
+            await session.execute(
+                select(Person).where(Person.call_id == call.id).order_by(Person.position)
+            )
+        ).scalars()
+        referrals = (
+            await session.execute(
+                select(Referral).where(Referral.call_id == call.id).order_by(Referral.id)
+            )
+        ).scalars()
+        events = (
+            await session.execute(
+                select(TimelineEvent)
+                .where(TimelineEvent.call_id == call.id)
+                .order_by(TimelineEvent.at, TimelineEvent.id)
+            )
+        ).scalars()
         out.append(_call_export(call, list(people), list(referrals), list(events), rules))
     return out
 
 
 def _call_export(
-    call: Call, people: list[Person], referrals: list[Referral], events: list[TimelineEvent],
+    call: Call,
+    people: list[Person],
+    referrals: list[Referral],
+    events: list[TimelineEvent],
     rules: RuleSet,
 ) -> dict[str, Any]:
     line = rules.lines.get(call.line_code)
     return {
-        "id": call.id, "reference": call.reference, "status": call.status,
+        "id": call.id,
+        "reference": call.reference,
+        "status": call.status,
         "line": {"code": call.line_code, "number": line.number if line else None},
-        "received_at": _iso(call.received_at), "logged_at": _iso(call.logged_at),
-        "caller": {"name": call.caller_name, "phone": call.caller_phone,
-                   "phone_e164": call.caller_phone_e164, "relation": call.caller_relation,
-                   "anonymous": call.caller_anonymous},
-        "people": [{"name": p.name, "age": p.age, "age_approximate": p.age_approximate,
-                    "sex": p.sex} for p in people],
-        "area": {"code": call.area_code,
-                 "path": rules.area_path(call.area_code) if call.area_code else None},
-        "address": call.address, "narrative": call.narrative,
-        "categories": call.categories, "subcategories": call.subcategories,
-        "urgency": call.urgency, "needs": call.needs,
+        "received_at": _iso(call.received_at),
+        "logged_at": _iso(call.logged_at),
+        "caller": {
+            "name": call.caller_name,
+            "phone": call.caller_phone,
+            "phone_e164": call.caller_phone_e164,
+            "relation": call.caller_relation,
+            "anonymous": call.caller_anonymous,
+        },
+        "people": [
+            {"name": p.name, "age": p.age, "age_approximate": p.age_approximate, "sex": p.sex}
+            for p in people
+        ],
+        "area": {
+            "code": call.area_code,
+            "path": rules.area_path(call.area_code) if call.area_code else None,
+        },
+        "address": call.address,
+        "narrative": call.narrative,
+        "categories": call.categories,
+        "subcategories": call.subcategories,
+        "urgency": call.urgency,
+        "needs": call.needs,
         # The lawful basis: processed without consent because life or health was at risk.
         "emergency_processing": call.emergency_processing,
-        "processing_basis": "emergency (life or health at risk)" if call.emergency_processing
+        "processing_basis": "emergency (life or health at risk)"
+        if call.emergency_processing
         else "consent or legal duty",
         "redacted_at": _iso(call.redacted_at),
-        "referrals": [{
-            "agency": r.agency_code, "agency_name": (rules.agencies[r.agency_code].name
-                                                     if r.agency_code in rules.agencies
-                                                     else r.agency_code),
-            "status": r.status, "created_at": _iso(r.created_at),
-            "acknowledged_at": _iso(r.acknowledged_at), "resolved_at": _iso(r.resolved_at),
-            "note": r.status_note} for r in referrals],
-        "timeline": [{"at": _iso(e.at), "kind": e.kind, "actor": e.actor, "detail": e.detail}
-                     for e in events],
+        "referrals": [
+            {
+                "agency": r.agency_code,
+                "agency_name": (
+                    rules.agencies[r.agency_code].name
+                    if r.agency_code in rules.agencies
+                    else r.agency_code
+                ),
+                "status": r.status,
+                "created_at": _iso(r.created_at),
+                "acknowledged_at": _iso(r.acknowledged_at),
+                "resolved_at": _iso(r.resolved_at),
+                "note": r.status_note,
+            }
+            for r in referrals
+        ],
+        "timeline": [
+            {"at": _iso(e.at), "kind": e.kind, "actor": e.actor, "detail": e.detail} for e in events
+        ],
     }
 
 
 def export_document(
     calls: list[dict[str, Any]], *, subject: dict[str, Any], now: datetime, by: str
 ) -> dict[str, Any]:
-    return {"exported_at": _iso(now), "exported_by": by, "subject": subject,
-            "count": len(calls), "calls": calls}
+    return {
+        "exported_at": _iso(now),
+        "exported_by": by,
+        "subject": subject,
+        "count": len(calls),
+        "calls": calls,
+    }
 
 
 # --- retention ------------------------------------------------------------------------------
@@ -167,10 +240,21 @@ def export_document(
 
 async def due_for_retention(session: AsyncSession, *, cutoff: datetime, limit: int) -> list[Call]:
     """Closed or resolved calls, not yet redacted, untouched since before the cutoff."""
-    return list((await session.execute(
-        select(Call).where(Call.status.in_(CLOSED), Call.redacted_at.is_(None),
-                           Call.updated_at < cutoff, Call.received_at < cutoff)
-        .order_by(Call.id).limit(limit))).scalars())
+    return list(
+        (
+            await session.execute(
+                select(Call)
+                .where(
+                    Call.status.in_(CLOSED),
+                    Call.redacted_at.is_(None),
+                    Call.updated_at < cutoff,
+                    Call.received_at < cutoff,
+                )
+                .order_by(Call.id)
+                .limit(limit)
+            )
+        ).scalars()
+    )
 
 
 async def apply_retention(db: Database, *, now: datetime, days: int) -> int:
@@ -186,8 +270,9 @@ async def apply_retention(db: Database, *, now: datetime, days: int) -> int:
         async with db.write() as session:
             batch = await due_for_retention(session, cutoff=cutoff, limit=RETENTION_BATCH)
             for call in batch:
-                await redact_call(session, call, now=now, principal=None, actor="retention",
-                                  reason="retention")
+                await redact_call(
+                    session, call, now=now, principal=None, actor="retention", reason="retention"
+                )
         total += len(batch)
         if len(batch) < RETENTION_BATCH:
             return total

@@ -17,7 +17,10 @@ log = logging.getLogger("hotline.rules")
 
 
 async def reload_rules(
-    app: web.Application, *, actor: str, principal: Principal | None = None,
+    app: web.Application,
+    *,
+    actor: str,
+    principal: Principal | None = None,
     address: str | None = None,
 ) -> tuple[bool, str]:
     holder = app[keys.RULES]
@@ -31,10 +34,17 @@ async def reload_rules(
     async with app[keys.DB].write() as session:
         if ok:
             await jurisdiction.sync(session, holder.current)
-        audit.record(session, at=now, principal=principal, actor=actor if not principal else None,
-                     action="rules.reload" if ok else "rules.reload_failed",
-                     object_type="rules", object_id=holder.current.version, address=address,
-                     detail={"result": message[:2000]})
+        audit.record(
+            session,
+            at=now,
+            principal=principal,
+            actor=actor if not principal else None,
+            action="rules.reload" if ok else "rules.reload_failed",
+            object_type="rules",
+            object_id=holder.current.version,
+            address=address,
+            detail={"result": message[:2000]},
+        )
     if ok:
         log.info("rules reloaded: %s", message)
     else:

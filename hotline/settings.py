@@ -80,8 +80,10 @@ class Settings:
             for key, value in data.items():
                 values[_field_name(key, source=str(toml_path))] = value
         for key, value in env.items():
-            if key.startswith(PREFIX) and key not in (PREFIX + "CONFIG",) and not key.startswith(
-                PREFIX + "TEST_"
+            if (
+                key.startswith(PREFIX)
+                and key not in (PREFIX + "CONFIG",)
+                and not key.startswith(PREFIX + "TEST_")
             ):
                 name = key[len(PREFIX) :].lower()
                 if name in FIELD_NAMES:

@@ -60,20 +60,36 @@ def parse_event(body: Any, rules: RuleSet) -> tuple[Event, str]:
     if errors:
         raise InvalidInput(errors)
     assert line is not None
-    return Event(str(event), str(call_id).strip(), str(dialled), caller,
-                 str(body.get("extension") or "")[:40] or None, at), line.code
+    return Event(
+        str(event),
+        str(call_id).strip(),
+        str(dialled),
+        caller,
+        str(body.get("extension") or "")[:40] or None,
+        at,
+    ), line.code
 
 
-async def record(session: AsyncSession, event: Event, line_code: str, *, now: datetime
-                 ) -> TelephonyCall:
-    row = (await session.execute(
-        select(TelephonyCall).where(TelephonyCall.pbx_call_id == event.pbx_call_id)
-        .with_for_update())).scalar_one_or_none()
+async def record(
+    session: AsyncSession, event: Event, line_code: str, *, now: datetime
+) -> TelephonyCall:
+    row = (
+        await session.execute(
+            select(TelephonyCall)
+            .where(TelephonyCall.pbx_call_id == event.pbx_call_id)
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
     if row is None:
         typed, e164, _ = normalise_phone(event.caller)
-        row = TelephonyCall(pbx_call_id=event.pbx_call_id, line_code=line_code,
-                            dialled=event.dialled[:40], caller=typed, caller_e164=e164,
-                            updated_at=now)
+        row = TelephonyCall(
+            pbx_call_id=event.pbx_call_id,
+            line_code=line_code,
+            dialled=event.dialled[:40],
+            caller=typed,
+            caller_e164=e164,
+            updated_at=now,
+        )
         session.add(row)
     at = event.at or now
     if event.event == "ringing":
@@ -93,14 +109,25 @@ async def record(session: AsyncSession, event: Event, line_code: str, *, now: da
 async def live_calls(session: AsyncSession, *, now: datetime) -> list[TelephonyCall]:
     """Calls ringing or answered recently that nobody has logged yet, newest first."""
     rows = await session.execute(
-        select(TelephonyCall).where(TelephonyCall.call_id.is_(None),
-                                    TelephonyCall.updated_at >= now - LIVE_WINDOW,
-                                    TelephonyCall.state != "ended")
-        .order_by(TelephonyCall.updated_at.desc()).limit(20))
+        select(TelephonyCall)
+        .where(
+            TelephonyCall.call_id.is_(None),
+            TelephonyCall.updated_at >= now - LIVE_WINDOW,
+            TelephonyCall.state != "ended",
+        )
+        .order_by(TelephonyCall.updated_at.desc())
+        .limit(20)
+    )
     return list(rows.scalars())
 
 
 def as_dict(row: TelephonyCall) -> dict[str, Any]:
-    return {"id": row.id, "pbx_call_id": row.pbx_call_id, "line": row.line_code,
-            "state": row.state, "caller_e164": row.caller_e164, "call_id": row.call_id,
-            "form_url": f"/calls/new?telephony={row.id}"}
+    return {
+        "id": row.id,
+        "pbx_call_id": row.pbx_call_id,
+        "line": row.line_code,
+        "state": row.state,
+        "caller_e164": row.caller_e164,
+        "call_id": row.call_id,
+        "form_url": f"/calls/new?telephony={row.id}",
+    }

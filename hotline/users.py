@@ -15,9 +15,18 @@ from hotline.routing.ruleset import RuleSet
 
 
 async def create_account(
-    db: Database, rules: RuleSet, *, username: str, role: str, password: str | None,
-    agency: str | None = None, lines: Sequence[str] = (), areas: Sequence[str] = (),
-    email: str | None = None, display_name: str = "", token: bool = False,
+    db: Database,
+    rules: RuleSet,
+    *,
+    username: str,
+    role: str,
+    password: str | None,
+    agency: str | None = None,
+    lines: Sequence[str] = (),
+    areas: Sequence[str] = (),
+    email: str | None = None,
+    display_name: str = "",
+    token: bool = False,
 ) -> str | None:
     """Create a user (and optionally an API token, returned once). ValueError on bad input."""
     now = SystemClock().now()
@@ -36,10 +45,25 @@ async def create_account(
         if await session.scalar(select(User.id).where(User.username == username)):
             raise ValueError(f"user {username!r} exists already")
         user = await create_user(
-            session, username=username, role=role, now=now, password=password,
-            display_name=display_name, agency_code=agency,
+            session,
+            username=username,
+            role=role,
+            now=now,
+            password=password,
+            display_name=display_name,
+            agency_code=agency,
             lines=[rules.find_line(x).code for x in lines],  # type: ignore[union-attr]
-            areas=areas, email=email)
-        audit.record(session, at=now, principal=None, actor="cli", action="user.create",
-                     object_type="user", object_id=user.id, detail={"role": role})
+            areas=areas,
+            email=email,
+        )
+        audit.record(
+            session,
+            at=now,
+            principal=None,
+            actor="cli",
+            action="user.create",
+            object_type="user",
+            object_id=user.id,
+            detail={"role": role},
+        )
         return await issue_token(session, user, name="cli", now=now) if token else None

@@ -22,8 +22,19 @@ MAX_PEOPLE = 30
 MAX_AGE = 120
 WITHHELD = {"", "withheld", "an so", "ẩn số", "private", "unknown", "khong ro", "không rõ"}
 TOP_FIELDS = {
-    "line", "received_at", "caller", "people", "area", "address", "narrative", "categories",
-    "subcategories", "urgency", "needs", "taken_by", "emergency_processing",
+    "line",
+    "received_at",
+    "caller",
+    "people",
+    "area",
+    "address",
+    "narrative",
+    "categories",
+    "subcategories",
+    "urgency",
+    "needs",
+    "taken_by",
+    "emergency_processing",
 }
 CALLER_FIELDS = {"name", "phone", "relation", "anonymous"}
 PERSON_FIELDS = {"age", "age_approximate", "sex", "name"}
@@ -283,19 +294,19 @@ def _place_and_story(check: _Checker, call: CallData) -> None:
     call.narrative = narrative or ""
     call.taken_by = check.text("taken_by", data.get("taken_by"), 64)
     if "emergency_processing" in data:
-        call.emergency_processing = check.flag("emergency_processing",
-                                               data.get("emergency_processing"))
+        call.emergency_processing = check.flag(
+            "emergency_processing", data.get("emergency_processing")
+        )
 
 
 def _classification(check: _Checker, call: CallData, partial: bool) -> None:
     data, tax = check.data, check.rules.taxonomy
     call.categories = check.codes("categories", data.get("categories"), set(tax.categories))
-    call.subcategories = check.codes("subcategories", data.get("subcategories"),
-                                     set(tax.subcategories))
+    call.subcategories = check.codes(
+        "subcategories", data.get("subcategories"), set(tax.subcategories)
+    )
     if call.subcategories and call.categories:
-        allowed = {
-            sub.code for cat in call.categories for sub in tax.categories[cat].subcategories
-        }
+        allowed = {sub.code for cat in call.categories for sub in tax.categories[cat].subcategories}
         if any(s not in allowed for s in call.subcategories):
             check.fail("subcategories", _("does not belong to the chosen categories"))
     urgency = data.get("urgency")

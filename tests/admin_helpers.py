@@ -26,8 +26,12 @@ async def make_app(settings, clock, tmp_path: Path):  # type: ignore[no-untyped-
     from hotline.routing.ruleset import load_ruleset
 
     rules_dir = copy_rules(tmp_path)
-    return create_app(settings.replace(rules_dir=rules_dir), clock=clock,
-                      rules=load_ruleset(rules_dir), background=False)
+    return create_app(
+        settings.replace(rules_dir=rules_dir),
+        clock=clock,
+        rules=load_ruleset(rules_dir),
+        background=False,
+    )
 
 
 def csrf_of(page: str) -> str:

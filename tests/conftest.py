@@ -36,7 +36,10 @@ async def _pg_admin(sql: str) -> None:
 
     url = make_url(PG_URL)
     conn = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
+        host=url.host,
+        port=url.port or 5432,
+        user=url.username,
+        password=url.password,
         database=url.database,
     )
     try:
@@ -67,13 +70,21 @@ async def _pg_truncate(url: str) -> None:
     import asyncpg
 
     parsed = make_url(url)
-    conn = await asyncpg.connect(host=parsed.host, port=parsed.port or 5432,
-                                 user=parsed.username, password=parsed.password,
-                                 database=parsed.database)
+    conn = await asyncpg.connect(
+        host=parsed.host,
+        port=parsed.port or 5432,
+        user=parsed.username,
+        password=parsed.password,
+        database=parsed.database,
+    )
     try:
-        tables = [r["tablename"] for r in await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'")]
+        tables = [
+            r["tablename"]
+            for r in await conn.fetch(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'"
+            )
+        ]
         # DELETE with foreign-key triggers off: on tables this small it is much faster than
         # TRUNCATE, which makes new files for every table.
         async with conn.transaction():
@@ -176,15 +187,24 @@ async def accounts(client, clock: FrozenClock) -> dict[str, Account]:  # type: i
 
     db = client.app[keys.DB]
     specs = [
-        ("operator", "operator", None), ("supervisor", "supervisor", None),
-        ("admin", "admin", None), ("police", "agency", "ca-dak-to"),
-        ("police-city", "agency", "ca-tp-kon-tum"), ("cp-dakto", "agency", "ldtbxh-dak-to"),
+        ("operator", "operator", None),
+        ("supervisor", "supervisor", None),
+        ("admin", "admin", None),
+        ("police", "agency", "ca-dak-to"),
+        ("police-city", "agency", "ca-tp-kon-tum"),
+        ("cp-dakto", "agency", "ldtbxh-dak-to"),
     ]
     out: dict[str, Account] = {}
     async with db.write() as session:
         for username, role, agency in specs:
-            user = await create_user(session, username=username, role=role, now=clock.now(),
-                                     agency_code=agency, email=f"{username}@hotline.test")
+            user = await create_user(
+                session,
+                username=username,
+                role=role,
+                now=clock.now(),
+                agency_code=agency,
+                email=f"{username}@hotline.test",
+            )
             user.password_hash = _password_hash()  # argon2 is slow on purpose: hash once
             token = await issue_token(session, user, name="test", now=clock.now())
             assert user.id is not None
@@ -198,10 +218,14 @@ async def login(client, username: str, password: str = PASSWORD):  # type: ignor
 
     page = await client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
-    response = await client.post("/login", data={"username": username, "password": password,
-                                                 "csrf": token}, allow_redirects=False)
+    response = await client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf": token},
+        allow_redirects=False,
+    )
     assert response.status == 303, await response.text()
-    home = await client.get("/calls/new" if username in ("operator", "supervisor", "admin")
-                            else "/")
+    home = await client.get(
+        "/calls/new" if username in ("operator", "supervisor", "admin") else "/"
+    )
     found = re.search(r'data-csrf="([^"]*)"', await home.text())
     return found.group(1) if found else ""

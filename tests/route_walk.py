@@ -13,8 +13,12 @@ from hotline.auth import PUBLIC, ROLES, roles_of
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 # One account per role (conftest's `accounts`).
-ACCOUNT_OF = {"operator": "operator", "supervisor": "supervisor", "agency": "police",
-              "admin": "admin"}
+ACCOUNT_OF = {
+    "operator": "operator",
+    "supervisor": "supervisor",
+    "agency": "police",
+    "admin": "admin",
+}
 SECURITY_HEADERS = {
     "Content-Security-Policy": "frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
@@ -70,13 +74,13 @@ def routes(app: web.Application, ids: dict[str, Any]) -> list[Route]:
         for name in re.findall(r"\{(\w+)\}", template):
             path = path.replace("{" + name + "}", _value(name, template, ids))
         for route in resource:
-            out.append(Route(route.method, path, template, resource.name,
-                             roles_of(route.handler)))
+            out.append(Route(route.method, path, template, resource.name, roles_of(route.handler)))
     return out
 
 
-async def send(client: Any, route: Route, *, headers: dict[str, str] | None = None,
-               csrf: str | None = None) -> Any:
+async def send(
+    client: Any, route: Route, *, headers: dict[str, str] | None = None, csrf: str | None = None
+) -> Any:
     """The route's request with an empty body of the right kind; no redirects followed."""
     headers = dict(headers or {})
     kwargs: dict[str, Any] = {"allow_redirects": False, "headers": headers}

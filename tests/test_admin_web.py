@@ -17,8 +17,14 @@ from hotline.routing_flow import bed_occupancy
 from tests.admin_helpers import Browser, actions, field_error, make_app
 from tests.conftest import PASSWORD, login
 
-NEW_USER = {"username": "lan.nguyen", "display_name": "Nguyễn Thị Lan", "role": "supervisor",
-            "agency_code": "", "email": "lan@hotline.test", "password": "mật khẩu dài lắm"}
+NEW_USER = {
+    "username": "lan.nguyen",
+    "display_name": "Nguyễn Thị Lan",
+    "role": "supervisor",
+    "agency_code": "",
+    "email": "lan@hotline.test",
+    "password": "mật khẩu dài lắm",
+}
 
 
 @pytest.fixture
@@ -34,8 +40,10 @@ async def user_id(client, username: str) -> int:  # type: ignore[no-untyped-def]
 
 async def test_create_user_keeps_values_on_error_then_the_user_can_log_in(client, accounts):
     csrf = await login(client, "admin")
-    bad = MultiDict(NEW_USER | {"csrf": csrf, "username": "Lan Nguyen!", "password": "short",
-                                "email": "not-an-email"})
+    bad = MultiDict(
+        NEW_USER
+        | {"csrf": csrf, "username": "Lan Nguyen!", "password": "short", "email": "not-an-email"}
+    )
     bad.add("lines", "111")
     bad.add("areas", "dak-to")
     response = await client.post("/admin/users/new", data=bad)
@@ -53,8 +61,9 @@ async def test_create_user_keeps_values_on_error_then_the_user_can_log_in(client
     taken = await client.post("/admin/users/new", data=good)
     assert taken.status == 422 and field_error(await taken.text(), "username")
     async with client.app[keys.DB].read() as session:
-        user = (await session.execute(select(User).where(
-            User.username == "lan.nguyen"))).scalar_one()
+        user = (
+            await session.execute(select(User).where(User.username == "lan.nguyen"))
+        ).scalar_one()
     assert user.role == "supervisor" and user.areas == ["dak-to"]
     [event] = await actions(client, action="user.create")
     assert event.object_id == str(user.id) and event.actor == "admin:admin"
@@ -65,8 +74,9 @@ async def test_create_user_keeps_values_on_error_then_the_user_can_log_in(client
 
 async def test_agency_user_needs_an_agency(client, accounts):
     csrf = await login(client, "admin")
-    response = await client.post("/admin/users/new", data=NEW_USER | {
-        "csrf": csrf, "role": "agency", "agency_code": ""})
+    response = await client.post(
+        "/admin/users/new", data=NEW_USER | {"csrf": csrf, "role": "agency", "agency_code": ""}
+    )
     assert response.status == 422
     assert field_error(await response.text(), "agency_code")
 
@@ -79,10 +89,20 @@ async def test_edit_disable_and_the_disabled_user_is_out(client, accounts, clock
     async with Browser(client) as admin:  # the admin works in another browser
         admin_client_csrf = await login(admin, "admin")
         clock.advance(seconds=1)
-        response = await admin.post(f"/admin/users/{target.id}", data=MultiDict([
-            ("csrf", admin_client_csrf), ("display_name", "Op"), ("role", "operator"),
-            ("email", "op@hotline.test"), ("lines", "111"), ("disabled", "on")]),
-            allow_redirects=False)
+        response = await admin.post(
+            f"/admin/users/{target.id}",
+            data=MultiDict(
+                [
+                    ("csrf", admin_client_csrf),
+                    ("display_name", "Op"),
+                    ("role", "operator"),
+                    ("email", "op@hotline.test"),
+                    ("lines", "111"),
+                    ("disabled", "on"),
+                ]
+            ),
+            allow_redirects=False,
+        )
         assert response.status == 303, await response.text()
     assert (await client.get("/calls", allow_redirects=False)).status == 302  # logged out
     assert (await client.get("/api/v1/calls", headers=accounts["operator"].headers)).status == 401
@@ -94,8 +114,10 @@ async def test_edit_disable_and_the_disabled_user_is_out(client, accounts, clock
 
 async def test_last_admin_cannot_disable_themselves(client, accounts):
     csrf = await login(client, "admin")
-    response = await client.post(f"/admin/users/{accounts['admin'].user_id}", data={
-        "csrf": csrf, "display_name": "admin", "role": "operator", "email": ""})
+    response = await client.post(
+        f"/admin/users/{accounts['admin'].user_id}",
+        data={"csrf": csrf, "display_name": "admin", "role": "operator", "email": ""},
+    )
     assert response.status == 422
     assert field_error(await response.text(), "role")
 
@@ -105,28 +127,33 @@ async def test_password_reset_and_log_out_everywhere_end_sessions(client, accoun
     async with Browser(client) as admin:
         csrf = await login(admin, "admin")
         uid = accounts["supervisor"].user_id
-        short = await admin.post(f"/admin/users/{uid}/password",
-                                 data={"csrf": csrf, "password": "123"})
+        short = await admin.post(
+            f"/admin/users/{uid}/password", data={"csrf": csrf, "password": "123"}
+        )
         assert short.status == 422
         assert field_error(await short.text(), "password")
         clock.advance(seconds=1)
-        done = await admin.post(f"/admin/users/{uid}/logout", data={"csrf": csrf},
-                                allow_redirects=False)
+        done = await admin.post(
+            f"/admin/users/{uid}/logout", data={"csrf": csrf}, allow_redirects=False
+        )
         assert done.status == 303
         assert (await client.get("/calls", allow_redirects=False)).status == 302
         await login(client, "supervisor")
         clock.advance(seconds=1)
-        reset = await admin.post(f"/admin/users/{uid}/password",
-                                 data={"csrf": csrf, "password": "a new long password"},
-                                 allow_redirects=False)
+        reset = await admin.post(
+            f"/admin/users/{uid}/password",
+            data={"csrf": csrf, "password": "a new long password"},
+            allow_redirects=False,
+        )
         assert reset.status == 303
     assert (await client.get("/calls", allow_redirects=False)).status == 302
     page = await client.get("/login")
     import re
 
     token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
-    old = await client.post("/login", data={"username": "supervisor", "password": PASSWORD,
-                                            "csrf": token})
+    old = await client.post(
+        "/login", data={"username": "supervisor", "password": PASSWORD, "csrf": token}
+    )
     assert old.status == 401
     await login(client, "supervisor", "a new long password")
     names = [e.action for e in await actions(client, object_type="user")]
@@ -138,8 +165,9 @@ async def test_token_shown_once_then_revoked(client, accounts):
     uid = accounts["operator"].user_id
     empty = await client.post(f"/admin/users/{uid}/tokens", data={"csrf": csrf, "name": ""})
     assert empty.status == 422 and field_error(await empty.text(), "name")
-    created = await client.post(f"/admin/users/{uid}/tokens",
-                                data={"csrf": csrf, "name": "PBX bridge"})
+    created = await client.post(
+        f"/admin/users/{uid}/tokens", data={"csrf": csrf, "name": "PBX bridge"}
+    )
     assert created.status == 200
     import re
 
@@ -151,20 +179,24 @@ async def test_token_shown_once_then_revoked(client, accounts):
     async with client.app[keys.DB].read() as session:
         from hotline.models import ApiToken
 
-        row = (await session.execute(select(ApiToken).where(
-            ApiToken.name == "PBX bridge"))).scalar_one()
+        row = (
+            await session.execute(select(ApiToken).where(ApiToken.name == "PBX bridge"))
+        ).scalar_one()
     assert row.last_used_at is not None
-    revoked = await client.post(f"/admin/users/{uid}/tokens/{row.id}/revoke",
-                                data={"csrf": csrf}, allow_redirects=False)
+    revoked = await client.post(
+        f"/admin/users/{uid}/tokens/{row.id}/revoke", data={"csrf": csrf}, allow_redirects=False
+    )
     assert revoked.status == 303
     refused = await client.get("/api/v1/lines", headers=headers)
     assert refused.status == 401
     assert (await refused.json())["error"]["code"] == "unauthorized"
-    other = await client.post(f"/admin/users/{accounts['admin'].user_id}/tokens/{row.id}/revoke",
-                              data={"csrf": csrf})
+    other = await client.post(
+        f"/admin/users/{accounts['admin'].user_id}/tokens/{row.id}/revoke", data={"csrf": csrf}
+    )
     assert other.status == 404  # the token belongs to another user
-    assert [e.action for e in await actions(client, object_type="user")
-            if e.action.startswith("token.")] == ["token.create", "token.revoke"]
+    assert [
+        e.action for e in await actions(client, object_type="user") if e.action.startswith("token.")
+    ] == ["token.create", "token.revoke"]
 
 
 # --- agencies and rules -------------------------------------------------------------------
@@ -173,11 +205,18 @@ HOUSE = "nha-tam-lanh-tp-kon-tum"
 
 
 def agency_form(csrf: str, digest: str, **changes: str) -> dict[str, str]:
-    return {"csrf": csrf, "digest": digest, "channels-0-type": "email",
-            "channels-0-address": "tamlanh@hlhpn.tpkontum.example", "channels-1-type": "sms",
-            "channels-1-address": "0912 000 111", "channels-1-secure": "on",
-            "hours_mode": "custom", "hours_custom": "mon-fri 07:00-17:00\nsat 08:00-11:00",
-            "beds": "6"} | changes
+    return {
+        "csrf": csrf,
+        "digest": digest,
+        "channels-0-type": "email",
+        "channels-0-address": "tamlanh@hlhpn.tpkontum.example",
+        "channels-1-type": "sms",
+        "channels-1-address": "0912 000 111",
+        "channels-1-secure": "on",
+        "hours_mode": "custom",
+        "hours_custom": "mon-fri 07:00-17:00\nsat 08:00-11:00",
+        "beds": "6",
+    } | changes
 
 
 async def agency_page(client, code: str = HOUSE) -> tuple[str, str]:  # type: ignore[no-untyped-def]
@@ -193,8 +232,9 @@ async def test_agency_edit_writes_the_file_and_reloads(client, accounts):
     assert listing.status == 200 and HOUSE in await listing.text()
     _, digest = await agency_page(client)
     before = client.app[keys.RULES].current.version
-    response = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(csrf, digest),
-                                 allow_redirects=False)
+    response = await client.post(
+        f"/admin/agencies/{HOUSE}", data=agency_form(csrf, digest), allow_redirects=False
+    )
     assert response.status == 303, await response.text()
     rules = client.app[keys.RULES].current
     assert rules.version != before
@@ -207,8 +247,10 @@ async def test_agency_edit_writes_the_file_and_reloads(client, accounts):
     assert yaml.safe_load(text)["agencies"][0]["code"] == "so-ldtbxh-kon-tum"
     async with client.app[keys.DB].read() as session:
         assert (await session.get(Agency, HOUSE)).beds == 6
-    assert [e.action for e in await actions(client)
-            if e.object_type in ("agency", "rules")] == ["rules.reload", "agency.update"]
+    assert [e.action for e in await actions(client) if e.object_type in ("agency", "rules")] == [
+        "rules.reload",
+        "agency.update",
+    ]
 
 
 async def test_bad_agency_edit_never_replaces_the_rules(client, accounts):
@@ -216,24 +258,31 @@ async def test_bad_agency_edit_never_replaces_the_rules(client, accounts):
     _, digest = await agency_page(client)
     path = client.app[keys.RULES].current.directory / "agencies.yaml"
     original, version = path.read_bytes(), client.app[keys.RULES].current.version
-    no_beds = await client.post(f"/admin/agencies/{HOUSE}",
-                                data=agency_form(csrf, digest, beds=""))
+    no_beds = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(csrf, digest, beds=""))
     assert no_beds.status == 422
     page = await no_beds.text()
     assert field_error(page, "beds") == "nhà tạm lánh phải có số giường"
     assert 'value="0912 000 111"' in page  # what was typed is kept
-    bad_mail = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(
-        csrf, digest, **{"channels-0-address": "not-mail"}))
+    bad_mail = await client.post(
+        f"/admin/agencies/{HOUSE}",
+        data=agency_form(csrf, digest, **{"channels-0-address": "not-mail"}),
+    )
     assert bad_mail.status == 422
     assert field_error(await bad_mail.text(), "channels-0-address")
-    bad_hours = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(
-        csrf, digest, hours_custom="weekdays 9-5"))
+    bad_hours = await client.post(
+        f"/admin/agencies/{HOUSE}", data=agency_form(csrf, digest, hours_custom="weekdays 9-5")
+    )
     assert bad_hours.status == 422 and field_error(await bad_hours.text(), "hours")
-    late = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(
-        csrf, digest, hours_custom="mon 07:00-25:00"))
+    late = await client.post(
+        f"/admin/agencies/{HOUSE}", data=agency_form(csrf, digest, hours_custom="mon 07:00-25:00")
+    )
     assert late.status == 422 and field_error(await late.text(), "hours")
-    gap = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(
-        csrf, digest, **{"channels-0-address": "", "channels-1-address": "not a phone"}))
+    gap = await client.post(
+        f"/admin/agencies/{HOUSE}",
+        data=agency_form(
+            csrf, digest, **{"channels-0-address": "", "channels-1-address": "not a phone"}
+        ),
+    )
     assert field_error(await gap.text(), "channels-1-address") == "không phải số điện thoại"
     assert path.read_bytes() == original
     assert client.app[keys.RULES].current.version == version
@@ -250,11 +299,15 @@ async def test_bad_agency_edit_never_replaces_the_rules(client, accounts):
 
 async def test_beds_in_use_feed_routing(client, accounts):
     csrf = await login(client, "admin")
-    over = await client.post(f"/admin/agencies/{HOUSE}/capacity",
-                             data={"csrf": csrf, "beds_in_use": "9"})
+    over = await client.post(
+        f"/admin/agencies/{HOUSE}/capacity", data={"csrf": csrf, "beds_in_use": "9"}
+    )
     assert over.status == 422 and field_error(await over.text(), "beds_in_use")
-    done = await client.post(f"/admin/agencies/{HOUSE}/capacity",
-                             data={"csrf": csrf, "beds_in_use": "3"}, allow_redirects=False)
+    done = await client.post(
+        f"/admin/agencies/{HOUSE}/capacity",
+        data={"csrf": csrf, "beds_in_use": "3"},
+        allow_redirects=False,
+    )
     assert done.status == 303
     async with client.app[keys.DB].read() as session:
         occupancy = await bed_occupancy(session, client.app[keys.RULES].current)
@@ -274,8 +327,7 @@ async def test_rules_page_and_reload(client, accounts):
     text = await failed.text()
     assert "lines.yaml" in text  # the last reload error is shown
     assert client.app[keys.RULES].last_error is not None
-    assert [e.action for e in await actions(client, object_type="rules")] == [
-        "rules.reload_failed"]
+    assert [e.action for e in await actions(client, object_type="rules")] == ["rules.reload_failed"]
 
 
 # --- audit log ----------------------------------------------------------------------------
@@ -284,8 +336,7 @@ async def test_rules_page_and_reload(client, accounts):
 async def test_audit_log_search_pages_and_audits_itself(client, accounts, clock):
     from tests.test_api_calls import GOOD
 
-    response = await client.post("/api/v1/calls", json=GOOD,
-                                 headers=accounts["operator"].headers)
+    response = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
     call = await response.json()
     for _ in range(55):
         clock.advance(minutes=1)
@@ -295,20 +346,29 @@ async def test_audit_log_search_pages_and_audits_itself(client, accounts, clock)
     assert page.status == 200
     text = await page.text()
     assert text.count("<code>call.read</code>") == 50 and "« " not in text
-    second = await (await client.get(
-        f"/audit?action=call.read&object_id={call['id']}&page=2")).text()
+    second = await (
+        await client.get(f"/audit?action=call.read&object_id={call['id']}&page=2")
+    ).text()
     assert second.count("<code>call.read</code>") == 5
     by_user = await (await client.get("/audit?user=operator&action=call.")).text()
     assert "<code>call.create</code>" in by_user and "<code>call.read</code>" not in by_user
     local_day = (clock.now() + timedelta(hours=7)).date().isoformat()
-    dated = await (await client.get(f"/audit?since={local_day}&until={local_day}"
-                                    "&action=call.read")).text()
+    dated = await (
+        await client.get(f"/audit?since={local_day}&until={local_day}&action=call.read")
+    ).text()
     assert "<code>call.read</code>" in dated
     from hotline import audit
 
     async with client.app[keys.DB].write() as session:
-        audit.record(session, at=clock.now(), principal=None, actor="retention",
-                     action="call.redact", object_type="call", object_id=call["id"])
+        audit.record(
+            session,
+            at=clock.now(),
+            principal=None,
+            actor="retention",
+            action="call.redact",
+            object_type="call",
+            object_id=call["id"],
+        )
     nobody = await (await client.get("/audit?user=nobody")).text()
     assert "<code>call.redact</code>" not in nobody  # not every event without a user
     system = await (await client.get("/audit?user=retention")).text()

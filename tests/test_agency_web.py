@@ -16,11 +16,11 @@ from tests.test_api_calls import GOOD
 
 
 async def referral_for(client, accounts, agency: str) -> dict:  # type: ignore[no-untyped-def]
-    response = await client.post("/api/v1/calls", json=GOOD,
-                                 headers=accounts["operator"].headers)
+    response = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
     call = await response.json()
     return next(r for r in call["referrals"] if r["agency"]["code"] == agency) | {
-        "call_id": call["id"]}
+        "call_id": call["id"]
+    }
 
 
 async def test_ack_then_statuses_through_the_api(client, accounts):
@@ -33,19 +33,22 @@ async def test_ack_then_statuses_through_the_api(client, accounts):
     assert body["status"] == "acknowledged" and body["changed"] is True
     again = await (await client.post(url + "/ack", headers=police.headers)).json()
     assert again["changed"] is False  # idempotent
-    no_outcome = await client.post(url + "/status", json={"status": "resolved"},
-                                   headers=police.headers)
+    no_outcome = await client.post(
+        url + "/status", json={"status": "resolved"}, headers=police.headers
+    )
     assert no_outcome.status == 422
     assert "note" in (await no_outcome.json())["error"]["fields"]
-    accepted = await client.post(url + "/status", json={"status": "accepted"},
-                                 headers=police.headers)
+    accepted = await client.post(
+        url + "/status", json={"status": "accepted"}, headers=police.headers
+    )
     assert (await accepted.json())["call_status"] == "in_progress"
-    done = await client.post(url + "/status", json={"status": "resolved",
-                                                    "note": "Đã can thiệp, trẻ an toàn"},
-                             headers=police.headers)
+    done = await client.post(
+        url + "/status",
+        json={"status": "resolved", "note": "Đã can thiệp, trẻ an toàn"},
+        headers=police.headers,
+    )
     assert (await done.json())["status"] == "resolved"
-    back = await client.post(url + "/status", json={"status": "accepted"},
-                             headers=police.headers)
+    back = await client.post(url + "/status", json={"status": "accepted"}, headers=police.headers)
     assert back.status == 409  # resolved cannot go back
     listed = await (await client.get("/api/v1/referrals", headers=police.headers)).json()
     assert [r["id"] for r in listed["items"]] == [referral["id"]]
@@ -53,9 +56,11 @@ async def test_ack_then_statuses_through_the_api(client, accounts):
 
 async def test_decline_needs_a_reason(client, accounts):
     referral = await referral_for(client, accounts, "ca-dak-to")
-    response = await client.post(f"/api/v1/referrals/{referral['id']}/status",
-                                 json={"status": "declined", "note": " "},
-                                 headers=accounts["police"].headers)
+    response = await client.post(
+        f"/api/v1/referrals/{referral['id']}/status",
+        json={"status": "declined", "note": " "},
+        headers=accounts["police"].headers,
+    )
     assert response.status == 422
 
 
@@ -72,8 +77,7 @@ async def test_other_agency_gets_404_everywhere(client, accounts):
     guessed = await client.get("/api/v1/referrals?agency=ca-dak-to", headers=other.headers)
     assert guessed.status == 404
     async with client.app[keys.DB].read() as session:
-        status = await session.scalar(select(Referral.status).where(
-            Referral.id == referral["id"]))
+        status = await session.scalar(select(Referral.status).where(Referral.id == referral["id"]))
     assert status == "pending"
 
 
@@ -85,11 +89,15 @@ async def test_inbox_page_acknowledge(client, accounts):
     page = await (await client.get(f"/agency/referrals/{referral['id']}")).text()
     assert "cha dượng" not in page  # no narrative for the agency
     assert "0912" not in page  # no caller number
-    response = await client.post(f"/agency/referrals/{referral['id']}",
-                                 data={"csrf": csrf, "action": "ack"}, allow_redirects=False)
+    response = await client.post(
+        f"/agency/referrals/{referral['id']}",
+        data={"csrf": csrf, "action": "ack"},
+        allow_redirects=False,
+    )
     assert response.status == 303
-    bad = await client.post(f"/agency/referrals/{referral['id']}",
-                            data={"csrf": csrf, "action": "declined", "note": ""})
+    bad = await client.post(
+        f"/agency/referrals/{referral['id']}", data={"csrf": csrf, "action": "declined", "note": ""}
+    )
     assert bad.status == 422
     assert "lý do" in (await bad.text()) or "reason" in (await bad.text())
     forbidden = await client.get(f"/agency/referrals/{referral['id'] + 1000}")

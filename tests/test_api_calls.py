@@ -353,13 +353,25 @@ async def test_shelter_goes_to_a_safe_house_only_while_it_has_a_free_bed(client,
     "change",
     [
         {},  # child abuse: several agencies, a call ladder
-        {"caller": {"anonymous": True}, "people": [], "area": None, "categories": [],
-         "subcategories": [], "needs": [], "urgency": "normal",
-         "narrative": "Cho hỏi số điện thoại của phòng lao động"},  # no area: triage
-        {"people": [{"age": 30, "sex": "female", "name": "Lan"}, {"age": 4, "sex": "male"}],
-         "narrative": "Chị bị chồng đánh, cần chỗ tạm lánh", "categories": ["gbv"],
-         "subcategories": [], "needs": ["shelter"], "urgency": "emergency",
-         "received_at": "2026-03-09T22:15:00+07:00"},  # after hours, a safe house, logged late
+        {
+            "caller": {"anonymous": True},
+            "people": [],
+            "area": None,
+            "categories": [],
+            "subcategories": [],
+            "needs": [],
+            "urgency": "normal",
+            "narrative": "Cho hỏi số điện thoại của phòng lao động",
+        },  # no area: triage
+        {
+            "people": [{"age": 30, "sex": "female", "name": "Lan"}, {"age": 4, "sex": "male"}],
+            "narrative": "Chị bị chồng đánh, cần chỗ tạm lánh",
+            "categories": ["gbv"],
+            "subcategories": [],
+            "needs": ["shelter"],
+            "urgency": "emergency",
+            "received_at": "2026-03-09T22:15:00+07:00",
+        },  # after hours, a safe house, logged late
     ],
 )
 async def test_the_201_body_is_what_a_get_returns(client, accounts, change):  # type: ignore[no-untyped-def]

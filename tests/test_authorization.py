@@ -39,25 +39,49 @@ async def world(client, accounts) -> dict:  # type: ignore[no-untyped-def]
     mine = next(r for r in dakto["referrals"] if r["agency"]["code"] == "ca-dak-to")
     theirs = next(r for r in city["referrals"] if r["agency"]["code"] == "ca-tp-kon-tum")
     async with client.app[keys.DB].read() as session:
-        token_id = await session.scalar(select(ApiToken.id).where(
-            ApiToken.user_id == accounts["operator"].user_id))
-    return {"call": dakto["id"], "referral": mine["id"], "city_call": city,
-            "city_referral": theirs["id"], "user": accounts["operator"].user_id,
-            "token_id": token_id, "code": "nha-tam-lanh-tp-kon-tum", "token": "x.y.z",
-            "lang": "en"}
+        token_id = await session.scalar(
+            select(ApiToken.id).where(ApiToken.user_id == accounts["operator"].user_id)
+        )
+    return {
+        "call": dakto["id"],
+        "referral": mine["id"],
+        "city_call": city,
+        "city_referral": theirs["id"],
+        "user": accounts["operator"].user_id,
+        "token_id": token_id,
+        "code": "nha-tam-lanh-tp-kon-tum",
+        "token": "x.y.z",
+        "lang": "en",
+    }
 
 
 async def table_counts(client) -> dict[str, int]:  # type: ignore[no-untyped-def]
     out = {}
     async with client.app[keys.DB].read() as session:
         for model in (Call, Referral, Notification, User, ApiToken):
-            out[model.__name__] = int(await session.scalar(
-                select(func.count()).select_from(model)) or 0)
-        out["statuses"] = hash(tuple((await session.execute(
-            select(Referral.id, Referral.status).order_by(Referral.id))).all()))
-        out["users"] = hash(tuple((await session.execute(
-            select(User.id, User.role, User.disabled, User.password_hash)
-            .order_by(User.id))).all()))
+            out[model.__name__] = int(
+                await session.scalar(select(func.count()).select_from(model)) or 0
+            )
+        out["statuses"] = hash(
+            tuple(
+                (
+                    await session.execute(
+                        select(Referral.id, Referral.status).order_by(Referral.id)
+                    )
+                ).all()
+            )
+        )
+        out["users"] = hash(
+            tuple(
+                (
+                    await session.execute(
+                        select(User.id, User.role, User.disabled, User.password_hash).order_by(
+                            User.id
+                        )
+                    )
+                ).all()
+            )
+        )
     return out
 
 
@@ -70,8 +94,16 @@ async def test_every_route_declares_who_may_use_it(client, world):
     undeclared = [str(r) for r in table if r.roles is None]
     assert not undeclared, f"routes without @allow(...): {undeclared}"
     names = {r.name for r in table}
-    for name in ("audit_log", "admin_users", "admin_user", "admin_agencies", "admin_rules",
-                 "api_call_redact", "api_call_export", "api_privacy_export"):
+    for name in (
+        "audit_log",
+        "admin_users",
+        "admin_user",
+        "admin_agencies",
+        "admin_rules",
+        "api_call_redact",
+        "api_call_export",
+        "api_privacy_export",
+    ):
         assert name in names
 
 
@@ -104,13 +136,15 @@ async def test_every_route_refuses_roles_it_does_not_declare(client, accounts, w
                     continue
                 # The API by token; pages by session cookie with a valid CSRF token, so
                 # that only the role check can refuse.
-                response = await (send(client, route, headers=account.headers) if route.api
-                                  else send(browser, route, csrf=csrf))
+                response = await (
+                    send(client, route, headers=account.headers)
+                    if route.api
+                    else send(browser, route, csrf=csrf)
+                )
                 check_headers(response, route)
                 assert response.status in (403, 404), (role, str(route), response.status)
                 if route.api and route.method != "HEAD":
-                    assert (await response.json())["error"]["code"] in ("forbidden",
-                                                                        "not_found")
+                    assert (await response.json())["error"]["code"] in ("forbidden", "not_found")
     assert await table_counts(client) == before
 
 
@@ -147,7 +181,8 @@ async def test_agency_users_cannot_reach_other_agencies_cases(client, accounts, 
         assert other_call["reference"] not in text and "Quyết Thắng" not in text
         nothing = await client.request(method, missing[method], headers=police.headers)
         assert (await nothing.json())["error"]["code"] == (await response.json())["error"][
-            "code"]  # the same answer as for an id that does not exist
+            "code"
+        ]  # the same answer as for an id that does not exist
     listed = await (await client.get("/api/v1/calls", headers=police.headers)).json()
     assert [c["id"] for c in listed["items"]] == [world["call"]]
     referrals = await (await client.get("/api/v1/referrals", headers=police.headers)).json()
@@ -155,8 +190,7 @@ async def test_agency_users_cannot_reach_other_agencies_cases(client, accounts, 
     csrf = await login(client, "police")
     page = await client.get(f"/agency/referrals/{other_ref}")
     assert page.status == 404
-    post = await client.post(f"/agency/referrals/{other_ref}",
-                             data={"csrf": csrf, "action": "ack"})
+    post = await client.post(f"/agency/referrals/{other_ref}", data={"csrf": csrf, "action": "ack"})
     assert post.status == 404
     inbox = await (await client.get("/agency/referrals?show=all")).text()
     assert other_call["reference"] not in inbox
@@ -185,16 +219,16 @@ async def test_every_cookie_write_needs_the_sessions_csrf_token(client, accounts
                     headers = {"X-CSRF-Token": token} if token else {}
                     body = {} if route.api else {"csrf": token or ""}
                     kwargs = {"json": body} if route.api else {"data": body}
-                    response = await browser.request(route.method, route.path, headers=headers,
-                                                     allow_redirects=False, **kwargs)
+                    response = await browser.request(
+                        route.method, route.path, headers=headers, allow_redirects=False, **kwargs
+                    )
                     await response.read()
                     assert response.status == 403, (str(route), token, response.status)
     assert await table_counts(client) == before
 
 
 async def test_login_form_needs_its_token(client, accounts):
-    response = await client.post("/login", data={"username": "operator",
-                                                 "password": PASSWORD})
+    response = await client.post("/login", data={"username": "operator", "password": PASSWORD})
     assert response.status == 401
     assert "Phiên làm việc đã hết hạn" in await response.text()
 
@@ -205,12 +239,14 @@ async def test_login_form_needs_its_token(client, accounts):
 async def _try(client, username: str, password: str):  # type: ignore[no-untyped-def]
     page = await client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
-    return await client.post("/login", data={"username": username, "password": password,
-                                             "csrf": token}, allow_redirects=False)
+    return await client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf": token},
+        allow_redirects=False,
+    )
 
 
-async def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(
-        client, accounts, clock):
+async def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, accounts, clock):
     for _ in range(5):
         assert (await _try(client, "operator", "wrong password")).status == 401
     refused = await _try(client, "operator", PASSWORD)
@@ -236,8 +272,7 @@ async def test_revoked_token_and_disabled_user_are_refused(client, accounts, clo
     op, sup = accounts["operator"], accounts["supervisor"]
     assert (await client.get("/api/v1/lines", headers=op.headers)).status == 200
     async with client.app[keys.DB].write() as session:
-        token_id = await session.scalar(select(ApiToken.id).where(
-            ApiToken.user_id == op.user_id))
+        token_id = await session.scalar(select(ApiToken.id).where(ApiToken.user_id == op.user_id))
         assert await revoke_token(session, token_id, now=clock.now())
         (await session.get(User, sup.user_id)).disabled = True
     for headers in (op.headers, sup.headers, {"Authorization": "Bearer hl_made-up"}):
@@ -287,18 +322,33 @@ async def test_security_headers_on_pages_and_api_answers(client, accounts, world
     assert seen >= 20
 
 
-INJECTIONS = ("<script>alert('x')</script>", "\"><img src=x onerror=alert(1)>",
-              "Robert'); DROP TABLE call;--", "' OR '1'='1", "{{ 7*7 }}")
+INJECTIONS = (
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "Robert'); DROP TABLE call;--",
+    "' OR '1'='1",
+    "{{ 7*7 }}",
+)
 
 
 async def test_injection_strings_are_stored_verbatim_and_shown_escaped(client, accounts):
     csrf = await login(client, "operator")
-    form = {"csrf": csrf, "line": "111", "caller_phone": "0912 345 678", "area": "tan-canh",
-            "caller_name": INJECTIONS[0], "address": INJECTIONS[1],
-            "narrative": " ".join(INJECTIONS) + " bị đánh",
-            "people-0-age": "9", "people-0-sex": "female", "people-0-name": INJECTIONS[2],
-            "people-1-age": "", "people-1-sex": "", "people-1-name": INJECTIONS[3],
-            "urgency": "normal"}
+    form = {
+        "csrf": csrf,
+        "line": "111",
+        "caller_phone": "0912 345 678",
+        "area": "tan-canh",
+        "caller_name": INJECTIONS[0],
+        "address": INJECTIONS[1],
+        "narrative": " ".join(INJECTIONS) + " bị đánh",
+        "people-0-age": "9",
+        "people-0-sex": "female",
+        "people-0-name": INJECTIONS[2],
+        "people-1-age": "",
+        "people-1-sex": "",
+        "people-1-name": INJECTIONS[3],
+        "urgency": "normal",
+    }
     response = await client.post("/calls/new", data=form, allow_redirects=False)
     assert response.status == 303, await response.text()
     page = await (await client.get(response.headers["Location"])).text()
@@ -314,40 +364,63 @@ async def test_injection_strings_are_stored_verbatim_and_shown_escaped(client, a
     bad_phone = await client.post("/calls/new", data=form | {"caller_phone": INJECTIONS[0]})
     assert bad_phone.status == 422
     assert "&lt;script&gt;" in await bad_phone.text()
-    searched = await client.get("/api/v1/calls", params={"area": INJECTIONS[2]},
-                                headers=accounts["operator"].headers)
+    searched = await client.get(
+        "/api/v1/calls", params={"area": INJECTIONS[2]}, headers=accounts["operator"].headers
+    )
     assert searched.status == 422
 
 
 async def test_over_long_and_non_utf8_input_is_refused_cleanly(client, accounts):
     headers = accounts["operator"].headers
-    long_text = await client.post("/api/v1/calls", json=GOOD | {"narrative": "x" * 20001},
-                                  headers=headers)
+    long_text = await client.post(
+        "/api/v1/calls", json=GOOD | {"narrative": "x" * 20001}, headers=headers
+    )
     assert long_text.status == 422
     assert "narrative" in (await long_text.json())["error"]["fields"]
-    long_name = await client.post("/api/v1/calls", headers=headers, json=GOOD | {
-        "caller": {"name": "n" * 201, "phone": "0912345678"}})
+    long_name = await client.post(
+        "/api/v1/calls",
+        headers=headers,
+        json=GOOD | {"caller": {"name": "n" * 201, "phone": "0912345678"}},
+    )
     assert long_name.status == 422
-    raw = await client.post("/api/v1/calls", data=b'{"line": "111", "narrative": "\xff\xfe"}',
-                            headers=headers | {"Content-Type": "application/json"})
+    raw = await client.post(
+        "/api/v1/calls",
+        data=b'{"line": "111", "narrative": "\xff\xfe"}',
+        headers=headers | {"Content-Type": "application/json"},
+    )
     assert raw.status == 422 and (await raw.json())["error"]["code"] == "malformed_json"
-    huge = await client.post("/api/v1/calls", data=io.BytesIO(b"x" * (1024 * 1024 + 10)),
-                             headers=headers | {"Content-Type": "application/json"})
+    huge = await client.post(
+        "/api/v1/calls",
+        data=io.BytesIO(b"x" * (1024 * 1024 + 10)),
+        headers=headers | {"Content-Type": "application/json"},
+    )
     assert huge.status == 413
     csrf = await login(client, "operator")
-    form_long = await client.post("/calls/new", data={
-        "csrf": csrf, "line": "111", "narrative": "y" * 20001, "urgency": "normal"})
+    form_long = await client.post(
+        "/calls/new",
+        data={"csrf": csrf, "line": "111", "narrative": "y" * 20001, "urgency": "normal"},
+    )
     assert form_long.status == 422
     not_utf8 = await client.post(
-        "/calls/new", data=f"csrf={csrf}&line=111&urgency=normal&narrative=%FF%FE%FD".encode(),
-        headers={"Content-Type": "application/x-www-form-urlencoded"})
+        "/calls/new",
+        data=f"csrf={csrf}&line=111&urgency=normal&narrative=%FF%FE%FD".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert 400 <= not_utf8.status < 500
     async with client.app[keys.DB].read() as session:
         assert await session.scalar(select(func.count()).select_from(Call)) == 0
 
 
-SECRETS = ("Phạm Thị Bí Mật", "0987 123 456", "84987123456", "987123456", "0987+123+456",
-           "Lò Văn Kín Đáo", "con mèo màu tím của bà Tư", "Ngõ 77 Zebra")
+SECRETS = (
+    "Phạm Thị Bí Mật",
+    "0987 123 456",
+    "84987123456",
+    "987123456",
+    "0987+123+456",
+    "Lò Văn Kín Đáo",
+    "con mèo màu tím của bà Tư",
+    "Ngõ 77 Zebra",
+)
 # The test server writes an access log with query strings (?phone=); `hotline serve` runs
 # with access_log=None, so that logger alone is left out of the scan.
 NOT_IN_PRODUCTION = ("aiohttp.access",)
@@ -364,7 +437,9 @@ async def test_no_personal_data_in_any_log(client, accounts, caplog, clock):
     handler = logging.Handler(logging.DEBUG)
     handler.emit = lambda record: lines.append(  # type: ignore[method-assign]
         logging.Formatter("%(name)s %(message)s %(exc_text)s").format(record)
-        if record.name not in NOT_IN_PRODUCTION else "")
+        if record.name not in NOT_IN_PRODUCTION
+        else ""
+    )
     root.addHandler(handler)
     old_level = root.level
     root.setLevel(logging.DEBUG)
@@ -373,36 +448,55 @@ async def test_no_personal_data_in_any_log(client, accounts, caplog, clock):
         body = GOOD | {
             "caller": {"name": SECRETS[0], "phone": SECRETS[1], "relation": "neighbour"},
             "people": [{"age": 8, "sex": "male", "name": SECRETS[5]}],
-            "address": SECRETS[7], "narrative": f"Bé trai bị đánh, {SECRETS[6]}."}
-        created = await client.post("/api/v1/calls", json=body,
-                                    headers=op.headers | {"Idempotency-Key": "log-scan"})
+            "address": SECRETS[7],
+            "narrative": f"Bé trai bị đánh, {SECRETS[6]}.",
+        }
+        created = await client.post(
+            "/api/v1/calls", json=body, headers=op.headers | {"Idempotency-Key": "log-scan"}
+        )
         call = await created.json()
-        await client.post("/api/v1/calls", json=body,
-                          headers=op.headers | {"Idempotency-Key": "log-scan"})
+        await client.post(
+            "/api/v1/calls", json=body, headers=op.headers | {"Idempotency-Key": "log-scan"}
+        )
         await client.post("/api/v1/routing/explain", json=body, headers=op.headers)
         await client.get(f"/api/v1/calls/{call['id']}", headers=op.headers)
         await client.get("/api/v1/calls", params={"phone": SECRETS[1]}, headers=op.headers)
-        await client.patch(f"/api/v1/calls/{call['id']}", headers=op.headers,
-                           json={"narrative": body["narrative"] + " " + SECRETS[0]})
+        await client.patch(
+            f"/api/v1/calls/{call['id']}",
+            headers=op.headers,
+            json={"narrative": body["narrative"] + " " + SECRETS[0]},
+        )
         await client.post("/api/v1/calls", json=body | {"area": "atlantis"}, headers=op.headers)
         import aiohttp
 
         async with aiohttp.ClientSession() as http:
-            await make_worker(client.app[keys.DB], client.app[keys.SETTINGS], clock, http,
-                              client.app[keys.RULES].current).drain()
+            await make_worker(
+                client.app[keys.DB],
+                client.app[keys.SETTINGS],
+                clock,
+                http,
+                client.app[keys.RULES].current,
+            ).drain()
         mine = next(r for r in call["referrals"] if r["agency"]["code"] == "ca-dak-to")
         await client.post(f"/api/v1/referrals/{mine['id']}/ack", headers=police.headers)
-        await client.post(f"/api/v1/referrals/{mine['id']}/status", headers=police.headers,
-                          json={"status": "resolved", "note": f"Đã gặp {SECRETS[0]}"})
-        await client.post("/api/v1/privacy/export", json={"phone": SECRETS[1]},
-                         headers=accounts["supervisor"].headers)
+        await client.post(
+            f"/api/v1/referrals/{mine['id']}/status",
+            headers=police.headers,
+            json={"status": "resolved", "note": f"Đã gặp {SECRETS[0]}"},
+        )
+        await client.post(
+            "/api/v1/privacy/export",
+            json={"phone": SECRETS[1]},
+            headers=accounts["supervisor"].headers,
+        )
     finally:
         root.removeHandler(handler)
         root.setLevel(old_level)
     assert created.status == 201
     records = [r for r in caplog.records if r.name not in NOT_IN_PRODUCTION]
-    everything = "\n".join(lines + [r.getMessage() + str(r.args) + str(r.exc_text)
-                                    for r in records])
+    everything = "\n".join(
+        lines + [r.getMessage() + str(r.args) + str(r.exc_text) for r in records]
+    )
     assert lines, "nothing was logged at all: the capture is not working"
     for secret in SECRETS:
         assert secret not in everything, secret
@@ -412,22 +506,30 @@ async def test_reads_and_writes_leave_audit_entries(client, accounts, world):
     op = accounts["operator"]
     call_id = world["call"]
     await client.get(f"/api/v1/calls/{call_id}", headers=op.headers)
-    await client.patch(f"/api/v1/calls/{call_id}", json={"urgency": "emergency"},
-                       headers=op.headers)
-    await client.post(f"/api/v1/referrals/{world['referral']}/ack",
-                      headers=accounts["police"].headers)
+    await client.patch(
+        f"/api/v1/calls/{call_id}", json={"urgency": "emergency"}, headers=op.headers
+    )
+    await client.post(
+        f"/api/v1/referrals/{world['referral']}/ack", headers=accounts["police"].headers
+    )
     await login(client, "police")
     await client.get(f"/agency/referrals/{world['referral']}")
     events = {(e.action, e.object_type, e.object_id) for e in await actions(client)}
-    for expected in [("call.create", "call", str(call_id)), ("call.read", "call", str(call_id)),
-                     ("call.update", "call", str(call_id)),
-                     ("referral.acknowledge", "referral", str(world["referral"])),
-                     ("referral.read", "referral", str(world["referral"])),
-                     ("login", "user", str(accounts["police"].user_id))]:
+    for expected in [
+        ("call.create", "call", str(call_id)),
+        ("call.read", "call", str(call_id)),
+        ("call.update", "call", str(call_id)),
+        ("referral.acknowledge", "referral", str(world["referral"])),
+        ("referral.read", "referral", str(world["referral"])),
+        ("login", "user", str(accounts["police"].user_id)),
+    ]:
         assert expected in events, expected
     async with client.app[keys.DB].read() as session:
-        rows = list((await session.execute(select(AuditEvent).where(
-            AuditEvent.action == "call.read"))).scalars())
+        rows = list(
+            (
+                await session.execute(select(AuditEvent).where(AuditEvent.action == "call.read"))
+            ).scalars()
+        )
     assert rows[0].user_id == op.user_id and rows[0].actor == "operator:operator"
 
 
@@ -440,8 +542,12 @@ def test_audit_is_append_only_in_the_code():
         if "migrations" in path.parts:
             continue
         text = path.read_text(encoding="utf-8")
-        if re.search(r"(update|delete)\(\s*AuditEvent|audit_event\s+(SET|WHERE)|"
-                     r"DELETE\s+FROM\s+audit_event|UPDATE\s+audit_event", text, re.I):
+        if re.search(
+            r"(update|delete)\(\s*AuditEvent|audit_event\s+(SET|WHERE)|"
+            r"DELETE\s+FROM\s+audit_event|UPDATE\s+audit_event",
+            text,
+            re.I,
+        ):
             offenders.append(path.name)
     assert not offenders
 

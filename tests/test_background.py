@@ -15,15 +15,18 @@ from tests.test_api_calls import GOOD
 
 async def test_a_call_is_delivered_by_the_running_service(settings, ruleset, aiohttp_client):
     async with SmtpSink() as smtp:
-        app = create_app(settings.replace(smtp_host=smtp.host, smtp_port=smtp.port),
-                         rules=ruleset)  # background parts on, real clock
+        app = create_app(
+            settings.replace(smtp_host=smtp.host, smtp_port=smtp.port), rules=ruleset
+        )  # background parts on, real clock
         client = await aiohttp_client(app)
         async with app[keys.DB].write() as session:
-            user = await create_user(session, username="op", role="operator",
-                                     now=app[keys.CLOCK].now())
+            user = await create_user(
+                session, username="op", role="operator", now=app[keys.CLOCK].now()
+            )
             token = await issue_token(session, user, name="t", now=app[keys.CLOCK].now())
-        response = await client.post("/api/v1/calls", json=GOOD,
-                                     headers={"Authorization": f"Bearer {token}"})
+        response = await client.post(
+            "/api/v1/calls", json=GOOD, headers={"Authorization": f"Bearer {token}"}
+        )
         assert response.status == 201
         agencies = {r["agency"]["code"] for r in (await response.json())["referrals"]}
         # The worker was woken at commit: wait for the messages, not for a timer.
@@ -35,8 +38,7 @@ async def test_a_call_is_delivered_by_the_running_service(settings, ruleset, aio
         health = await (await client.get("/healthz")).json()
         assert health["outbox"]["ok"] is True
         async with asyncio.timeout(20):
-            while not (await (await client.get("/healthz")).json()).get("escalation", {}).get(
-                    "ok"):
+            while not (await (await client.get("/healthz")).json()).get("escalation", {}).get("ok"):
                 await asyncio.sleep(0.05)
         metrics = await (await client.get("/metrics")).text()
         assert 'hotline_notification_sends_total{channel="email",result="delivered"}' in metrics

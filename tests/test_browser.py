@@ -13,13 +13,23 @@ from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("HOTLINE_CHROMIUM") or shutil.which("chromium") or ""
 SHOTS = Path(__file__).parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM, reason="needs Chromium: apt-get install chromium "
-                       "chromium-driver (or set HOTLINE_CHROMIUM to its path)"),
+    pytest.mark.skipif(
+        not CHROMIUM,
+        reason="needs Chromium: apt-get install chromium "
+        "chromium-driver (or set HOTLINE_CHROMIUM to its path)",
+    ),
 ]
 
 

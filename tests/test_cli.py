@@ -36,9 +36,22 @@ def test_help_lists_every_command(capsys, monkeypatch):
 
 
 def test_users_create_with_token_prints_it_last(env, capsys, monkeypatch):
-    code, out, err = run(["users", "create", "lan", "--role", "operator", "--password-stdin",
-                          "--lines", "111,1800 1567", "--token"], capsys, monkeypatch,
-                         stdin="a-long-enough-password\n")
+    code, out, err = run(
+        [
+            "users",
+            "create",
+            "lan",
+            "--role",
+            "operator",
+            "--password-stdin",
+            "--lines",
+            "111,1800 1567",
+            "--token",
+        ],
+        capsys,
+        monkeypatch,
+        stdin="a-long-enough-password\n",
+    )
     assert code == 0, err
     last = out.strip().splitlines()[-1]
     assert last.startswith("hl_") and len(last) > 30
@@ -49,11 +62,16 @@ def test_users_create_with_token_prints_it_last(env, capsys, monkeypatch):
 def test_users_create_refuses_bad_input(env, capsys, monkeypatch):
     code, _, err = run(["users", "create", "x", "--role", "agency"], capsys, monkeypatch)
     assert code == 2 and "agency" in err
-    code, _, err = run(["users", "create", "x", "--role", "agency", "--agency", "nope"],
-                       capsys, monkeypatch)
+    code, _, err = run(
+        ["users", "create", "x", "--role", "agency", "--agency", "nope"], capsys, monkeypatch
+    )
     assert code == 2 and "nope" in err
-    code, _, err = run(["users", "create", "y", "--role", "operator", "--password-stdin"],
-                       capsys, monkeypatch, stdin="short\n")
+    code, _, err = run(
+        ["users", "create", "y", "--role", "operator", "--password-stdin"],
+        capsys,
+        monkeypatch,
+        stdin="short\n",
+    )
     assert code != 0
 
 
@@ -63,8 +81,10 @@ def test_rules_check_good_and_broken(tmp_path, capsys, monkeypatch):
     broken = tmp_path / "rules"
     shutil.copytree(RULES_DIR, broken)
     agencies = broken / "agencies.yaml"
-    agencies.write_text(agencies.read_text(encoding="utf-8").replace(
-        "kind: police", "kind: polise", 1), encoding="utf-8")
+    agencies.write_text(
+        agencies.read_text(encoding="utf-8").replace("kind: police", "kind: polise", 1),
+        encoding="utf-8",
+    )
     code, out, _ = run(["rules", "check", str(broken)], capsys, monkeypatch)
     assert code == 1
     assert "agencies.yaml:" in out and "polise" in out
@@ -72,10 +92,18 @@ def test_rules_check_good_and_broken(tmp_path, capsys, monkeypatch):
 
 def test_rules_explain_reads_a_call_file(tmp_path, capsys, monkeypatch):
     call = tmp_path / "call.json"
-    call.write_text(json.dumps({
-        "line": "111", "area": "tan-canh", "urgency": "emergency",
-        "people": [{"age": 12, "sex": "female"}],
-        "narrative": "Em bé 12 tuổi bị hàng xóm xâm hại tình dục"}), encoding="utf-8")
+    call.write_text(
+        json.dumps(
+            {
+                "line": "111",
+                "area": "tan-canh",
+                "urgency": "emergency",
+                "people": [{"age": 12, "sex": "female"}],
+                "narrative": "Em bé 12 tuổi bị hàng xóm xâm hại tình dục",
+            }
+        ),
+        encoding="utf-8",
+    )
     code, out, err = run(["rules", "explain", str(call)], capsys, monkeypatch)
     assert code == 0, err
     assert "child_abuse" in out or "Xâm hại trẻ em" in out
@@ -90,8 +118,11 @@ def test_db_upgrade(env, capsys, monkeypatch):
 def test_demo_prepares_database_users_and_token(tmp_path, capsys, monkeypatch):
     monkeypatch.delenv("HOTLINE_DATABASE_URL", raising=False)
     db = tmp_path / "demo.sqlite3"
-    code, out, _ = run(["demo", "--db", str(db), "--port", "8123", "--no-serve",
-                        "--calls", "200"], capsys, monkeypatch)
+    code, out, _ = run(
+        ["demo", "--db", str(db), "--port", "8123", "--no-serve", "--calls", "200"],
+        capsys,
+        monkeypatch,
+    )
     assert code == 0
     assert "http://127.0.0.1:8123/" in out
     for login in ("operator", "supervisor", "admin", "agency-police", "agency-safe-house"):
@@ -105,8 +136,9 @@ def test_demo_prepares_database_users_and_token(tmp_path, capsys, monkeypatch):
 
 
 def test_escalations_run_once(env, capsys, monkeypatch):
-    code, out, _ = run(["escalations", "run", "--now", "2026-03-10T09:00:00+07:00"], capsys,
-                       monkeypatch)
+    code, out, _ = run(
+        ["escalations", "run", "--now", "2026-03-10T09:00:00+07:00"], capsys, monkeypatch
+    )
     assert code == 0 and "claimed 0" in out
     code, _, err = run(["escalations", "run", "--now", "soon"], capsys, monkeypatch)
     assert code == 2 and "--now" in err
@@ -117,8 +149,11 @@ def test_demo_data_then_report(env, tmp_path, capsys, monkeypatch):
     assert code == 0, err
     year = str(__import__("datetime").date.today().year)
     out_file = tmp_path / "report.xlsx"
-    code, _, err = run(["report", "--period", year, "--format", "xlsx", "--out",
-                        str(out_file)], capsys, monkeypatch)
+    code, _, err = run(
+        ["report", "--period", year, "--format", "xlsx", "--out", str(out_file)],
+        capsys,
+        monkeypatch,
+    )
     assert code == 0, err
     from openpyxl import load_workbook
 

@@ -11,17 +11,24 @@ from babel.messages.pofile import read_po
 from hotline.i18n import LOCALE_DIR, load_catalogs
 from hotline.settings import PROJECT_ROOT
 
-METHODS = [("hotline/**.py", "python"), ("templates/**.html", "jinja2"),
-           ("templates/**.txt", "jinja2")]
+METHODS = [
+    ("hotline/**.py", "python"),
+    ("templates/**.html", "jinja2"),
+    ("templates/**.txt", "jinja2"),
+]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy": None}
 
 
 def extracted() -> set[str]:
     found: set[str] = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(PROJECT_ROOT), METHODS, keywords=KEYWORDS,
-        options_map={"templates/**.html": {"extensions": "jinja2.ext.i18n"},
-                     "templates/**.txt": {"extensions": "jinja2.ext.i18n"}},
+        str(PROJECT_ROOT),
+        METHODS,
+        keywords=KEYWORDS,
+        options_map={
+            "templates/**.html": {"extensions": "jinja2.ext.i18n"},
+            "templates/**.txt": {"extensions": "jinja2.ext.i18n"},
+        },
     ):
         found.add(message if isinstance(message, str) else message[0])
     return found

@@ -378,8 +378,9 @@ async def test_a_dead_letter_makes_the_referral_due_for_escalation_at_once(
         referral = await session.get(Referral, queued.referral_id)
         referral.next_escalation_at = clock.now() + timedelta(hours=4)
     [claimed] = await claim_due(db, now=clock.now(), limit=1, lease=timedelta(minutes=2))
-    outcome = await record_outcome(db, claimed, SendResult.dead("410 Gone"), now=clock.now(),
-                                   rng=random.Random(0))
+    outcome = await record_outcome(
+        db, claimed, SendResult.dead("410 Gone"), now=clock.now(), rng=random.Random(0)
+    )
     assert outcome == "dead"
     async with db.read() as session:
         referral = await session.get(Referral, queued.referral_id)

@@ -33,8 +33,11 @@ async def test_every_channel_sends_from_the_child(db, ruleset, settings, clock):
         FakeSmsGateway() as gateway,
     ):
         settings = settings.replace(
-            sender_process=True, smtp_host=smtp.host, smtp_port=smtp.port,
-            mail_from="hl@hotline.test", sms_gateway_url=gateway.url,
+            sender_process=True,
+            smtp_host=smtp.host,
+            smtp_port=smtp.port,
+            mail_from="hl@hotline.test",
+            sms_gateway_url=gateway.url,
         )
         agency = agency_with(
             ruleset,
@@ -58,8 +61,10 @@ async def test_every_channel_sends_from_the_child(db, ruleset, settings, clock):
     [req] = hook.requests
     assert req.headers["Idempotency-Key"] in {str(i) for i in queued.ids}
     assert verify_signature(  # the secret looked up in the parent signs in the child
-        derive_secret(settings.secret_key, AGENCY), req.headers["X-Hotline-Timestamp"],
-        req.body, req.headers["X-Hotline-Signature"],
+        derive_secret(settings.secret_key, AGENCY),
+        req.headers["X-Hotline-Timestamp"],
+        req.body,
+        req.headers["X-Hotline-Signature"],
     )
     [sms] = gateway.messages
     assert sms["to"] == "+84 912 000 111" and len(sms["text"]) <= 160
@@ -83,7 +88,8 @@ async def test_a_child_that_dies_is_replaced_and_its_sends_retried(db, ruleset, 
             assert (stats.claimed, stats.retried) == (1, 1)
             async with db.read() as session:
                 row = await session.scalar(
-                    select(Notification).where(Notification.id == queued.ids[0]))
+                    select(Notification).where(Notification.id == queued.ids[0])
+                )
             assert row is not None and row.state == "pending"
             assert row.last_error == "sender process exited"
             # Due again: a new child sends it, with the same idempotency key.

@@ -14,8 +14,7 @@ from tests.test_api_calls import GOOD
 
 
 async def post_call(client, accounts, body):  # type: ignore[no-untyped-def]
-    response = await client.post("/api/v1/calls", json=body,
-                                 headers=accounts["operator"].headers)
+    response = await client.post("/api/v1/calls", json=body, headers=accounts["operator"].headers)
     assert response.status == 201, await response.text()
     return await response.json()
 
@@ -31,8 +30,9 @@ def edit_form(page: str) -> dict[str, str | list[str]]:
         if re.search(r'type="(checkbox|radio)"', tag):
             if " checked" in tag and value:
                 previous = fields.get(name.group(1))
-                fields[name.group(1)] = ([*previous, value.group(1)] if isinstance(previous, list)
-                                         else [value.group(1)])
+                fields[name.group(1)] = (
+                    [*previous, value.group(1)] if isinstance(previous, list) else [value.group(1)]
+                )
             continue
         fields[name.group(1)] = value.group(1) if value else ""
     fields["narrative"] = re.search(r'<textarea name="narrative"[^>]*>([^<]*)<', page).group(1)
@@ -44,20 +44,27 @@ def edit_form(page: str) -> dict[str, str | list[str]]:
 
 
 async def test_triage_call_gets_its_area_and_is_routed(client, accounts):
-    call = await post_call(client, accounts, {"line": "111", "categories": ["gbv"],
-                                              "urgency": "high",
-                                              "narrative": "Chị bị chồng đánh"})
+    call = await post_call(
+        client,
+        accounts,
+        {"line": "111", "categories": ["gbv"], "urgency": "high", "narrative": "Chị bị chồng đánh"},
+    )
     assert call["triage"] is True
     csrf = await login(client, "supervisor")
     assert call["reference"] in await (await client.get("/triage")).text()
     page = await (await client.get(f"/calls/{call['id']}/edit")).text()
     assert "Chị bị chồng đánh" in page  # the form comes back filled in
-    fields = edit_form(page) | {"csrf": csrf, "area": "dak-to", "categories": "gbv",
-                                "urgency": "high"}
+    fields = edit_form(page) | {
+        "csrf": csrf,
+        "area": "dak-to",
+        "categories": "gbv",
+        "urgency": "high",
+    }
     saved = await client.post(f"/calls/{call['id']}/edit", data=fields, allow_redirects=False)
     assert saved.status == 303, await saved.text()
-    after = await (await client.get(f"/api/v1/calls/{call['id']}",
-                                    headers=accounts["supervisor"].headers)).json()
+    after = await (
+        await client.get(f"/api/v1/calls/{call['id']}", headers=accounts["supervisor"].headers)
+    ).json()
     assert after["triage"] is False and after["area"] == "dak-to"
     assert "womens_union" in {r["agency"]["kind"] for r in after["referrals"]}
     assert call["reference"] not in await (await client.get("/triage")).text()
@@ -92,8 +99,9 @@ async def test_dead_letter_is_listed_and_resent(client, accounts):
     csrf = await login(client, "supervisor")
     page = await (await client.get("/undelivered")).text()
     assert "550 mailbox unavailable" in page and call["reference"] in page
-    resent = await client.post(f"/undelivered/{dead_id}/resend", data={"csrf": csrf},
-                               allow_redirects=False)
+    resent = await client.post(
+        f"/undelivered/{dead_id}/resend", data={"csrf": csrf}, allow_redirects=False
+    )
     assert resent.status == 303
     again = await client.post(f"/undelivered/{dead_id}/resend", data={"csrf": csrf})
     assert again.status == 409  # no longer a dead letter
@@ -105,9 +113,15 @@ async def test_dead_letter_is_listed_and_resent(client, accounts):
 
 async def test_mailbox_shows_kept_messages(client, accounts, clock):
     async with client.app[keys.DB].write() as session:
-        session.add(LocalMessage(channel="email", to="bvte@example.test",
-                                 subject="[Khẩn cấp] Chuyển gửi T-1", body="Nội dung thư",
-                                 created_at=clock.now()))
+        session.add(
+            LocalMessage(
+                channel="email",
+                to="bvte@example.test",
+                subject="[Khẩn cấp] Chuyển gửi T-1",
+                body="Nội dung thư",
+                created_at=clock.now(),
+            )
+        )
     await login(client, "supervisor")
     page = await (await client.get("/mailbox")).text()
     assert "Chuyển gửi T-1" in page and "bvte@example.test" in page

@@ -12,12 +12,22 @@ from hotline.models import Call
 from tests.conftest import PASSWORD, login
 
 FORM = {
-    "line": "111", "caller_phone": "0912 345 678", "caller_name": "Chị Lan",
-    "caller_relation": "neighbour", "people-0-age": "9", "people-0-sex": "female",
-    "people-0-name": "", "people-1-age": "", "people-1-sex": "", "people-1-name": "",
-    "area": "tan-canh", "address": "Thôn 3",
+    "line": "111",
+    "caller_phone": "0912 345 678",
+    "caller_name": "Chị Lan",
+    "caller_relation": "neighbour",
+    "people-0-age": "9",
+    "people-0-sex": "female",
+    "people-0-name": "",
+    "people-1-age": "",
+    "people-1-sex": "",
+    "people-1-name": "",
+    "area": "tan-canh",
+    "address": "Thôn 3",
     "narrative": "Bé gái 9 tuổi bị cha dượng đánh đập, có vết bầm.",
-    "categories": "child_abuse", "subcategories": "physical_violence", "urgency": "high",
+    "categories": "child_abuse",
+    "subcategories": "physical_violence",
+    "urgency": "high",
     "needs": "medical",
 }
 
@@ -53,8 +63,12 @@ async def test_submit_saves_and_shows_the_reference(client, accounts):
 
 async def test_error_keeps_everything_typed(client, accounts):
     csrf = await login(client, "operator")
-    bad = FORM | {"people-0-age": "150", "area": "atlantis", "csrf": csrf,
-                  "narrative": "<script>alert(1)</script> đánh"}
+    bad = FORM | {
+        "people-0-age": "150",
+        "area": "atlantis",
+        "csrf": csrf,
+        "narrative": "<script>alert(1)</script> đánh",
+    }
     response = await client.post("/calls/new", data=bad)
     assert response.status == 422
     page = await response.text()
@@ -80,12 +94,16 @@ async def test_post_without_csrf_is_refused(client, accounts):
 async def test_wrong_password_and_agency_cannot_reach_the_form(client, accounts):
     page = await client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
-    wrong = await client.post("/login", data={"username": "operator", "password": "nope",
-                                              "csrf": token})
+    wrong = await client.post(
+        "/login", data={"username": "operator", "password": "nope", "csrf": token}
+    )
     assert wrong.status == 401
     assert "Sai tên đăng nhập hoặc mật khẩu" in await wrong.text()
-    right = await client.post("/login", data={"username": "police", "password": PASSWORD,
-                                              "csrf": token}, allow_redirects=False)
+    right = await client.post(
+        "/login",
+        data={"username": "police", "password": PASSWORD, "csrf": token},
+        allow_redirects=False,
+    )
     assert right.status == 303
     assert (await client.get("/calls/new", allow_redirects=False)).status == 403
 
@@ -98,11 +116,16 @@ async def test_logout(client, accounts):
 
 
 async def test_queue_pages_through_many_calls(client, accounts):
-    body = {"line": "18001567", "narrative": "hỏi thông tin", "categories": ["information"],
-            "urgency": "low"}
+    body = {
+        "line": "18001567",
+        "narrative": "hỏi thông tin",
+        "categories": ["information"],
+        "urgency": "low",
+    }
     for _ in range(51):  # one more than a page
-        response = await client.post("/api/v1/calls", json=body,
-                                     headers=accounts["operator"].headers)
+        response = await client.post(
+            "/api/v1/calls", json=body, headers=accounts["operator"].headers
+        )
         assert response.status == 201
     await login(client, "operator")
     first = await (await client.get("/calls")).text()

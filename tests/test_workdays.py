@@ -28,27 +28,52 @@ CASES = [
     (local(2026, 3, 13, 16), "3d", local(2026, 3, 16, 16), "clock days ignore weekends"),
     (local(2026, 3, 13, 16), "1wd", local(2026, 3, 16, 16), "Friday 16:00 + 1wd = Monday 16:00"),
     (local(2026, 3, 10, 9), "5wd", local(2026, 3, 17, 9), "5wd from Tuesday = next Tuesday"),
-    (local(2026, 3, 14, 10), "1wd", local(2026, 3, 17, 0),
-     "a Saturday report starts counting Monday 00:00: due at the end of Monday"),
-    (local(2026, 2, 13, 16), "1wd", local(2026, 2, 23, 16),
-     "Friday before Tết 2026 (off 14-22 Feb): due the Monday after"),
-    (local(2026, 2, 12, 10), "2wd", local(2026, 2, 23, 10),
-     "Thursday before Tết: Friday counts, then the whole break is skipped"),
-    (local(2026, 2, 17, 8), "1wd", local(2026, 2, 24, 0),
-     "reported on Tết day itself: counting starts when work resumes"),
-    (local(2025, 4, 25, 9), "1wd", local(2025, 4, 26, 9),
-     "Saturday 26/4/2025 was a make-up working day"),
+    (
+        local(2026, 3, 14, 10),
+        "1wd",
+        local(2026, 3, 17, 0),
+        "a Saturday report starts counting Monday 00:00: due at the end of Monday",
+    ),
+    (
+        local(2026, 2, 13, 16),
+        "1wd",
+        local(2026, 2, 23, 16),
+        "Friday before Tết 2026 (off 14-22 Feb): due the Monday after",
+    ),
+    (
+        local(2026, 2, 12, 10),
+        "2wd",
+        local(2026, 2, 23, 10),
+        "Thursday before Tết: Friday counts, then the whole break is skipped",
+    ),
+    (
+        local(2026, 2, 17, 8),
+        "1wd",
+        local(2026, 2, 24, 0),
+        "reported on Tết day itself: counting starts when work resumes",
+    ),
+    (
+        local(2025, 4, 25, 9),
+        "1wd",
+        local(2025, 4, 26, 9),
+        "Saturday 26/4/2025 was a make-up working day",
+    ),
     (local(2025, 4, 29, 9), "1wd", local(2025, 5, 5, 9), "30/4-4/5/2025 break is skipped"),
-    (local(2026, 4, 24, 9), "1wd", local(2026, 4, 28, 9),
-     "Hùng Kings 2026 fell on Sunday: Monday 27/4 is off instead"),
+    (
+        local(2026, 4, 24, 9),
+        "1wd",
+        local(2026, 4, 28, 9),
+        "Hùng Kings 2026 fell on Sunday: Monday 27/4 is off instead",
+    ),
     (local(2026, 11, 23, 9), "1wd", local(2026, 11, 25, 9), "Vietnamese Culture Day 24/11"),
     (local(2026, 12, 31, 9), "1wd", local(2027, 1, 4, 9), "New Year's Day, then the weekend"),
 ]
 
 
 @pytest.mark.parametrize(("start", "limit", "expected", "why"), CASES, ids=[c[3] for c in CASES])
-def test_due_at(calendar: WorkCalendar, start: datetime, limit: str, expected: datetime,
-                why: str) -> None:
+def test_due_at(
+    calendar: WorkCalendar, start: datetime, limit: str, expected: datetime, why: str
+) -> None:
     assert due_at(start, limit, calendar) == expected
 
 

@@ -126,7 +126,9 @@ async def sweep(
                 break  # nothing more was due
     result.seconds = time.perf_counter() - started
     await write_heartbeat(
-        db, job=JOB, now=now,
+        db,
+        job=JOB,
+        now=now,
         detail={"node": node_id, "claimed": result.claimed, "fired": result.fired},
     )
     if metrics is not None:

@@ -65,8 +65,9 @@ def _claim_statement(skip_locked: bool) -> Any:
     return (
         update(t)
         .where(t.c.id.in_(select(chosen.c.id)), due)
-        .values(state="sending", attempts=t.c.attempts + 1, lease_until=until,
-                next_attempt_at=until)
+        .values(
+            state="sending", attempts=t.c.attempts + 1, lease_until=until, next_attempt_at=until
+        )
         .returning(*t.c)
     )
 

@@ -61,12 +61,20 @@ class SenderProcess:
             self._starting = asyncio.Lock()
         async with self._starting:
             proc = self._proc
-            if proc is not None and proc.returncode is None and self._reader is not None \
-                    and not self._reader.done():
+            if (
+                proc is not None
+                and proc.returncode is None
+                and self._reader is not None
+                and not self._reader.done()
+            ):
                 return proc
             proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "hotline.notify.sender",
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=LINE_LIMIT,
+                sys.executable,
+                "-m",
+                "hotline.notify.sender",
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                limit=LINE_LIMIT,
             )
             assert proc.stdin is not None and proc.stdout is not None
             config = {"settings": self.settings, "webhook_timeout": self.webhook_timeout}
@@ -97,8 +105,11 @@ class SenderProcess:
         future: asyncio.Future[SendResult] = asyncio.get_running_loop().create_future()
         self._pending[n] = future
         message = {
-            "n": n, "kind": kind, "id": notification.id,
-            "address": notification.address, "payload": notification.payload,
+            "n": n,
+            "kind": kind,
+            "id": notification.id,
+            "address": notification.address,
+            "payload": notification.payload,
             "secret": self.secret_for(notification) if kind == "webhook" else None,
         }
         proc.stdin.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
@@ -172,15 +183,18 @@ async def _child() -> None:
         channels: dict[str, Channel] = {
             "email": SmtpChannel(settings),
             "webhook": WebhookChannel(
-                http, lambda m: m.secret or "", timeout=config["webhook_timeout"]  # type: ignore[attr-defined]
+                http,
+                lambda m: m.secret or "",
+                timeout=config["webhook_timeout"],  # type: ignore[attr-defined]
             ),
             "sms": SmsGatewayChannel(http, settings.sms_gateway_url),
         }
         running: set[asyncio.Task[None]] = set()
 
         async def one(request: dict[str, Any]) -> None:
-            message = _Message(request["id"], request["address"], request["payload"],
-                               request.get("secret"))
+            message = _Message(
+                request["id"], request["address"], request["payload"], request.get("secret")
+            )
             try:
                 result = await channels[request["kind"]].send(message)  # type: ignore[arg-type]
             except Exception as exc:  # a bug in a channel must not take the others down

@@ -79,8 +79,13 @@ class DeliveryWorker:
         self.backoff_cap = backoff_cap
         self.metrics = metrics
         self.sending = 0  # sends started and not finished (waiting for a slot included)
-        self.recorder = Recorder(db, self.rng, backoff_base=backoff_base, backoff_cap=backoff_cap,
-                                 in_flight=lambda: self.sending)
+        self.recorder = Recorder(
+            db,
+            self.rng,
+            backoff_base=backoff_base,
+            backoff_cap=backoff_cap,
+            in_flight=lambda: self.sending,
+        )
         self._limit = asyncio.Semaphore(concurrency)
         self._event = asyncio.Event()
         self._stopping = False

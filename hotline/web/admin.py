@@ -18,7 +18,8 @@ from hotline.web.security import client_address, principal_of
 
 # ?done= keys of the redirect after a change -> the message shown (never free text).
 DONE = {
-    "created": lazy("User created."), "saved": lazy("Changes saved."),
+    "created": lazy("User created."),
+    "saved": lazy("Changes saved."),
     "password": lazy("Password changed; the user's sessions were ended."),
     "logout": lazy("All sessions of this user were ended."),
     "revoked": lazy("Token revoked."),
@@ -40,31 +41,55 @@ async def _user(session: Any, user_id: int) -> User:
 
 
 def _done(request: web.Request, name: str, user_id: int, done: str) -> web.HTTPSeeOther:
-    url = request.app.router[name].url_for(id=str(user_id)) if name == "admin_user" \
+    url = (
+        request.app.router[name].url_for(id=str(user_id))
+        if name == "admin_user"
         else request.app.router[name].url_for()
+    )
     return web.HTTPSeeOther(str(url.with_query(done=done)))
 
 
-def _audit(request: web.Request, session: Any, action: str, user_id: int | None,
-           detail: dict[str, Any] | None = None) -> None:
-    audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal_of(request),
-                 action=action, object_type="user", object_id=user_id,
-                 address=client_address(request), detail=detail)
+def _audit(
+    request: web.Request,
+    session: Any,
+    action: str,
+    user_id: int | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        session,
+        at=request.app[keys.CLOCK].now(),
+        principal=principal_of(request),
+        action=action,
+        object_type="user",
+        object_id=user_id,
+        address=client_address(request),
+        detail=detail,
+    )
 
 
 @allow("admin")
 async def users(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as session:
-        rows = list((await session.execute(
-            select(User).order_by(User.disabled, User.role, User.username))).scalars())
-    return aiohttp_jinja2.render_template("admin/users.html", request, {
-        "users": rows, "done": DONE.get(request.query.get("done", ""))})
+        rows = list(
+            (
+                await session.execute(
+                    select(User).order_by(User.disabled, User.role, User.username)
+                )
+            ).scalars()
+        )
+    return aiohttp_jinja2.render_template(
+        "admin/users.html",
+        request,
+        {"users": rows, "done": DONE.get(request.query.get("done", ""))},
+    )
 
 
 @allow("admin")
 async def user_new(request: web.Request) -> web.Response:
-    return aiohttp_jinja2.render_template("admin/user_new.html", request, {
-        "form": accounts.blank_user(), "errors": {}})
+    return aiohttp_jinja2.render_template(
+        "admin/user_new.html", request, {"form": accounts.blank_user(), "errors": {}}
+    )
 
 
 @allow("admin")
@@ -74,34 +99,56 @@ async def user_create(request: web.Request) -> web.StreamResponse:
     values, errors = accounts.parse_user_form(form, rules, creating=True)
     now = request.app[keys.CLOCK].now()
     async with request.app[keys.DB].write() as session:
-        if "username" not in errors and await accounts.username_taken(session,
-                                                                      values["username"]):
+        if "username" not in errors and await accounts.username_taken(session, values["username"]):
             errors["username"] = lazy("this username is taken")
         if not errors:
-            user = await accounts.add_user(session, values, password=str(form["password"]),
-                                           now=now)
-            _audit(request, session, "user.create", user.id,
-                   {"role": user.role, "agency": user.agency_code})
+            user = await accounts.add_user(session, values, password=str(form["password"]), now=now)
+            _audit(
+                request,
+                session,
+                "user.create",
+                user.id,
+                {"role": user.role, "agency": user.agency_code},
+            )
     if errors:
-        return aiohttp_jinja2.render_template("admin/user_new.html", request, {
-            "form": values, "errors": errors}, status=422)
+        return aiohttp_jinja2.render_template(
+            "admin/user_new.html", request, {"form": values, "errors": errors}, status=422
+        )
     assert user.id is not None
     raise _done(request, "admin_user", user.id, "created")
 
 
-async def _edit_page(request: web.Request, user: User, *, form: dict[str, Any] | None = None,
-                     errors: dict[str, str] | None = None,
-                     password_errors: dict[str, str] | None = None,
-                     token_errors: dict[str, str] | None = None, new_token: str | None = None,
-                     token_name: str = "", status: int = 200) -> web.Response:
+async def _edit_page(
+    request: web.Request,
+    user: User,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    password_errors: dict[str, str] | None = None,
+    token_errors: dict[str, str] | None = None,
+    new_token: str | None = None,
+    token_name: str = "",
+    status: int = 200,
+) -> web.Response:
     assert user.id is not None
     async with request.app[keys.DB].read() as session:
         tokens = await accounts.tokens_of(session, user.id)
-    return aiohttp_jinja2.render_template("admin/user.html", request, {
-        "user": user, "form": form or accounts.user_values(user), "errors": errors or {},
-        "password_errors": password_errors or {}, "token_errors": token_errors or {},
-        "tokens": tokens, "new_token": new_token, "token_name": token_name,
-        "done": DONE.get(request.query.get("done", ""))}, status=status)
+    return aiohttp_jinja2.render_template(
+        "admin/user.html",
+        request,
+        {
+            "user": user,
+            "form": form or accounts.user_values(user),
+            "errors": errors or {},
+            "password_errors": password_errors or {},
+            "token_errors": token_errors or {},
+            "tokens": tokens,
+            "new_token": new_token,
+            "token_name": token_name,
+            "done": DONE.get(request.query.get("done", "")),
+        },
+        status=status,
+    )
 
 
 @allow("admin")
@@ -115,8 +162,7 @@ async def user_page(request: web.Request) -> web.Response:
 async def user_update(request: web.Request) -> web.StreamResponse:
     user_id = _user_id(request)
     form = await request.post()
-    values, errors = accounts.parse_user_form(form, request.app[keys.RULES].current,
-                                              creating=False)
+    values, errors = accounts.parse_user_form(form, request.app[keys.RULES].current, creating=False)
     now = request.app[keys.CLOCK].now()
     async with request.app[keys.DB].write() as session:
         user = await _user(session, user_id)
@@ -124,7 +170,8 @@ async def user_update(request: web.Request) -> web.StreamResponse:
         losing_admin = user.role == "admin" and (values["role"] != "admin" or values["disabled"])
         if losing_admin and not await accounts.other_active_admins(session, user_id):
             errors["role" if values["role"] != "admin" else "disabled"] = lazy(
-                "the last active admin cannot be disabled or change role")
+                "the last active admin cannot be disabled or change role"
+            )
         if not errors:
             changed = await accounts.update_user(session, user, values, now=now)
             if changed:
@@ -143,12 +190,10 @@ async def user_password(request: web.Request) -> web.StreamResponse:
     async with request.app[keys.DB].write() as session:
         user = await _user(session, user_id)
         if problem is None:
-            await accounts.set_password(session, user, password,
-                                        now=request.app[keys.CLOCK].now())
+            await accounts.set_password(session, user, password, now=request.app[keys.CLOCK].now())
             _audit(request, session, "user.password_reset", user_id)
     if problem:
-        return await _edit_page(request, user, password_errors={"password": problem},
-                                status=422)
+        return await _edit_page(request, user, password_errors={"password": problem}, status=422)
     raise _done(request, "admin_user", user_id, "password")
 
 
@@ -178,11 +223,16 @@ async def token_create(request: web.Request) -> web.Response:
     async with request.app[keys.DB].write() as session:
         user = await _user(session, user_id)
         if not errors:
-            token = await issue_token(session, user, name=name,
-                                      now=request.app[keys.CLOCK].now())
+            token = await issue_token(session, user, name=name, now=request.app[keys.CLOCK].now())
             _audit(request, session, "token.create", user_id, {"name": name})
-    return await _edit_page(request, user, token_errors=errors, new_token=token,
-                            token_name=name if errors else "", status=422 if errors else 200)
+    return await _edit_page(
+        request,
+        user,
+        token_errors=errors,
+        new_token=token,
+        token_name=name if errors else "",
+        status=422 if errors else 200,
+    )
 
 
 @allow("admin")
@@ -197,6 +247,11 @@ async def token_revoke(request: web.Request) -> web.StreamResponse:
         if token is None or token.user_id != user_id:
             raise web.HTTPNotFound(text="no such token")
         if await revoke_token(session, token_id, now=request.app[keys.CLOCK].now()):
-            _audit(request, session, "token.revoke", user_id,
-                   {"token": token_id, "prefix": token.prefix})
+            _audit(
+                request,
+                session,
+                "token.revoke",
+                user_id,
+                {"token": token_id, "prefix": token.prefix},
+            )
     raise _done(request, "admin_user", user_id, "revoked")

@@ -18,9 +18,14 @@ from hotline.routing.yamlfile import RulesError
 from hotline.routing_flow import bed_occupancy
 from hotline.web.security import client_address, principal_of
 
-DONE = {"saved": lazy("Saved; the rules were reloaded."), "capacity": lazy("Beds in use saved."),
-        "reloaded": lazy("Rules reloaded."), "reload_failed": lazy(
-            "The rules have errors and were not reloaded; the rules in use are unchanged.")}
+DONE = {
+    "saved": lazy("Saved; the rules were reloaded."),
+    "capacity": lazy("Beds in use saved."),
+    "reloaded": lazy("Rules reloaded."),
+    "reload_failed": lazy(
+        "The rules have errors and were not reloaded; the rules in use are unchanged."
+    ),
+}
 
 
 def _code(request: web.Request) -> str:
@@ -30,11 +35,24 @@ def _code(request: web.Request) -> str:
     return code
 
 
-def _audit(request: web.Request, session: Any, action: str, object_type: str, object_id: Any,
-           detail: dict[str, Any] | None = None) -> None:
-    audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal_of(request),
-                 action=action, object_type=object_type, object_id=object_id,
-                 address=client_address(request), detail=detail)
+def _audit(
+    request: web.Request,
+    session: Any,
+    action: str,
+    object_type: str,
+    object_id: Any,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    audit.record(
+        session,
+        at=request.app[keys.CLOCK].now(),
+        principal=principal_of(request),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        address=client_address(request),
+        detail=detail,
+    )
 
 
 @allow("admin")
@@ -43,22 +61,40 @@ async def agencies(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as session:
         rows = {a.code: a for a in (await session.execute(select(Agency))).scalars()}
         occupied = await bed_occupancy(session, rules)
-    return aiohttp_jinja2.render_template("admin/agencies.html", request, {
-        "agencies": sorted(rules.agencies.values(), key=lambda a: (a.area, a.kind, a.code)),
-        "rows": rows, "occupied": occupied, "done": DONE.get(request.query.get("done", ""))})
+    return aiohttp_jinja2.render_template(
+        "admin/agencies.html",
+        request,
+        {
+            "agencies": sorted(rules.agencies.values(), key=lambda a: (a.area, a.kind, a.code)),
+            "rows": rows,
+            "occupied": occupied,
+            "done": DONE.get(request.query.get("done", "")),
+        },
+    )
 
 
 def _form_of(spec: dict[str, Any], row: Agency | None) -> dict[str, Any]:
     mode, custom = agency_directory.hours_text(spec.get("hours"))
     beds = spec.get("beds")
-    return {"channels": list(spec.get("channels") or []), "hours_mode": mode,
-            "hours_custom": custom, "beds": "" if beds is None else str(beds),
-            "beds_in_use": str(row.beds_in_use if row else 0)}
+    return {
+        "channels": list(spec.get("channels") or []),
+        "hours_mode": mode,
+        "hours_custom": custom,
+        "beds": "" if beds is None else str(beds),
+        "beds_in_use": str(row.beds_in_use if row else 0),
+    }
 
 
-async def _page(request: web.Request, code: str, *, form: dict[str, Any] | None = None,
-                errors: dict[str, str] | None = None, general: list[str] | None = None,
-                status: int = 200, based_on: str | None = None) -> web.Response:
+async def _page(
+    request: web.Request,
+    code: str,
+    *,
+    form: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+    general: list[str] | None = None,
+    status: int = 200,
+    based_on: str | None = None,
+) -> web.Response:
     rules_dir = request.app[keys.RULES].current.directory
     spec = agency_directory.raw_agency(rules_dir, code) or {}
     async with request.app[keys.DB].read() as session:
@@ -67,14 +103,23 @@ async def _page(request: web.Request, code: str, *, form: dict[str, Any] | None 
     shown = form or _form_of(spec, row)
     if shown.get("beds_in_use") is None:
         shown["beds_in_use"] = str(row.beds_in_use if row else 0)
-    shown["channels"] = shown["channels"] + [{} for _ in range(
-        agency_directory.CHANNEL_ROWS_EXTRA)]
-    return aiohttp_jinja2.render_template("admin/agency.html", request, {
-        "agency": request.app[keys.RULES].current.agencies[code], "row": row, "form": shown,
-        "errors": errors or {}, "general": general or [], "occupied": occupied,
-        "channel_types": agency_directory.CHANNEL_TYPES,
-        "digest": based_on or agency_directory.digest(rules_dir),
-        "done": DONE.get(request.query.get("done", ""))}, status=status)
+    shown["channels"] = shown["channels"] + [{} for _ in range(agency_directory.CHANNEL_ROWS_EXTRA)]
+    return aiohttp_jinja2.render_template(
+        "admin/agency.html",
+        request,
+        {
+            "agency": request.app[keys.RULES].current.agencies[code],
+            "row": row,
+            "form": shown,
+            "errors": errors or {},
+            "general": general or [],
+            "occupied": occupied,
+            "channel_types": agency_directory.CHANNEL_TYPES,
+            "digest": based_on or agency_directory.digest(rules_dir),
+            "done": DONE.get(request.query.get("done", "")),
+        },
+        status=status,
+    )
 
 
 @allow("admin")
@@ -87,9 +132,13 @@ def _channel_rows(form: Any) -> list[dict[str, Any]]:
     rows = []
     while f"channels-{len(rows)}-address" in form:
         i = len(rows)
-        rows.append({"type": str(form.get(f"channels-{i}-type", ""))[:20],
-                     "address": str(form.get(f"channels-{i}-address", ""))[:501],
-                     "secure": form.get(f"channels-{i}-secure") == "on"})
+        rows.append(
+            {
+                "type": str(form.get(f"channels-{i}-type", ""))[:20],
+                "address": str(form.get(f"channels-{i}-address", ""))[:501],
+                "secure": form.get(f"channels-{i}-secure") == "on",
+            }
+        )
     return rows
 
 
@@ -102,13 +151,16 @@ async def agency_update(request: web.Request) -> web.StreamResponse:
     old = agency_directory.raw_agency(rules_dir, code) or {}
     channels, rows = agency_directory.parse_channels(form, list(old.get("channels") or []))
     hours, hours_error = agency_directory.parse_hours(
-        str(form.get("hours_mode", "office")), str(form.get("hours_custom", ""))[:2000])
+        str(form.get("hours_mode", "office")), str(form.get("hours_custom", ""))[:2000]
+    )
     beds, beds_error = agency_directory.parse_beds(str(form.get("beds", ""))[:20])
-    shown = {"channels": _channel_rows(form),
-             "hours_mode": str(form.get("hours_mode", "office")),
-             "hours_custom": str(form.get("hours_custom", ""))[:2000],
-             "beds": str(form.get("beds", ""))[:20],
-             "beds_in_use": None}
+    shown = {
+        "channels": _channel_rows(form),
+        "hours_mode": str(form.get("hours_mode", "office")),
+        "hours_custom": str(form.get("hours_custom", ""))[:2000],
+        "beds": str(form.get("beds", ""))[:20],
+        "beds_in_use": None,
+    }
     errors = agency_directory.check_form(str(old.get("kind", "")), channels, rows, beds)
     errors |= {k: v for k, v in (("hours", hours_error), ("beds", beds_error)) if v}
     based_on = str(form.get("digest", ""))
@@ -116,25 +168,45 @@ async def agency_update(request: web.Request) -> web.StreamResponse:
     if not errors:
         try:
             await agency_directory.save_agency(
-                rules_dir, code, {"channels": channels, "hours": hours, "beds": beds},
-                based_on=based_on)
+                rules_dir,
+                code,
+                {"channels": channels, "hours": hours, "beds": beds},
+                based_on=based_on,
+            )
         except ValueError:
-            general = [lazy("The agency file was changed by someone else meanwhile. "
-                            "Open the page again and repeat your change.")]
+            general = [
+                lazy(
+                    "The agency file was changed by someone else meanwhile. "
+                    "Open the page again and repeat your change."
+                )
+            ]
         except RulesError as exc:
             errors, general = agency_directory.field_errors(
-                exc, agency_directory.index_of(rules_dir, code), rows)
+                exc, agency_directory.index_of(rules_dir, code), rows
+            )
     if errors or general:
-        return await _page(request, code, form=shown, errors=errors, general=general,
-                           status=422, based_on=based_on)
+        return await _page(
+            request, code, form=shown, errors=errors, general=general, status=422, based_on=based_on
+        )
     ok, message = await rules_admin.reload_rules(
-        request.app, actor="admin", principal=principal_of(request),
-        address=client_address(request))
+        request.app, actor="admin", principal=principal_of(request), address=client_address(request)
+    )
     async with request.app[keys.DB].write() as session:
-        _audit(request, session, "agency.update", "agency", code,
-               {"fields": ["channels", "hours", "beds"], "reloaded": ok})
-    raise web.HTTPSeeOther(str(request.app.router["admin_agency"].url_for(code=code)
-                               .with_query(done="saved" if ok else "reload_failed")))
+        _audit(
+            request,
+            session,
+            "agency.update",
+            "agency",
+            code,
+            {"fields": ["channels", "hours", "beds"], "reloaded": ok},
+        )
+    raise web.HTTPSeeOther(
+        str(
+            request.app.router["admin_agency"]
+            .url_for(code=code)
+            .with_query(done="saved" if ok else "reload_failed")
+        )
+    )
 
 
 @allow("admin")
@@ -153,17 +225,25 @@ async def agency_capacity(request: web.Request) -> web.StreamResponse:
         rules_dir = request.app[keys.RULES].current.directory
         form_values = _form_of(agency_directory.raw_agency(rules_dir, code) or {}, None)
         form_values["beds_in_use"] = text
-        return await _page(request, code, form=form_values, errors={"beds_in_use": error},
-                           status=422)
+        return await _page(
+            request, code, form=form_values, errors={"beds_in_use": error}, status=422
+        )
     async with request.app[keys.DB].write() as session:
         row = await session.get(Agency, code)
         if row is None:
             raise web.HTTPNotFound(text="no such agency")
         before, row.beds_in_use = row.beds_in_use, int(text)
-        _audit(request, session, "agency.capacity", "agency", code,
-               {"from": before, "to": row.beds_in_use})
-    raise web.HTTPSeeOther(str(request.app.router["admin_agency"].url_for(code=code)
-                               .with_query(done="capacity")))
+        _audit(
+            request,
+            session,
+            "agency.capacity",
+            "agency",
+            code,
+            {"from": before, "to": row.beds_in_use},
+        )
+    raise web.HTTPSeeOther(
+        str(request.app.router["admin_agency"].url_for(code=code).with_query(done="capacity"))
+    )
 
 
 @allow("admin")
@@ -172,19 +252,39 @@ async def rules_page(request: web.Request) -> web.Response:
     directory = holder.current.directory
     files = [{"name": p.name, "size": p.stat().st_size} for p in sorted(directory.glob("*.yaml"))]
     async with request.app[keys.DB].read() as session:
-        history = list((await session.execute(
-            select(AuditEvent).where(AuditEvent.object_type == "rules")
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(10))).scalars())
-    return aiohttp_jinja2.render_template("admin/rules.html", request, {
-        "version": holder.current.version, "directory": directory, "files": files,
-        "last_error": str(holder.last_error) if holder.last_error else None,
-        "history": history, "done": DONE.get(request.query.get("done", ""))})
+        history = list(
+            (
+                await session.execute(
+                    select(AuditEvent)
+                    .where(AuditEvent.object_type == "rules")
+                    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                    .limit(10)
+                )
+            ).scalars()
+        )
+    return aiohttp_jinja2.render_template(
+        "admin/rules.html",
+        request,
+        {
+            "version": holder.current.version,
+            "directory": directory,
+            "files": files,
+            "last_error": str(holder.last_error) if holder.last_error else None,
+            "history": history,
+            "done": DONE.get(request.query.get("done", "")),
+        },
+    )
 
 
 @allow("admin")
 async def rules_reload(request: web.Request) -> web.StreamResponse:
     ok, _message = await rules_admin.reload_rules(
-        request.app, actor="admin", principal=principal_of(request),
-        address=client_address(request))
-    raise web.HTTPSeeOther(str(request.app.router["admin_rules"].url_for().with_query(
-        done="reloaded" if ok else "reload_failed")))
+        request.app, actor="admin", principal=principal_of(request), address=client_address(request)
+    )
+    raise web.HTTPSeeOther(
+        str(
+            request.app.router["admin_rules"]
+            .url_for()
+            .with_query(done="reloaded" if ok else "reload_failed")
+        )
+    )

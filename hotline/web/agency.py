@@ -30,8 +30,9 @@ OPEN = ("pending", "notified", "acknowledged", "accepted", "in_progress")
 
 async def _referral_for(session: Any, referral_id: int, principal: Principal) -> Referral:
     referral = await session.get(Referral, referral_id)
-    if referral is None or (principal.role == "agency"
-                            and referral.agency_code != principal.agency_code):
+    if referral is None or (
+        principal.role == "agency" and referral.agency_code != principal.agency_code
+    ):
         raise web.HTTPNotFound(reason="no such referral")
     return referral
 
@@ -43,8 +44,9 @@ def _id(request: web.Request) -> int:
         raise web.HTTPNotFound(reason="no such referral") from None
 
 
-async def _change(request: web.Request, referral_id: int, status: str | None, note: str | None,
-                  *, via: str) -> referrals.Change:
+async def _change(
+    request: web.Request, referral_id: int, status: str | None, note: str | None, *, via: str
+) -> referrals.Change:
     """Acknowledge (status None) or set a status, as the logged-in principal."""
     principal = principal_of(request)
     now = request.app[keys.CLOCK].now()
@@ -53,12 +55,24 @@ async def _change(request: web.Request, referral_id: int, status: str | None, no
         try:
             if status is None or status == "acknowledged":
                 change = await referrals.acknowledge(
-                    session, referral_id, actor=principal.label, now=now, via=via,
-                    user_id=principal.user_id)
+                    session,
+                    referral_id,
+                    actor=principal.label,
+                    now=now,
+                    via=via,
+                    user_id=principal.user_id,
+                )
             else:
                 change = await referrals.set_status(
-                    session, referral_id, status, actor=principal.label, note=note, now=now,
-                    user_id=principal.user_id, via=via)
+                    session,
+                    referral_id,
+                    status,
+                    actor=principal.label,
+                    note=note,
+                    now=now,
+                    user_id=principal.user_id,
+                    via=via,
+                )
         except referrals.ReferralError as exc:
             code = "invalid_transition" if exc.field == "status" else "invalid"
             raise InvalidInput({exc.field: str(exc)}, code=code) from None
@@ -92,15 +106,23 @@ async def api_list(request: web.Request) -> web.Response:
         query = query.where(Referral.status == status)
     async with request.app[keys.DB].read() as session:
         rows = (await session.execute(query.order_by(Referral.id.desc()).limit(500))).all()
-    return ok({"items": [referral_dict(r, rules) | {"call_id": r.call_id, "reference": ref}
-                         for r, ref in rows]})
+    return ok(
+        {
+            "items": [
+                referral_dict(r, rules) | {"call_id": r.call_id, "reference": ref}
+                for r, ref in rows
+            ]
+        }
+    )
 
 
 @allow(*ACTORS)
 async def api_ack(request: web.Request) -> web.Response:
     change = await _change(request, _id(request), None, None, via="api")
-    return ok(referral_dict(change.referral, request.app[keys.RULES].current)
-              | {"changed": change.changed, "call_status": change.call_status})
+    return ok(
+        referral_dict(change.referral, request.app[keys.RULES].current)
+        | {"changed": change.changed, "call_status": change.call_status}
+    )
 
 
 @allow(*ACTORS)
@@ -114,8 +136,10 @@ async def api_status(request: web.Request) -> web.Response:
     if note is not None and not isinstance(note, str):
         raise InvalidInput({"note": "must be text"})
     change = await _change(request, _id(request), status, note, via="api")
-    return ok(referral_dict(change.referral, request.app[keys.RULES].current)
-              | {"changed": change.changed, "call_status": change.call_status})
+    return ok(
+        referral_dict(change.referral, request.app[keys.RULES].current)
+        | {"changed": change.changed, "call_status": change.call_status}
+    )
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -125,15 +149,20 @@ async def api_status(request: web.Request) -> web.Response:
 async def inbox(request: web.Request) -> web.Response:
     principal = principal_of(request)
     show = request.query.get("show", "open")
-    query = (select(Referral, Call).join(Call, Call.id == Referral.call_id)
-             .where(Referral.agency_code == principal.agency_code))
+    query = (
+        select(Referral, Call)
+        .join(Call, Call.id == Referral.call_id)
+        .where(Referral.agency_code == principal.agency_code)
+    )
     if show == "open":
         query = query.where(Referral.status.in_(OPEN))
     async with request.app[keys.DB].read() as session:
-        rows = (await session.execute(
-            query.order_by(Referral.created_at.desc()).limit(300))).all()
-    return aiohttp_jinja2.render_template("agency/inbox.html", request, {
-        "rows": rows, "show": show, "now": request.app[keys.CLOCK].now()})
+        rows = (await session.execute(query.order_by(Referral.created_at.desc()).limit(300))).all()
+    return aiohttp_jinja2.render_template(
+        "agency/inbox.html",
+        request,
+        {"rows": rows, "show": show, "now": request.app[keys.CLOCK].now()},
+    )
 
 
 @allow("agency")
@@ -143,18 +172,45 @@ async def referral_page(request: web.Request) -> web.Response:
     async with request.app[keys.DB].write() as session:
         referral = await _referral_for(session, referral_id, principal)
         call = await session.get(Call, referral.call_id)
-        people = list((await session.execute(
-            select(Person).where(Person.call_id == referral.call_id)
-            .order_by(Person.position))).scalars())
-        events = list((await session.execute(
-            select(TimelineEvent).where(TimelineEvent.referral_id == referral_id)
-            .order_by(TimelineEvent.at, TimelineEvent.id))).scalars())
-        audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal,
-                     action="referral.read", object_type="referral", object_id=referral_id,
-                     address=client_address(request))
-    return aiohttp_jinja2.render_template("agency/referral.html", request, {
-        "referral": referral, "call": call, "people": people, "events": events,
-        "errors": {}, "note": ""})
+        people = list(
+            (
+                await session.execute(
+                    select(Person)
+                    .where(Person.call_id == referral.call_id)
+                    .order_by(Person.position)
+                )
+            ).scalars()
+        )
+        events = list(
+            (
+                await session.execute(
+                    select(TimelineEvent)
+                    .where(TimelineEvent.referral_id == referral_id)
+                    .order_by(TimelineEvent.at, TimelineEvent.id)
+                )
+            ).scalars()
+        )
+        audit.record(
+            session,
+            at=request.app[keys.CLOCK].now(),
+            principal=principal,
+            action="referral.read",
+            object_type="referral",
+            object_id=referral_id,
+            address=client_address(request),
+        )
+    return aiohttp_jinja2.render_template(
+        "agency/referral.html",
+        request,
+        {
+            "referral": referral,
+            "call": call,
+            "people": people,
+            "events": events,
+            "errors": {},
+            "note": "",
+        },
+    )
 
 
 @allow("agency")
@@ -164,26 +220,40 @@ async def referral_action(request: web.Request) -> web.StreamResponse:
     action = str(form.get("action", ""))
     note = str(form.get("note", ""))
     try:
-        await _change(request, referral_id, None if action == "ack" else action, note,
-                      via="portal")
+        await _change(request, referral_id, None if action == "ack" else action, note, via="portal")
     except InvalidInput as exc:
         async with request.app[keys.DB].read() as session:
             referral = await _referral_for(session, referral_id, principal_of(request))
             call = await session.get(Call, referral.call_id)
-            people = list((await session.execute(
-                select(Person).where(Person.call_id == referral.call_id))).scalars())
-        return aiohttp_jinja2.render_template("agency/referral.html", request, {
-            "referral": referral, "call": call, "people": people, "events": [],
-            "errors": exc.fields, "note": note, "action": action}, status=422)
-    raise web.HTTPSeeOther(str(request.app.router["agency_referral"].url_for(
-        id=str(referral_id))))
+            people = list(
+                (
+                    await session.execute(select(Person).where(Person.call_id == referral.call_id))
+                ).scalars()
+            )
+        return aiohttp_jinja2.render_template(
+            "agency/referral.html",
+            request,
+            {
+                "referral": referral,
+                "call": call,
+                "people": people,
+                "events": [],
+                "errors": exc.fields,
+                "note": note,
+                "action": action,
+            },
+            status=422,
+        )
+    raise web.HTTPSeeOther(str(request.app.router["agency_referral"].url_for(id=str(referral_id))))
 
 
 async def _link_state(request: web.Request) -> tuple[int | None, str | None]:
     try:
-        referral_id = verify_ack_token(request.app[keys.SETTINGS].secret_key,
-                                       request.match_info["token"],
-                                       now=request.app[keys.CLOCK].now())
+        referral_id = verify_ack_token(
+            request.app[keys.SETTINGS].secret_key,
+            request.match_info["token"],
+            now=request.app[keys.CLOCK].now(),
+        )
         return referral_id, None
     except LinkError as exc:
         return None, exc.reason
@@ -200,9 +270,12 @@ async def ack_link(request: web.Request) -> web.Response:
         done = referral is not None and referral.acknowledged_at is not None
         if referral is None:
             problem = "tampered"
-    return aiohttp_jinja2.render_template("agency/ack.html", request, {
-        "problem": problem, "done": done, "token": request.match_info["token"]},
-        status=400 if problem else 200)
+    return aiohttp_jinja2.render_template(
+        "agency/ack.html",
+        request,
+        {"problem": problem, "done": done, "token": request.match_info["token"]},
+        status=400 if problem else 200,
+    )
 
 
 @allow(PUBLIC)
@@ -212,12 +285,14 @@ async def ack_link_submit(request: web.Request) -> web.Response:
         now = request.app[keys.CLOCK].now()
         try:
             async with request.app[keys.DB].write() as session:
-                await referrals.acknowledge(session, referral_id, actor="link", now=now,
-                                            via="link")
+                await referrals.acknowledge(session, referral_id, actor="link", now=now, via="link")
         except referrals.ReferralNotFound:
             problem = "tampered"
         except referrals.ReferralError:
             problem = "closed"  # declined, resolved or withdrawn meanwhile
-    return aiohttp_jinja2.render_template("agency/ack.html", request, {
-        "problem": problem, "done": problem is None, "token": request.match_info["token"]},
-        status=400 if problem else 200)
+    return aiohttp_jinja2.render_template(
+        "agency/ack.html",
+        request,
+        {"problem": problem, "done": problem is None, "token": request.match_info["token"]},
+        status=400 if problem else 200,
+    )

@@ -43,9 +43,15 @@ async def _view(request: web.Request, call_id: int, *, audit_read: bool) -> dict
         if view is None:
             raise web.HTTPNotFound(reason="no such call")
         if audit_read:
-            audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal,
-                         action="call.read", object_type="call", object_id=call_id,
-                         address=client_address(request))
+            audit.record(
+                session,
+                at=request.app[keys.CLOCK].now(),
+                principal=principal,
+                action="call.read",
+                object_type="call",
+                object_id=call_id,
+                address=client_address(request),
+            )
         return calls.to_dict(view, principal, rules)
 
 
@@ -61,23 +67,32 @@ async def create_call(request: web.Request) -> web.Response:
     view: calls.CallView | None = None
     try:
         async with app[keys.DB].write() as session:
-            replay = key and await intake.find_replay(session, principal=principal, key=key,
-                                                      body_hash=body_hash)
+            replay = key and await intake.find_replay(
+                session, principal=principal, key=key, body_hash=body_hash
+            )
             if replay:
                 call_id, replayed = replay.id, True
             else:
                 new = await intake.create_call(
-                    session, data, rules=rules, settings=app[keys.SETTINGS],
-                    principal=principal, now=now, address=client_address(request),
-                    idempotency_key=key, body_hash=body_hash)
+                    session,
+                    data,
+                    rules=rules,
+                    settings=app[keys.SETTINGS],
+                    principal=principal,
+                    now=now,
+                    address=client_address(request),
+                    idempotency_key=key,
+                    body_hash=body_hash,
+                )
                 call_id, replayed = new.call.id, False
                 view = await calls.view_of_new(session, new.call, new.people, new.referrals)
     except IntegrityError:
         view = None
         # A concurrent request with the same key won the race: return its call.
         async with app[keys.DB].read() as session:
-            replay = key and await intake.find_replay(session, principal=principal, key=key,
-                                                      body_hash=body_hash)
+            replay = key and await intake.find_replay(
+                session, principal=principal, key=key, body_hash=body_hash
+            )
         if not replay:
             raise
         call_id, replayed = replay.id, True
@@ -125,9 +140,16 @@ async def patch_call(request: web.Request) -> web.Response:
         view = await calls.load(session, call_id, principal, rules)
         if view is None:
             raise web.HTTPNotFound(reason="no such call")
-        await intake.update_call(session, view.call, changes, rules=rules,
-                                 settings=app[keys.SETTINGS], principal=principal, now=now,
-                                 address=client_address(request))
+        await intake.update_call(
+            session,
+            view.call,
+            changes,
+            rules=rules,
+            settings=app[keys.SETTINGS],
+            principal=principal,
+            now=now,
+            address=client_address(request),
+        )
     wake_worker(request)
     return ok(await _view(request, call_id, audit_read=False))
 
@@ -136,8 +158,13 @@ def _changes(body: dict[str, Any], data: CallData) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in body:
         if key == "caller":
-            for name in ("caller_name", "caller_phone", "caller_phone_e164",
-                         "caller_relation", "caller_anonymous"):
+            for name in (
+                "caller_name",
+                "caller_phone",
+                "caller_phone_e164",
+                "caller_relation",
+                "caller_anonymous",
+            ):
                 out[name] = getattr(data, name)
         elif key == "people":
             out["people"] = data.people
@@ -162,8 +189,9 @@ def _parse_time(q: Mapping[str, str], name: str) -> datetime | None:
 SEARCH_FIELDS = {"status", "category", "line", "area", "since", "until", "page", "phone"}
 
 
-def call_filter(request: web.Request, q: Mapping[str, Any] | None = None, *,
-                phone_allowed: bool = False) -> calls.CallFilter:
+def call_filter(
+    request: web.Request, q: Mapping[str, Any] | None = None, *, phone_allowed: bool = False
+) -> calls.CallFilter:
     """Filters from the query string, or (search) from a JSON body. Phone numbers only come
     in a body: a number in a URL ends up in proxy and server access logs."""
     q = request.query if q is None else q
@@ -171,15 +199,21 @@ def call_filter(request: web.Request, q: Mapping[str, Any] | None = None, *,
     errors: dict[str, str] = {}
     for key in q:
         if key not in SEARCH_FIELDS or (key == "phone" and not phone_allowed):
-            errors[key] = ("send phone numbers in the body of POST /api/v1/calls/search"
-                           if key == "phone" else "unknown field")
+            errors[key] = (
+                "send phone numbers in the body of POST /api/v1/calls/search"
+                if key == "phone"
+                else "unknown field"
+            )
     q = {k: str(v) for k, v in q.items() if v is not None}
     status = q.get("status") or None
     if status and status not in calls.STATUSES:
         errors["status"] = "unknown status"
     category = q.get("category") or None
-    if category and category not in rules.taxonomy.categories and (
-            category not in rules.taxonomy.subcategories):
+    if (
+        category
+        and category not in rules.taxonomy.categories
+        and (category not in rules.taxonomy.subcategories)
+    ):
         errors["category"] = "unknown code"
     line = rules.find_line(q.get("line")) if q.get("line") else None
     if q.get("line") and line is None:
@@ -201,9 +235,16 @@ def call_filter(request: web.Request, q: Mapping[str, Any] | None = None, *,
             errors["phone"] = error
     if errors:
         raise InvalidInput(errors)
-    return calls.CallFilter(status=status, category=category, line=line.code if line else None,
-                            area=area, since=_parse_time(q, "since"),
-                            until=_parse_time(q, "until"), page=page, phone=phone)
+    return calls.CallFilter(
+        status=status,
+        category=category,
+        line=line.code if line else None,
+        area=area,
+        since=_parse_time(q, "since"),
+        until=_parse_time(q, "until"),
+        page=page,
+        phone=phone,
+    )
 
 
 @allow(*ROLES)
@@ -224,8 +265,14 @@ async def _listing(request: web.Request, filters: calls.CallFilter) -> web.Respo
     rules = request.app[keys.RULES].current
     async with request.app[keys.DB].read() as session:
         rows, total = await calls.search(session, filters, principal, rules)
-    return ok({"items": [calls.summary(c) for c in rows], "total": total,
-               "page": filters.page, "page_size": calls.PAGE_SIZE})
+    return ok(
+        {
+            "items": [calls.summary(c) for c in rows],
+            "total": total,
+            "page": filters.page,
+            "page_size": calls.PAGE_SIZE,
+        }
+    )
 
 
 @allow(*STAFF)
@@ -238,11 +285,16 @@ async def explain(request: web.Request) -> web.Response:
     from hotline.routing_flow import bed_occupancy
 
     facts = CallFacts(
-        line=data.line, area=data.area, narrative=data.narrative,
-        categories=tuple(data.categories), subcategories=tuple(data.subcategories),
-        urgency=data.urgency, needs=tuple(data.needs),
+        line=data.line,
+        area=data.area,
+        narrative=data.narrative,
+        categories=tuple(data.categories),
+        subcategories=tuple(data.subcategories),
+        urgency=data.urgency,
+        needs=tuple(data.needs),
         people=tuple(PersonFacts(age=p.age, sex=p.sex) for p in data.people),
-        received_at=data.received_at or now)
+        received_at=data.received_at or now,
+    )
     async with request.app[keys.DB].read() as session:
         occupancy = await bed_occupancy(session, rules)
     locale = request.get(keys.LOCALE) or "vi"
@@ -260,21 +312,46 @@ async def explain(request: web.Request) -> web.Response:
 @allow(*ROLES)
 async def list_lines(request: web.Request) -> web.Response:
     rules = request.app[keys.RULES].current
-    return ok({"items": [
-        {"code": line.code, "number": line.number, "display": line.display or line.number,
-         "name": line.name, "name_en": line.name_en, "level": line.level, "area": line.area}
-        for line in rules.lines.values()]})
+    return ok(
+        {
+            "items": [
+                {
+                    "code": line.code,
+                    "number": line.number,
+                    "display": line.display or line.number,
+                    "name": line.name,
+                    "name_en": line.name_en,
+                    "level": line.level,
+                    "area": line.area,
+                }
+                for line in rules.lines.values()
+            ]
+        }
+    )
 
 
 @allow(*ROLES)
 async def list_agencies(request: web.Request) -> web.Response:
     rules = request.app[keys.RULES].current
     kind = request.query.get("kind")
-    return ok({"items": [
-        {"code": a.code, "kind": a.kind, "name": a.name, "area": a.area, "beds": a.beds,
-         "hours": a.hours if isinstance(a.hours, str) or a.hours is None
-         else [h.model_dump() for h in a.hours]}
-        for a in rules.agencies.values() if not kind or a.kind == kind]})
+    return ok(
+        {
+            "items": [
+                {
+                    "code": a.code,
+                    "kind": a.kind,
+                    "name": a.name,
+                    "area": a.area,
+                    "beds": a.beds,
+                    "hours": a.hours
+                    if isinstance(a.hours, str) or a.hours is None
+                    else [h.model_dump() for h in a.hours],
+                }
+                for a in rules.agencies.values()
+                if not kind or a.kind == kind
+            ]
+        }
+    )
 
 
 @allow(*ROLES)
@@ -283,9 +360,20 @@ async def list_areas(request: web.Request) -> web.Response:
     rules = request.app[keys.RULES].current
     query = request.query.get("q", "").strip()[:100]
     areas = rules.search_areas(query, limit=20) if query else list(rules.areas.values())
-    return ok({"items": [
-        {"code": a.code, "name": a.name, "kind": a.kind, "parent": a.parent,
-         "path": rules.area_path(a.code)} for a in areas]})
+    return ok(
+        {
+            "items": [
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "kind": a.kind,
+                    "parent": a.parent,
+                    "path": rules.area_path(a.code),
+                }
+                for a in areas
+            ]
+        }
+    )
 
 
 @allow(PUBLIC)

@@ -49,8 +49,10 @@ def _date(value: str, name: str, errors: dict[str, str]) -> date | None:
 
 def parse_filter(query: Any) -> tuple[AuditFilter, dict[str, str]]:
     errors: dict[str, str] = {}
-    values = {name: str(query.get(name, "")).strip()[:64]
-              for name in ("user", "action", "object_type", "object_id", "since", "until")}
+    values = {
+        name: str(query.get(name, "")).strip()[:64]
+        for name in ("user", "action", "object_type", "object_id", "since", "until")
+    }
     try:
         page = int(query.get("page", "1"))
         if page < 1:
@@ -67,16 +69,21 @@ async def build_query(session: Any, filters: AuditFilter, zone: ZoneInfo) -> Sel
     query = select(AuditEvent)
     if filters.user:
         user_id = await session.scalar(select(User.id).where(User.username == filters.user))
-        by_name = [AuditEvent.actor == filters.user,
-                   AuditEvent.actor.endswith(":" + filters.user, autoescape=True)]
+        by_name = [
+            AuditEvent.actor == filters.user,
+            AuditEvent.actor.endswith(":" + filters.user, autoescape=True),
+        ]
         # No such user: match the actor name only (user_id == None would mean "IS NULL").
-        query = query.where(or_(*by_name, *([AuditEvent.user_id == user_id]
-                                            if user_id is not None else [])))
+        query = query.where(
+            or_(*by_name, *([AuditEvent.user_id == user_id] if user_id is not None else []))
+        )
     if filters.action:
         # "call." finds every call action; a full name finds that action.
-        query = query.where(AuditEvent.action.startswith(filters.action, autoescape=True)
-                            if filters.action.endswith(".")
-                            else AuditEvent.action == filters.action)
+        query = query.where(
+            AuditEvent.action.startswith(filters.action, autoescape=True)
+            if filters.action.endswith(".")
+            else AuditEvent.action == filters.action
+        )
     if filters.object_type:
         query = query.where(AuditEvent.object_type == filters.object_type)
     if filters.object_id:
@@ -86,8 +93,9 @@ async def build_query(session: Any, filters: AuditFilter, zone: ZoneInfo) -> Sel
     if since:
         query = query.where(AuditEvent.at >= datetime.combine(since, time(), zone))
     if until:  # the whole of that local day
-        query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1),
-                                                             time(), zone))
+        query = query.where(
+            AuditEvent.at < datetime.combine(until + timedelta(days=1), time(), zone)
+        )
     return query
 
 
@@ -101,24 +109,68 @@ async def audit_log(request: web.Request) -> web.Response:
         total = 0
         if not errors:
             query = await build_query(session, filters, zone)
-            total = int(await session.scalar(
-                select(func.count()).select_from(query.subquery())) or 0)
-            rows = list((await session.execute(
-                query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                .offset((filters.page - 1) * PAGE_SIZE).limit(PAGE_SIZE))).scalars())
-        audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal,
-                     action="audit.read", object_type="audit",
-                     address=client_address(request),
-                     detail={k: v for k, v in asdict(filters).items() if v and k != "page"})
-    actions = sorted({"audit.read", "call.create", "call.read", "call.update", "call.redact",
-                      "call.export", "privacy.export", "login", "logout", "user.create",
-                      "user.update", "user.password_reset", "user.logout_everywhere",
-                      "token.create", "token.revoke", "agency.update", "agency.capacity",
-                      "rules.reload", "rules.reload_failed", "referral.acknowledge",
-                      "referral.status", "call.", "user.", "referral.", "rules."})
-    return aiohttp_jinja2.render_template("audit/log.html", request, {
-        "events": rows, "total": total, "filters": filters, "errors": errors,
-        "page_size": PAGE_SIZE, "actions": actions,
-        "page_url": lambda n: str(request.rel_url.update_query(page=n)),
-        "show": lambda detail: json.dumps(detail, ensure_ascii=False, default=str)[:400],
-    }, status=422 if errors else 200)
+            total = int(
+                await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+            )
+            rows = list(
+                (
+                    await session.execute(
+                        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                        .offset((filters.page - 1) * PAGE_SIZE)
+                        .limit(PAGE_SIZE)
+                    )
+                ).scalars()
+            )
+        audit.record(
+            session,
+            at=request.app[keys.CLOCK].now(),
+            principal=principal,
+            action="audit.read",
+            object_type="audit",
+            address=client_address(request),
+            detail={k: v for k, v in asdict(filters).items() if v and k != "page"},
+        )
+    actions = sorted(
+        {
+            "audit.read",
+            "call.create",
+            "call.read",
+            "call.update",
+            "call.redact",
+            "call.export",
+            "privacy.export",
+            "login",
+            "logout",
+            "user.create",
+            "user.update",
+            "user.password_reset",
+            "user.logout_everywhere",
+            "token.create",
+            "token.revoke",
+            "agency.update",
+            "agency.capacity",
+            "rules.reload",
+            "rules.reload_failed",
+            "referral.acknowledge",
+            "referral.status",
+            "call.",
+            "user.",
+            "referral.",
+            "rules.",
+        }
+    )
+    return aiohttp_jinja2.render_template(
+        "audit/log.html",
+        request,
+        {
+            "events": rows,
+            "total": total,
+            "filters": filters,
+            "errors": errors,
+            "page_size": PAGE_SIZE,
+            "actions": actions,
+            "page_url": lambda n: str(request.rel_url.update_query(page=n)),
+            "show": lambda detail: json.dumps(detail, ensure_ascii=False, default=str)[:400],
+        },
+        status=422 if errors else 200,
+    )

@@ -25,15 +25,23 @@ def translate(request: web.Request, message: str) -> str:
 
 
 def json_error(
-    request: web.Request, status: int, code: str, message: str,
-    fields: Mapping[str, str] | None = None, headers: Mapping[str, str] | None = None,
+    request: web.Request,
+    status: int,
+    code: str,
+    message: str,
+    fields: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> web.Response:
-    body = {"error": {
-        "code": code, "message": translate(request, message),
-        "fields": {k: translate(request, v) for k, v in (fields or {}).items()},
-    }}
-    return web.json_response(body, status=status, headers=headers,
-                             dumps=lambda o: json.dumps(o, ensure_ascii=False))
+    body = {
+        "error": {
+            "code": code,
+            "message": translate(request, message),
+            "fields": {k: translate(request, v) for k, v in (fields or {}).items()},
+        }
+    }
+    return web.json_response(
+        body, status=status, headers=headers, dumps=lambda o: json.dumps(o, ensure_ascii=False)
+    )
 
 
 def is_api(request: web.Request) -> bool:
@@ -53,13 +61,23 @@ async def read_json(request: web.Request) -> Any:
     except UnicodeDecodeError:
         raise InvalidInput({"body": "is not UTF-8 text"}, code="malformed_json") from None
     except json.JSONDecodeError as exc:
-        raise InvalidInput({"body": f"is not valid JSON (line {exc.lineno}, column {exc.colno})"},
-                           code="malformed_json") from None
+        raise InvalidInput(
+            {"body": f"is not valid JSON (line {exc.lineno}, column {exc.colno})"},
+            code="malformed_json",
+        ) from None
 
 
-STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 409: "conflict", 413: "too_large",
-                415: "unsupported_media", 429: "too_many_requests"}
+STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media",
+    429: "too_many_requests",
+}
 
 
 @web.middleware
@@ -67,8 +85,11 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
     try:
         return await handler(request)
     except InvalidInput as exc:
-        status = {"unsupported_media": 415, "idempotency_conflict": 409,
-                  "invalid_transition": 409}.get(exc.code, 422)
+        status = {
+            "unsupported_media": 415,
+            "idempotency_conflict": 409,
+            "invalid_transition": 409,
+        }.get(exc.code, 422)
         if is_api(request):
             return json_error(request, status, exc.code, "invalid input", exc.fields)
         raise web.HTTPBadRequest(text=translate(request, "invalid input")) from None
@@ -83,16 +104,30 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         # timeout): nothing was written, so the client may safely retry.
         log.warning("overloaded on %s %s: %s", request.method, request.path, type(exc).__name__)
         if is_api(request):
-            return json_error(request, 503, "busy", "the service is busy; retry shortly",
-                              headers={"Retry-After": "2"})
-        raise web.HTTPServiceUnavailable(text="busy; retry shortly",
-                                         headers={"Retry-After": "2"}) from None
+            return json_error(
+                request,
+                503,
+                "busy",
+                "the service is busy; retry shortly",
+                headers={"Retry-After": "2"},
+            )
+        raise web.HTTPServiceUnavailable(
+            text="busy; retry shortly", headers={"Retry-After": "2"}
+        ) from None
     except web.HTTPException as exc:
         if is_api(request) and exc.status >= 400:
             code = STATUS_CODES.get(exc.status, "error")
-            return json_error(request, exc.status, code, exc.reason or code,
-                              headers={k: v for k, v in exc.headers.items()
-                                       if k in ("WWW-Authenticate", "Allow", "Retry-After")})
+            return json_error(
+                request,
+                exc.status,
+                code,
+                exc.reason or code,
+                headers={
+                    k: v
+                    for k, v in exc.headers.items()
+                    if k in ("WWW-Authenticate", "Allow", "Retry-After")
+                },
+            )
         raise
     except Exception:
         # A bug, not bad input: logged without the request body (it may hold case data).

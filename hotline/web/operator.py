@@ -23,18 +23,21 @@ def form_to_body(form: MultiDictProxy[Any]) -> dict[str, Any]:
     people: list[dict[str, Any]] = []
     index = 0
     while f"people-{index}-age" in form or f"people-{index}-sex" in form:
-        people.append({
-            "age": form.get(f"people-{index}-age", ""),
-            "age_approximate": form.get(f"people-{index}-age_approximate") == "on",
-            "sex": form.get(f"people-{index}-sex", ""),
-            "name": form.get(f"people-{index}-name", ""),
-        })
+        people.append(
+            {
+                "age": form.get(f"people-{index}-age", ""),
+                "age_approximate": form.get(f"people-{index}-age_approximate") == "on",
+                "sex": form.get(f"people-{index}-sex", ""),
+                "name": form.get(f"people-{index}-name", ""),
+            }
+        )
         index += 1
     return {
         "line": form.get("line", ""),
         "received_at": form.get("received_at", ""),
         "caller": {
-            "name": form.get("caller_name", ""), "phone": form.get("caller_phone", ""),
+            "name": form.get("caller_name", ""),
+            "phone": form.get("caller_phone", ""),
             "relation": form.get("caller_relation", ""),
             "anonymous": form.get("caller_anonymous") == "on",
         },
@@ -57,10 +60,18 @@ def _blank(request: web.Request) -> dict[str, Any]:
     principal = principal_of(request)
     default_line = found.code if found else (principal.lines[0] if principal.lines else "111")
     return {
-        "line": default_line, "received_at": "", "caller": {"anonymous": False},
-        "people": [{} for _ in range(PERSON_ROWS)], "area": "", "address": "",
-        "narrative": "", "categories": [], "subcategories": [], "urgency": "normal",
-        "needs": [], "taken_by": "",
+        "line": default_line,
+        "received_at": "",
+        "caller": {"anonymous": False},
+        "people": [{} for _ in range(PERSON_ROWS)],
+        "area": "",
+        "address": "",
+        "narrative": "",
+        "categories": [],
+        "subcategories": [],
+        "urgency": "normal",
+        "needs": [],
+        "taken_by": "",
     }
 
 
@@ -70,8 +81,7 @@ async def _telephony_context(request: web.Request, form: dict[str, Any]) -> dict
     wanted = request.query.get("telephony") or form.get("telephony") or ""
     async with request.app[keys.DB].read() as session:
         live = await telephony.live_calls(session, now=now)
-        chosen = (await session.get(TelephonyCall, int(wanted))
-                  if str(wanted).isdigit() else None)
+        chosen = await session.get(TelephonyCall, int(wanted)) if str(wanted).isdigit() else None
     if chosen is not None and chosen.call_id is None and "prefilled" not in form:
         form["line"] = chosen.line_code or form["line"]
         form["caller"]["phone"] = form["caller"].get("phone") or chosen.caller_e164 or ""
@@ -84,8 +94,9 @@ async def _telephony_context(request: web.Request, form: dict[str, Any]) -> dict
 async def call_form(request: web.Request) -> web.Response:
     form = _blank(request)
     context = await _telephony_context(request, form)
-    return aiohttp_jinja2.render_template("operator/form.html", request,
-                                          {"form": form, "errors": {}, **context})
+    return aiohttp_jinja2.render_template(
+        "operator/form.html", request, {"form": form, "errors": {}, **context}
+    )
 
 
 @allow("operator", "supervisor", "admin")
@@ -99,9 +110,17 @@ async def call_submit(request: web.Request) -> web.Response:
     try:
         data = parse_call(body, rules, now=now)
         async with app[keys.DB].write() as session:
-            call = (await intake.create_call(
-                session, data, rules=rules, settings=app[keys.SETTINGS], principal=principal,
-                now=now, address=client_address(request))).call
+            call = (
+                await intake.create_call(
+                    session,
+                    data,
+                    rules=rules,
+                    settings=app[keys.SETTINGS],
+                    principal=principal,
+                    now=now,
+                    address=client_address(request),
+                )
+            ).call
             if telephony_id.isdigit():
                 pbx = await session.get(TelephonyCall, int(telephony_id))
                 if pbx is not None and pbx.call_id is None:
@@ -112,8 +131,11 @@ async def call_submit(request: web.Request) -> web.Response:
         body |= {"telephony": telephony_id, "prefilled": True}
         context = await _telephony_context(request, body)
         return aiohttp_jinja2.render_template(
-            "operator/form.html", request, {"form": body, "errors": exc.fields, **context},
-            status=422)
+            "operator/form.html",
+            request,
+            {"form": body, "errors": exc.fields, **context},
+            status=422,
+        )
     wake_worker(request)
     location = app.router["call_detail"].url_for(id=str(call.id)).with_query(created="1")
     raise web.HTTPSeeOther(str(location))
@@ -132,12 +154,20 @@ async def call_queue(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as session:
         rows, total = await calls.search(session, filters, principal, rules)
         late = await calls.overdue_among(session, [c.id for c in rows if c.id], now=now)
-    return aiohttp_jinja2.render_template("operator/queue.html", request, {
-        "overdue_ids": late,
-        "calls": rows, "total": total, "filters": filters, "errors": errors,
-        "page_size": calls.PAGE_SIZE, "now": request.app[keys.CLOCK].now(),
-        "page_url": lambda n: str(request.rel_url.update_query(page=n)),
-    })
+    return aiohttp_jinja2.render_template(
+        "operator/queue.html",
+        request,
+        {
+            "overdue_ids": late,
+            "calls": rows,
+            "total": total,
+            "filters": filters,
+            "errors": errors,
+            "page_size": calls.PAGE_SIZE,
+            "now": request.app[keys.CLOCK].now(),
+            "page_url": lambda n: str(request.rel_url.update_query(page=n)),
+        },
+    )
 
 
 @allow(*STAFF)
@@ -153,10 +183,22 @@ async def call_detail(request: web.Request) -> web.Response:
         if view is None:
             raise web.HTTPNotFound(text="no such call")
         earlier = await calls.earlier_calls(session, view.call, principal, rules)
-        audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal,
-                     action="call.read", object_type="call", object_id=call_id,
-                     address=client_address(request))
-    return aiohttp_jinja2.render_template("operator/detail.html", request, {
-        "view": view, "call": view.call, "earlier": earlier,
-        "created": request.query.get("created") == "1",
-    })
+        audit.record(
+            session,
+            at=request.app[keys.CLOCK].now(),
+            principal=principal,
+            action="call.read",
+            object_type="call",
+            object_id=call_id,
+            address=client_address(request),
+        )
+    return aiohttp_jinja2.render_template(
+        "operator/detail.html",
+        request,
+        {
+            "view": view,
+            "call": view.call,
+            "earlier": earlier,
+            "created": request.query.get("created") == "1",
+        },
+    )

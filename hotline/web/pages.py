@@ -14,8 +14,12 @@ from hotline.i18n import LOCALES, lazy
 from hotline.models import User
 from hotline.web.security import client_address, csrf_token, principal_of
 
-HOME = {"operator": "call_queue", "supervisor": "call_queue", "admin": "call_queue",
-        "agency": "agency_inbox"}
+HOME = {
+    "operator": "call_queue",
+    "supervisor": "call_queue",
+    "admin": "call_queue",
+    "agency": "agency_inbox",
+}
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -28,9 +32,16 @@ def _safe_next(target: str | None) -> str | None:
 @allow(PUBLIC)
 async def login_form(request: web.Request) -> web.Response:
     session = await get_session(request)
-    return aiohttp_jinja2.render_template("login.html", request, {
-        "error": None, "username": "", "next": _safe_next(request.query.get("next")) or "",
-        "csrf": csrf_token(session)})
+    return aiohttp_jinja2.render_template(
+        "login.html",
+        request,
+        {
+            "error": None,
+            "username": "",
+            "next": _safe_next(request.query.get("next")) or "",
+            "csrf": csrf_token(session),
+        },
+    )
 
 
 @allow(PUBLIC)
@@ -52,18 +63,32 @@ async def login(request: web.Request) -> web.StreamResponse:
                 error = lazy("Too many failed attempts. Wait 15 minutes and try again.")
                 user = None
             else:
-                user = await authenticate(db_session, username, password, address=address,
-                                          now=now)
+                user = await authenticate(db_session, username, password, address=address, now=now)
                 if user is None:
                     error = lazy("Wrong username or password.")
                 else:
                     principal = Principal.of(user, via="session")
-                    audit.record(db_session, at=now, principal=principal, action="login",
-                                 object_type="user", object_id=user.id, address=address)
+                    audit.record(
+                        db_session,
+                        at=now,
+                        principal=principal,
+                        action="login",
+                        object_type="user",
+                        object_id=user.id,
+                        address=address,
+                    )
     if error or user is None:
-        return aiohttp_jinja2.render_template("login.html", request, {
-            "error": error, "username": username, "next": target or "",
-            "csrf": csrf_token(session)}, status=401)
+        return aiohttp_jinja2.render_template(
+            "login.html",
+            request,
+            {
+                "error": error,
+                "username": username,
+                "next": target or "",
+                "csrf": csrf_token(session),
+            },
+            status=401,
+        )
     fresh = await new_session(request)  # a new session id at login, against fixation
     fresh["uid"] = user.id
     fresh["issued"] = now.timestamp()
@@ -87,13 +112,20 @@ async def logout(request: web.Request) -> web.StreamResponse:
         user = await db_session.get(User, principal.user_id)
         if user is not None and principal.via == "session":
             user.sessions_valid_after = request.app[keys.CLOCK].now()
-        audit.record(db_session, at=request.app[keys.CLOCK].now(), principal=principal,
-                     action="logout", object_type="user", object_id=principal.user_id,
-                     address=client_address(request))
+        audit.record(
+            db_session,
+            at=request.app[keys.CLOCK].now(),
+            principal=principal,
+            action="logout",
+            object_type="user",
+            object_id=principal.user_id,
+            address=client_address(request),
+        )
     response = web.HTTPSeeOther(str(request.app.router["login"].url_for()))
     if lang:
-        response.set_cookie("hotline_lang", lang, max_age=365 * 86400, samesite="Lax",
-                            httponly=True)
+        response.set_cookie(
+            "hotline_lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True
+        )
     raise response
 
 
@@ -138,8 +170,10 @@ async def healthz(request: web.Request) -> web.Response:
         detail[name] = result
         if not result.get("ok", True):
             detail["status"] = "unhealthy"
-    detail["rules"] = {"version": app[keys.RULES].current.version,
-                       "last_reload_error": str(app[keys.RULES].last_error or "") or None}
+    detail["rules"] = {
+        "version": app[keys.RULES].current.version,
+        "last_reload_error": str(app[keys.RULES].last_error or "") or None,
+    }
     return web.json_response(detail, status=200 if detail["status"] == "ok" else 503)
 
 

@@ -36,8 +36,9 @@ async def context_processor(request: web.Request) -> dict[str, Any]:
         "tz": settings.timezone,
         "rules": rules,
         "now": request.app[keys.CLOCK].now(),
-        "url": lambda name, **parts: str(request.app.router[name].url_for(
-            **{k: str(v) for k, v in parts.items()})),
+        "url": lambda name, **parts: str(
+            request.app.router[name].url_for(**{k: str(v) for k, v in parts.items()})
+        ),
         "static": lambda path: str(request.app.router["static"].url_for(filename=path)),
         "extra_nav": lambda me: nav_items(request, me),
         "notice": lambda n: render_stored_notice(n, locale),
@@ -78,8 +79,11 @@ def nav_items(request: web.Request, me: Any) -> list[dict[str, str]]:
     if me is None:
         return []
     router = request.app.router
-    return [{"url": str(router[name].url_for()), "label": text}
-            for name, text, roles in NAV if me.role in roles and name in router]
+    return [
+        {"url": str(router[name].url_for()), "label": text}
+        for name, text, roles in NAV
+        if me.role in roles and name in router
+    ]
 
 
 def install_filters(env: jinja2.Environment) -> None:
@@ -113,15 +117,25 @@ def label(context: Any, code: str | None, group: str) -> str:
     locale = context.get("locale", "vi")
     if group == "area":
         area = rules.areas.get(code)
-        return (area.name_en if locale == "en" and area and area.name_en else
-                area.name if area else code)
+        return (
+            area.name_en
+            if locale == "en" and area and area.name_en
+            else area.name
+            if area
+            else code
+        )
     if group == "line":
         line = rules.lines.get(code)
         return f"{line.display or line.number}" if line else code
     if group == "agency":
         agency = rules.agencies.get(code)
-        return (agency.name_en if locale == "en" and agency and agency.name_en else
-                agency.name if agency else code)
+        return (
+            agency.name_en
+            if locale == "en" and agency and agency.name_en
+            else agency.name
+            if agency
+            else code
+        )
     if group == "category" and code not in rules.taxonomy.labels["category"]:
         group = "subcategory"
     return str(rules.taxonomy.label(group, code, locale))
@@ -140,8 +154,10 @@ async def locale_middleware(request: web.Request, handler: Any) -> web.StreamRes
         chosen = session.get("lang") or request.cookies.get("hotline_lang")
     # Accept-Language only for API clients without a browser session: the pages (and the
     # page's own API calls) stay in the deployment's language unless the reader chose one.
-    accept = (request.headers.get("Accept-Language")
-              if request.path.startswith("/api/") and "hotline_session" not in request.cookies
-              else None)
+    accept = (
+        request.headers.get("Accept-Language")
+        if request.path.startswith("/api/") and "hotline_session" not in request.cookies
+        else None
+    )
     request[keys.LOCALE] = pick_locale(chosen, accept, default)
     return await handler(request)

@@ -29,8 +29,9 @@ def _call_id(request: web.Request) -> int:
         raise web.HTTPNotFound(reason="no such call") from None
 
 
-async def _visible_call(session: Any, call_id: int, principal: Principal, request: web.Request
-                        ) -> Call:
+async def _visible_call(
+    session: Any, call_id: int, principal: Principal, request: web.Request
+) -> Call:
     view = await calls.load(session, call_id, principal, request.app[keys.RULES].current)
     if view is None:
         raise web.HTTPNotFound(reason="no such call")
@@ -42,8 +43,13 @@ async def _redact(request: web.Request, call_id: int, reason: str) -> bool:
     async with request.app[keys.DB].write() as session:
         call = await _visible_call(session, call_id, principal, request)
         return await privacy.redact_call(
-            session, call, now=request.app[keys.CLOCK].now(), principal=principal,
-            address=client_address(request), reason=reason)
+            session,
+            call,
+            now=request.app[keys.CLOCK].now(),
+            principal=principal,
+            address=client_address(request),
+            reason=reason,
+        )
 
 
 @allow(*STEWARDS)
@@ -51,8 +57,9 @@ async def redact_form(request: web.Request) -> web.Response:
     call_id = _call_id(request)
     async with request.app[keys.DB].read() as session:
         call = await _visible_call(session, call_id, principal_of(request), request)
-    return aiohttp_jinja2.render_template("privacy/redact.html", request, {
-        "call": call, "errors": {}, "confirm": ""})
+    return aiohttp_jinja2.render_template(
+        "privacy/redact.html", request, {"call": call, "errors": {}, "confirm": ""}
+    )
 
 
 @allow(*STEWARDS)
@@ -64,9 +71,16 @@ async def redact_submit(request: web.Request) -> web.StreamResponse:
     async with request.app[keys.DB].read() as session:
         call = await _visible_call(session, call_id, principal_of(request), request)
     if confirm != (call.reference or "").upper():
-        return aiohttp_jinja2.render_template("privacy/redact.html", request, {
-            "call": call, "confirm": confirm,
-            "errors": {"confirm": lazy("type the call's reference to confirm")}}, status=422)
+        return aiohttp_jinja2.render_template(
+            "privacy/redact.html",
+            request,
+            {
+                "call": call,
+                "confirm": confirm,
+                "errors": {"confirm": lazy("type the call's reference to confirm")},
+            },
+            status=422,
+        )
     await _redact(request, call_id, "request")
     raise web.HTTPSeeOther(str(request.app.router["call_detail"].url_for(id=str(call_id))))
 
@@ -92,10 +106,16 @@ async def api_export_call(request: web.Request) -> web.Response:
     async with request.app[keys.DB].write() as session:
         call = await _visible_call(session, call_id, principal, request)
         exported = await privacy.export_calls(session, [call], request.app[keys.RULES].current)
-        audit.record(session, at=now, principal=principal, action="call.export",
-                     object_type="call", object_id=call_id, address=client_address(request))
-    body = privacy.export_document(exported, subject={"call": call_id}, now=now,
-                                   by=principal.label)
+        audit.record(
+            session,
+            at=now,
+            principal=principal,
+            action="call.export",
+            object_type="call",
+            object_id=call_id,
+            address=client_address(request),
+        )
+    body = privacy.export_document(exported, subject={"call": call_id}, now=now, by=principal.label)
     return _attachment(body, f"call-{call.reference}")
 
 
@@ -114,13 +134,22 @@ async def api_export_phone(request: web.Request) -> web.Response:
     rules, now = request.app[keys.RULES].current, request.app[keys.CLOCK].now()
     query = calls.visible(select(Call), principal, rules).where(Call.caller_phone_e164 == e164)
     async with request.app[keys.DB].write() as session:
-        found = list((await session.execute(
-            query.order_by(Call.received_at).limit(privacy.EXPORT_LIMIT))).scalars())
+        found = list(
+            (
+                await session.execute(query.order_by(Call.received_at).limit(privacy.EXPORT_LIMIT))
+            ).scalars()
+        )
         exported = await privacy.export_calls(session, found, rules)
         # The audit names the calls, not the number: the log must not become a phone index.
-        audit.record(session, at=now, principal=principal, action="privacy.export",
-                     object_type="person", object_id=None, address=client_address(request),
-                     detail={"calls": [c.id for c in found]})
-    body = privacy.export_document(exported, subject={"phone": e164}, now=now,
-                                   by=principal.label)
+        audit.record(
+            session,
+            at=now,
+            principal=principal,
+            action="privacy.export",
+            object_type="person",
+            object_id=None,
+            address=client_address(request),
+            detail={"calls": [c.id for c in found]},
+        )
+    body = privacy.export_document(exported, subject={"phone": e164}, now=now, by=principal.label)
     return _attachment(body, "person-export")

@@ -41,15 +41,16 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_get("/triage", supervisor.triage, name="triage")
     r.add_get("/overdue", supervisor.overdue, name="overdue")
     r.add_get("/undelivered", supervisor.undelivered, name="dead_letters")
-    r.add_post(r"/undelivered/{id:\d+}/resend", supervisor.resend_notification,
-               name="resend_notification")
+    r.add_post(
+        r"/undelivered/{id:\d+}/resend", supervisor.resend_notification, name="resend_notification"
+    )
     r.add_get("/mailbox", supervisor.mailbox, name="mailbox")
-    r.add_get("/supervisor/dashboard", dashboard.supervisor_dashboard,
-              name="supervisor_dashboard")
+    r.add_get("/supervisor/dashboard", dashboard.supervisor_dashboard, name="supervisor_dashboard")
     r.add_get("/supervisor/dashboard.csv", dashboard.dashboard_csv, name="dashboard_csv")
     r.add_get("/supervisor/report", dashboard.report_download, name="report_download")
-    r.add_get("/api/v1/stats/response-times", dashboard.api_response_times,
-              name="api_response_times")
+    r.add_get(
+        "/api/v1/stats/response-times", dashboard.api_response_times, name="api_response_times"
+    )
     r.add_get("/api/v1/stats/dashboard", dashboard.api_dashboard, name="api_dashboard")
     # JSON API
     r.add_get("/api/v1/openapi.json", openapi, name="openapi")
@@ -66,8 +67,7 @@ def setup_routes(app: web.Application, static: Path) -> None:
     # Agencies
     r.add_get("/agency/referrals", agency.inbox, name="agency_inbox")
     r.add_get(r"/agency/referrals/{id:\d+}", agency.referral_page, name="agency_referral")
-    r.add_post(r"/agency/referrals/{id:\d+}", agency.referral_action,
-               name="agency_referral_action")
+    r.add_post(r"/agency/referrals/{id:\d+}", agency.referral_action, name="agency_referral_action")
     r.add_get("/ack/{token}", agency.ack_link, name="ack_link")
     r.add_post("/ack/{token}", agency.ack_link_submit, name="ack_link_submit")
     r.add_get("/api/v1/referrals", agency.api_list, name="api_referrals")
@@ -79,17 +79,20 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_post("/admin/users/new", admin.user_create, name="admin_user_create")
     r.add_get(r"/admin/users/{id:\d+}", admin.user_page, name="admin_user")
     r.add_post(r"/admin/users/{id:\d+}", admin.user_update, name="admin_user_update")
-    r.add_post(r"/admin/users/{id:\d+}/password", admin.user_password,
-               name="admin_user_password")
+    r.add_post(r"/admin/users/{id:\d+}/password", admin.user_password, name="admin_user_password")
     r.add_post(r"/admin/users/{id:\d+}/logout", admin.user_logout, name="admin_user_logout")
     r.add_post(r"/admin/users/{id:\d+}/tokens", admin.token_create, name="admin_token_create")
-    r.add_post(r"/admin/users/{id:\d+}/tokens/{token_id:\d+}/revoke", admin.token_revoke,
-               name="admin_token_revoke")
+    r.add_post(
+        r"/admin/users/{id:\d+}/tokens/{token_id:\d+}/revoke",
+        admin.token_revoke,
+        name="admin_token_revoke",
+    )
     r.add_get("/admin/agencies", admin_rules.agencies, name="admin_agencies")
     r.add_get("/admin/agencies/{code}", admin_rules.agency_page, name="admin_agency")
     r.add_post("/admin/agencies/{code}", admin_rules.agency_update, name="admin_agency_update")
-    r.add_post("/admin/agencies/{code}/capacity", admin_rules.agency_capacity,
-               name="admin_agency_capacity")
+    r.add_post(
+        "/admin/agencies/{code}/capacity", admin_rules.agency_capacity, name="admin_agency_capacity"
+    )
     r.add_get("/admin/rules", admin_rules.rules_page, name="admin_rules")
     r.add_post("/admin/rules/reload", admin_rules.rules_reload, name="admin_rules_reload")
     r.add_get("/audit", audit_log.audit_log, name="audit_log")

@@ -23,9 +23,11 @@ from hotline.web.errors import is_api, json_error
 
 IDLE_TIMEOUT = timedelta(minutes=30)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
-       "object-src 'none'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
+    "object-src 'none'; frame-ancestors 'none'"
+)
 
 
 def client_address(request: web.Request) -> str | None:
@@ -65,8 +67,10 @@ async def _from_session(request: web.Request) -> Principal | None:
         return None
     async with request.app[keys.DB].read() as db_session:
         user = await db_session.get(User, user_id)
-    if user is None or user.disabled or (
-        user.sessions_valid_after and issued < as_utc(user.sessions_valid_after)
+    if (
+        user is None
+        or user.disabled
+        or (user.sessions_valid_after and issued < as_utc(user.sessions_valid_after))
     ):
         session.invalidate()
         return None
@@ -77,12 +81,18 @@ async def _from_session(request: web.Request) -> Principal | None:
 def _refuse(request: web.Request, *, status: int) -> web.StreamResponse:
     if is_api(request):
         if status == 401:
-            return json_error(request, 401, "unauthorized", "authentication required",
-                              headers={"WWW-Authenticate": 'Bearer realm="hotline"'})
+            return json_error(
+                request,
+                401,
+                "unauthorized",
+                "authentication required",
+                headers={"WWW-Authenticate": 'Bearer realm="hotline"'},
+            )
         return json_error(request, status, "forbidden", "your role may not do this")
     if status == 401 and request.method in SAFE_METHODS:
-        raise web.HTTPFound(str(request.app.router["login"].url_for().with_query(
-            next=request.path_qs)))
+        raise web.HTTPFound(
+            str(request.app.router["login"].url_for().with_query(next=request.path_qs))
+        )
     if status == 401:
         raise web.HTTPUnauthorized(text="login required")
     raise web.HTTPForbidden(text="forbidden")
@@ -103,8 +113,13 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
     if header.startswith("Bearer "):
         principal = await _from_token(request, header)
         if principal is None:
-            return json_error(request, 401, "unauthorized", "invalid or revoked token",
-                              headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            return json_error(
+                request,
+                401,
+                "unauthorized",
+                "invalid or revoked token",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
     else:
         principal = await _from_session(request)
         if principal is not None and request.method not in SAFE_METHODS:
@@ -124,8 +139,10 @@ async def _check_csrf(request: web.Request) -> None:
     session = await get_session(request)
     expected = str(session.get("csrf") or "")
     sent = request.headers.get("X-CSRF-Token", "")
-    if not sent and request.content_type in ("application/x-www-form-urlencoded",
-                                             "multipart/form-data"):
+    if not sent and request.content_type in (
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ):
         sent = str((await request.post()).get("csrf", ""))
     if not expected or not hmac.compare_digest(expected, sent):
         if is_api(request):

@@ -29,10 +29,12 @@ async def triage(request: web.Request) -> web.Response:
     principal = principal_of(request)
     rules = request.app[keys.RULES].current
     query = calls.visible(select(Call), principal, rules).where(
-        Call.triage.is_(True), Call.status.in_(("open", "referred")))
+        Call.triage.is_(True), Call.status.in_(("open", "referred"))
+    )
     async with request.app[keys.DB].read() as session:
-        rows = list((await session.execute(
-            query.order_by(Call.received_at.desc()).limit(200))).scalars())
+        rows = list(
+            (await session.execute(query.order_by(Call.received_at.desc()).limit(200))).scalars()
+        )
     return aiohttp_jinja2.render_template("supervisor/triage.html", request, {"calls": rows})
 
 
@@ -41,25 +43,36 @@ async def overdue(request: web.Request) -> web.Response:
     principal = principal_of(request)
     rules = request.app[keys.RULES].current
     now = request.app[keys.CLOCK].now()
-    query = (calls.visible(select(Referral, Call), principal, rules)
-             .join(Call, Call.id == Referral.call_id).where(calls.overdue_referrals(now)))
+    query = (
+        calls.visible(select(Referral, Call), principal, rules)
+        .join(Call, Call.id == Referral.call_id)
+        .where(calls.overdue_referrals(now))
+    )
     async with request.app[keys.DB].read() as session:
-        rows = (await session.execute(
-            query.order_by(Referral.ack_due_at).limit(500))).all()
-    return aiohttp_jinja2.render_template("supervisor/overdue.html", request, {
-        "rows": rows, "now": now})
+        rows = (await session.execute(query.order_by(Referral.ack_due_at).limit(500))).all()
+    return aiohttp_jinja2.render_template(
+        "supervisor/overdue.html", request, {"rows": rows, "now": now}
+    )
 
 
 @allow(*SUPERVISORS)
 async def undelivered(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as session:
         rows = await dead_letters(session)
-        references = dict((await session.execute(
-            select(Call.id, Call.reference).where(
-                Call.id.in_({r.call_id for r in rows if r.call_id})))).all())
-    return aiohttp_jinja2.render_template("supervisor/undelivered.html", request, {
-        "rows": rows, "references": references,
-        "done": request.query.get("resent")})
+        references = dict(
+            (
+                await session.execute(
+                    select(Call.id, Call.reference).where(
+                        Call.id.in_({r.call_id for r in rows if r.call_id})
+                    )
+                )
+            ).all()
+        )
+    return aiohttp_jinja2.render_template(
+        "supervisor/undelivered.html",
+        request,
+        {"rows": rows, "references": references, "done": request.query.get("resent")},
+    )
 
 
 @allow(*SUPERVISORS)
@@ -77,12 +90,19 @@ async def resend_notification(request: web.Request) -> web.StreamResponse:
             await resend(session, notification_id, now=now, actor=principal.label)
         except OutboxError:
             raise web.HTTPConflict(text="this notification is not a dead letter") from None
-        audit.record(session, at=now, principal=principal, action="notification.resend",
-                     object_type="notification", object_id=notification_id,
-                     address=client_address(request))
+        audit.record(
+            session,
+            at=now,
+            principal=principal,
+            action="notification.resend",
+            object_type="notification",
+            object_id=notification_id,
+            address=client_address(request),
+        )
     wake_worker(request)
-    raise web.HTTPSeeOther(str(request.app.router["dead_letters"].url_for().with_query(
-        resent=str(notification_id))))
+    raise web.HTTPSeeOther(
+        str(request.app.router["dead_letters"].url_for().with_query(resent=str(notification_id)))
+    )
 
 
 @allow(*SUPERVISORS)
@@ -91,11 +111,17 @@ async def mailbox(request: web.Request) -> web.Response:
     principal = principal_of(request)
     messages = await local_messages(request.app[keys.DB], limit=100)
     async with request.app[keys.DB].write() as session:
-        audit.record(session, at=request.app[keys.CLOCK].now(), principal=principal,
-                     action="mailbox.read", object_type="mailbox",
-                     address=client_address(request))
-    return aiohttp_jinja2.render_template("supervisor/mailbox.html", request, {
-        "messages": messages})
+        audit.record(
+            session,
+            at=request.app[keys.CLOCK].now(),
+            principal=principal,
+            action="mailbox.read",
+            object_type="mailbox",
+            address=client_address(request),
+        )
+    return aiohttp_jinja2.render_template(
+        "supervisor/mailbox.html", request, {"messages": messages}
+    )
 
 
 # --- editing a call -----------------------------------------------------------------------
@@ -104,28 +130,48 @@ async def mailbox(request: web.Request) -> web.Response:
 def _as_form(call: Call, people: list[Person]) -> dict[str, Any]:
     rows: list[dict[str, Any]] = [
         {"age": p.age, "age_approximate": p.age_approximate, "sex": p.sex, "name": p.name}
-        for p in people]
+        for p in people
+    ]
     while len(rows) < PERSON_ROWS:
         rows.append({})
     return {
-        "line": call.line_code, "received_at": "", "taken_by": "",
-        "caller": {"name": call.caller_name, "phone": call.caller_phone,
-                   "relation": call.caller_relation, "anonymous": call.caller_anonymous},
-        "people": rows, "area": call.area_code or "", "address": call.address or "",
-        "narrative": call.narrative, "categories": call.categories or [],
-        "subcategories": call.subcategories or [], "urgency": call.urgency,
-        "needs": call.needs or [], "prefilled": True,
+        "line": call.line_code,
+        "received_at": "",
+        "taken_by": "",
+        "caller": {
+            "name": call.caller_name,
+            "phone": call.caller_phone,
+            "relation": call.caller_relation,
+            "anonymous": call.caller_anonymous,
+        },
+        "people": rows,
+        "area": call.area_code or "",
+        "address": call.address or "",
+        "narrative": call.narrative,
+        "categories": call.categories or [],
+        "subcategories": call.subcategories or [],
+        "urgency": call.urgency,
+        "needs": call.needs or [],
+        "prefilled": True,
     }
 
 
 def _changes(data: CallData) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "line_code": data.line, "area_code": data.area, "address": data.address,
-        "narrative": data.narrative, "categories": data.categories,
-        "subcategories": data.subcategories, "urgency": data.urgency, "needs": data.needs,
-        "caller_name": data.caller_name, "caller_phone": data.caller_phone,
-        "caller_phone_e164": data.caller_phone_e164, "caller_relation": data.caller_relation,
-        "caller_anonymous": data.caller_anonymous, "people": data.people,
+        "line_code": data.line,
+        "area_code": data.area,
+        "address": data.address,
+        "narrative": data.narrative,
+        "categories": data.categories,
+        "subcategories": data.subcategories,
+        "urgency": data.urgency,
+        "needs": data.needs,
+        "caller_name": data.caller_name,
+        "caller_phone": data.caller_phone,
+        "caller_phone_e164": data.caller_phone_e164,
+        "caller_relation": data.caller_relation,
+        "caller_anonymous": data.caller_anonymous,
+        "people": data.people,
     }
     if data.received_at is not None:
         out["received_at"] = data.received_at
@@ -137,8 +183,9 @@ async def _editable(request: web.Request, session: Any) -> calls.CallView:
         call_id = int(request.match_info["id"])
     except ValueError:
         raise web.HTTPNotFound() from None
-    view = await calls.load(session, call_id, principal_of(request),
-                            request.app[keys.RULES].current)
+    view = await calls.load(
+        session, call_id, principal_of(request), request.app[keys.RULES].current
+    )
     if view is None:
         raise web.HTTPNotFound(text="no such call")
     if view.call.redacted_at is not None:
@@ -150,9 +197,17 @@ async def _editable(request: web.Request, session: Any) -> calls.CallView:
 async def edit_form(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as session:
         view = await _editable(request, session)
-    return aiohttp_jinja2.render_template("operator/form.html", request, {
-        "form": _as_form(view.call, view.people), "errors": {}, "edit": view.call,
-        "live_calls": [], "telephony_id": ""})
+    return aiohttp_jinja2.render_template(
+        "operator/form.html",
+        request,
+        {
+            "form": _as_form(view.call, view.people),
+            "errors": {},
+            "edit": view.call,
+            "live_calls": [],
+            "telephony_id": "",
+        },
+    )
 
 
 @allow("operator", "supervisor", "admin")
@@ -169,12 +224,28 @@ async def edit_submit(request: web.Request) -> web.StreamResponse:
         except InvalidInput as exc:
             while len(body["people"]) < PERSON_ROWS:
                 body["people"].append({})
-            return aiohttp_jinja2.render_template("operator/form.html", request, {
-                "form": body | {"prefilled": True}, "errors": exc.fields, "edit": view.call,
-                "live_calls": [], "telephony_id": ""}, status=422)
-        await intake.update_call(session, view.call, _changes(data), rules=rules,
-                                 settings=app[keys.SETTINGS], principal=principal, now=now,
-                                 address=client_address(request))
+            return aiohttp_jinja2.render_template(
+                "operator/form.html",
+                request,
+                {
+                    "form": body | {"prefilled": True},
+                    "errors": exc.fields,
+                    "edit": view.call,
+                    "live_calls": [],
+                    "telephony_id": "",
+                },
+                status=422,
+            )
+        await intake.update_call(
+            session,
+            view.call,
+            _changes(data),
+            rules=rules,
+            settings=app[keys.SETTINGS],
+            principal=principal,
+            now=now,
+            address=client_address(request),
+        )
         call_id = view.call.id
     wake_worker(request)
     raise web.HTTPSeeOther(str(app.router["call_detail"].url_for(id=str(call_id))))
