@@ -4,7 +4,7 @@
     .venv/bin/python bench/dashboard.py --sizes 20000 --backends sqlite   # a quick run
     .venv/bin/python bench/dashboard.py --prepare-only        # just build the data sets
 
-Data sets are generated once with hotline.demodata and kept (SQLite files under --dir,
+Data sets are generated once with hotline.demo.history and kept (SQLite files under --dir,
 PostgreSQL databases hotline_bench_<N> on --pg), so re-runs only measure. 1M calls span two
 years (the national line's 500,000 a year); 5.8M span twenty (its whole history).
 Targets (DESIGN): dashboard <= 2 s on SQLite, <= 1 s on PostgreSQL, on 2 cores.
@@ -28,12 +28,12 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from hotline.db import Database  # noqa: E402
-from hotline.demodata import generate  # noqa: E402
+from hotline.db.engine import Database  # noqa: E402
+from hotline.demo.history import generate  # noqa: E402
+from hotline.demo.progress import ProgressBar  # noqa: E402
 from hotline.models import Call  # noqa: E402
-from hotline.progress import ProgressBar  # noqa: E402
-from hotline.routing.ruleset import CORE_FILES, EXTRA_FILES, RuleSet, load_ruleset  # noqa: E402
-from hotline.routing.yamlfile import RulesError  # noqa: E402
+from hotline.rules.ruleset import CORE_FILES, EXTRA_FILES, RuleSet, load_ruleset  # noqa: E402
+from hotline.rules.yamlfile import RulesError  # noqa: E402
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
 NOW = datetime(2026, 10, 31, 5, 0, tzinfo=UTC)

@@ -57,11 +57,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from hotline.db import Database  # noqa: E402
+from hotline.db.engine import Database  # noqa: E402
 from hotline.escalation import plan_referral, sweep  # noqa: E402
-from hotline.jurisdiction import sync  # noqa: E402
 from hotline.models import Call, Referral, User  # noqa: E402
-from hotline.routing.ruleset import RuleSet, load_ruleset  # noqa: E402
+from hotline.rules.jurisdiction import sync  # noqa: E402
+from hotline.rules.ruleset import RuleSet, load_ruleset  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)

@@ -40,15 +40,15 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from servers import SmtpSink  # noqa: E402
 
 from hotline.clock import SystemClock  # noqa: E402
-from hotline.db import Database  # noqa: E402
-from hotline.jurisdiction import sync  # noqa: E402
+from hotline.db.engine import Database  # noqa: E402
 from hotline.models import Call, DeliveryAttempt, Notification, Referral  # noqa: E402
 from hotline.notify.channels import build_channels  # noqa: E402
 from hotline.notify.metrics import outbox_stats  # noqa: E402
 from hotline.notify.outbox import enqueue_for_referral  # noqa: E402
 from hotline.notify.worker import DeliveryWorker  # noqa: E402
-from hotline.routing.ruleset import load_ruleset  # noqa: E402
-from hotline.routing.schema import Channel  # noqa: E402
+from hotline.rules.jurisdiction import sync  # noqa: E402
+from hotline.rules.ruleset import load_ruleset  # noqa: E402
+from hotline.rules.schema import Channel  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 
 AGENCY = "ldtbxh-dak-to"

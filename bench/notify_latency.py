@@ -148,8 +148,8 @@ async def until_signal(lifetime: float) -> None:
 
 async def serve_app(options: dict[str, Any]) -> None:
     from hotline import keys
+    from hotline.accounts.auth import create_user, issue_token
     from hotline.app import create_app
-    from hotline.auth import create_user, issue_token
     from hotline.settings import Settings
 
     settings = Settings.load(
@@ -210,8 +210,8 @@ def trace_service() -> None:
     import functools
     from contextlib import asynccontextmanager
 
-    from hotline import intake
-    from hotline.db import Database
+    from hotline.calls import intake
+    from hotline.db.engine import Database
     from hotline.notify import worker
     from hotline.notify.channels.email import SmtpChannel
     from hotline.notify.channels.webhook import WebhookChannel
@@ -403,7 +403,7 @@ def read_received(path: Path) -> list[tuple[str, str, str, float]]:
 
 
 async def run(args: argparse.Namespace) -> int:
-    from hotline.db import Database
+    from hotline.db.engine import Database
 
     pg_name = None
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-latency-"))

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from hotline.routing.decide import CallFacts, PersonFacts, decide  # noqa: E402
-from hotline.routing.ruleset import RuleSet, load_ruleset  # noqa: E402
+from hotline.rules.ruleset import RuleSet, load_ruleset  # noqa: E402
 
 SHIPPED = ROOT / "routing_rules"
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)

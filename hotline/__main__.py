@@ -1,6 +1,6 @@
 """`python -m hotline` is the `hotline` command."""
 
-from hotline.cli import main
+from hotline.cli.main import main
 
 if __name__ == "__main__":
     main()

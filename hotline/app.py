@@ -14,12 +14,14 @@ from aiohttp import web
 from aiohttp_session import session_middleware
 from aiohttp_session.cookie_storage import EncryptedCookieStorage
 
-from hotline import jurisdiction, keys, privacy
-from hotline.background import Metrics, background_contexts
+from hotline import keys
+from hotline.calls import privacy
 from hotline.clock import Clock, SystemClock
-from hotline.db import Database
-from hotline.i18n import load_catalogs
-from hotline.routing.ruleset import RuleSet, RuleSetHolder, load_ruleset
+from hotline.db.engine import Database
+from hotline.i18n.translation import load_catalogs
+from hotline.jobs.background import Metrics, background_contexts
+from hotline.rules import jurisdiction
+from hotline.rules.ruleset import RuleSet, RuleSetHolder, load_ruleset
 from hotline.settings import PROJECT_ROOT, Settings
 from hotline.web import present
 from hotline.web.errors import error_middleware

@@ -23,7 +23,7 @@ def copy_rules(tmp_path: Path) -> Path:
 
 async def make_app(settings, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
     from hotline.app import create_app
-    from hotline.routing.ruleset import load_ruleset
+    from hotline.rules.ruleset import load_ruleset
 
     rules_dir = copy_rules(tmp_path)
     return create_app(

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from hotline.clock import FrozenClock
-from hotline.db import Database, upgrade_blocking
-from hotline.routing.ruleset import RuleSet, load_ruleset
+from hotline.db.engine import Database, upgrade_blocking
+from hotline.rules.ruleset import RuleSet, load_ruleset
 from hotline.settings import PROJECT_ROOT, Settings
 
 PG_URL = os.environ.get("HOTLINE_TEST_DATABASE_URL", "")
@@ -148,7 +148,7 @@ PASSWORD = "correct horse battery"
 
 @functools.cache
 def _password_hash() -> str:
-    from hotline.auth import hash_password
+    from hotline.accounts.auth import hash_password
 
     return hash_password(PASSWORD)
 
@@ -183,7 +183,7 @@ async def client(app, aiohttp_client):  # type: ignore[no-untyped-def]
 async def accounts(client, clock: FrozenClock) -> dict[str, Account]:  # type: ignore[no-untyped-def]
     """One user per role (two agencies), each with an API token, password PASSWORD."""
     from hotline import keys
-    from hotline.auth import create_user, issue_token
+    from hotline.accounts.auth import create_user, issue_token
 
     db = client.app[keys.DB]
     specs = [

@@ -5,7 +5,7 @@
         referral = await make_referral(session, call, agency_code="ca-dak-to")
 
 The areas, lines and agencies of the shipped rules are mirrored into the database the first
-time they are needed (foreign keys), via hotline.jurisdiction.sync.
+time they are needed (foreign keys), via hotline.rules.jurisdiction.sync.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.jurisdiction import sync
 from hotline.models import Call, Line, Person, Referral, User
-from hotline.routing.ruleset import RuleSet, load_ruleset
+from hotline.rules.jurisdiction import sync
+from hotline.rules.ruleset import RuleSet, load_ruleset
 from hotline.settings import PROJECT_ROOT
 
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # the same instant as conftest's clock

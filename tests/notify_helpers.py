@@ -11,12 +11,12 @@ import aiohttp
 from factories import make_call, make_referral
 
 from hotline.clock import FrozenClock
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.notify.channels import build_channels
 from hotline.notify.outbox import enqueue_for_referral
 from hotline.notify.worker import DeliveryWorker
-from hotline.routing.ruleset import RuleSet
-from hotline.routing.schema import AgencyDef, Channel
+from hotline.rules.ruleset import RuleSet
+from hotline.rules.schema import AgencyDef, Channel
 from hotline.settings import Settings
 
 AGENCY = "ldtbxh-dak-to"

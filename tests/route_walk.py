@@ -9,7 +9,7 @@ from typing import Any
 
 from aiohttp import web
 
-from hotline.auth import PUBLIC, ROLES, roles_of
+from hotline.accounts.auth import PUBLIC, ROLES, roles_of
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 # One account per role (conftest's `accounts`).

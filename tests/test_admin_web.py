@@ -12,8 +12,8 @@ from multidict import MultiDict
 from sqlalchemy import select
 
 from hotline import keys
+from hotline.calls.reroute import bed_occupancy
 from hotline.models import Agency, User
-from hotline.routing_flow import bed_occupancy
 from tests.admin_helpers import Browser, actions, field_error, make_app
 from tests.conftest import PASSWORD, login
 
@@ -357,7 +357,7 @@ async def test_audit_log_search_pages_and_audits_itself(client, accounts, clock)
         await client.get(f"/audit?since={local_day}&until={local_day}&action=call.read")
     ).text()
     assert "<code>call.read</code>" in dated
-    from hotline import audit
+    from hotline.accounts import audit
 
     async with client.app[keys.DB].write() as session:
         audit.record(

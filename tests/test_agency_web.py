@@ -9,8 +9,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from hotline import keys
-from hotline.links import make_ack_token
 from hotline.models import Referral
+from hotline.referrals.links import make_ack_token
 from tests.conftest import login
 from tests.test_api_calls import GOOD
 

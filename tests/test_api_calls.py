@@ -269,7 +269,7 @@ async def test_healthz(client):
 async def test_overload_is_503_with_retry_after_not_500(client, accounts, monkeypatch):
     from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-    from hotline import intake
+    from hotline.calls import intake
 
     async def no_connection(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PoolTimeout("QueuePool limit of size 20 overflow 20 reached")
@@ -286,7 +286,7 @@ async def test_sqlite_writers_queue_and_a_stuck_writer_gives_503(
 ):
     """On SQLite the process's writers wait their turn on one lock, in order; a writer held
     past the queue's timeout makes the next one fail as busy (503), never hang or 500."""
-    from hotline import db as db_module
+    from hotline.db import engine as db_module
 
     database = app[keys.DB]
     if not database.is_sqlite:

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from hotline import keys
-from hotline.auth import ROLES, revoke_token
+from hotline.accounts.auth import ROLES, revoke_token
 from hotline.models import ApiToken, AuditEvent, Call, Notification, Referral, User
 from tests.admin_helpers import Browser, actions, make_app
 from tests.conftest import PASSWORD, login

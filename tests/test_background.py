@@ -7,8 +7,8 @@ from __future__ import annotations
 import asyncio
 
 from hotline import keys
+from hotline.accounts.auth import create_user, issue_token
 from hotline.app import create_app
-from hotline.auth import create_user, issue_token
 from tests.servers import SmtpSink
 from tests.test_api_calls import GOOD
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from hotline.classify import suggest
+from hotline.i18n.text import fold_words
 from hotline.routing.classification import tokens_of
+from hotline.routing.classify import suggest
 from hotline.routing.facts import PersonFacts, Suggestion
-from hotline.routing.ruleset import RuleSet
-from hotline.text import fold_words
+from hotline.rules.ruleset import RuleSet
 
 
 def cats(suggestions: tuple[Suggestion, ...]) -> list[str]:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from hotline.cli import main
+from hotline.cli.main import main
 from tests.conftest import RULES_DIR
 
 

@@ -22,7 +22,7 @@ import pytest
 from pydantic import BaseModel
 
 import hotline
-from hotline.routing import ruleset as ruleset_module
+from hotline.rules import ruleset as ruleset_module
 from hotline.settings import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "RULES.md"

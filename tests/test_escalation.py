@@ -14,7 +14,7 @@ import pytest
 from factories import make_call, make_referral, make_user
 from sqlalchemy import func, select, update
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.escalation import (
     EscalationMetrics,
     ItemState,
@@ -27,7 +27,7 @@ from hotline.escalation import (
     wake,
 )
 from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # Tuesday 09:00 in Ho Chi Minh City
 M = timedelta(minutes=1)

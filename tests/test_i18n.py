@@ -8,7 +8,7 @@ import io
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from hotline.i18n import LOCALE_DIR, load_catalogs
+from hotline.i18n.translation import LOCALE_DIR, load_catalogs
 from hotline.settings import PROJECT_ROOT
 
 METHODS = [

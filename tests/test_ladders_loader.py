@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from hotline.escalation import ladder_for, plan_referral
-from hotline.routing.ladders import EscalationRules
-from hotline.routing.ruleset import EXTRA_FILES, load_ruleset
-from hotline.routing.yamlfile import Problem, RulesError
+from hotline.escalation.ladders import EscalationRules
+from hotline.rules.ruleset import EXTRA_FILES, load_ruleset
+from hotline.rules.yamlfile import Problem, RulesError
 from hotline.settings import PROJECT_ROOT
 
 RULES = PROJECT_ROOT / "routing_rules"
@@ -122,13 +122,15 @@ LADDER_CASES = [
         "unknown agency kind",
     ),  # bad kind
     (
-        "      - {after: 5m, when: not_acknowledged, do: [renotify], repeat: {every: 0h, max: 3}}\n",
+        "      - {after: 5m, when: not_acknowledged, do: [renotify],"
+        " repeat: {every: 0h, max: 3}}\n",
         10,
         "referral_ladders[0].steps[0].repeat.every",
         "more than zero",
     ),  # zero repeat
     (
-        "      - {after: 5m, when: not_acknowledged, do: [renotify], repeat: {every: 1h, max: 500}}\n",
+        "      - {after: 5m, when: not_acknowledged, do: [renotify],"
+        " repeat: {every: 1h, max: 500}}\n",
         10,
         "referral_ladders[0].steps[0].repeat.max",
         "less than or equal",

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from hotline.links import LinkError, ack_url, make_ack_token, sign, verify_ack_token
+from hotline.referrals.links import LinkError, ack_url, make_ack_token, sign, verify_ack_token
 
 KEY = "test-secret-key-that-is-long-enough-0123456789"
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)

@@ -11,7 +11,6 @@ from notify_helpers import AGENCY, agency_with, enqueue, make_worker
 from servers import SmtpSink, WebhookReceiver
 from sqlalchemy import select
 
-from hotline.links import verify_ack_token
 from hotline.models import LocalMessage, Notification, Referral, TimelineEvent
 from hotline.notify.channels.sms import FakeSmsGateway
 from hotline.notify.channels.webhook import derive_secret, verify_signature
@@ -21,6 +20,7 @@ from hotline.notify.outbox import (
     enqueue_for_users,
     referral_unreachable,
 )
+from hotline.referrals.links import verify_ack_token
 
 PERSONAL = ("Nguyễn Thị Lan", "0912 345 678", "Trần Thị Hoa", "bố dượng", "Thôn 3")
 

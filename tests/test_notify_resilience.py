@@ -236,7 +236,7 @@ async def test_an_unresolvable_host_is_retried(db, ruleset, settings, clock, htt
 async def test_two_workers_send_each_notification_exactly_once(
     db_url, ruleset, settings, clock, http
 ):
-    from hotline.db import Database
+    from hotline.db.engine import Database
 
     # Two Database objects: two engines and pools, as two app nodes would have.
     db_a, db_b = Database(db_url), Database(db_url)
@@ -268,7 +268,7 @@ async def test_two_workers_send_each_notification_exactly_once(
 async def test_concurrent_claims_take_at_most_their_limit_and_never_the_same_row(
     db_url, ruleset, settings, clock
 ):
-    from hotline.db import Database
+    from hotline.db.engine import Database
 
     nodes = [Database(db_url) for _ in range(3)]
     try:

@@ -15,8 +15,8 @@ from prometheus_client import CollectorRegistry
 from servers import WebhookReceiver
 from sqlalchemy import select
 
-from hotline import db as db_module
 from hotline.clock import SystemClock
+from hotline.db import engine as db_module
 from hotline.models import Heartbeat, Notification
 from hotline.notify.channels.base import SendResult
 from hotline.notify.recorder import Recorder

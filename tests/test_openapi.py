@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from openapi_spec_validator import validate
 
-from hotline.validation import CALLER_FIELDS, PERSON_FIELDS, TOP_FIELDS
+from hotline.calls.parse import CALLER_FIELDS, PERSON_FIELDS, TOP_FIELDS
 
 
 async def test_document_validates_and_covers_every_route(client):

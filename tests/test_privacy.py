@@ -8,7 +8,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from hotline import keys, privacy
+from hotline import keys
+from hotline.calls import privacy
 from hotline.models import AuditEvent, Call, CallCategory, Person, Referral, TimelineEvent
 from tests.conftest import login
 from tests.test_api_calls import GOOD

@@ -10,7 +10,7 @@ from factories import make_call, make_referral
 from sqlalchemy import select
 
 from hotline.models import AuditEvent, Call, Referral, TimelineEvent
-from hotline.referrals import (
+from hotline.referrals.lifecycle import (
     ReferralError,
     ReferralNotFound,
     acknowledge,

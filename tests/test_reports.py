@@ -409,8 +409,8 @@ async def test_prepare_due_reports_writes_xlsx(db, ruleset, tmp_path):
 def test_report_command_writes_xlsx_and_csv(db_url, settings, tmp_path, capsys):
     import asyncio
 
-    from hotline.db import Database
-    from hotline.reports.commands import refresh_rollups_command, report_command
+    from hotline.cli.reports import refresh_rollups_command, report_command
+    from hotline.db.engine import Database
 
     async def seed_it() -> None:
         database = Database(db_url)

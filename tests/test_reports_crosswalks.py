@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import hotline.routing  # noqa: F401  (registers crosswalks.yaml)
-from hotline.routing.ruleset import load_ruleset
-from hotline.routing.yamlfile import RulesError
+from hotline.rules.ruleset import load_ruleset
+from hotline.rules.yamlfile import RulesError
 from hotline.settings import PROJECT_ROOT
 
 

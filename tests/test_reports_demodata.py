@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from hotline.demodata import generate
+from hotline.demo.history import generate
+from hotline.demo.progress import ProgressBar
 from hotline.models import Call, CallCategory, EscalationEvent, Referral
-from hotline.progress import ProgressBar
 from hotline.reports import rollups
 from hotline.reports.dashboard import dashboard
 from hotline.reports.periods import custom_period, parse_period
@@ -88,7 +88,7 @@ def test_progress_bar_renders():
 
 
 def test_demo_data_command(settings, capsys):
-    from hotline.reports.commands import demo_data_command
+    from hotline.cli.reports import demo_data_command
 
     assert demo_data_command(settings, calls=2_000, years=0.5, progress=False) == 0
     assert "calls: 2,000" in capsys.readouterr().err

@@ -17,7 +17,7 @@ from hotline.routing.decide import (
     decide,
     explain_text,
 )
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 # Tuesday 10 March 2026, 09:00 in Ho Chi Minh City: office hours.
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
@@ -573,7 +573,7 @@ def test_public_holiday_closes_offices(ruleset: RuleSet) -> None:
 def test_full_safe_house_goes_up_the_tree(ruleset: RuleSet, tmp_path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
-    from hotline.routing.ruleset import load_ruleset
+    from hotline.rules.ruleset import load_ruleset
 
     shutil.copytree(ruleset.directory, tmp_path / "rules")
     agencies = tmp_path / "rules" / "agencies.yaml"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hotline.routing.decide import CallFacts, Decision, PersonFacts, decide
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 
 def codes(decision: Decision) -> list[str]:
@@ -126,7 +126,7 @@ def rulesets(ruleset: RuleSet, tmp_path_factory: pytest.TempPathFactory) -> list
     """The shipped rules, and the same with rules on areas, lines, times and hours."""
     import shutil
 
-    from hotline.routing.ruleset import load_ruleset
+    from hotline.rules.ruleset import load_ruleset
 
     target = tmp_path_factory.mktemp("rules") / "rules"
     shutil.copytree(ruleset.directory, target)

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from hotline.routing.ruleset import (
+from hotline.rules.ruleset import (
     CORE_FILES,
     EXTRA_FILES,
     RuleSetHolder,
     load_ruleset,
 )
-from hotline.routing.yamlfile import Problem, RulesError
+from hotline.rules.yamlfile import Problem, RulesError
 from hotline.settings import PROJECT_ROOT
 
 SHIPPED = PROJECT_ROOT / "routing_rules"

@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline import sqlite_driver
-from hotline.db import make_engine
+from hotline.db import sqlite as sqlite_driver
+from hotline.db.engine import make_engine
 
 
 @pytest.fixture
@@ -66,7 +66,7 @@ async def test_insert_ids_gives_each_row_its_own_id(db, clock):  # type: ignore[
     """On both engines: one INSERT, and the n-th id returned is the n-th row's."""
     from sqlalchemy import select
 
-    from hotline.db import insert_ids
+    from hotline.db.engine import insert_ids
     from hotline.models import AuditEvent
 
     rows = [
@@ -83,7 +83,7 @@ async def test_insert_ids_gives_each_row_its_own_id(db, clock):  # type: ignore[
 async def test_reserved_ids_are_used_once_and_later_rows_follow(db, clock):  # type: ignore[no-untyped-def]
     from sqlalchemy import insert, select
 
-    from hotline.db import reserve_ids
+    from hotline.db.engine import reserve_ids
     from hotline.models import AuditEvent
 
     table = AuditEvent.__table__
@@ -113,7 +113,7 @@ async def sqlite_db(tmp_path):  # type: ignore[no-untyped-def]
 
     from sqlalchemy import event
 
-    from hotline.db import Database
+    from hotline.db.engine import Database
 
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'threads.sqlite3'}")
 

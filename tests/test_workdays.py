@@ -1,4 +1,4 @@
-"""Working-day arithmetic (hotline.workdays) over weekends and the shipped holidays."""
+"""Working-day arithmetic (hotline.timelimits.workdays) over weekends and the shipped holidays."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from hotline.durations import Duration
-from hotline.workdays import WEEKENDS_ONLY, WorkCalendar, due_at
+from hotline.timelimits.durations import Duration
+from hotline.timelimits.workdays import WEEKENDS_ONLY, WorkCalendar, due_at
 
 VN = timezone(timedelta(hours=7))
 

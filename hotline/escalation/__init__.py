@@ -1,7 +1,7 @@
 """Escalation: ladders snapshotted onto referrals and calls (policy), pure decisions about
 what is due (policy), the actions a step takes (actions), the sweep that runs them (sweep)."""
 
-from hotline.escalation.cli import run_once, run_once_cli
+from hotline.cli.escalations import run_once, run_once_cli
 from hotline.escalation.metrics import EscalationMetrics
 from hotline.escalation.policy import (
     CallPlan,

@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from hotline.escalation.ladders import Action
 from hotline.escalation.policy import ScheduledStep, plan_referral
 from hotline.models import Call, Referral, TimelineEvent, User
 from hotline.notify import outbox
-from hotline.referrals import TERMINAL
-from hotline.routing.ladders import Action
-from hotline.routing.ruleset import RuleSet
-from hotline.routing.schema import AgencyDef
+from hotline.referrals.lifecycle import TERMINAL
+from hotline.rules.ruleset import RuleSet
+from hotline.rules.schema import AgencyDef
 from hotline.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -14,8 +14,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from hotline.durations import parse_duration
-from hotline.routing.ladders import (
+from hotline.escalation.ladders import (
     COLUMN_LIMITS,
     CREATED,
     ESCALATING,
@@ -23,8 +22,9 @@ from hotline.routing.ladders import (
     EscalationRules,
     Ladder,
 )
-from hotline.routing.ruleset import RuleSet
-from hotline.workdays import WEEKENDS_ONLY, WorkCalendar, due_at
+from hotline.rules.ruleset import RuleSet
+from hotline.timelimits.durations import parse_duration
+from hotline.timelimits.workdays import WEEKENDS_ONLY, WorkCalendar, due_at
 
 POLICY_VERSION = 1
 

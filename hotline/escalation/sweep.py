@@ -37,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.escalation.actions import (
     LIGHT,
     UNBATCHED,
@@ -49,7 +49,7 @@ from hotline.escalation.actions import (
 )
 from hotline.escalation.metrics import EscalationMetrics
 from hotline.escalation.policy import ItemState, ScheduledStep, Snapshot, Visit, plan_visit
-from hotline.heartbeat import write_heartbeat
+from hotline.jobs.heartbeat import write_heartbeat
 from hotline.models import (
     Call,
     EscalationEvent,
@@ -60,8 +60,8 @@ from hotline.models import (
     UTCDateTime,
 )
 from hotline.notify.outbox import agency_reachable
-from hotline.referrals import TERMINAL
-from hotline.routing.ruleset import RuleSet, RuleSetHolder
+from hotline.referrals.lifecycle import TERMINAL
+from hotline.rules.ruleset import RuleSet, RuleSetHolder
 from hotline.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection handed over by hotline.db, or on its own."""
+"""Alembic environment: runs on a connection handed over by hotline.db.engine, or on its own."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    from hotline.db import make_engine
+    from hotline.db.engine import make_engine
 
     url = context.config.get_main_option("sqlalchemy.url")
     if not url:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.models import (
     DeliveryAttempt,
     Notification,

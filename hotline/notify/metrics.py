@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import func, select
 
 from hotline.clock import as_utc
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.models import DeliveryAttempt, Notification
 
 

@@ -16,8 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.db import insert_ids, reserve_ids
-from hotline.links import ack_url, make_ack_token, referral_url
+from hotline.db.engine import insert_ids, reserve_ids
 from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User
 from hotline.notify.render import (
     email_templates,
@@ -26,8 +25,9 @@ from hotline.notify.render import (
     render_sms,
     template_name,
 )
-from hotline.routing.ruleset import RuleSet
-from hotline.routing.schema import AgencyDef
+from hotline.referrals.links import ack_url, make_ack_token, referral_url
+from hotline.rules.ruleset import RuleSet
+from hotline.rules.schema import AgencyDef
 from hotline.settings import Settings
 
 SYSTEM = "system"

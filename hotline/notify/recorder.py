@@ -20,7 +20,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.models import Notification
 from hotline.notify.channels.base import SendResult
 from hotline.notify.delivery import Outcome, record_many

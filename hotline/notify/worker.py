@@ -21,14 +21,14 @@ import aiohttp
 from prometheus_client import CollectorRegistry
 
 from hotline.clock import Clock
-from hotline.db import Database
-from hotline.heartbeat import write_heartbeat
+from hotline.db.engine import Database
+from hotline.jobs.heartbeat import write_heartbeat
 from hotline.models import Notification
 from hotline.notify.channels import Channel, SendResult, build_channels
 from hotline.notify.delivery import claim_due
 from hotline.notify.metrics import NotifyMetrics
 from hotline.notify.recorder import Recorder
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 from hotline.settings import Settings
 
 log = logging.getLogger(__name__)

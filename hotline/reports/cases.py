@@ -10,12 +10,12 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.models import Call, CallCategory, Referral
+from hotline.reports.crosswalks import UNMAPPED, Crosswalk
 from hotline.reports.rollups import RESOLVED, Counts, Key
 from hotline.reports.tables import Column, Section
-from hotline.routing.crosswalks import UNMAPPED, Crosswalk
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 ID_CHUNK = 5000  # ids per IN (...) list: well under SQLite's and asyncpg's parameter limits
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.models import Call, EscalationEvent, Notification, Referral
 from hotline.reports.periods import DEFAULT_TZ, ReportInputError
 from hotline.reports.rollups import Counts, Key, read_counts
@@ -27,7 +27,7 @@ from hotline.reports.statistics import (
     subtree,
     summarize,
 )
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 FUNNEL = (
     ("received", "Cuộc gọi tiếp nhận", "Calls received"),

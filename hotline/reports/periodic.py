@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.reports import cases
 from hotline.reports.dashboard import (
     AGE_BUCKETS,
@@ -29,7 +29,7 @@ from hotline.reports.periods import Period, ReportInputError, parse_period
 from hotline.reports.rollups import Counts, Key, read_counts
 from hotline.reports.statistics import Fact, Row, group_facts, referral_facts, summarize
 from hotline.reports.tables import Column, Report, Section
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 CALL_COLUMNS = [
     Column("calls", "Cuộc gọi tiếp nhận", "Calls received"),

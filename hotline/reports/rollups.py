@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from hotline.bulk import insert_rows
-from hotline.db import Database
+from hotline.db.bulk import insert_rows
+from hotline.db.engine import Database
 from hotline.models import Call, DailyStat, Heartbeat, MonthlyStat, Referral
 from hotline.reports.periods import DEFAULT_TZ, local_midnight
 

@@ -19,11 +19,11 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.reports.export import write_xlsx
 from hotline.reports.periodic import build_report
 from hotline.reports.periods import DEFAULT_TZ, Period, days_period
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.models import Call, Referral
 from hotline.reports.periods import ReportInputError, check_group
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 OPEN = ("pending", "notified", "acknowledged", "accepted", "in_progress")
 

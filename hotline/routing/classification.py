@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any, Protocol
 
+from hotline.i18n.text import fold
 from hotline.routing.facts import Suggestion, new
-from hotline.routing.ruleset import RuleSet, register_part
-from hotline.routing.schema import AgeRule, ClassificationFile, TermGroup
-from hotline.routing.yamlfile import Problem, RulesError, YamlDoc
-from hotline.text import fold
+from hotline.rules.ruleset import RuleSet, register_part
+from hotline.rules.schema import AgeRule, ClassificationFile, TermGroup
+from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
 
 _WORD = re.compile(r"\w+")
 _AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y o)\b")

@@ -38,8 +38,8 @@ from hotline.routing.rules import (
     TimeLimitRule,
     subcategory_parents,
 )
-from hotline.routing.ruleset import RuleSet
-from hotline.routing.schema import LineDef
+from hotline.rules.ruleset import RuleSet
+from hotline.rules.schema import LineDef
 
 __all__ = [
     "CallFacts",
@@ -89,7 +89,7 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
     """decide() with few function calls: it runs on every call and on every change of the
     intake form, and a Python call costs as much as a dozen plain steps."""
     parts = rs.parts
-    # hotline.classify.suggest(), without its extra call
+    # hotline.routing.classify.suggest(), without its extra call
     classifier = parts.get("classification")
     suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
     routing: RoutingRules | None = parts.get("rules")

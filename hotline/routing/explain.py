@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hotline.routing.facts import CallFacts, Decision, PersonFacts, render_notice
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 
 _T = {
     "version": {"vi": "Bộ quy tắc phiên bản {v}", "en": "Rule set version {v}"},

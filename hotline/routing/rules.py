@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from hotline.durations import Duration
 from hotline.routing.facts import MatchedRule, PersonFacts
-from hotline.routing.ruleset import Taxonomy
-from hotline.routing.schema import DAYS, Opening
+from hotline.rules.ruleset import Taxonomy
+from hotline.rules.schema import DAYS, Opening
+from hotline.timelimits.durations import Duration
 
 
 def minutes(hhmm: str) -> int:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from hotline.durations import parse_duration
 from hotline.routing.rules import (
     AfterHoursRule,
     Condition,
@@ -25,9 +24,10 @@ from hotline.routing.rules import (
     openings,
     subcategory_parents,
 )
-from hotline.routing.ruleset import RuleSet, register_part
-from hotline.routing.schema import DAYS, LimitDef, OneOf, RulesFile, When
-from hotline.routing.yamlfile import Problem, RulesError, YamlDoc
+from hotline.rules.ruleset import RuleSet, register_part
+from hotline.rules.schema import DAYS, LimitDef, OneOf, RulesFile, When
+from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
+from hotline.timelimits.durations import parse_duration
 
 Path_ = tuple[str | int, ...]
 

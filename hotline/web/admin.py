@@ -10,9 +10,11 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 
-from hotline import accounts, audit, keys
-from hotline.auth import allow, issue_token, revoke_token
-from hotline.i18n import lazy
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts import users as accounts
+from hotline.accounts.auth import allow, issue_token, revoke_token
+from hotline.i18n.translation import lazy
 from hotline.models import ApiToken, User
 from hotline.web.security import client_address, principal_of
 

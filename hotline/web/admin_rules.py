@@ -1,5 +1,5 @@
 """Admin pages for the agency directory and the rule set: agencies with their channels, hours
-and beds (edited in routing_rules/agencies.yaml, see hotline.agency_directory), beds in use
+and beds (edited in routing_rules/agencies.yaml, see hotline.rules.agency_directory), beds in use
 (a database figure routing reads), and the rules page with its reload button. Audited."""
 
 from __future__ import annotations
@@ -10,12 +10,15 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 
-from hotline import agency_directory, audit, keys, rules_admin
-from hotline.auth import allow
-from hotline.i18n import lazy
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts.auth import allow
+from hotline.calls.reroute import bed_occupancy
+from hotline.i18n.translation import lazy
 from hotline.models import Agency, AuditEvent
-from hotline.routing.yamlfile import RulesError
-from hotline.routing_flow import bed_occupancy
+from hotline.rules import agency_directory
+from hotline.rules import reload as rules_admin
+from hotline.rules.yamlfile import RulesError
 from hotline.web.security import client_address, principal_of
 
 DONE = {

@@ -14,12 +14,14 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 
-from hotline import audit, keys, referrals
-from hotline.auth import PUBLIC, Principal, allow
-from hotline.calls import referral_dict
-from hotline.links import LinkError, verify_ack_token
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts.auth import PUBLIC, Principal, allow
+from hotline.calls.parse import InvalidInput
+from hotline.calls.views import referral_dict
 from hotline.models import Call, Person, Referral, TimelineEvent
-from hotline.validation import InvalidInput
+from hotline.referrals import lifecycle as referrals
+from hotline.referrals.links import LinkError, verify_ack_token
 from hotline.web.api import ok
 from hotline.web.errors import read_json
 from hotline.web.security import client_address, principal_of

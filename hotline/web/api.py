@@ -11,10 +11,13 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
-from hotline import audit, calls, intake, keys
-from hotline.auth import PUBLIC, ROLES, STAFF, allow
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts.auth import PUBLIC, ROLES, STAFF, allow
+from hotline.calls import intake
+from hotline.calls import views as calls
+from hotline.calls.parse import CallData, InvalidInput, normalise_phone, parse_call
 from hotline.routing.decide import decide
-from hotline.validation import CallData, InvalidInput, normalise_phone, parse_call
 from hotline.web.errors import read_json
 from hotline.web.security import client_address, principal_of
 
@@ -281,8 +284,8 @@ async def explain(request: web.Request) -> web.Response:
     body = await read_json(request)
     rules, now = request.app[keys.RULES].current, request.app[keys.CLOCK].now()
     data = parse_call(body, rules, now=now)
+    from hotline.calls.reroute import bed_occupancy
     from hotline.routing.decide import CallFacts, PersonFacts
-    from hotline.routing_flow import bed_occupancy
 
     facts = CallFacts(
         line=data.line,
@@ -381,7 +384,7 @@ async def telephony_event(request: web.Request) -> web.Response:
     """PBX events, authenticated by the shared secret in X-Telephony-Secret (no user)."""
     from hmac import compare_digest
 
-    from hotline import telephony
+    from hotline.calls import telephony
 
     secret = request.app[keys.SETTINGS].telephony_secret
     if not secret:

@@ -1,7 +1,7 @@
 """The audit log page: search by user, action, object and dates, newest first, paginated.
 
 Supervisors and admins only, and reading the log is itself audited. The application only
-ever adds audit rows (hotline.audit.record); there is no code path that changes or deletes
+ever adds audit rows (hotline.accounts.audit.record); there is no code path that changes or deletes
 them.
 """
 
@@ -17,9 +17,10 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import Select, func, or_, select
 
-from hotline import audit, keys
-from hotline.auth import allow
-from hotline.i18n import lazy
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts.auth import allow
+from hotline.i18n.translation import lazy
 from hotline.models import AuditEvent, User
 from hotline.web.security import client_address, principal_of
 

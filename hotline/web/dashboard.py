@@ -20,14 +20,14 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from hotline import keys
-from hotline.auth import allow
+from hotline.accounts.auth import allow
+from hotline.calls.parse import InvalidInput
 from hotline.reports import fmt
 from hotline.reports.dashboard import Dashboard, dashboard
 from hotline.reports.export import write_csv, write_xlsx
 from hotline.reports.periodic import build_report
 from hotline.reports.periods import ReportInputError, check_group, period_from_params
 from hotline.reports.statistics import response_times
-from hotline.validation import InvalidInput
 from hotline.web.charts import columns, hbars
 
 SUPERVISORS = ("supervisor", "admin")

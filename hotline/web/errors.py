@@ -15,7 +15,7 @@ from aiohttp import web
 from sqlalchemy import exc as sa_exc
 
 from hotline import keys
-from hotline.validation import InvalidInput
+from hotline.calls.parse import InvalidInput
 
 log = logging.getLogger("hotline.web")
 

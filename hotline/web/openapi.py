@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document for /api/v1. Tests check it validates, lists every /api/v1 route
-and describes exactly the fields hotline.validation accepts."""
+and describes exactly the fields hotline.calls.parse accepts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from aiohttp import web
 
 from hotline import __version__
-from hotline.auth import PUBLIC, allow
+from hotline.accounts.auth import PUBLIC, allow
 
 ERROR = {"$ref": "#/components/responses/Error"}
 CODES = {"type": "array", "items": {"type": "string"}}

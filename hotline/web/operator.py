@@ -8,10 +8,13 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 
-from hotline import audit, calls, intake, keys, telephony
-from hotline.auth import STAFF, allow
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts.auth import STAFF, allow
+from hotline.calls import intake, telephony
+from hotline.calls import views as calls
+from hotline.calls.parse import InvalidInput, parse_call
 from hotline.models import TelephonyCall
-from hotline.validation import InvalidInput, parse_call
 from hotline.web.api import call_filter, wake_worker
 from hotline.web.security import client_address, principal_of
 

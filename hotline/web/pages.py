@@ -8,9 +8,10 @@ import aiohttp_jinja2
 from aiohttp import web
 from aiohttp_session import get_session, new_session
 
-from hotline import audit, keys
-from hotline.auth import PUBLIC, ROLES, Principal, allow, authenticate, throttled
-from hotline.i18n import LOCALES, lazy
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts.auth import PUBLIC, ROLES, Principal, allow, authenticate, throttled
+from hotline.i18n.translation import LOCALES, lazy
 from hotline.models import User
 from hotline.web.security import client_address, csrf_token, principal_of
 

@@ -13,7 +13,7 @@ from babel.dates import format_datetime, format_timedelta
 
 from hotline import keys
 from hotline.clock import as_utc
-from hotline.i18n import LOCALES, lazy
+from hotline.i18n.translation import LOCALES, lazy
 from hotline.web.security import csrf_token
 
 
@@ -145,7 +145,7 @@ def label(context: Any, code: str | None, group: str) -> str:
 async def locale_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     """The reader's language: ?lang=, then the session or cookie, then (API only) the
     Accept-Language header, then the deployment's default (Vietnamese)."""
-    from hotline.i18n import pick_locale
+    from hotline.i18n.translation import pick_locale
 
     default = request.app[keys.CATALOGS].default
     chosen = request.query.get("lang")

@@ -10,11 +10,14 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 
-from hotline import audit, calls, keys, privacy
-from hotline.auth import Principal, allow
-from hotline.i18n import lazy
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts.auth import Principal, allow
+from hotline.calls import privacy
+from hotline.calls import views as calls
+from hotline.calls.parse import InvalidInput, normalise_phone
+from hotline.i18n.translation import lazy
 from hotline.models import Call
-from hotline.validation import InvalidInput, normalise_phone
 from hotline.web.api import _view, ok
 from hotline.web.errors import read_json
 from hotline.web.security import client_address, principal_of

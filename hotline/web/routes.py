@@ -1,4 +1,5 @@
-"""The route table. Every route is named; every handler declares its roles (hotline.auth)."""
+"""The route table. Every route is named; every handler declares its roles
+(hotline.accounts.auth)."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from aiohttp import web
 from aiohttp_session import Session, get_session
 
 from hotline import keys
-from hotline.auth import PUBLIC, Principal, principal_for_token, roles_of, stamp_token
+from hotline.accounts.auth import PUBLIC, Principal, principal_for_token, roles_of, stamp_token
 from hotline.clock import as_utc
 from hotline.models import User
 from hotline.web.errors import is_api, json_error

@@ -10,12 +10,15 @@ import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
 
-from hotline import audit, calls, intake, keys
-from hotline.auth import allow
+from hotline import keys
+from hotline.accounts import audit
+from hotline.accounts.auth import allow
+from hotline.calls import intake
+from hotline.calls import views as calls
+from hotline.calls.parse import CallData, InvalidInput, parse_call
 from hotline.models import Call, Notification, Person, Referral
 from hotline.notify import dead_letters, local_messages, resend
 from hotline.notify.outbox import OutboxError
-from hotline.validation import CallData, InvalidInput, parse_call
 from hotline.web.api import wake_worker
 from hotline.web.operator import PERSON_ROWS, form_to_body
 from hotline.web.security import client_address, principal_of

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 import aiohttp
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.notify.channels.base import Channel, SendResult, classify_http_status
 from hotline.notify.channels.email import MailboxChannel, SmtpChannel
 from hotline.notify.channels.sms import SmsGatewayChannel
 from hotline.notify.channels.webhook import WebhookChannel, secret_resolver
-from hotline.routing.ruleset import RuleSet
+from hotline.rules.ruleset import RuleSet
 from hotline.settings import Settings
 
 __all__ = [

@@ -19,7 +19,7 @@ from email.utils import formataddr, formatdate, parseaddr
 import aiosmtplib
 from sqlalchemy import select
 
-from hotline.db import Database
+from hotline.db.engine import Database
 from hotline.models import LocalMessage, Notification
 from hotline.notify.channels.base import SendResult
 from hotline.settings import Settings

@@ -20,8 +20,8 @@ import aiohttp
 
 from hotline.models import Notification
 from hotline.notify.channels.base import SendResult, classify_http_status
-from hotline.routing.ruleset import RuleSet
-from hotline.routing.schema import AgencyDef
+from hotline.rules.ruleset import RuleSet
+from hotline.rules.schema import AgencyDef
 from hotline.settings import Settings
 
 SecretFor = Callable[[Notification], str]

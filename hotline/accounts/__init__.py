@@ -1,0 +1,1 @@
+"""Accounts: principals, passwords, tokens, users, the audit log."""

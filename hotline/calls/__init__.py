@@ -1,0 +1,1 @@
+"""Calls: the one parser of a call body, intake, read views, telephony events, privacy."""

@@ -1,0 +1,1 @@
+"""Database engine and sessions, SQLite specifics, bulk inserts."""

@@ -1,0 +1,227 @@
+"""The database: engine, sessions, migrations.
+
+Handlers own transactions: `async with db.write() as session:` commits on success and rolls
+back on error; data functions only add and flush. On SQLite a write transaction starts with
+BEGIN IMMEDIATE, so two writers queue on the lock instead of failing with
+SQLITE_BUSY_SNAPSHOT halfway through; reads stay deferred and never block under WAL.
+
+SQLite has one writer at a time, and a connection waiting for the file lock polls it from
+SQLite's busy handler, sleeping up to 100 ms between tries in no particular order. Under a
+burst of calls those sleeps, not the work, made up most of a notification's latency (p50
+10.6 s at 10 calls/s). So the writers of one process queue in order on an asyncio.Lock
+first; the busy handler is left for the other processes (the CLI, a second server).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Table, event, insert, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from hotline.db import sqlite as sqlite_driver
+
+MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
+WRITE_OPTION = "hotline_write"
+WRITE_QUEUE_TIMEOUT = 30.0  # seconds, as busy_timeout: a stuck writer fails, not hangs
+
+
+class Database:
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        self.engine = make_engine(url, echo=echo)
+        self._reader = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = async_sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+        self._write_lock: asyncio.Lock | None = None
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[AsyncSession]:
+        """A session in one write transaction, committed when the block ends without error."""
+        if not self.is_sqlite:
+            async with self._writer() as session, session.begin():
+                yield session
+            return
+        lock = self._write_lock
+        if lock is None:  # made here, in the running loop (a Database may outlive a loop)
+            lock = self._write_lock = asyncio.Lock()
+        try:
+            async with asyncio.timeout(WRITE_QUEUE_TIMEOUT):  # a timer, not a task as wait_for
+                await lock.acquire()
+        except TimeoutError:
+            raise OperationalError(
+                "BEGIN IMMEDIATE", None, TimeoutError("database is locked: writers queue")
+            ) from None
+        try:
+            async with self._writer() as session, session.begin():
+                yield session
+        finally:
+            lock.release()
+
+    @asynccontextmanager
+    async def read(self, *, offload: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session for reads; nothing is committed. offload: for reads that may take long
+        (reports, exports): on SQLite they run on the connection's thread, not the loop's
+        (see hotline/db/sqlite.py)."""
+        async with self._reader() as session:
+            driver = None
+            if offload and self.is_sqlite:
+                raw = await (await session.connection()).get_raw_connection()
+                driver = raw.driver_connection
+            if not isinstance(driver, sqlite_driver.OneTripConnection):
+                yield session
+                return
+            driver.inline = False
+            try:
+                yield session
+            finally:
+                driver.inline = True
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A plain connection for a quick Core read (no session, no ORM); nothing committed."""
+        async with self.engine.connect() as conn:
+            yield conn
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    async def upgrade(self) -> None:
+        """Apply Alembic migrations up to head on this database."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(_upgrade_sync)
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+
+
+async def insert_ids(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """INSERT the rows in one statement (per 1,000); their new ids, in the rows' order.
+
+    SQLAlchemy cannot promise the order of RETURNING on SQLite, so asked for it, it sends one
+    INSERT per row (a round trip each). SQLite numbers an INTEGER PRIMARY KEY max + 1 row by
+    row, in VALUES order, so there the ids sorted are the rows' order.
+    """
+    if not rows:
+        return []
+    if session.get_bind().dialect.name == "sqlite":
+        found = await session.scalars(insert(table).returning(table.c.id), rows)
+        return sorted(int(i) for i in found)
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return [int(i) for i in await session.scalars(stmt, rows)]
+
+
+async def reserve_ids(session: AsyncSession, table: Table, count: int) -> list[int]:
+    """`count` new ids for rows of `table` to be inserted with them in this transaction, for
+    rows whose content needs their own id (a notification's links and idempotency key), so
+    each is written once instead of inserted and then updated.
+
+    PostgreSQL: from the column's sequence. SQLite: the ids after the largest, which no other
+    writer can take before this transaction ends (BEGIN IMMEDIATE holds the write lock)."""
+    if count <= 0:
+        return []
+    name = table.name
+    if session.get_bind().dialect.name == "sqlite":
+        assert session.in_transaction()
+        top = await session.scalar(text(f'SELECT max(id) FROM "{name}"'))  # noqa: S608
+        return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
+    found = await session.scalars(
+        text(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)"),
+        {"n": count},
+    )
+    return [int(i) for i in found]
+
+
+def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {"echo": echo}
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"timeout": 30}
+        if parsed.get_driver_name() == "aiosqlite" and database and not parsed.query:
+
+            async def one_trip() -> Any:  # see hotline/db/sqlite.py
+                return await sqlite_driver.connect(database)
+
+            kwargs["async_creator"] = one_trip
+            # Kept, not opened and closed as bursts come and go: opening one costs a thread,
+            # the file, the pragmas and the schema (at the default 5 kept, a burst of calls
+            # spent 4% of the service's CPU opening connections).
+            kwargs.update(pool_size=20, max_overflow=20)
+    else:
+        # Web handlers, the delivery worker and the sweeps share the pool; at the 5 + 10
+        # default a burst of calls ran it dry (QueuePool limit reached).
+        kwargs.update(pool_pre_ping=True, pool_size=20, max_overflow=20, pool_timeout=10)
+    engine = create_async_engine(url, **kwargs)
+    if parsed.get_backend_name() == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: AsyncEngine) -> None:
+    sync_engine = engine.sync_engine
+
+    @event.listens_for(sync_engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # The one-trip driver waits for another process's lock on its own thread, not inline.
+        driver = getattr(dbapi_conn, "_connection", None)
+        inline = isinstance(driver, sqlite_driver.OneTripConnection)
+        cursor.execute(f"PRAGMA busy_timeout={0 if inline else 30000}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get(WRITE_OPTION):
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.exec_driver_sql("BEGIN")
+
+
+def alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def _upgrade_sync(connection: Any) -> None:
+    cfg = alembic_config()
+    cfg.attributes["connection"] = connection
+    command.upgrade(cfg, "head")
+
+
+def upgrade_blocking(url: str) -> None:
+    """`hotline db upgrade`: migrate from synchronous code."""
+
+    async def run() -> None:
+        db = Database(url)
+        try:
+            await db.upgrade()
+        finally:
+            await db.dispose()
+
+    asyncio.run(run())

@@ -1,0 +1,1 @@
+"""Demo set-up, the history generator, progress bars."""

@@ -1,0 +1,1 @@
+"""Translations (gettext), the terms templates translate from data, Vietnamese text folding."""

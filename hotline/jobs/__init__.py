@@ -1,0 +1,1 @@
+"""Background jobs: the scheduler, the service's background parts, heartbeats."""

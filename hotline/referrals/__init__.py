@@ -1,0 +1,1 @@
+"""Referrals: the lifecycle (state machine) and signed one-click links."""

@@ -1,0 +1,2 @@
+"""Load and validate routing_rules/: the RuleSet, the YAML reader, schemas, jurisdiction
+sync, agency directory edits, reload."""

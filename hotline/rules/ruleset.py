@@ -1,0 +1,343 @@
+"""Load routing_rules/ into a RuleSet: validated, cross-checked, versioned by content hash.
+
+A RuleSet is immutable. Reloading builds a new one and swaps it in only when it loads
+cleanly, so a typo in a file never replaces the rules in use (see RuleSetHolder).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from hotline.i18n.text import fold
+from hotline.rules.schema import (
+    AgenciesFile,
+    AgencyDef,
+    AreaDef,
+    AreasFile,
+    LineDef,
+    LinesFile,
+    Opening,
+    TaxonomyFile,
+)
+from hotline.rules.yamlfile import Problem, RulesError, YamlDoc, read_yaml
+
+# Files every rules directory has; later parts of the rules register theirs in EXTRA_FILES.
+CORE_FILES = ("taxonomy.yaml", "areas.yaml", "lines.yaml", "agencies.yaml")
+EXTRA_FILES: dict[str, Callable[[YamlDoc, RuleSet], None]] = {}
+# The pydantic model of each file's top level: docs/RULES.md must mention every field.
+SCHEMAS: dict[str, type[BaseModel]] = {
+    "taxonomy.yaml": TaxonomyFile,
+    "areas.yaml": AreasFile,
+    "lines.yaml": LinesFile,
+    "agencies.yaml": AgenciesFile,
+}
+# taxonomy.yaml list -> the label group it fills (Taxonomy.label("urgency", "high"))
+TERM_GROUPS = {
+    "urgencies": "urgency",
+    "needs": "need",
+    "relations": "relation",
+    "sexes": "sex",
+    "agency_kinds": "agency_kind",
+    "area_kinds": "area_kind",
+}
+
+
+@dataclass
+class Taxonomy:
+    categories: dict[str, Any]
+    subcategories: dict[str, str]  # sub-category code -> its category code
+    labels: dict[str, dict[str, dict[str, str]]]  # group -> code -> {vi, en}
+    case_categories: frozenset[str]
+
+    def label(self, group: str, code: str, locale: str = "vi") -> str:
+        entry = self.labels.get(group, {}).get(code)
+        return entry.get(locale, entry["vi"]) if entry else code
+
+    def codes(self, group: str) -> list[str]:
+        return list(self.labels.get(group, {}))
+
+
+@dataclass
+class RuleSet:
+    directory: Path
+    version: str
+    taxonomy: Taxonomy
+    areas: dict[str, AreaDef]
+    lines: dict[str, LineDef]
+    agencies: dict[str, AgencyDef]
+    office_hours: list[Opening]
+    children: dict[str, list[str]] = field(default_factory=dict)
+    # Filled by the files in EXTRA_FILES (classification, rules, holidays, escalation).
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    # --- areas ---
+
+    def ancestors(self, code: str) -> list[str]:
+        """The area itself, then its parent, up to the root."""
+        out: list[str] = []
+        current: str | None = code
+        while current is not None and current in self.areas and current not in out:
+            out.append(current)
+            current = self.areas[current].parent
+        return out
+
+    def contains(self, ancestor: str, code: str) -> bool:
+        return ancestor in self.ancestors(code)
+
+    def area_path(self, code: str) -> str:
+        """ "Xã Tân Cảnh, Huyện Đăk Tô, Tỉnh Kon Tum" (the country left out)."""
+        names = [self.areas[c].name for c in self.ancestors(code) if self.areas[c].parent]
+        return ", ".join(names) or (self.areas[code].name if code in self.areas else code)
+
+    def search_areas(self, query: str, limit: int = 20) -> list[AreaDef]:
+        """Areas whose name or code matches every word typed, with or without diacritics."""
+        words = fold(query).split()
+        if not words:
+            return []
+        scored: list[tuple[int, int, str, AreaDef]] = []
+        for area in self.areas.values():
+            name = fold(area.name)
+            haystack = f"{name} {area.code} {fold(self.area_path(area.code))}"
+            if all(w in haystack for w in words):
+                # Names that contain the whole query come first, then shallow areas.
+                rank = 0 if " ".join(words) in name else 1
+                scored.append((rank, len(self.ancestors(area.code)), area.name, area))
+        scored.sort(key=lambda item: item[:3])
+        return [item[3] for item in scored[:limit]]
+
+    # --- lines ---
+
+    def find_line(self, text: str | None) -> LineDef | None:
+        """A line by code or by its number written any way ("1800 1567", "18001567")."""
+        if not text:
+            return None
+        digits = "".join(ch for ch in str(text) if ch.isdigit())
+        return self.lines.get(str(text)) or self.lines.get(digits)
+
+    def line_area(self, code: str) -> str | None:
+        line = self.lines.get(code)
+        return line.area if line else None
+
+    # --- agencies ---
+
+    def agencies_of_kind(self, kind: str) -> Iterator[AgencyDef]:
+        return (a for a in self.agencies.values() if a.kind == kind)
+
+
+def load_ruleset(directory: str | Path) -> RuleSet:
+    """Load and validate a rules directory; RulesError lists every problem found."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RulesError([Problem(str(directory), None, "", "not a directory")])
+    missing = [name for name in CORE_FILES if not (directory / name).is_file()]
+    if missing:
+        raise RulesError(Problem(name, None, "", "file is missing") for name in missing)
+    docs: dict[str, YamlDoc] = {}
+    problems: list[Problem] = []
+    present = sorted(p.name for p in directory.glob("*.yaml"))
+    unknown = [n for n in present if n not in CORE_FILES and n not in EXTRA_FILES]
+    problems += [Problem(n, None, "", "unknown rules file") for n in unknown]
+    for name in [*CORE_FILES, *sorted(n for n in EXTRA_FILES if n in present)]:
+        try:
+            docs[name] = read_yaml(directory / name)
+        except RulesError as exc:
+            problems += exc.problems
+    if problems:
+        raise RulesError(problems)
+    ruleset = _build_core(directory, docs)
+    # Run every part's builder so one load reports the problems of all files at once.
+    for name, build in EXTRA_FILES.items():
+        if name in docs:
+            _collect(problems, lambda: build(docs[name], ruleset))  # noqa: B023
+    if problems:
+        raise RulesError(problems)
+    return ruleset
+
+
+def register_part(
+    name: str, build: Callable[[YamlDoc, RuleSet], None], schema: type[BaseModel] | None = None
+) -> None:
+    """Register an optional rules file: its builder, and its schema for the docs check."""
+    EXTRA_FILES[name] = build
+    if schema is not None:
+        SCHEMAS[name] = schema
+
+
+def _version(directory: Path, names: list[str]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(names):
+        digest.update(name.encode() + b"\0" + (directory / name).read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _collect(problems: list[Problem], fn: Callable[[], Any]) -> Any:
+    try:
+        return fn()
+    except RulesError as exc:
+        problems += exc.problems
+        return None
+
+
+def _build_core(directory: Path, docs: dict[str, YamlDoc]) -> RuleSet:
+    problems: list[Problem] = []
+    tax = _collect(problems, lambda: docs["taxonomy.yaml"].validate(TaxonomyFile))
+    areas_file = _collect(problems, lambda: docs["areas.yaml"].validate(AreasFile))
+    lines_file = _collect(problems, lambda: docs["lines.yaml"].validate(LinesFile))
+    agencies_file = _collect(problems, lambda: docs["agencies.yaml"].validate(AgenciesFile))
+    if problems:
+        raise RulesError(problems)
+    taxonomy = _taxonomy(tax, docs["taxonomy.yaml"])
+    areas = _areas(areas_file, docs["areas.yaml"])
+    children: dict[str, list[str]] = {}
+    for area in areas.values():
+        if area.parent:
+            children.setdefault(area.parent, []).append(area.code)
+    lines = _lines(lines_file, docs["lines.yaml"], areas)
+    agencies = _agencies(agencies_file, docs["agencies.yaml"], areas, taxonomy)
+    return RuleSet(
+        directory=directory,
+        version=_version(directory, list(docs)),
+        taxonomy=taxonomy,
+        areas=areas,
+        lines=lines,
+        agencies=agencies,
+        office_hours=list(agencies_file.office_hours),
+        children=children,
+    )
+
+
+def _unique(items: list[Any], key: str, doc: YamlDoc, group: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for index, item in enumerate(items):
+        value = getattr(item, key)
+        if value in seen:
+            problems.append(doc.problem((group, index, key), f"duplicate {key} {value!r}"))
+        seen.add(value)
+    return problems
+
+
+def _taxonomy(tax: TaxonomyFile, doc: YamlDoc) -> Taxonomy:
+    problems = _unique(tax.categories, "code", doc, "categories")
+    labels: dict[str, dict[str, dict[str, str]]] = {"category": {}, "subcategory": {}}
+    subcategories: dict[str, str] = {}
+    for ci, cat in enumerate(tax.categories):
+        labels["category"][cat.code] = cat.label.model_dump()
+        for si, sub in enumerate(cat.subcategories):
+            # A sub-category code may be shared (forced_marriage under gbv and trafficking).
+            if sub.code in labels["category"]:
+                problems.append(
+                    doc.problem(
+                        ("categories", ci, "subcategories", si, "code"),
+                        "a sub-category cannot reuse a category code",
+                    )
+                )
+            labels["subcategory"].setdefault(sub.code, sub.label.model_dump())
+            subcategories.setdefault(sub.code, cat.code)
+    for group, singular in TERM_GROUPS.items():
+        terms = getattr(tax, group)
+        problems += _unique(terms, "code", doc, group)
+        labels[singular] = {t.code: t.label.model_dump() for t in terms}
+    urgencies = {t.code for t in tax.urgencies}
+    for required in ("emergency", "high", "normal", "low"):
+        if required not in urgencies:
+            problems.append(doc.problem(("urgencies",), f"urgency {required!r} is required"))
+    if problems:
+        raise RulesError(problems)
+    return Taxonomy(
+        categories={c.code: c for c in tax.categories},
+        subcategories=subcategories,
+        labels=labels,
+        case_categories=frozenset(c.code for c in tax.categories if c.case),
+    )
+
+
+def _areas(file: AreasFile, doc: YamlDoc) -> dict[str, AreaDef]:
+    problems = _unique(file.areas, "code", doc, "areas")
+    areas = {a.code: a for a in file.areas}
+    for index, area in enumerate(file.areas):
+        if area.parent is not None and area.parent not in areas:
+            problems.append(
+                doc.problem(("areas", index, "parent"), f"unknown area {area.parent!r}")
+            )
+    # A cycle would make "nearest ancestor" loop forever.
+    for index, area in enumerate(file.areas):
+        seen: set[str] = set()
+        current: str | None = area.code
+        while current in areas and current not in seen:
+            seen.add(current)
+            current = areas[current].parent
+        if current is not None and current in seen:
+            problems.append(doc.problem(("areas", index, "parent"), "the area tree has a cycle"))
+    roots = [a.code for a in file.areas if a.parent is None]
+    if len(roots) != 1:
+        problems.append(doc.problem(("areas",), f"the tree needs exactly one root, found {roots}"))
+    if problems:
+        raise RulesError(problems)
+    return areas
+
+
+def _lines(file: LinesFile, doc: YamlDoc, areas: dict[str, AreaDef]) -> dict[str, LineDef]:
+    problems = _unique(file.lines, "number", doc, "lines")
+    for index, line in enumerate(file.lines):
+        if line.area is not None and line.area not in areas:
+            problems.append(doc.problem(("lines", index, "area"), f"unknown area {line.area!r}"))
+        if line.level != "national" and line.area is None:
+            problems.append(
+                doc.problem(
+                    ("lines", index, "area"),
+                    "a provincial, city or district line needs its home area",
+                )
+            )
+    if problems:
+        raise RulesError(problems)
+    return {line.code: line for line in file.lines}
+
+
+def _agencies(
+    file: AgenciesFile, doc: YamlDoc, areas: dict[str, AreaDef], taxonomy: Taxonomy
+) -> dict[str, AgencyDef]:
+    problems = _unique(file.agencies, "code", doc, "agencies")
+    codes = {a.code for a in file.agencies}
+    kinds = set(taxonomy.codes("agency_kind"))
+    for index, agency in enumerate(file.agencies):
+        where = ("agencies", index)
+        if agency.kind not in kinds:
+            problems.append(doc.problem(where + ("kind",), f"unknown agency kind {agency.kind!r}"))
+        if agency.area not in areas:
+            problems.append(doc.problem(where + ("area",), f"unknown area {agency.area!r}"))
+        if agency.kind == "safe_house" and agency.beds is None:
+            problems.append(
+                doc.problem(where + ("beds",), "a safe house needs its capacity (beds)")
+            )
+        if agency.operated_by is not None and agency.operated_by not in codes:
+            problems.append(
+                doc.problem(where + ("operated_by",), f"unknown agency {agency.operated_by!r}")
+            )
+    if problems:
+        raise RulesError(problems)
+    return {a.code: a for a in file.agencies}
+
+
+class RuleSetHolder:
+    """The rule set in use. reload() swaps in a new one only if it loads cleanly."""
+
+    def __init__(self, ruleset: RuleSet) -> None:
+        self.current = ruleset
+        self.last_error: RulesError | None = None
+
+    def reload(self, directory: str | Path | None = None) -> RuleSet:
+        try:
+            fresh = load_ruleset(directory or self.current.directory)
+        except RulesError as exc:
+            self.last_error = exc
+            raise
+        self.current = fresh
+        self.last_error = None
+        return fresh

@@ -1,0 +1,1 @@
+"""Time limits: durations, the working-day calendar, holidays."""
