@@ -37,7 +37,7 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from servers import SmtpSink  # noqa: E402
+from tests.helpers.servers import SmtpSink  # noqa: E402
 
 from hotline.clock import SystemClock  # noqa: E402
 from hotline.db.engine import Database  # noqa: E402

@@ -92,7 +92,7 @@ async def serve_receivers(smtp_port: int, hook_port: int, path: str, lifetime: f
     from email import message_from_bytes
     from email.policy import default as default_policy
 
-    from servers import SmtpSink
+    from tests.helpers.servers import SmtpSink
 
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
 

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
-from notify_helpers import agency_with, enqueue, make_worker
-from servers import GarbageServer, SmtpSink, WebhookReceiver
+from tests.helpers.notify import agency_with, enqueue, make_worker
+from tests.helpers.servers import GarbageServer, SmtpSink, WebhookReceiver
 from sqlalchemy import select, update
 
 from hotline.models import DeliveryAttempt, Notification, TimelineEvent

@@ -9,8 +9,8 @@ import os
 import signal
 
 import aiohttp
-from notify_helpers import AGENCY, agency_with, enqueue, make_worker
-from servers import SmtpSink, WebhookReceiver
+from tests.helpers.notify import AGENCY, agency_with, enqueue, make_worker
+from tests.helpers.servers import SmtpSink, WebhookReceiver
 from sqlalchemy import select
 
 from hotline.models import Notification

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hotline import keys
 from hotline.models import AuditEvent, Call, LocalMessage, Notification, Referral
 from tests.conftest import login
-from tests.test_api_calls import GOOD
+from tests.web.test_api_calls import GOOD
 
 
 async def post_call(client, accounts, body):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from factories import make_call, make_referral
+from tests.helpers.factories import make_call, make_referral
 
 from hotline.clock import FrozenClock
 from hotline.db.engine import Database

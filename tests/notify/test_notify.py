@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from factories import make_call, make_referral, make_user
-from notify_helpers import AGENCY, agency_with, enqueue, make_worker
-from servers import SmtpSink, WebhookReceiver
+from tests.helpers.factories import make_call, make_referral, make_user
+from tests.helpers.notify import AGENCY, agency_with, enqueue, make_worker
+from tests.helpers.servers import SmtpSink, WebhookReceiver
 from sqlalchemy import select
 
 from hotline.models import LocalMessage, Notification, Referral, TimelineEvent

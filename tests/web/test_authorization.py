@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from hotline import keys
 from hotline.accounts.auth import ROLES, revoke_token
 from hotline.models import ApiToken, AuditEvent, Call, Notification, Referral, User
-from tests.admin_helpers import Browser, actions, make_app
+from tests.helpers.admin import Browser, actions, make_app
 from tests.conftest import PASSWORD, login
-from tests.route_walk import ACCOUNT_OF, SAFE, Route, check_headers, routes, send
-from tests.test_api_calls import GOOD
+from tests.helpers.route_walk import ACCOUNT_OF, SAFE, Route, check_headers, routes, send
+from tests.web.test_api_calls import GOOD
 
 CITY = GOOD | {"area": "tp-kon-tum", "address": "Tổ 5, phường Quyết Thắng"}
 
@@ -429,7 +429,7 @@ NOT_IN_PRODUCTION = ("aiohttp.access",)
 async def test_no_personal_data_in_any_log(client, accounts, caplog, clock):
     """A whole intake, at DEBUG, through the API: names, numbers and narrative never reach
     a log line (messages, arguments or tracebacks)."""
-    from tests.notify_helpers import make_worker
+    from tests.helpers.notify import make_worker
 
     caplog.set_level(logging.DEBUG)
     root = logging.getLogger()

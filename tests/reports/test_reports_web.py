@@ -10,8 +10,8 @@ import openpyxl
 
 from hotline import keys
 from tests.conftest import login
-from tests.factories import make_referral
-from tests.test_reports import T0, add_call
+from tests.helpers.factories import make_referral
+from tests.reports.test_reports import T0, add_call
 
 
 async def seed(client) -> None:  # type: ignore[no-untyped-def]

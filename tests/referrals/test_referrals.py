@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from factories import make_call, make_referral
+from tests.helpers.factories import make_call, make_referral
 from sqlalchemy import select
 
 from hotline.models import AuditEvent, Call, Referral, TimelineEvent

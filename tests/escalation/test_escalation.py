@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from factories import make_call, make_referral, make_user
+from tests.helpers.factories import make_call, make_referral, make_user
 from sqlalchemy import func, select, update
 
 from hotline.db.engine import Database

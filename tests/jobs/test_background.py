@@ -9,8 +9,8 @@ import asyncio
 from hotline import keys
 from hotline.accounts.auth import create_user, issue_token
 from hotline.app import create_app
-from tests.servers import SmtpSink
-from tests.test_api_calls import GOOD
+from tests.helpers.servers import SmtpSink
+from tests.web.test_api_calls import GOOD
 
 
 async def test_a_call_is_delivered_by_the_running_service(settings, ruleset, aiohttp_client):

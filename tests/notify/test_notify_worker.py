@@ -10,9 +10,9 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
-from notify_helpers import agency_with, enqueue, make_worker
+from tests.helpers.notify import agency_with, enqueue, make_worker
 from prometheus_client import CollectorRegistry
-from servers import WebhookReceiver
+from tests.helpers.servers import WebhookReceiver
 from sqlalchemy import select
 
 from hotline.clock import SystemClock

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from factories import make_call, make_referral
+from tests.helpers.factories import make_call, make_referral
 
 from hotline.clock import FrozenClock
 from hotline.db.engine import Database

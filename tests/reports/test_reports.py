@@ -25,7 +25,7 @@ from hotline.reports.periods import (
 )
 from hotline.reports.rollups import refresh_rollups
 from hotline.reports.statistics import quantile, response_times
-from tests.factories import make_call, make_referral
+from tests.helpers.factories import make_call, make_referral
 
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Ho Chi Minh City
 NOW = datetime(2026, 3, 20, 0, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from hotline import keys
 from hotline.models import TelephonyCall
 from tests.conftest import login
-from tests.test_web_form import FORM
+from tests.web.test_web_form import FORM
 
 SECRET = {"X-Telephony-Secret": "test-telephony-secret"}
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from factories import make_call, make_referral, make_user
-from notify_helpers import agency_with
+from tests.helpers.factories import make_call, make_referral, make_user
+from tests.helpers.notify import agency_with
 from sqlalchemy import select, text
 
 from hotline.models import Notification, TimelineEvent
