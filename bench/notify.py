@@ -37,8 +37,6 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from tests.helpers.servers import SmtpSink  # noqa: E402
-
 from hotline.clock import SystemClock  # noqa: E402
 from hotline.db.engine import Database  # noqa: E402
 from hotline.models import Call, DeliveryAttempt, Notification, Referral  # noqa: E402
@@ -50,6 +48,7 @@ from hotline.rules.jurisdiction import sync  # noqa: E402
 from hotline.rules.ruleset import load_ruleset  # noqa: E402
 from hotline.rules.schema import Channel  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
+from tests.helpers.servers import SmtpSink  # noqa: E402
 
 AGENCY = "ldtbxh-dak-to"
 

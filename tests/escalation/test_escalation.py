@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tests.helpers.factories import make_call, make_referral, make_user
 from sqlalchemy import func, select, update
 
 from hotline.db.engine import Database
@@ -28,6 +27,7 @@ from hotline.escalation import (
 )
 from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
 from hotline.rules.ruleset import RuleSet
+from tests.helpers.factories import make_call, make_referral, make_user
 
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # Tuesday 09:00 in Ho Chi Minh City
 M = timedelta(minutes=1)

@@ -10,10 +10,10 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, text, update
-from tests.escalation.test_escalation import T0, H, M, events, run, setup_referral
 
 from hotline.models import Call, Notification, Referral
 from hotline.notify.outbox import OutboxBatch
+from tests.escalation.test_escalation import T0, H, M, events, run, setup_referral
 
 FIRST_ID = 900_000
 

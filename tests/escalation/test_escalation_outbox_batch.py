@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.helpers.factories import make_call, make_referral, make_user
-from tests.helpers.notify import agency_with
 from sqlalchemy import select, text
 
 from hotline.models import Notification, TimelineEvent
 from hotline.notify.outbox import OutboxBatch, enqueue_for_referral, enqueue_for_users
+from tests.helpers.factories import make_call, make_referral, make_user
+from tests.helpers.notify import agency_with
 
 FIRST_ID = 900_000  # ids this large cannot be mistaken for other numbers in the content
 COLUMNS = ("referral_id", "call_id", "purpose", "channel", "address", "secure", "state")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from tests.helpers.factories import make_call, make_referral
 
 from hotline.clock import FrozenClock
 from hotline.db.engine import Database
@@ -18,6 +17,7 @@ from hotline.notify.worker import DeliveryWorker
 from hotline.rules.ruleset import RuleSet
 from hotline.rules.schema import AgencyDef, Channel
 from hotline.settings import Settings
+from tests.helpers.factories import make_call, make_referral
 
 AGENCY = "ldtbxh-dak-to"
 

@@ -10,13 +10,13 @@ import pytest
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-from tests.helpers.factories import make_call, make_referral
 
 from hotline.clock import FrozenClock
 from hotline.db.engine import Database
 from hotline.escalation import heartbeat_status, plan_referral, run_once_cli
 from hotline.jobs.scheduler import JobSpec, build_scheduler, escalation_job, scheduler_context
 from hotline.rules.ruleset import RuleSetHolder
+from tests.helpers.factories import make_call, make_referral
 
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 

@@ -6,9 +6,6 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from tests.helpers.factories import make_call, make_referral, make_user
-from tests.helpers.notify import AGENCY, agency_with, enqueue, make_worker
-from tests.helpers.servers import SmtpSink, WebhookReceiver
 from sqlalchemy import select
 
 from hotline.models import LocalMessage, Notification, Referral, TimelineEvent
@@ -21,6 +18,9 @@ from hotline.notify.outbox import (
     referral_unreachable,
 )
 from hotline.referrals.links import verify_ack_token
+from tests.helpers.factories import make_call, make_referral, make_user
+from tests.helpers.notify import AGENCY, agency_with, enqueue, make_worker
+from tests.helpers.servers import SmtpSink, WebhookReceiver
 
 PERSONAL = ("Nguyễn Thị Lan", "0912 345 678", "Trần Thị Hoa", "bố dượng", "Thôn 3")
 

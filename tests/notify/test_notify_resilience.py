@@ -11,14 +11,14 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
-from tests.helpers.notify import agency_with, enqueue, make_worker
-from tests.helpers.servers import GarbageServer, SmtpSink, WebhookReceiver
 from sqlalchemy import select, update
 
 from hotline.models import DeliveryAttempt, Notification, TimelineEvent
 from hotline.notify.delivery import backoff, claim_due
 from hotline.notify.metrics import NotifyMetrics, outbox_stats
 from hotline.notify.outbox import OutboxError, dead_letters, referral_unreachable, resend
+from tests.helpers.notify import agency_with, enqueue, make_worker
+from tests.helpers.servers import GarbageServer, SmtpSink, WebhookReceiver
 
 
 @pytest.fixture

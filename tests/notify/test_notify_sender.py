@@ -9,14 +9,14 @@ import os
 import signal
 
 import aiohttp
-from tests.helpers.notify import AGENCY, agency_with, enqueue, make_worker
-from tests.helpers.servers import SmtpSink, WebhookReceiver
 from sqlalchemy import select
 
 from hotline.models import Notification
 from hotline.notify.channels.sms import FakeSmsGateway
 from hotline.notify.channels.webhook import derive_secret, verify_signature
 from hotline.notify.sender import ProcessChannel
+from tests.helpers.notify import AGENCY, agency_with, enqueue, make_worker
+from tests.helpers.servers import SmtpSink, WebhookReceiver
 
 
 def _sender(worker):  # type: ignore[no-untyped-def]

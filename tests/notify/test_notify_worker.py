@@ -10,9 +10,7 @@ from datetime import timedelta
 
 import aiohttp
 import pytest
-from tests.helpers.notify import agency_with, enqueue, make_worker
 from prometheus_client import CollectorRegistry
-from tests.helpers.servers import WebhookReceiver
 from sqlalchemy import select
 
 from hotline.clock import SystemClock
@@ -21,6 +19,8 @@ from hotline.models import Heartbeat, Notification
 from hotline.notify.channels.base import SendResult
 from hotline.notify.recorder import Recorder
 from hotline.notify.worker import HEARTBEAT_JOB, worker_context
+from tests.helpers.notify import agency_with, enqueue, make_worker
+from tests.helpers.servers import WebhookReceiver
 
 
 async def _until(predicate, timeout: float = 5.0) -> None:  # type: ignore[no-untyped-def]

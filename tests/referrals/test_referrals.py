@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.helpers.factories import make_call, make_referral
 from sqlalchemy import select
 
 from hotline.models import AuditEvent, Call, Referral, TimelineEvent
@@ -18,6 +17,7 @@ from hotline.referrals.lifecycle import (
     call_status_after,
     set_status,
 )
+from tests.helpers.factories import make_call, make_referral
 
 
 async def _referrals(db, n: int = 1, **kw):  # type: ignore[no-untyped-def]

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from hotline import keys
 from hotline.calls.reroute import bed_occupancy
 from hotline.models import Agency, User
-from tests.helpers.admin import Browser, actions, field_error, make_app
 from tests.conftest import PASSWORD, login
+from tests.helpers.admin import Browser, actions, field_error, make_app
 
 NEW_USER = {
     "username": "lan.nguyen",
