@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlmodel import col
 
 from hotline.clock import as_utc
 from hotline.models import ApiToken, LoginFailure, User
@@ -110,7 +111,7 @@ async def authenticate(
     session: AsyncSession, username: str, password: str, *, address: str | None, now: datetime
 ) -> User | None:
     """The user when the password is right and the account is active; records failures."""
-    found = await session.execute(select(User).where(User.username == username))
+    found = await session.execute(select(User).where(col(User.username) == username))
     user = found.scalar_one_or_none()
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or user.disabled:
@@ -127,7 +128,7 @@ async def throttled(
     by_account = await session.scalar(
         select(func.count())
         .select_from(LoginFailure)
-        .where(LoginFailure.username == username, LoginFailure.at >= since)
+        .where(col(LoginFailure.username) == username, col(LoginFailure.at) >= since)
     )
     if (by_account or 0) >= MAX_FAILURES_ACCOUNT:
         return True
@@ -136,7 +137,7 @@ async def throttled(
     by_address = await session.scalar(
         select(func.count())
         .select_from(LoginFailure)
-        .where(LoginFailure.address == address, LoginFailure.at >= since)
+        .where(col(LoginFailure.address) == address, col(LoginFailure.at) >= since)
     )
     return (by_address or 0) >= MAX_FAILURES_ADDRESS
 

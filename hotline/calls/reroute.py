@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.db.engine import insert_ids
 from hotline.escalation.policy import plan_call, plan_referral
@@ -42,16 +43,20 @@ async def bed_occupancy(session: AsyncSession, rules: RuleSet) -> dict[str, int]
     reported = dict(
         (
             await session.execute(
-                select(Agency.code, Agency.beds_in_use).where(Agency.kind == "safe_house")
+                select(col(Agency.code), col(Agency.beds_in_use)).where(
+                    col(Agency.kind) == "safe_house"
+                )
             )
         ).all()
     )
     accepted = dict(
         (
             await session.execute(
-                select(Referral.agency_code, func.count())
-                .where(Referral.agency_kind == "safe_house", Referral.status.in_(OCCUPYING))
-                .group_by(Referral.agency_code)
+                select(col(Referral.agency_code), func.count())
+                .where(
+                    col(Referral.agency_kind) == "safe_house", col(Referral.status).in_(OCCUPYING)
+                )
+                .group_by(col(Referral.agency_code))
             )
         ).all()
     )
@@ -111,7 +116,9 @@ async def apply_decision(
         existing = list(
             (
                 await session.execute(
-                    select(Referral).where(Referral.call_id == call.id, Referral.status.in_(ACTIVE))
+                    select(Referral).where(
+                        col(Referral.call_id) == call.id, col(Referral.status).in_(ACTIVE)
+                    )
                 )
             ).scalars()
         )

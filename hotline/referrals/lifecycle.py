@@ -20,6 +20,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.models import AuditEvent, Call, Notification, Referral, TimelineEvent
 
@@ -155,9 +156,9 @@ async def cancel_reminders(session: AsyncSession, referral_id: int) -> int:
     result = await session.execute(
         update(Notification)
         .where(
-            Notification.referral_id == referral_id,
-            Notification.purpose == "reminder",
-            Notification.state == "pending",
+            col(Notification.referral_id) == referral_id,
+            col(Notification.purpose) == "reminder",
+            col(Notification.state) == "pending",
         )
         .values(state="cancelled", next_attempt_at=None)
         .execution_options(synchronize_session=False)
@@ -207,7 +208,7 @@ async def refresh_call_status(
         raise ReferralNotFound(f"call {call_id} does not exist")
     await session.flush()
     statuses = (
-        await session.scalars(select(Referral.status).where(Referral.call_id == call_id))
+        await session.scalars(select(col(Referral.status)).where(col(Referral.call_id) == call_id))
     ).all()
     status = call_status_after(call.status, statuses)
     if status != call.status:
@@ -231,7 +232,7 @@ async def _locked(session: AsyncSession, referral_id: int) -> Referral:
     # populate_existing so a referral already in the session is re-read, not trusted.
     referral = await session.scalar(
         select(Referral)
-        .where(Referral.id == referral_id)
+        .where(col(Referral.id) == referral_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )
