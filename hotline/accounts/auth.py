@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col
 
 from hotline.clock import as_utc
-from hotline.models import ApiToken, LoginFailure, User
+from hotline.models import ApiToken, LoginFailure, User, table_of
 
 ROLES = ("operator", "supervisor", "agency", "admin")
 STAFF = ("operator", "supervisor", "admin")
@@ -69,6 +69,11 @@ class Principal:
         )
 
 
+# The attribute @allow sets on a handler (a function may carry any attribute; set and read
+# by name, the one typed way to put one on an arbitrary callable).
+ROLES_ATTRIBUTE = "__hotline_roles__"
+
+
 def allow(*roles: str) -> Callable[[H], H]:
     """Declare who may call a handler: @allow("operator", "supervisor") or @allow(PUBLIC)."""
     unknown = set(roles) - set(ROLES) - {PUBLIC}
@@ -76,7 +81,7 @@ def allow(*roles: str) -> Callable[[H], H]:
         raise ValueError(f"unknown roles {unknown or roles}")
 
     def mark(handler: H) -> H:
-        handler.__hotline_roles__ = frozenset(roles)  # type: ignore[attr-defined]
+        setattr(handler, ROLES_ATTRIBUTE, frozenset(roles))
         return handler
 
     return mark
@@ -84,7 +89,7 @@ def allow(*roles: str) -> Callable[[H], H]:
 
 def roles_of(handler: Any) -> frozenset[str] | None:
     """The roles a handler allows; None when it declared nothing (then nobody may call it)."""
-    return getattr(handler, "__hotline_roles__", None)
+    return getattr(handler, ROLES_ATTRIBUTE, None)
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -166,7 +171,7 @@ async def issue_token(session: AsyncSession, user: User, *, name: str, now: date
     return token
 
 
-_T, _U = ApiToken.__table__, User.__table__  # type: ignore[attr-defined]
+_T, _U = table_of(ApiToken), table_of(User)
 # Built once: the check runs on every API request, and a Core statement on a plain connection
 # costs a third of an ORM query in a session (no objects, no identity map, no flush).
 _TOKEN_QUERY = (

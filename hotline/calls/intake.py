@@ -18,7 +18,7 @@ from hotline.accounts import audit
 from hotline.accounts.auth import Principal
 from hotline.calls.parse import CallData, InvalidInput, PersonData
 from hotline.calls.reroute import apply_decision, decide_call, set_call_state
-from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent, User
+from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent, User, table_of
 from hotline.routing.decide import CallFacts, Decision, PersonFacts
 from hotline.rules.ruleset import RuleSet
 from hotline.settings import Settings
@@ -45,7 +45,7 @@ def facts_of(call: Call, people: list[Person] | list[PersonData]) -> CallFacts:
     )
 
 
-_CALL = Call.__table__  # type: ignore[attr-defined]
+_CALL = table_of(Call)
 _REFERENCE_TAKEN = select(_CALL.c.id).where(_CALL.c.reference == bindparam("reference"))
 
 
@@ -153,7 +153,7 @@ async def create_call(
     assert call.id is not None
     people = [{"call_id": call.id, "position": i, **asdict(p)} for i, p in enumerate(data.people)]
     if people:
-        await session.execute(insert(Person.__table__), people)  # type: ignore[attr-defined]
+        await session.execute(insert(table_of(Person)), people)
     await _sync_categories(session, call, decision, new=True)
     actor = principal.label
     created = {
@@ -199,7 +199,7 @@ async def _sync_categories(
     codes = set(call.categories or decision.categories) | set(call.subcategories or ())
     if codes:
         await session.execute(
-            insert(CallCategory.__table__),  # type: ignore[attr-defined]
+            insert(table_of(CallCategory)),
             [{"call_id": call.id, "code": code} for code in sorted(codes)],
         )
 

@@ -17,7 +17,7 @@ from sqlmodel import col
 
 from hotline.db.engine import insert_ids
 from hotline.escalation.policy import plan_call, plan_referral
-from hotline.models import Agency, Call, Referral
+from hotline.models import Agency, Call, Referral, table_of
 from hotline.notify.outbox import OutboxBatch, agency_reachable, enqueue_for_referral
 from hotline.routing.decide import CallFacts, Decision, PlannedReferral, decide
 from hotline.rules.ruleset import RuleSet
@@ -211,7 +211,7 @@ async def _create_referrals(
 ) -> list[Referral]:
     """The new referrals with their policy snapshots, inserted in one statement."""
     assert call.id is not None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in planned:
         agency = rules.agencies[p.agency_code]
         plan = plan_referral(
@@ -238,7 +238,7 @@ async def _create_referrals(
                 "policy": plan.policy,
             }
         )
-    ids = await insert_ids(session, Referral.__table__, rows)  # type: ignore[attr-defined]
+    ids = await insert_ids(session, table_of(Referral), rows)
     return [Referral(id=rid, **row) for rid, row in zip(ids, rows, strict=True)]
 
 
