@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -135,7 +137,9 @@ async def set_status(
     referral.status = status
     if note:
         referral.status_note = note
-    detail = {"from": previous, "to": status, "via": via, **({"note": note} if note else {})}
+    detail: dict[str, object] = {"from": previous, "to": status, "via": via}
+    if note:
+        detail["note"] = note
     _record(
         session,
         referral,
@@ -163,7 +167,8 @@ async def cancel_reminders(session: AsyncSession, referral_id: int) -> int:
         .values(state="cancelled", next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # An UPDATE answers with a CursorResult, the result type that carries rowcount.
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 def _apply(referral: Referral, status: str, now: datetime) -> None:
