@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -12,17 +13,30 @@ from hotline.i18n.translation import Catalogs
 from hotline.rules.ruleset import RuleSetHolder
 from hotline.settings import Settings
 
+if TYPE_CHECKING:
+    # For the annotations only: the background parts import this module (a cycle at run
+    # time), and the request keys' types need not load the accounts package here.
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from hotline.accounts.auth import Principal
+    from hotline.jobs.background import Metrics
+    from hotline.notify.worker import DeliveryWorker
+
+# A background part's /healthz probe: async () -> {"ok": bool, ...}.
+HealthCheck = Callable[[], Awaitable[dict[str, Any]]]
+
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK = web.AppKey("clock", Clock)
 DB = web.AppKey("db", Database)
 RULES = web.AppKey("rules", RuleSetHolder)
 CATALOGS = web.AppKey("catalogs", Catalogs)
-# Parts wired by app.py: outbox worker, scheduler, metrics registry.
-WORKER = web.AppKey("delivery_worker", Any)
-SCHEDULER = web.AppKey("scheduler", Any)
-METRICS = web.AppKey("metrics", Any)  # hotline.jobs.background.Metrics
-# name -> async () -> {"ok": bool, ...}: background parts report to /healthz through these.
-HEALTH_CHECKS = web.AppKey("health_checks", dict)
-# Per request (request[...]): who is asking, and in which language.
-PRINCIPAL = web.RequestKey("principal", Any)  # hotline.accounts.auth.Principal | None
+# Parts wired by app.py: outbox worker, scheduler, metrics registry (typed by annotation,
+# their classes being imported for type checking only).
+WORKER: web.AppKey[DeliveryWorker] = web.AppKey("delivery_worker")
+SCHEDULER: web.AppKey[AsyncIOScheduler] = web.AppKey("scheduler")
+METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+# name -> probe: background parts report to /healthz through these.
+HEALTH_CHECKS: web.AppKey[dict[str, HealthCheck]] = web.AppKey("health_checks")
+# Per request (request[...]): who is asking (None: nobody signed in), and in which language.
+PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
 LOCALE = web.RequestKey("locale", str)

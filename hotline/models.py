@@ -7,6 +7,7 @@ Times are stored as naive UTC and come back timezone-aware (UTCDateTime).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -35,10 +36,17 @@ def utc_col(*, nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_column=sa.Column(UTCDateTime(), nullable=nullable, index=index))
 
 
-def json_col(default: Any = None) -> Any:
-    factory = (lambda: []) if default is list else (lambda: {}) if default is dict else None
-    kwargs: dict[str, Any] = {"default_factory": factory} if factory else {"default": None}
-    return Field(sa_column=sa.Column(sa.JSON(), nullable=factory is None), **kwargs)
+def json_col(factory: Callable[[], list[Any] | dict[str, Any]]) -> Any:
+    """A non-null JSON column: `list` or `dict`, so each new row gets its own empty one."""
+    return Field(default_factory=factory, sa_column=sa.Column(sa.JSON(), nullable=False))
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table of a table model, typed (SQLModel does not declare `__table__`): for
+    the bulk inserts and plain-row reads that skip the ORM where every call pays for it."""
+    table = sa.inspect(model).local_table
+    assert isinstance(table, sa.Table), model  # a table=True model maps exactly one table
+    return table
 
 
 # --- Jurisdiction (mirrored from routing_rules/ on start-up and reload) -----------------

@@ -19,9 +19,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlmodel import col
 
 from hotline.clock import as_utc
-from hotline.models import ApiToken, LoginFailure, User
+from hotline.models import ApiToken, LoginFailure, User, table_of
 
 ROLES = ("operator", "supervisor", "agency", "admin")
 STAFF = ("operator", "supervisor", "admin")
@@ -68,6 +69,11 @@ class Principal:
         )
 
 
+# The attribute @allow sets on a handler (a function may carry any attribute; set and read
+# by name, the one typed way to put one on an arbitrary callable).
+ROLES_ATTRIBUTE = "__hotline_roles__"
+
+
 def allow(*roles: str) -> Callable[[H], H]:
     """Declare who may call a handler: @allow("operator", "supervisor") or @allow(PUBLIC)."""
     unknown = set(roles) - set(ROLES) - {PUBLIC}
@@ -75,7 +81,7 @@ def allow(*roles: str) -> Callable[[H], H]:
         raise ValueError(f"unknown roles {unknown or roles}")
 
     def mark(handler: H) -> H:
-        handler.__hotline_roles__ = frozenset(roles)  # type: ignore[attr-defined]
+        setattr(handler, ROLES_ATTRIBUTE, frozenset(roles))
         return handler
 
     return mark
@@ -83,7 +89,7 @@ def allow(*roles: str) -> Callable[[H], H]:
 
 def roles_of(handler: Any) -> frozenset[str] | None:
     """The roles a handler allows; None when it declared nothing (then nobody may call it)."""
-    return getattr(handler, "__hotline_roles__", None)
+    return getattr(handler, ROLES_ATTRIBUTE, None)
 
 
 # --- passwords ---------------------------------------------------------------------------
@@ -110,7 +116,7 @@ async def authenticate(
     session: AsyncSession, username: str, password: str, *, address: str | None, now: datetime
 ) -> User | None:
     """The user when the password is right and the account is active; records failures."""
-    found = await session.execute(select(User).where(User.username == username))
+    found = await session.execute(select(User).where(col(User.username) == username))
     user = found.scalar_one_or_none()
     ok = verify_password(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not ok or user.disabled:
@@ -127,7 +133,7 @@ async def throttled(
     by_account = await session.scalar(
         select(func.count())
         .select_from(LoginFailure)
-        .where(LoginFailure.username == username, LoginFailure.at >= since)
+        .where(col(LoginFailure.username) == username, col(LoginFailure.at) >= since)
     )
     if (by_account or 0) >= MAX_FAILURES_ACCOUNT:
         return True
@@ -136,7 +142,7 @@ async def throttled(
     by_address = await session.scalar(
         select(func.count())
         .select_from(LoginFailure)
-        .where(LoginFailure.address == address, LoginFailure.at >= since)
+        .where(col(LoginFailure.address) == address, col(LoginFailure.at) >= since)
     )
     return (by_address or 0) >= MAX_FAILURES_ADDRESS
 
@@ -165,7 +171,7 @@ async def issue_token(session: AsyncSession, user: User, *, name: str, now: date
     return token
 
 
-_T, _U = ApiToken.__table__, User.__table__  # type: ignore[attr-defined]
+_T, _U = table_of(ApiToken), table_of(User)
 # Built once: the check runs on every API request, and a Core statement on a plain connection
 # costs a third of an ORM query in a session (no objects, no identity map, no flush).
 _TOKEN_QUERY = (

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.accounts.auth import ROLES, create_user, hash_password
 from hotline.i18n.translation import lazy
@@ -103,7 +104,7 @@ def password_problem(password: str) -> str | None:
 
 
 async def username_taken(session: AsyncSession, username: str) -> bool:
-    return bool(await session.scalar(select(User.id).where(User.username == username)))
+    return bool(await session.scalar(select(col(User.id)).where(col(User.username) == username)))
 
 
 async def add_user(
@@ -128,7 +129,9 @@ async def other_active_admins(session: AsyncSession, user_id: int) -> int:
         await session.scalar(
             select(func.count())
             .select_from(User)
-            .where(User.role == "admin", User.disabled.is_(False), User.id != user_id)
+            .where(
+                col(User.role) == "admin", col(User.disabled).is_(False), col(User.id) != user_id
+            )
         )
         or 0
     )
@@ -172,8 +175,8 @@ async def tokens_of(session: AsyncSession, user_id: int) -> list[ApiToken]:
         (
             await session.execute(
                 select(ApiToken)
-                .where(ApiToken.user_id == user_id)
-                .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+                .where(col(ApiToken.user_id) == user_id)
+                .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
             )
         ).scalars()
     )

@@ -12,12 +12,13 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.accounts import audit
 from hotline.accounts.auth import Principal
 from hotline.calls.parse import CallData, InvalidInput, PersonData
 from hotline.calls.reroute import apply_decision, decide_call, set_call_state
-from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent, User
+from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent, User, table_of
 from hotline.routing.decide import CallFacts, Decision, PersonFacts
 from hotline.rules.ruleset import RuleSet
 from hotline.settings import Settings
@@ -44,7 +45,7 @@ def facts_of(call: Call, people: list[Person] | list[PersonData]) -> CallFacts:
     )
 
 
-_CALL = Call.__table__  # type: ignore[attr-defined]
+_CALL = table_of(Call)
 _REFERENCE_TAKEN = select(_CALL.c.id).where(_CALL.c.reference == bindparam("reference"))
 
 
@@ -64,7 +65,9 @@ async def find_replay(
     """The call an earlier request with this Idempotency-Key made, if any."""
     call = (
         await session.execute(
-            select(Call).where(Call.logged_by_id == principal.user_id, Call.idempotency_key == key)
+            select(Call).where(
+                col(Call.logged_by_id) == principal.user_id, col(Call.idempotency_key) == key
+            )
         )
     ).scalar_one_or_none()
     if call is not None and call.request_hash != body_hash:
@@ -79,7 +82,9 @@ async def _taken_by(session: AsyncSession, data: CallData, principal: Principal)
     if not data.taken_by or data.taken_by == principal.username:
         return principal.user_id
     user_id = await session.scalar(
-        select(User.id).where(User.username == data.taken_by, User.disabled.is_(False))
+        select(col(User.id)).where(
+            col(User.username) == data.taken_by, col(User.disabled).is_(False)
+        )
     )
     if user_id is None:
         raise InvalidInput({"taken_by": "unknown user"})
@@ -148,7 +153,7 @@ async def create_call(
     assert call.id is not None
     people = [{"call_id": call.id, "position": i, **asdict(p)} for i, p in enumerate(data.people)]
     if people:
-        await session.execute(insert(Person.__table__), people)  # type: ignore[attr-defined]
+        await session.execute(insert(table_of(Person)), people)
     await _sync_categories(session, call, decision, new=True)
     actor = principal.label
     created = {
@@ -190,11 +195,11 @@ async def _sync_categories(
     one INSERT, after a DELETE unless the call is new."""
     assert call.id is not None
     if not new:
-        await session.execute(delete(CallCategory).where(CallCategory.call_id == call.id))
+        await session.execute(delete(CallCategory).where(col(CallCategory.call_id) == call.id))
     codes = set(call.categories or decision.categories) | set(call.subcategories or ())
     if codes:
         await session.execute(
-            insert(CallCategory.__table__),  # type: ignore[attr-defined]
+            insert(table_of(CallCategory)),
             [{"call_id": call.id, "code": code} for code in sorted(codes)],
         )
 
@@ -217,7 +222,7 @@ async def update_call(
         if key != "people":
             setattr(call, key, value)
     if "people" in changes:
-        await session.execute(delete(Person).where(Person.call_id == call.id))
+        await session.execute(delete(Person).where(col(Person.call_id) == call.id))
         session.add_all(
             Person(call_id=call.id, position=i, **asdict(p))
             for i, p in enumerate(changes["people"])
@@ -227,7 +232,7 @@ async def update_call(
     people = list(
         (
             await session.execute(
-                select(Person).where(Person.call_id == call.id).order_by(Person.position)
+                select(Person).where(col(Person.call_id) == call.id).order_by(col(Person.position))
             )
         ).scalars()
     )

@@ -171,7 +171,8 @@ def _line_and_time(check: _Checker, call: CallData, partial: bool) -> None:
     data, rules = check.data, check.rules
     if "line" in data or not partial:
         raw_line = data.get("line")
-        line = rules.find_line(raw_line if isinstance(raw_line, str | int) else None)
+        # A number sent as JSON is looked up as its digits.
+        line = rules.find_line(str(raw_line) if isinstance(raw_line, str | int) else None)
         if not data.get("line"):
             check.fail("line", _("required"))
         elif line is None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.accounts import audit
 from hotline.accounts.auth import Principal
@@ -66,15 +67,15 @@ async def redact_call(
     call.redacted_at = now
     call.updated_at = now
     for person in (
-        await session.execute(select(Person).where(Person.call_id == call.id))
+        await session.execute(select(Person).where(col(Person.call_id) == call.id))
     ).scalars():
         person.name = None
     for referral in (
-        await session.execute(select(Referral).where(Referral.call_id == call.id))
+        await session.execute(select(Referral).where(col(Referral.call_id) == call.id))
     ).scalars():
         referral.status_note = None
     for event in (
-        await session.execute(select(TimelineEvent).where(TimelineEvent.call_id == call.id))
+        await session.execute(select(TimelineEvent).where(col(TimelineEvent.call_id) == call.id))
     ).scalars():
         if "note" in (event.detail or {}):
             event.detail = {k: v for k, v in event.detail.items() if k != "note"}
@@ -106,10 +107,10 @@ async def _redact_messages(session: AsyncSession, call_id: int) -> None:
         (
             await session.execute(
                 select(Notification).where(
-                    Notification.secure.is_(True),
-                    (Notification.call_id == call_id)
-                    | Notification.referral_id.in_(
-                        select(Referral.id).where(Referral.call_id == call_id)
+                    col(Notification.secure).is_(True),
+                    (col(Notification.call_id) == call_id)
+                    | col(Notification.referral_id).in_(
+                        select(col(Referral.id)).where(col(Referral.call_id) == call_id)
                     ),
                 )
             )
@@ -123,7 +124,9 @@ async def _redact_messages(session: AsyncSession, call_id: int) -> None:
     ids = [n.id for n in notifications]
     if ids:
         for message in (
-            await session.execute(select(LocalMessage).where(LocalMessage.notification_id.in_(ids)))
+            await session.execute(
+                select(LocalMessage).where(col(LocalMessage.notification_id).in_(ids))
+            )
         ).scalars():
             message.subject, message.body = REDACTED, REDACTED
 
@@ -140,19 +143,19 @@ async def export_calls(
         assert call.id is not None
         people = (
             await session.execute(
-                select(Person).where(Person.call_id == call.id).order_by(Person.position)
+                select(Person).where(col(Person.call_id) == call.id).order_by(col(Person.position))
             )
         ).scalars()
         referrals = (
             await session.execute(
-                select(Referral).where(Referral.call_id == call.id).order_by(Referral.id)
+                select(Referral).where(col(Referral.call_id) == call.id).order_by(col(Referral.id))
             )
         ).scalars()
         events = (
             await session.execute(
                 select(TimelineEvent)
-                .where(TimelineEvent.call_id == call.id)
-                .order_by(TimelineEvent.at, TimelineEvent.id)
+                .where(col(TimelineEvent.call_id) == call.id)
+                .order_by(col(TimelineEvent.at), col(TimelineEvent.id))
             )
         ).scalars()
         out.append(_call_export(call, list(people), list(referrals), list(events), rules))
@@ -245,12 +248,12 @@ async def due_for_retention(session: AsyncSession, *, cutoff: datetime, limit: i
             await session.execute(
                 select(Call)
                 .where(
-                    Call.status.in_(CLOSED),
-                    Call.redacted_at.is_(None),
-                    Call.updated_at < cutoff,
-                    Call.received_at < cutoff,
+                    col(Call.status).in_(CLOSED),
+                    col(Call.redacted_at).is_(None),
+                    col(Call.updated_at) < cutoff,
+                    col(Call.received_at) < cutoff,
                 )
-                .order_by(Call.id)
+                .order_by(col(Call.id))
                 .limit(limit)
             )
         ).scalars()

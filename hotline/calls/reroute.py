@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.db.engine import insert_ids
 from hotline.escalation.policy import plan_call, plan_referral
-from hotline.models import Agency, Call, Referral
+from hotline.models import Agency, Call, Referral, table_of
 from hotline.notify.outbox import OutboxBatch, agency_reachable, enqueue_for_referral
 from hotline.routing.decide import CallFacts, Decision, PlannedReferral, decide
 from hotline.rules.ruleset import RuleSet
@@ -42,16 +43,20 @@ async def bed_occupancy(session: AsyncSession, rules: RuleSet) -> dict[str, int]
     reported = dict(
         (
             await session.execute(
-                select(Agency.code, Agency.beds_in_use).where(Agency.kind == "safe_house")
+                select(col(Agency.code), col(Agency.beds_in_use)).where(
+                    col(Agency.kind) == "safe_house"
+                )
             )
         ).all()
     )
     accepted = dict(
         (
             await session.execute(
-                select(Referral.agency_code, func.count())
-                .where(Referral.agency_kind == "safe_house", Referral.status.in_(OCCUPYING))
-                .group_by(Referral.agency_code)
+                select(col(Referral.agency_code), func.count())
+                .where(
+                    col(Referral.agency_kind) == "safe_house", col(Referral.status).in_(OCCUPYING)
+                )
+                .group_by(col(Referral.agency_code))
             )
         ).all()
     )
@@ -111,7 +116,9 @@ async def apply_decision(
         existing = list(
             (
                 await session.execute(
-                    select(Referral).where(Referral.call_id == call.id, Referral.status.in_(ACTIVE))
+                    select(Referral).where(
+                        col(Referral.call_id) == call.id, col(Referral.status).in_(ACTIVE)
+                    )
                 )
             ).scalars()
         )
@@ -204,7 +211,7 @@ async def _create_referrals(
 ) -> list[Referral]:
     """The new referrals with their policy snapshots, inserted in one statement."""
     assert call.id is not None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for p in planned:
         agency = rules.agencies[p.agency_code]
         plan = plan_referral(
@@ -231,7 +238,7 @@ async def _create_referrals(
                 "policy": plan.policy,
             }
         )
-    ids = await insert_ids(session, Referral.__table__, rows)  # type: ignore[attr-defined]
+    ids = await insert_ids(session, table_of(Referral), rows)
     return [Referral(id=rid, **row) for rid, row in zip(ids, rows, strict=True)]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.calls.parse import InvalidInput, normalise_phone
 from hotline.clock import as_utc
@@ -76,7 +77,7 @@ async def record(
     row = (
         await session.execute(
             select(TelephonyCall)
-            .where(TelephonyCall.pbx_call_id == event.pbx_call_id)
+            .where(col(TelephonyCall.pbx_call_id) == event.pbx_call_id)
             .with_for_update()
         )
     ).scalar_one_or_none()
@@ -111,11 +112,11 @@ async def live_calls(session: AsyncSession, *, now: datetime) -> list[TelephonyC
     rows = await session.execute(
         select(TelephonyCall)
         .where(
-            TelephonyCall.call_id.is_(None),
-            TelephonyCall.updated_at >= now - LIVE_WINDOW,
-            TelephonyCall.state != "ended",
+            col(TelephonyCall.call_id).is_(None),
+            col(TelephonyCall.updated_at) >= now - LIVE_WINDOW,
+            col(TelephonyCall.state) != "ended",
         )
-        .order_by(TelephonyCall.updated_at.desc())
+        .order_by(col(TelephonyCall.updated_at).desc())
         .limit(20)
     )
     return list(rows.scalars())

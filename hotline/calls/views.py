@@ -10,17 +10,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy.engine import ScalarResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.accounts.auth import Principal
-from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent
+from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent, table_of
 from hotline.rules.ruleset import RuleSet
 
 PAGE_SIZE = 50
 STATUSES = ("open", "referred", "in_progress", "resolved", "closed")
+
+
+class TimelineEntry(Protocol):
+    """What a call view shows of a timeline event: a TimelineEvent, or a plain row of these
+    columns (view_of_new reads only them)."""
+
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def detail(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -28,7 +44,7 @@ class CallView:
     call: Call
     people: list[Person]
     referrals: list[Referral]
-    timeline: list[TimelineEvent]
+    timeline: list[TimelineEntry]
 
 
 def visible(query: Select[Any], principal: Principal, rules: RuleSet) -> Select[Any]:
@@ -36,15 +52,16 @@ def visible(query: Select[Any], principal: Principal, rules: RuleSet) -> Select[
     if principal.role == "agency":
         return query.where(
             exists().where(
-                Referral.call_id == Call.id, Referral.agency_code == principal.agency_code
+                col(Referral.call_id) == col(Call.id),
+                col(Referral.agency_code) == principal.agency_code,
             )
         )
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if principal.lines:
-        conditions.append(Call.line_code.in_(principal.lines))
+        conditions.append(col(Call.line_code).in_(principal.lines))
     if principal.areas and principal.role == "supervisor":
         subtree = subtree_codes(rules, principal.areas)
-        conditions.append(Call.area_code.in_(subtree))
+        conditions.append(col(Call.area_code).in_(subtree))
     if principal.role == "admin" or not conditions:
         return query
     return query.where(or_(*conditions))
@@ -65,27 +82,30 @@ async def load(
     session: AsyncSession, call_id: int, principal: Principal, rules: RuleSet
 ) -> CallView | None:
     call = (
-        await session.execute(visible(select(Call), principal, rules).where(Call.id == call_id))
+        await session.execute(
+            visible(select(Call), principal, rules).where(col(Call.id) == call_id)
+        )
     ).scalar_one_or_none()
     if call is None:
         return None
     people = list(
         (
             await session.execute(
-                select(Person).where(Person.call_id == call_id).order_by(Person.position)
+                select(Person).where(col(Person.call_id) == call_id).order_by(col(Person.position))
             )
         ).scalars()
     )
-    referrals = select(Referral).where(Referral.call_id == call_id).order_by(Referral.id)
-    timeline = select(TimelineEvent).where(TimelineEvent.call_id == call_id)
+    referrals = select(Referral).where(col(Referral.call_id) == call_id).order_by(col(Referral.id))
+    timeline = select(TimelineEvent).where(col(TimelineEvent.call_id) == call_id)
     if principal.role == "agency":
-        referrals = referrals.where(Referral.agency_code == principal.agency_code)
+        referrals = referrals.where(col(Referral.agency_code) == principal.agency_code)
         timeline = timeline.where(
             or_(
-                TimelineEvent.referral_id.is_(None),
-                TimelineEvent.referral_id.in_(
-                    select(Referral.id).where(
-                        Referral.call_id == call_id, Referral.agency_code == principal.agency_code
+                col(TimelineEvent.referral_id).is_(None),
+                col(TimelineEvent.referral_id).in_(
+                    select(col(Referral.id)).where(
+                        col(Referral.call_id) == call_id,
+                        col(Referral.agency_code) == principal.agency_code,
                     )
                 ),
             )
@@ -95,7 +115,11 @@ async def load(
         people=people,
         referrals=list((await session.execute(referrals)).scalars()),
         timeline=list(
-            (await session.execute(timeline.order_by(TimelineEvent.at, TimelineEvent.id))).scalars()
+            (
+                await session.execute(
+                    timeline.order_by(col(TimelineEvent.at), col(TimelineEvent.id))
+                )
+            ).scalars()
         ),
     )
 
@@ -115,7 +139,7 @@ async def view_of_new(
     )
 
 
-_EVENT = TimelineEvent.__table__  # type: ignore[attr-defined]
+_EVENT = table_of(TimelineEvent)
 _TIMELINE_OF = (
     select(_EVENT.c.at, _EVENT.c.kind, _EVENT.c.actor, _EVENT.c.detail)
     .where(_EVENT.c.call_id == bindparam("call_id"))
@@ -141,26 +165,29 @@ async def search(
     """A page of calls, newest first, and the total count."""
     query = visible(select(Call), principal, rules)
     if filters.status:
-        query = query.where(Call.status == filters.status)
+        query = query.where(col(Call.status) == filters.status)
     if filters.line:
-        query = query.where(Call.line_code == filters.line)
+        query = query.where(col(Call.line_code) == filters.line)
     if filters.area:
-        query = query.where(Call.area_code.in_(subtree_codes(rules, [filters.area])))
+        query = query.where(col(Call.area_code).in_(subtree_codes(rules, [filters.area])))
     if filters.category:
         query = query.where(
             exists().where(
-                and_(CallCategory.call_id == Call.id, CallCategory.code == filters.category)
+                and_(
+                    col(CallCategory.call_id) == col(Call.id),
+                    col(CallCategory.code) == filters.category,
+                )
             )
         )
     if filters.since:
-        query = query.where(Call.received_at >= filters.since)
+        query = query.where(col(Call.received_at) >= filters.since)
     if filters.until:
-        query = query.where(Call.received_at < filters.until)
+        query = query.where(col(Call.received_at) < filters.until)
     if filters.phone:
-        query = query.where(Call.caller_phone_e164 == filters.phone)
+        query = query.where(col(Call.caller_phone_e164) == filters.phone)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.execute(
-        query.order_by(Call.received_at.desc(), Call.id.desc())
+        query.order_by(col(Call.received_at).desc(), col(Call.id).desc())
         .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     )
@@ -171,11 +198,11 @@ UNANSWERED = ("pending", "notified")
 WORKING = ("pending", "notified", "acknowledged", "accepted", "in_progress")
 
 
-def overdue_referrals(now: datetime) -> Any:
+def overdue_referrals(now: datetime) -> ColumnElement[bool]:
     """Referrals past a time limit: not acknowledged in time, or not resolved in time."""
     return or_(
-        and_(Referral.status.in_(UNANSWERED), Referral.ack_due_at < now),
-        and_(Referral.status.in_(WORKING), Referral.resolve_due_at < now),
+        and_(col(Referral.status).in_(UNANSWERED), col(Referral.ack_due_at) < now),
+        and_(col(Referral.status).in_(WORKING), col(Referral.resolve_due_at) < now),
     )
 
 
@@ -184,16 +211,20 @@ async def overdue_among(session: AsyncSession, call_ids: list[int], *, now: date
     if not call_ids:
         return set()
     by_referral = await session.execute(
-        select(Referral.call_id).where(Referral.call_id.in_(call_ids), overdue_referrals(now))
-    )
-    by_call = await session.execute(
-        select(Call.id).where(
-            Call.id.in_(call_ids),
-            Call.overdue_at.is_not(None),
-            Call.status.in_(("open", "referred", "in_progress")),
+        select(col(Referral.call_id)).where(
+            col(Referral.call_id).in_(call_ids), overdue_referrals(now)
         )
     )
-    return set(by_referral.scalars()) | set(by_call.scalars())
+    by_call = await session.execute(
+        select(col(Call.id)).where(
+            col(Call.id).in_(call_ids),
+            col(Call.overdue_at).is_not(None),
+            col(Call.status).in_(("open", "referred", "in_progress")),
+        )
+    )
+    # Ids read back from the table are never None (the model types Call.id Optional only
+    # for a call not yet inserted).
+    return set(by_referral.scalars()) | set(cast("ScalarResult[int]", by_call.scalars()))
 
 
 async def earlier_calls(
@@ -203,12 +234,12 @@ async def earlier_calls(
     if not call.caller_phone_e164 or principal.role == "agency":
         return []
     query = visible(select(Call), principal, rules).where(
-        Call.caller_phone_e164 == call.caller_phone_e164,
-        Call.id != call.id,
-        Call.received_at <= call.received_at,
+        col(Call.caller_phone_e164) == call.caller_phone_e164,
+        col(Call.id) != call.id,
+        col(Call.received_at) <= call.received_at,
     )
     return list(
-        (await session.execute(query.order_by(Call.received_at.desc()).limit(limit))).scalars()
+        (await session.execute(query.order_by(col(Call.received_at).desc()).limit(limit))).scalars()
     )
 
 
@@ -217,9 +248,9 @@ async def calls_from_number(
 ) -> list[Call]:
     if principal.role == "agency":
         return []
-    query = visible(select(Call), principal, rules).where(Call.caller_phone_e164 == e164)
+    query = visible(select(Call), principal, rules).where(col(Call.caller_phone_e164) == e164)
     return list(
-        (await session.execute(query.order_by(Call.received_at.desc()).limit(limit))).scalars()
+        (await session.execute(query.order_by(col(Call.received_at).desc()).limit(limit))).scalars()
     )
 
 

@@ -51,7 +51,7 @@ def load_catalogs(default: str = DEFAULT_LOCALE, directory: Path = LOCALE_DIR) -
 def pick_locale(requested: str | None, accept_language: str | None, default: str) -> str:
     """?lang= or the cookie first, then the browser's Accept-Language, then the default."""
     if requested in LOCALES:
-        return requested  # type: ignore[return-value]
+        return requested
     for part in (accept_language or "").split(","):
         tag = part.split(";")[0].strip().lower()[:2]
         if tag in LOCALES:

@@ -17,9 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline.models import AuditEvent, Call, Notification, Referral, TimelineEvent
 
@@ -134,7 +137,9 @@ async def set_status(
     referral.status = status
     if note:
         referral.status_note = note
-    detail = {"from": previous, "to": status, "via": via, **({"note": note} if note else {})}
+    detail: dict[str, object] = {"from": previous, "to": status, "via": via}
+    if note:
+        detail["note"] = note
     _record(
         session,
         referral,
@@ -155,14 +160,15 @@ async def cancel_reminders(session: AsyncSession, referral_id: int) -> int:
     result = await session.execute(
         update(Notification)
         .where(
-            Notification.referral_id == referral_id,
-            Notification.purpose == "reminder",
-            Notification.state == "pending",
+            col(Notification.referral_id) == referral_id,
+            col(Notification.purpose) == "reminder",
+            col(Notification.state) == "pending",
         )
         .values(state="cancelled", next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    # An UPDATE answers with a CursorResult, the result type that carries rowcount.
+    return int(cast("CursorResult[Any]", result).rowcount or 0)
 
 
 def _apply(referral: Referral, status: str, now: datetime) -> None:
@@ -207,7 +213,7 @@ async def refresh_call_status(
         raise ReferralNotFound(f"call {call_id} does not exist")
     await session.flush()
     statuses = (
-        await session.scalars(select(Referral.status).where(Referral.call_id == call_id))
+        await session.scalars(select(col(Referral.status)).where(col(Referral.call_id) == call_id))
     ).all()
     status = call_status_after(call.status, statuses)
     if status != call.status:
@@ -231,7 +237,7 @@ async def _locked(session: AsyncSession, referral_id: int) -> Referral:
     # populate_existing so a referral already in the session is re-read, not trusted.
     referral = await session.scalar(
         select(Referral)
-        .where(Referral.id == referral_id)
+        .where(col(Referral.id) == referral_id)
         .with_for_update()
         .execution_options(populate_existing=True)
     )

@@ -193,6 +193,8 @@ def _last_line(node: Any) -> int:
 
 def _replace_block(text: str, code: str, item: dict[str, Any]) -> str:
     root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):  # empty or not a mapping: write it whole
+        raise ValueError("unexpected layout")
     agencies = next(v for k, v in root.value if k.value == "agencies")
     node = next(
         n for n in agencies.value if any(k.value == "code" and v.value == code for k, v in n.value)

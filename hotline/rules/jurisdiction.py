@@ -14,6 +14,14 @@ from hotline.rules.ruleset import RuleSet
 
 
 async def sync(session: AsyncSession, rules: RuleSet) -> None:
+    await _sync_areas(session, rules)
+    await session.flush()
+    await _sync_lines(session, rules)
+    await _sync_agencies(session, rules)
+    await session.flush()
+
+
+async def _sync_areas(session: AsyncSession, rules: RuleSet) -> None:
     areas = {a.code: a for a in (await session.execute(select(Area))).scalars()}
     for code, spec in rules.areas.items():
         row = areas.get(code) or Area(code=code, name=spec.name, kind=spec.kind)
@@ -23,7 +31,9 @@ async def sync(session: AsyncSession, rules: RuleSet) -> None:
     for code, row in areas.items():
         if code not in rules.areas:
             row.active = False
-    await session.flush()
+
+
+async def _sync_lines(session: AsyncSession, rules: RuleSet) -> None:
     lines = {x.code: x for x in (await session.execute(select(Line))).scalars()}
     for code, spec in rules.lines.items():
         row = lines.get(code) or Line(
@@ -35,6 +45,9 @@ async def sync(session: AsyncSession, rules: RuleSet) -> None:
     for code, row in lines.items():
         if code not in rules.lines:
             row.active = False
+
+
+async def _sync_agencies(session: AsyncSession, rules: RuleSet) -> None:
     agencies = {x.code: x for x in (await session.execute(select(Agency))).scalars()}
     for code, spec in rules.agencies.items():
         row = agencies.get(code) or Agency(
@@ -46,4 +59,3 @@ async def sync(session: AsyncSession, rules: RuleSet) -> None:
     for code, row in agencies.items():
         if code not in rules.agencies:
             row.active = False
-    await session.flush()
