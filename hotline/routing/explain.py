@@ -77,7 +77,7 @@ def explain_text(decision: Decision, ruleset: RuleSet, locale: str = "vi") -> st
 def _rules_lines(decision: Decision, ruleset: RuleSet, locale: str) -> list[str]:
     if not decision.matched_rules:
         return [_t("no_rules", locale)]
-    routing = ruleset.parts.get("rules")
+    routing = ruleset.routing
     by_id: dict[str, Any] = {r.id: r for r in routing.rules} if routing else {}
     if routing and routing.after_hours:
         by_id[routing.after_hours.id] = routing.after_hours
@@ -227,6 +227,6 @@ def _received(
         errors["received_at"] = "not an ISO 8601 time"
         return None
     if at.tzinfo is None:  # a wall-clock time as the operator saw it
-        routing = ruleset.parts.get("rules")
+        routing = ruleset.routing
         at = at.replace(tzinfo=routing.timezone if routing else ZoneInfo("Asia/Ho_Chi_Minh"))
     return at.astimezone(UTC)
