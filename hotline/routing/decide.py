@@ -18,7 +18,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
 
-from hotline.routing.explain import CallFactsError, call_facts_from_json, explain_text
+from hotline.routing.explain import explain_text
 from hotline.routing.facts import (
     CallFacts,
     Decision,
@@ -43,13 +43,11 @@ from hotline.rules.schema import LineDef
 
 __all__ = [
     "CallFacts",
-    "CallFactsError",
     "Decision",
     "MatchedRule",
     "PersonFacts",
     "PlannedReferral",
     "Suggestion",
-    "call_facts_from_json",
     "decide",
     "explain_text",
 ]
