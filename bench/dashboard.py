@@ -32,7 +32,7 @@ from hotline.db.engine import Database  # noqa: E402
 from hotline.demo.history import generate  # noqa: E402
 from hotline.demo.progress import ProgressBar  # noqa: E402
 from hotline.models import Call  # noqa: E402
-from hotline.rules.ruleset import CORE_FILES, EXTRA_FILES, RuleSet, load_ruleset  # noqa: E402
+from hotline.rules.ruleset import CORE_FILES, OPTIONAL_FILES, RuleSet, load_ruleset  # noqa: E402
 from hotline.rules.yamlfile import RulesError  # noqa: E402
 
 END = datetime(2026, 11, 1, tzinfo=UTC)
@@ -198,8 +198,6 @@ def table(results: list[tuple[str, int, dict[str, float]]]) -> str:
 def load_rules(directory: Path, scratch: Path) -> RuleSet:
     """The shipped rules; when other rule files do not load (work in progress), the core
     files and crosswalks.yaml are enough for demo data and reports."""
-    import hotline.routing  # noqa: F401  (registers the extra rule files)
-
     try:
         return load_ruleset(directory)
     except RulesError as exc:
@@ -208,7 +206,7 @@ def load_rules(directory: Path, scratch: Path) -> RuleSet:
     for old in scratch.glob("*.yaml"):
         old.unlink()
     for name in [*CORE_FILES, "crosswalks.yaml"]:
-        if (directory / name).is_file() and (name in CORE_FILES or name in EXTRA_FILES):
+        if (directory / name).is_file() and (name in CORE_FILES or name in OPTIONAL_FILES):
             (scratch / name).write_bytes((directory / name).read_bytes())
     return load_ruleset(scratch)
 

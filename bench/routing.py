@@ -88,7 +88,7 @@ def measure(
     narrative never seen before (the mix repeats 12 narratives; a real call's is its own)."""
     for call in calls[:50]:  # warm up
         decide(call, ruleset)
-    memo = getattr(ruleset.parts.get("classification"), "memo", {})
+    memo = ruleset.classification.memo if ruleset.classification else {}
     wall, cpu = _timed(decide, [(c, ruleset) for c in calls], rounds, memo.clear if cold else None)
     wall.sort()
     cpu.sort()
@@ -264,7 +264,7 @@ def main() -> None:
     shipped = load_ruleset(SHIPPED)
     calls = random_calls(shipped, rng, args.calls)
     report(
-        f"shipped rules ({len(shipped.parts['rules'].rules)} rules, "
+        f"shipped rules ({len(shipped.routing.rules)} rules, "
         f"{len(shipped.areas)} areas, {len(shipped.agencies)} agencies)",
         measure(shipped, calls, args.rounds),
         50,
@@ -282,7 +282,7 @@ def main() -> None:
         loaded = time.perf_counter() - started
     calls = random_calls(big, rng, args.calls)
     report(
-        f"synthetic rules ({len(big.parts['rules'].rules)} rules, {len(big.areas)} areas, "
+        f"synthetic rules ({len(big.routing.rules)} rules, {len(big.areas)} areas, "
         f"{len(big.agencies)} agencies; loaded and checked in {loaded:.1f} s)",
         measure(big, calls, args.rounds),
         500,

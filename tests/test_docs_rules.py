@@ -1,43 +1,25 @@
 """docs/RULES.md must document every field of every rules file (datasette's test_docs habit).
 
-The files are discovered, not listed: every file registered in ruleset.EXTRA_FILES (by any
-module of the package) is checked, with its schema from ruleset.SCHEMAS or, failing that,
-the pydantic models defined next to its builder. A field counts as documented when its name
-appears inside backticks in the file's own `## <file>` section (`years[].year` documents
-`year`).
+The files are the loader's own list (ruleset.CORE_FILES and OPTIONAL_FILES), each with its
+top-level model from ruleset.file_schemas(), so a file the loader learns is checked too. A
+field counts as documented when its name appears inside backticks in the file's own
+`## <file>` section (`years[].year` documents `year`).
 """
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 import re
-import sys
-import types
 import typing
 from collections.abc import Iterator
 
 import pytest
 from pydantic import BaseModel
 
-import hotline
 from hotline.rules import ruleset as ruleset_module
 from hotline.settings import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "RULES.md"
-SKIP = ("hotline.migrations", "hotline.__main__")
-
-
-def _import_everything() -> None:
-    """Parts may register themselves from anywhere in the package."""
-    for info in pkgutil.walk_packages(hotline.__path__, "hotline."):
-        if info.name.startswith(SKIP):
-            continue
-        try:
-            importlib.import_module(info.name)
-        except Exception:  # a module that cannot import registers nothing
-            continue
 
 
 def _models_of(annotation: object) -> Iterator[type[BaseModel]]:
@@ -58,29 +40,10 @@ def _walk(model: type[BaseModel], seen: set[type[BaseModel]]) -> Iterator[tuple[
 
 
 def _schemas() -> dict[str, list[type[BaseModel]]]:
-    _import_everything()
-    out: dict[str, list[type[BaseModel]]] = {}
-    schemas = getattr(ruleset_module, "SCHEMAS", {})
-    names = [*ruleset_module.CORE_FILES, *ruleset_module.EXTRA_FILES]
-    for name in names:
-        if name in schemas:
-            out[name] = [schemas[name]]
-            continue
-        build = ruleset_module.EXTRA_FILES.get(name)
-        found = getattr(build, "schema", None)
-        if found is not None:
-            out[name] = [found]
-            continue
-        # No registered schema: every model defined in the builder's module.
-        module = sys.modules.get(getattr(build, "__module__", ""), types.ModuleType("none"))
-        out[name] = [
-            obj
-            for obj in vars(module).values()
-            if inspect.isclass(obj)
-            and issubclass(obj, BaseModel)
-            and obj.__module__ == module.__name__
-        ]
-    return out
+    """Each rules file's top-level models (none for a file that has no schema yet)."""
+    schemas = ruleset_module.file_schemas()
+    names = [*ruleset_module.CORE_FILES, *ruleset_module.OPTIONAL_FILES]
+    return {name: [schemas[name]] if name in schemas else [] for name in names}
 
 
 def _section(text: str, name: str) -> str:

@@ -1,7 +1,9 @@
 """Turning a call as typed (form or JSON) into clean values, or errors that name each field.
 
-Messages are English message ids; the web layer translates them for the reader. Nothing here
-touches the database: codes are checked against the rule set in use.
+The one parser of a call body: intake, the web form, PATCH, POST /api/v1/routing/explain and
+`hotline rules explain CALL.json` all go through parse_call(); routing_facts() hands the
+result to decide(). Messages are English message ids; the web layer translates them for the
+reader. Nothing here touches the database: codes are checked against the rule set in use.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import phonenumbers
 
 from hotline.i18n.text import nfc
 from hotline.i18n.translation import lazy as _
+from hotline.routing.facts import CallFacts, PersonFacts
 from hotline.rules.ruleset import RuleSet
 
 MAX_NARRATIVE = 20_000
@@ -317,3 +320,18 @@ def _classification(check: _Checker, call: CallData, partial: bool) -> None:
         else:
             call.urgency = urgency
     call.needs = check.codes("needs", data.get("needs"), set(tax.codes("need")))
+
+
+def routing_facts(data: CallData, *, now: datetime) -> CallFacts:
+    """What decide() needs of a parsed call (a call with no received_at rang `now`)."""
+    return CallFacts(
+        line=data.line,
+        area=data.area,
+        narrative=data.narrative,
+        categories=tuple(data.categories),
+        subcategories=tuple(data.subcategories),
+        urgency=data.urgency,
+        needs=tuple(data.needs),
+        people=tuple(PersonFacts(age=p.age, sex=p.sex) for p in data.people),
+        received_at=data.received_at or now,
+    )

@@ -255,7 +255,9 @@ def cmd_rules_check(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_explain(args: argparse.Namespace) -> int:
-    from hotline.routing.decide import call_facts_from_json, decide, explain_text
+    from hotline.calls.parse import parse_call, routing_facts
+    from hotline.clock import SystemClock
+    from hotline.routing.decide import decide, explain_text
     from hotline.rules.ruleset import load_ruleset
     from hotline.rules.yamlfile import RulesError
 
@@ -266,11 +268,8 @@ def cmd_rules_explain(args: argparse.Namespace) -> int:
         return 1
     try:
         data = json.loads(Path(args.call_json).read_text(encoding="utf-8"))
-        if isinstance(data, dict) and not data.get("received_at"):
-            from hotline.clock import SystemClock
-
-            data["received_at"] = SystemClock().now().isoformat()  # as if it rang now
-        facts = call_facts_from_json(data, rules)
+        now = SystemClock().now()  # a call without received_at is explained as if it rang now
+        facts = routing_facts(parse_call(data, rules, now=now), now=now)
     except (OSError, ValueError) as exc:
         print(f"hotline: {args.call_json}: {exc}", file=sys.stderr)
         return 2

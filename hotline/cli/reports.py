@@ -25,7 +25,6 @@ from hotline.settings import Settings
 
 
 def _rules(settings: Settings) -> RuleSet:
-    import hotline.routing  # noqa: F401  (registers every rules file)
     from hotline.rules.ruleset import load_ruleset
 
     return load_ruleset(settings.rules_dir)

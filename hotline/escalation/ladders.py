@@ -3,8 +3,8 @@
 A ladder is a list of steps; each step says when it is due (`after` a duration, counted from
 the item's creation or `from` one of the ladder's named limits), the condition that must
 still hold (`when`), what to do (`do`) and whether to repeat (`repeat: {every, max}`).
-Builds EscalationRules into ruleset.parts["escalation"]; hotline.escalation plans and runs
-the ladders. Registered in ruleset.EXTRA_FILES when hotline.routing is imported.
+load_escalation() compiles the file into the EscalationRules that load_ruleset() keeps as
+RuleSet.ladders; hotline.escalation plans and runs the ladders.
 """
 
 from __future__ import annotations
@@ -13,14 +13,16 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from hotline.rules.ruleset import RuleSet, register_part
 from hotline.rules.schema import CODE, Strict
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
 from hotline.timelimits.durations import Duration, parse_duration
+
+if TYPE_CHECKING:  # the type only: load_ruleset() calls this loader, not the reverse
+    from hotline.rules.ruleset import RuleSet
 
 FILE = "escalation.yaml"
 REFERRAL_WHEN = ("not_acknowledged", "not_accepted", "not_resolved")
@@ -141,12 +143,8 @@ class EscalationFile(Strict):
 # --- building and checking ----------------------------------------------------------------
 
 
-def build_escalation(doc: YamlDoc, ruleset: RuleSet) -> None:
-    """Validate escalation.yaml and store EscalationRules in ruleset.parts["escalation"]."""
-    ruleset.parts["escalation"] = load_escalation(doc, ruleset)
-
-
 def load_escalation(doc: YamlDoc, ruleset: RuleSet) -> EscalationRules:
+    """Validate escalation.yaml against the taxonomy; RulesError names every problem."""
     file = doc.validate(EscalationFile)
     problems: list[Problem] = []
     urgencies = ruleset.taxonomy.codes("urgency")
@@ -340,6 +338,3 @@ def _nominal(duration: Duration) -> timedelta:
 
 def _is_code(name: str) -> bool:
     return re.fullmatch(CODE, name) is not None
-
-
-register_part(FILE, build_escalation, EscalationFile)

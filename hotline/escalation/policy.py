@@ -24,7 +24,7 @@ from hotline.escalation.ladders import (
 )
 from hotline.rules.ruleset import RuleSet
 from hotline.timelimits.durations import parse_duration
-from hotline.timelimits.workdays import WEEKENDS_ONLY, WorkCalendar, due_at
+from hotline.timelimits.workdays import WorkCalendar, due_at
 
 POLICY_VERSION = 1
 
@@ -83,11 +83,11 @@ class Visit:
 
 
 def calendar_of(ruleset: RuleSet) -> WorkCalendar:
-    return ruleset.parts.get("holidays") or WEEKENDS_ONLY
+    return ruleset.holidays
 
 
 def _rules(ruleset: RuleSet) -> EscalationRules | None:
-    return ruleset.parts.get("escalation")
+    return ruleset.ladders
 
 
 def ladder_for(

@@ -3,20 +3,23 @@
 Reports can be produced in the Child Helpline International data framework, GBVIMS
 incident types or the national 111 line's intervention types without touching the records:
 each framework lists its groups and maps category codes ("gbv") and sub-category codes
-("gbv.sexual_violence") onto them. Built into ruleset.parts["crosswalks"]; registered in
-ruleset.EXTRA_FILES (register_part) when hotline.routing is imported.
+("gbv.sexual_violence") onto them. load_crosswalks() compiles the file into the Crosswalks
+that load_ruleset() keeps as RuleSet.crosswalks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from hotline.rules.ruleset import RuleSet, register_part
 from hotline.rules.schema import CODE, Label, Strict
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
+
+if TYPE_CHECKING:  # the type only: load_ruleset() calls this loader, not the reverse
+    from hotline.rules.ruleset import RuleSet
 
 FILE = "crosswalks.yaml"
 # Calls of a category the framework neither maps nor excludes (say, one added to
@@ -99,8 +102,8 @@ def _check(fw: FrameworkDef, index: int, doc: YamlDoc, ruleset: RuleSet) -> list
     return problems
 
 
-def build(doc: YamlDoc, ruleset: RuleSet) -> None:
-    """Validate crosswalks.yaml against the taxonomy and store it in ruleset.parts."""
+def load_crosswalks(doc: YamlDoc, ruleset: RuleSet) -> dict[str, Crosswalk]:
+    """Validate crosswalks.yaml against the taxonomy: each framework by its code."""
     file = doc.validate(CrosswalksFile)
     problems: list[Problem] = []
     seen: set[str] = set()
@@ -113,7 +116,7 @@ def build(doc: YamlDoc, ruleset: RuleSet) -> None:
         problems += _check(fw, index, doc, ruleset)
     if problems:
         raise RulesError(problems)
-    ruleset.parts["crosswalks"] = {
+    return {
         fw.code: Crosswalk(
             code=fw.code,
             label=fw.label.model_dump(),
@@ -130,6 +133,3 @@ def build(doc: YamlDoc, ruleset: RuleSet) -> None:
         )
         for fw in file.frameworks
     }
-
-
-register_part(FILE, build, CrosswalksFile)

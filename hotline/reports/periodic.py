@@ -136,7 +136,7 @@ async def build_report(
     table by that framework's groups (routing_rules/crosswalks.yaml)."""
     now = now or datetime.now(UTC)
     p = period if isinstance(period, Period) else parse_period(period, now=now)
-    walks = ruleset.parts.get("crosswalks", {})
+    walks = ruleset.crosswalks
     if framework is not None and framework not in walks:
         raise ReportInputError(
             "framework", f"unknown framework {framework!r} (known: {', '.join(walks) or 'none'})"
@@ -264,7 +264,7 @@ def _categories(
             note="Một cuộc gọi nhiều loại được tính ở mỗi loại; dòng tổng đếm "
             "mỗi cuộc gọi một lần.",
         )
-    walk = ruleset.parts["crosswalks"][framework]
+    walk = ruleset.crosswalks[framework]
     by_counts, included = cases.framework_counts(walk, counts, case_calls, ruleset)
     cols, rows, total = _grouped(
         walk.label["vi"],

@@ -14,13 +14,15 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from hotline.i18n.text import fold
 from hotline.routing.facts import Suggestion, new
-from hotline.rules.ruleset import RuleSet, register_part
 from hotline.rules.schema import AgeRule, ClassificationFile, TermGroup
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
+
+if TYPE_CHECKING:  # the type only: load_ruleset() calls this loader, not the reverse
+    from hotline.rules.ruleset import RuleSet
 
 _WORD = re.compile(r"\w+")
 _AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y o)\b")
@@ -358,7 +360,8 @@ def _add_groups(
                 clf.add(word, targets)
 
 
-def build_classification(doc: YamlDoc, ruleset: RuleSet) -> None:
+def load_classification(doc: YamlDoc, ruleset: RuleSet) -> Classifier:
+    """Validate classification.yaml against the taxonomy and compile its keyword index."""
     file = doc.validate(ClassificationFile)
     tax = ruleset.taxonomy
     problems: list[Problem] = []
@@ -395,7 +398,7 @@ def build_classification(doc: YamlDoc, ruleset: RuleSet) -> None:
     _check_age_rules(file, doc, ruleset, clf, problems)
     if problems:
         raise RulesError(problems)
-    ruleset.parts["classification"] = clf
+    return clf
 
 
 def _not_under(sub: str, cat: str) -> str:
@@ -442,6 +445,3 @@ def _check_age_rules(
             if toks and toks not in seen:
                 seen.add(toks)
                 clf.add(word, [(("", f"age:{ri}"), 1.0)])
-
-
-register_part("classification.yaml", build_classification, ClassificationFile)

@@ -18,7 +18,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
 
-from hotline.routing.explain import CallFactsError, call_facts_from_json, explain_text
+from hotline.routing.explain import explain_text
 from hotline.routing.facts import (
     CallFacts,
     Decision,
@@ -43,13 +43,11 @@ from hotline.rules.schema import LineDef
 
 __all__ = [
     "CallFacts",
-    "CallFactsError",
     "Decision",
     "MatchedRule",
     "PersonFacts",
     "PlannedReferral",
     "Suggestion",
-    "call_facts_from_json",
     "decide",
     "explain_text",
 ]
@@ -88,11 +86,9 @@ _ORDER = attrgetter("order")
 def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decision:
     """decide() with few function calls: it runs on every call and on every change of the
     intake form, and a Python call costs as much as a dozen plain steps."""
-    parts = rs.parts
-    # hotline.routing.classify.suggest(), without its extra call
-    classifier = parts.get("classification")
+    classifier = rs.classification
     suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
-    routing: RoutingRules | None = parts.get("rules")
+    routing = rs.routing
     notices: list[str] = []
     cats, subs = _categories(call, rs, suggestions, routing, notices)
     if not cats:
@@ -102,7 +98,7 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
         return _done(rs, suggestions, cats, notices, not_a_case)
     if routing is None:
         return _done(rs, suggestions, cats, notices, Notice("no_rules"), triage=True)
-    if not routing.office_week:  # a RoutingRules not made by build_rules
+    if not routing.office_week:  # a RoutingRules not made by load_rules
         routing.prepare()
     # The dialled line: by its code (rs.lines is keyed by code), else by its number written
     # any way.
@@ -117,9 +113,8 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
         area = _line_area(call, rs, routing, line, notices)
     local = call.received_at.astimezone(routing.timezone)
     weekday, minute = local.weekday(), local.hour * 60 + local.minute
-    # holidays.yaml, when loaded: offices are closed on public holidays.
-    holidays = parts.get("holidays")
-    day_off = holidays is not None and local.date() in getattr(holidays, "days_off", ())
+    # holidays.yaml: offices are closed on public holidays.
+    day_off = local.date() in rs.holidays.days_off
     # routing.office_open(), from the week worked out at load time
     closed = day_off or routing.office_week[weekday * 1440 + minute] != 1
     ancestors = routing.ancestors.get(area, ()) if area else ()

@@ -3,13 +3,14 @@
 Every code is checked against taxonomy.yaml, areas.yaml, lines.yaml and agencies.yaml, and
 rules that can never match are rejected (a sub-category under the wrong category, min_age
 above max_age, a rule about non-case calls only, an empty time window, a limit for kinds the
-rule never refers), each with file, line and field. The result, a RoutingRules, goes into
-ruleset.parts["rules"].
+rule never refers), each with file, line and field. The result, a RoutingRules, is what
+load_ruleset() keeps as RuleSet.routing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hotline.routing.rules import (
@@ -24,10 +25,12 @@ from hotline.routing.rules import (
     openings,
     subcategory_parents,
 )
-from hotline.rules.ruleset import RuleSet, register_part
 from hotline.rules.schema import DAYS, LimitDef, OneOf, RulesFile, When
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
 from hotline.timelimits.durations import parse_duration
+
+if TYPE_CHECKING:  # the type only: load_ruleset() calls this loader, not the reverse
+    from hotline.rules.ruleset import RuleSet
 
 Path_ = tuple[str | int, ...]
 
@@ -215,7 +218,8 @@ def _after_hours(file: RulesFile, check: _Checker, rule_ids: set[str]) -> AfterH
     )
 
 
-def build_rules(doc: YamlDoc, ruleset: RuleSet) -> None:
+def load_rules(doc: YamlDoc, ruleset: RuleSet) -> RoutingRules:
+    """Validate rules.yaml against the rest of the rule set and compile it."""
     file = doc.validate(RulesFile)
     check = _Checker(doc, ruleset)
     try:
@@ -243,7 +247,4 @@ def build_rules(doc: YamlDoc, ruleset: RuleSet) -> None:
             compiled.hours[agency.code] = openings(agency.hours)
     compiled.office_hours = openings(ruleset.office_hours)
     compiled.prepare()
-    ruleset.parts["rules"] = compiled
-
-
-register_part("rules.yaml", build_rules, RulesFile)
+    return compiled

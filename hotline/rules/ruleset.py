@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -20,23 +20,33 @@ from hotline.rules.schema import (
     AgencyDef,
     AreaDef,
     AreasFile,
+    ClassificationFile,
     LineDef,
     LinesFile,
     Opening,
+    RulesFile,
     TaxonomyFile,
 )
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc, read_yaml
+from hotline.timelimits.workdays import WEEKENDS_ONLY, WorkCalendar
 
-# Files every rules directory has; later parts of the rules register theirs in EXTRA_FILES.
+if TYPE_CHECKING:  # the loaders themselves are imported where they run (see _load_optional)
+    from hotline.escalation.ladders import EscalationRules
+    from hotline.reports.crosswalks import Crosswalk
+    from hotline.routing.classification import Classifier
+    from hotline.routing.rules import RoutingRules
+
+T = TypeVar("T")
+
+# Files every rules directory has, and the files it may have (each a field of RuleSet).
 CORE_FILES = ("taxonomy.yaml", "areas.yaml", "lines.yaml", "agencies.yaml")
-EXTRA_FILES: dict[str, Callable[[YamlDoc, RuleSet], None]] = {}
-# The pydantic model of each file's top level: docs/RULES.md must mention every field.
-SCHEMAS: dict[str, type[BaseModel]] = {
-    "taxonomy.yaml": TaxonomyFile,
-    "areas.yaml": AreasFile,
-    "lines.yaml": LinesFile,
-    "agencies.yaml": AgenciesFile,
-}
+OPTIONAL_FILES = (
+    "classification.yaml",
+    "rules.yaml",
+    "escalation.yaml",
+    "holidays.yaml",
+    "crosswalks.yaml",
+)
 # taxonomy.yaml list -> the label group it fills (Taxonomy.label("urgency", "high"))
 TERM_GROUPS = {
     "urgencies": "urgency",
@@ -73,8 +83,14 @@ class RuleSet:
     agencies: dict[str, AgencyDef]
     office_hours: list[Opening]
     children: dict[str, list[str]] = field(default_factory=dict)
-    # Filled by the files in EXTRA_FILES (classification, rules, holidays, escalation).
-    parts: dict[str, Any] = field(default_factory=dict)
+    # The optional files, compiled. A missing file leaves the default: no classification.yaml,
+    # no suggestions; no rules.yaml, every case call to triage; no escalation.yaml, no
+    # ladders; no holidays.yaml, only weekends are days off; no crosswalks.yaml, no frameworks.
+    classification: Classifier | None = None  # classification.yaml
+    routing: RoutingRules | None = None  # rules.yaml
+    ladders: EscalationRules | None = None  # escalation.yaml
+    holidays: WorkCalendar = WEEKENDS_ONLY  # holidays.yaml
+    crosswalks: dict[str, Crosswalk] = field(default_factory=dict)  # crosswalks.yaml, by code
 
     # --- areas ---
 
@@ -141,9 +157,9 @@ def load_ruleset(directory: str | Path) -> RuleSet:
     docs: dict[str, YamlDoc] = {}
     problems: list[Problem] = []
     present = sorted(p.name for p in directory.glob("*.yaml"))
-    unknown = [n for n in present if n not in CORE_FILES and n not in EXTRA_FILES]
+    unknown = [n for n in present if n not in CORE_FILES and n not in OPTIONAL_FILES]
     problems += [Problem(n, None, "", "unknown rules file") for n in unknown]
-    for name in [*CORE_FILES, *sorted(n for n in EXTRA_FILES if n in present)]:
+    for name in [*CORE_FILES, *sorted(n for n in OPTIONAL_FILES if n in present)]:
         try:
             docs[name] = read_yaml(directory / name)
         except RulesError as exc:
@@ -151,22 +167,54 @@ def load_ruleset(directory: str | Path) -> RuleSet:
     if problems:
         raise RulesError(problems)
     ruleset = _build_core(directory, docs)
-    # Run every part's builder so one load reports the problems of all files at once.
-    for name, build in EXTRA_FILES.items():
-        if name in docs:
-            _collect(problems, lambda: build(docs[name], ruleset))  # noqa: B023
+    _load_optional(ruleset, docs, problems)
     if problems:
         raise RulesError(problems)
     return ruleset
 
 
-def register_part(
-    name: str, build: Callable[[YamlDoc, RuleSet], None], schema: type[BaseModel] | None = None
-) -> None:
-    """Register an optional rules file: its builder, and its schema for the docs check."""
-    EXTRA_FILES[name] = build
-    if schema is not None:
-        SCHEMAS[name] = schema
+def _load_optional(ruleset: RuleSet, docs: dict[str, YamlDoc], problems: list[Problem]) -> None:
+    """Compile the optional files present into the rule set's fields, each checked against
+    the core files. Every file is loaded even after one fails, so one load reports the
+    problems of all files at once (in this order, as they always came)."""
+    # Imported here, not at the top: hotline.escalation's package imports its sweep and
+    # policy, which import this module, so a module-level import would be a cycle.
+    from hotline.escalation.ladders import load_escalation
+    from hotline.reports.crosswalks import load_crosswalks
+    from hotline.routing.classification import load_classification
+    from hotline.routing.rules_file import load_rules
+    from hotline.timelimits.holidays import load_calendar
+
+    def load(name: str, loader: Callable[[YamlDoc], T]) -> T | None:
+        """The file compiled, or None when it is absent or has problems (collected)."""
+        return _collect(problems, lambda: loader(docs[name])) if name in docs else None
+
+    ruleset.ladders = load("escalation.yaml", lambda doc: load_escalation(doc, ruleset))
+    ruleset.crosswalks = load("crosswalks.yaml", lambda doc: load_crosswalks(doc, ruleset)) or {}
+    ruleset.classification = load(
+        "classification.yaml", lambda doc: load_classification(doc, ruleset)
+    )
+    ruleset.routing = load("rules.yaml", lambda doc: load_rules(doc, ruleset))
+    ruleset.holidays = load("holidays.yaml", load_calendar) or WEEKENDS_ONLY
+
+
+def file_schemas() -> dict[str, type[BaseModel]]:
+    """The pydantic model of each file's top level: docs/RULES.md must mention every field."""
+    from hotline.escalation.ladders import EscalationFile  # imported here: see _load_optional
+    from hotline.reports.crosswalks import CrosswalksFile
+    from hotline.timelimits.holidays import HolidaysFile
+
+    return {
+        "taxonomy.yaml": TaxonomyFile,
+        "areas.yaml": AreasFile,
+        "lines.yaml": LinesFile,
+        "agencies.yaml": AgenciesFile,
+        "classification.yaml": ClassificationFile,
+        "rules.yaml": RulesFile,
+        "escalation.yaml": EscalationFile,
+        "holidays.yaml": HolidaysFile,
+        "crosswalks.yaml": CrosswalksFile,
+    }
 
 
 def _version(directory: Path, names: list[str]) -> str:

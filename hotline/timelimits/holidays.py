@@ -1,7 +1,7 @@
 """routing_rules/holidays.yaml: the public holidays that working-day limits skip.
 
-Builds a WorkCalendar into ruleset.parts["holidays"]. Registered in ruleset.EXTRA_FILES when
-hotline.routing is imported.
+load_calendar() compiles it into the WorkCalendar that load_ruleset() keeps as
+RuleSet.holidays.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, model_validator
 
-from hotline.rules.ruleset import RuleSet, register_part
 from hotline.rules.schema import DAYS, Strict
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
 from hotline.timelimits.workdays import WorkCalendar
@@ -65,12 +64,8 @@ class HolidaysFile(Strict):
     years: list[HolidayYear] = Field(default_factory=list)
 
 
-def build_holidays(doc: YamlDoc, ruleset: RuleSet) -> None:
-    """Validate holidays.yaml and store its WorkCalendar in ruleset.parts["holidays"]."""
-    ruleset.parts["holidays"] = load_calendar(doc)
-
-
 def load_calendar(doc: YamlDoc) -> WorkCalendar:
+    """Validate holidays.yaml; RulesError names each bad day with its file, line and field."""
     file = doc.validate(HolidaysFile)
     problems: list[Problem] = []
     try:
@@ -107,6 +102,3 @@ def load_calendar(doc: YamlDoc) -> WorkCalendar:
         work_days=frozenset(work_days),
         names=names,
     )
-
-
-register_part(FILE, build_holidays, HolidaysFile)

@@ -16,7 +16,7 @@ from hotline.accounts import audit
 from hotline.accounts.auth import PUBLIC, ROLES, STAFF, allow
 from hotline.calls import intake
 from hotline.calls import views as calls
-from hotline.calls.parse import CallData, InvalidInput, normalise_phone, parse_call
+from hotline.calls.parse import CallData, InvalidInput, normalise_phone, parse_call, routing_facts
 from hotline.routing.decide import decide
 from hotline.web.errors import read_json
 from hotline.web.security import client_address, principal_of
@@ -283,21 +283,9 @@ async def explain(request: web.Request) -> web.Response:
     """The routing decision for a call body; writes nothing."""
     body = await read_json(request)
     rules, now = request.app[keys.RULES].current, request.app[keys.CLOCK].now()
-    data = parse_call(body, rules, now=now)
+    facts = routing_facts(parse_call(body, rules, now=now), now=now)
     from hotline.calls.reroute import bed_occupancy
-    from hotline.routing.decide import CallFacts, PersonFacts
 
-    facts = CallFacts(
-        line=data.line,
-        area=data.area,
-        narrative=data.narrative,
-        categories=tuple(data.categories),
-        subcategories=tuple(data.subcategories),
-        urgency=data.urgency,
-        needs=tuple(data.needs),
-        people=tuple(PersonFacts(age=p.age, sex=p.sex) for p in data.people),
-        received_at=data.received_at or now,
-    )
     async with request.app[keys.DB].read() as session:
         occupancy = await bed_occupancy(session, rules)
     locale = request.get(keys.LOCALE) or "vi"

@@ -11,7 +11,7 @@ import pytest
 
 from hotline.escalation import ladder_for, plan_referral
 from hotline.escalation.ladders import EscalationRules
-from hotline.rules.ruleset import EXTRA_FILES, load_ruleset
+from hotline.rules.ruleset import OPTIONAL_FILES, load_ruleset
 from hotline.rules.yamlfile import Problem, RulesError
 from hotline.settings import PROJECT_ROOT
 
@@ -51,16 +51,16 @@ def problems(tmp_path: Path, **files: str) -> list[Problem]:
     return caught.value.problems
 
 
-def test_importing_the_ruleset_registers_both_files() -> None:
-    assert {"escalation.yaml", "holidays.yaml"} <= set(EXTRA_FILES)
+def test_the_ruleset_knows_both_files() -> None:
+    assert {"escalation.yaml", "holidays.yaml"} <= set(OPTIONAL_FILES)
 
 
 def test_shipped_rules_load(ruleset) -> None:  # type: ignore[no-untyped-def]
-    rules = ruleset.parts["escalation"]
+    rules = ruleset.ladders
     assert isinstance(rules, EscalationRules)
     assert rules.urgency_limits["emergency"]["acknowledge"] == "15m"
     assert rules.urgency_limits["low"]["acknowledge"] == "1wd"
-    assert ruleset.parts["holidays"].days_off
+    assert ruleset.holidays.days_off
 
 
 LADDER_CASES = [

@@ -321,7 +321,7 @@ async def test_report_in_framework_groupings(db, ruleset, framework):
     await seed_calls(db)
     report = await build_report(db, ruleset, period="2026", framework=framework, now=NOW)
     cats = report.section("categories")
-    walk = ruleset.parts["crosswalks"][framework]
+    walk = ruleset.crosswalks[framework]
     assert {r[0] for r in cats.rows} <= set(walk.groups)
     if framework == "gbvims":  # only the two case calls are GBVIMS incidents
         assert cats.total[cats.column("calls")] == 2

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import hotline.routing  # noqa: F401  (registers crosswalks.yaml)
 from hotline.rules.ruleset import load_ruleset
 from hotline.rules.yamlfile import RulesError
 from hotline.settings import PROJECT_ROOT
@@ -25,7 +24,7 @@ def copy_rules(tmp_path: Path, old: str, new: str) -> Path:
 
 
 def test_shipped_crosswalks(ruleset):
-    walks = ruleset.parts["crosswalks"]
+    walks = ruleset.crosswalks
     assert set(walks) == {"vn111", "chi", "gbvims"}
     gbvims = walks["gbvims"]
     assert gbvims.groups_of(["gbv"], ["sexual_violence", "economic_violence"]) == {
@@ -49,6 +48,6 @@ def test_a_typo_names_file_line_and_field(tmp_path):
 
 def test_an_unmapped_category_is_counted_apart(tmp_path):
     rules = load_ruleset(copy_rules(tmp_path, "      trafficking: trafficking\n", ""))
-    vn111 = rules.parts["crosswalks"]["vn111"]
+    vn111 = rules.crosswalks["vn111"]
     assert vn111.groups_of(["trafficking"], ["forced_labour"]) == {"unmapped"}
     assert vn111.group_label("unmapped") == "Chưa đối chiếu"

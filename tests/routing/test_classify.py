@@ -1,15 +1,26 @@
-"""classify.suggest(): keywords folded on word boundaries, the words that triggered each
-suggestion, and the age rule (a child's abuse is child_abuse)."""
+"""The rule set's Classifier (classification.yaml): keywords folded on word boundaries, the
+words that triggered each suggestion, and the age rule (a child's abuse is child_abuse)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import pytest
 
 from hotline.i18n.text import fold_words
 from hotline.routing.classification import tokens_of
-from hotline.routing.classify import suggest
-from hotline.routing.facts import PersonFacts, Suggestion
+from hotline.routing.decide import decide
+from hotline.routing.facts import CallFacts, PersonFacts, Suggestion
 from hotline.rules.ruleset import RuleSet
+
+
+def suggest(
+    narrative: str, people: Sequence[PersonFacts], ruleset: RuleSet
+) -> tuple[Suggestion, ...]:
+    """Categories first (best score first), then sub-categories."""
+    assert ruleset.classification is not None  # the shipped rules have classification.yaml
+    return ruleset.classification.suggest(narrative, people)
 
 
 def cats(suggestions: tuple[Suggestion, ...]) -> list[str]:
@@ -155,5 +166,16 @@ def test_tokens_match_text_fold(ruleset: RuleSet) -> None:
 def test_without_classification_file_nothing_is_suggested(ruleset: RuleSet) -> None:
     import dataclasses
 
-    bare = dataclasses.replace(ruleset, parts={})
-    assert suggest("bị hiếp dâm", (), bare) == ()
+    bare = dataclasses.replace(ruleset, classification=None)
+    call = CallFacts(
+        line="111",
+        area=None,
+        narrative="bị hiếp dâm",
+        categories=(),
+        subcategories=(),
+        urgency="normal",
+        needs=(),
+        people=(),
+        received_at=datetime(2026, 3, 10, 2, 0, tzinfo=UTC),
+    )
+    assert decide(call, bare).suggestions == ()

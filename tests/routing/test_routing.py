@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from hotline.routing.decide import (
     CallFacts,
-    CallFactsError,
     Decision,
     PersonFacts,
-    call_facts_from_json,
     decide,
     explain_text,
 )
@@ -515,49 +513,6 @@ def test_decision_to_dict_and_explain_in_both_languages(ruleset: RuleSet) -> Non
     assert "Referrals" in en and "is closed" in en
     assert "Notices" in decision.to_dict(locale="en") or True
     assert "closed" in " ".join(decision.to_dict(locale="en")["notices"])
-
-
-def test_call_facts_from_json(ruleset: RuleSet) -> None:
-    body = {
-        "line": "0260 3862 991",
-        "received_at": "2026-03-10T09:00:00+07:00",
-        "caller": {"name": "A", "phone": "0912 345 678", "anonymous": False},
-        "people": [{"age": 9, "sex": "female", "name": "B"}, {"age": "40"}],
-        "area": "tan-canh",
-        "address": "thôn 1",
-        "narrative": "bé bị đánh",
-        "urgency": "high",
-        "needs": ["medical"],
-    }
-    facts = call_facts_from_json(body, ruleset)
-    assert facts.line == "02603862991" and facts.received_at == T0
-    assert facts.people == (PersonFacts(9, "female"), PersonFacts(40, None))
-    assert facts.categories == () and facts.needs == ("medical",)
-    # A wall-clock time without an offset is local time.
-    naive = call_facts_from_json({**body, "received_at": "2026-03-10T09:00:00"}, ruleset)
-    assert naive.received_at == T0
-    with pytest.raises(CallFactsError) as info:
-        call_facts_from_json(
-            {
-                "line": "999",
-                "area": "x",
-                "urgency": "urgent",
-                "people": [{"age": -1, "sex": "robot"}],
-                "categories": ["nope"],
-            },
-            ruleset,
-        )
-    assert set(info.value.fields) == {
-        "line",
-        "area",
-        "urgency",
-        "people[0].age",
-        "people[0].sex",
-        "categories",
-        "received_at",
-    }
-    now = T0 + timedelta(hours=1)
-    assert call_facts_from_json({"narrative": ""}, ruleset, now=now).received_at == now
 
 
 def test_public_holiday_closes_offices(ruleset: RuleSet) -> None:

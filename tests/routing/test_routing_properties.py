@@ -143,7 +143,7 @@ def test_rule_index_finds_exactly_what_a_scan_finds(rulesets: list[RuleSet], dat
     from hotline.routing.rules import Context
 
     ruleset = data.draw(st.sampled_from(rulesets))
-    tax, routing = ruleset.taxonomy, ruleset.parts["rules"]
+    tax, routing = ruleset.taxonomy, ruleset.routing
     some = lambda values: st.lists(st.sampled_from(sorted(values)), max_size=3)  # noqa: E731
     area = data.draw(st.sampled_from(sorted(ruleset.areas)))
     ctx = Context(

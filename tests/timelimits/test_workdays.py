@@ -18,7 +18,7 @@ def local(y: int, m: int, d: int, hh: int = 0, mm: int = 0) -> datetime:
 
 @pytest.fixture(scope="module")
 def calendar(ruleset) -> WorkCalendar:  # type: ignore[no-untyped-def]
-    return ruleset.parts["holidays"]
+    return ruleset.holidays
 
 
 CASES = [
