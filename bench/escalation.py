@@ -58,7 +58,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
 from hotline.db.engine import Database  # noqa: E402
-from hotline.escalation import plan_referral, sweep  # noqa: E402
+from hotline.escalation.policy import plan_referral  # noqa: E402
+from hotline.escalation.sweep import sweep  # noqa: E402
 from hotline.models import Call, Referral, User  # noqa: E402
 from hotline.rules.jurisdiction import sync  # noqa: E402
 from hotline.rules.ruleset import RuleSet, load_ruleset  # noqa: E402

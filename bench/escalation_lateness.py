@@ -46,7 +46,7 @@ from escalation import pg_drop, pg_url  # noqa: E402  (the sibling bench)
 from hotline import keys  # noqa: E402
 from hotline.app import create_app  # noqa: E402
 from hotline.db.engine import Database  # noqa: E402
-from hotline.escalation import plan_referral  # noqa: E402
+from hotline.escalation.policy import plan_referral  # noqa: E402
 from hotline.models import Call, EscalationEvent, Referral, User  # noqa: E402
 from hotline.rules.jurisdiction import sync  # noqa: E402
 from hotline.rules.ruleset import RuleSet, load_ruleset  # noqa: E402

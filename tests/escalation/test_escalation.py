@@ -14,17 +14,9 @@ import pytest
 from sqlalchemy import func, select, update
 
 from hotline.db.engine import Database
-from hotline.escalation import (
-    EscalationMetrics,
-    ItemState,
-    heartbeat_status,
-    next_step,
-    plan_call,
-    plan_referral,
-    plan_visit,
-    sweep,
-    wake,
-)
+from hotline.escalation.metrics import EscalationMetrics
+from hotline.escalation.policy import ItemState, next_step, plan_call, plan_referral, plan_visit
+from hotline.escalation.sweep import heartbeat_status, sweep, wake
 from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
 from hotline.rules.ruleset import RuleSet
 from tests.helpers.factories import make_call, make_referral, make_user

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hotline.escalation import ladder_for, plan_referral
 from hotline.escalation.ladders import EscalationRules
+from hotline.escalation.policy import ladder_for, plan_referral
 from hotline.rules.ruleset import OPTIONAL_FILES, load_ruleset
 from hotline.rules.yamlfile import Problem, RulesError
 from hotline.settings import PROJECT_ROOT

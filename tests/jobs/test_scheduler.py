@@ -11,9 +11,11 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from hotline.cli.escalations import run_once_cli
 from hotline.clock import FrozenClock
 from hotline.db.engine import Database
-from hotline.escalation import heartbeat_status, plan_referral, run_once_cli
+from hotline.escalation.policy import plan_referral
+from hotline.escalation.sweep import heartbeat_status
 from hotline.jobs.scheduler import JobSpec, build_scheduler, escalation_job, scheduler_context
 from hotline.rules.ruleset import RuleSetHolder
 from tests.helpers.factories import make_call, make_referral
