@@ -13,8 +13,8 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from hotline.routing.facts import MatchedRule, PersonFacts
-from hotline.rules.ruleset import Taxonomy
 from hotline.rules.schema import DAYS, Opening
+from hotline.rules.taxonomy import Taxonomy
 from hotline.timelimits.durations import Duration
 
 

@@ -10,11 +10,16 @@ import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from hotline.escalation.ladders import EscalationFile, EscalationRules, load_escalation
 from hotline.i18n.text import fold
+from hotline.reports.crosswalks import Crosswalk, CrosswalksFile, load_crosswalks
+from hotline.routing.classification import Classifier, load_classification
+from hotline.routing.rules import RoutingRules
+from hotline.routing.rules_file import load_rules
 from hotline.rules.schema import (
     AgenciesFile,
     AgencyDef,
@@ -27,14 +32,10 @@ from hotline.rules.schema import (
     RulesFile,
     TaxonomyFile,
 )
+from hotline.rules.taxonomy import Taxonomy
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc, read_yaml
+from hotline.timelimits.holidays import HolidaysFile, load_calendar
 from hotline.timelimits.workdays import WEEKENDS_ONLY, WorkCalendar
-
-if TYPE_CHECKING:  # the loaders themselves are imported where they run (see _load_optional)
-    from hotline.escalation.ladders import EscalationRules
-    from hotline.reports.crosswalks import Crosswalk
-    from hotline.routing.classification import Classifier
-    from hotline.routing.rules import RoutingRules
 
 T = TypeVar("T")
 
@@ -56,21 +57,6 @@ TERM_GROUPS = {
     "agency_kinds": "agency_kind",
     "area_kinds": "area_kind",
 }
-
-
-@dataclass
-class Taxonomy:
-    categories: dict[str, Any]
-    subcategories: dict[str, str]  # sub-category code -> its category code
-    labels: dict[str, dict[str, dict[str, str]]]  # group -> code -> {vi, en}
-    case_categories: frozenset[str]
-
-    def label(self, group: str, code: str, locale: str = "vi") -> str:
-        entry = self.labels.get(group, {}).get(code)
-        return entry.get(locale, entry["vi"]) if entry else code
-
-    def codes(self, group: str) -> list[str]:
-        return list(self.labels.get(group, {}))
 
 
 @dataclass
@@ -177,13 +163,6 @@ def _load_optional(ruleset: RuleSet, docs: dict[str, YamlDoc], problems: list[Pr
     """Compile the optional files present into the rule set's fields, each checked against
     the core files. Every file is loaded even after one fails, so one load reports the
     problems of all files at once (in this order, as they always came)."""
-    # Imported here, not at the top: hotline.escalation's package imports its sweep and
-    # policy, which import this module, so a module-level import would be a cycle.
-    from hotline.escalation.ladders import load_escalation
-    from hotline.reports.crosswalks import load_crosswalks
-    from hotline.routing.classification import load_classification
-    from hotline.routing.rules_file import load_rules
-    from hotline.timelimits.holidays import load_calendar
 
     def load(name: str, loader: Callable[[YamlDoc], T]) -> T | None:
         """The file compiled, or None when it is absent or has problems (collected)."""
@@ -200,10 +179,6 @@ def _load_optional(ruleset: RuleSet, docs: dict[str, YamlDoc], problems: list[Pr
 
 def file_schemas() -> dict[str, type[BaseModel]]:
     """The pydantic model of each file's top level: docs/RULES.md must mention every field."""
-    from hotline.escalation.ladders import EscalationFile  # imported here: see _load_optional
-    from hotline.reports.crosswalks import CrosswalksFile
-    from hotline.timelimits.holidays import HolidaysFile
-
     return {
         "taxonomy.yaml": TaxonomyFile,
         "areas.yaml": AreasFile,
