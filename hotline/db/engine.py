@@ -22,7 +22,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Table, event, insert, inspect, text
+from sqlalchemy import Table, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -32,7 +32,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlmodel import SQLModel
 
 from hotline.db import sqlite as sqlite_driver
 
@@ -111,16 +110,6 @@ class Database:
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
             await conn.exec_driver_sql("SELECT 1")
-
-
-def table_of(model: type[SQLModel]) -> Table:
-    """The Core table of a table model, for statements that skip the ORM.
-
-    The same object as `model.__table__`, which SQLModel's types do not declare.
-    """
-    table = inspect(model).local_table
-    assert isinstance(table, Table), f"{model.__name__} is not a table model"
-    return table
 
 
 async def insert_ids(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> list[int]:

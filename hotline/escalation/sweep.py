@@ -37,7 +37,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.db.engine import Database, table_of
+from hotline.db.engine import Database
 from hotline.escalation.actions import (
     LIGHT,
     UNBATCHED,
@@ -58,6 +58,7 @@ from hotline.models import (
     Referral,
     TimelineEvent,
     UTCDateTime,
+    table_of,
 )
 from hotline.notify.outbox import agency_reachable
 from hotline.referrals.lifecycle import TERMINAL

@@ -18,13 +18,14 @@ from typing import Any
 from sqlalchemy import Integer, and_, bindparam, case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.db.engine import Database, table_of
+from hotline.db.engine import Database
 from hotline.models import (
     DeliveryAttempt,
     Notification,
     Referral,
     TimelineEvent,
     UTCDateTime,
+    table_of,
 )
 from hotline.notify.channels.base import SendResult
 

@@ -16,8 +16,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.db.engine import insert_ids, reserve_ids, table_of
-from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User
+from hotline.db.engine import insert_ids, reserve_ids
+from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User, table_of
 from hotline.notify.render import (
     email_templates,
     local_time,

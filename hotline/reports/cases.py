@@ -11,8 +11,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import col
 
-from hotline.db.engine import Database, table_of
-from hotline.models import Call, CallCategory, Referral
+from hotline.db.engine import Database
+from hotline.models import Call, CallCategory, Referral, table_of
 from hotline.reports.crosswalks import UNMAPPED, Crosswalk
 from hotline.reports.rollups import RESOLVED, Counts, Key
 from hotline.reports.tables import Column, Section

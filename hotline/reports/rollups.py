@@ -29,8 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlmodel import col
 
 from hotline.db.bulk import insert_rows
-from hotline.db.engine import Database, table_of
-from hotline.models import Call, DailyStat, Heartbeat, MonthlyStat, Referral
+from hotline.db.engine import Database
+from hotline.models import Call, DailyStat, Heartbeat, MonthlyStat, Referral, table_of
 from hotline.reports.periods import DEFAULT_TZ, local_midnight
 
 JOB = "rollups"
