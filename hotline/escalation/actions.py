@@ -60,8 +60,16 @@ class Target:
 
     key: str
     overdue_at: datetime | None
-    call: Call
-    referral: Referral | None
+    call: Call | Light
+    referral: Referral | Light | None
+
+    def loaded(self) -> tuple[Call, Referral | None]:
+        """The call and referral for an action that reads more than a Light item has (the
+        sweep loads them before such a step runs)."""
+        call, referral = self.call, self.referral
+        assert not isinstance(call, Light), f"{self.key}: the call was not loaded"
+        assert not isinstance(referral, Light), f"{self.key}: the referral was not loaded"
+        return call, referral
 
 
 @dataclass
@@ -146,7 +154,7 @@ def _message(referral: Referral | None, ruleset: RuleSet, text: str) -> dict[str
 
 
 async def _renotify(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
-    call, referral = target.call, target.referral
+    call, referral = target.loaded()
     assert referral is not None
     agency = ctx.ruleset.agencies.get(referral.agency_code)
     if agency is None or not outbox.agency_reachable(agency):
@@ -183,7 +191,7 @@ def supervisors_for(call: Call, ruleset: RuleSet, users: list[User]) -> list[Use
 
 
 async def _notify_supervisors(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
-    call, referral = target.call, target.referral
+    call, referral = target.loaded()
     users = supervisors_for(call, ctx.ruleset, await ctx.supervisors())
     if referral is not None:
         text = "Cơ quan được chuyển gửi chưa phản hồi đúng thời hạn."
@@ -193,7 +201,7 @@ async def _notify_supervisors(ctx: StepContext, action: Action, target: Target) 
 
 
 async def _notify_operator(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
-    call, referral = target.call, target.referral
+    call, referral = target.loaded()
     user_id = call.taken_by_id or call.logged_by_id
     user = await ctx.user(user_id) if user_id else None
     if user is None:
@@ -232,7 +240,7 @@ def nearest_of_kind(ruleset: RuleSet, kind: str, area: str | None) -> AgencyDef 
 
 
 async def _reroute_up(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
-    call, referral = target.call, target.referral
+    call, referral = target.loaded()
     assert referral is not None
     current = ctx.ruleset.agencies.get(referral.agency_code)
     above = agency_above(ctx.ruleset, current) if current else None
@@ -245,7 +253,7 @@ async def _reroute_up(ctx: StepContext, action: Action, target: Target) -> dict[
 
 
 async def _add_kind(ctx: StepContext, action: Action, target: Target) -> dict[str, Any]:
-    call, referral = target.call, target.referral
+    call, referral = target.loaded()
     assert action.kind is not None
     area = call.area_code or ctx.ruleset.line_area(call.line_code)
     nearest = nearest_of_kind(ctx.ruleset, action.kind, area)

@@ -58,6 +58,7 @@ from hotline.models import (
     Referral,
     TimelineEvent,
     UTCDateTime,
+    table_of,
 )
 from hotline.notify.outbox import agency_reachable
 from hotline.referrals.lifecycle import TERMINAL
@@ -255,8 +256,8 @@ async def _process(
         # Core statements, one each for the whole batch: the ORM's bulk paths cost more per
         # row than the rows themselves.
         if ctx.timeline:
-            await session.execute(_insert_many(TimelineEvent.__table__), ctx.timeline)  # type: ignore[arg-type]
-        await _move_cursors(session, model.__table__, cursors, db.is_sqlite)  # type: ignore[attr-defined]
+            await session.execute(_insert_many(table_of(TimelineEvent)), ctx.timeline)
+        await _move_cursors(session, table_of(model), cursors, db.is_sqlite)
 
 
 def _insert_many(table: Table) -> Any:
@@ -348,7 +349,7 @@ async def _referral_visits(
     if not is_sqlite:
         # Lock the referrals (as before), not their calls: an acknowledgement that
         # committed first is seen, a concurrent sweep waits.
-        query = query.with_for_update(of=Referral.__table__)  # type: ignore[arg-type]
+        query = query.with_for_update(of=table_of(Referral))
     rows = (await session.execute(query)).all()
     # As before: the referrals, their calls (one each) and the notification counts.
     result.rows_read += (
@@ -377,18 +378,14 @@ async def _referral_visits(
         visit = plan_visit(state, snap, now, reachable=reachable)
         item = Light("referral", r.id, r.call_id, r.overdue_at)
         call = Light("call", r.call_id, r.call_id, None)
-        target = Target(subject(item), r.overdue_at, call, item)  # type: ignore[arg-type]
+        target = Target(subject(item), r.overdue_at, call, item)
         plans.append(Plan(r.id, target.key, target, visit, snap.policy.get("ladder", "")))
     return plans
 
 
 # The referral and call columns the messages need (not the JSON nobody reads here).
-_REFERRAL_ROW = [c for c in Referral.__table__.c if c.name != "policy"]  # type: ignore[attr-defined]
-_CALL_ROW = [
-    c
-    for c in Call.__table__.c  # type: ignore[attr-defined]
-    if c.name not in ("suggested", "escalation_policy")
-]
+_REFERRAL_ROW = [c for c in table_of(Referral).c if c.name != "policy"]
+_CALL_ROW = [c for c in table_of(Call).c if c.name not in ("suggested", "escalation_policy")]
 
 
 async def _load(session: AsyncSession, plans: list[Plan], fresh: set[tuple[str, int]]) -> None:
@@ -471,9 +468,9 @@ async def _record(
     if not rows:
         return set()
     upsert = sqlite.insert if is_sqlite else postgresql.insert
-    table = EscalationEvent.__table__  # Core: the ORM's bulk insert path costs more than SQL
+    table = table_of(EscalationEvent)  # Core: the ORM's bulk insert path costs more than SQL
     stmt = (
-        upsert(table)  # type: ignore[arg-type]
+        upsert(table)
         .on_conflict_do_nothing(index_elements=["subject", "step"])
         .returning(col(EscalationEvent.subject), col(EscalationEvent.step))
     )

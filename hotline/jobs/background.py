@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
+from sqlmodel import col
 
 from hotline import keys
 from hotline.escalation.metrics import EscalationMetrics
@@ -141,7 +142,9 @@ async def notify_reports_ready(
             (
                 await session.execute(
                     select(User).where(
-                        User.role == "supervisor", User.disabled.is_(False), User.email.is_not(None)
+                        col(User.role) == "supervisor",
+                        col(User.disabled).is_(False),
+                        col(User.email).is_not(None),
                     )
                 )
             ).scalars()

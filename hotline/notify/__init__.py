@@ -1,8 +1,8 @@
 """Notifications: the outbox (written with the referral), the delivery worker, the channels.
 
 Public surface:
-- outbox: enqueue_for_referral, enqueue_for_users, resend, agency_reachable,
-  referral_unreachable, dead_letters
+- outbox: enqueue_for_referral, OutboxBatch (many referrals and users at once), resend,
+  agency_reachable, referral_unreachable, dead_letters
 - delivery: claim_due, record_outcome, backoff
 - worker: DeliveryWorker, DrainStats, worker_context
 - metrics: NotifyMetrics, outbox_stats
@@ -14,11 +14,11 @@ from hotline.notify.channels.email import local_messages
 from hotline.notify.delivery import backoff, claim_due, record_outcome
 from hotline.notify.metrics import NotifyMetrics, outbox_stats
 from hotline.notify.outbox import (
+    OutboxBatch,
     OutboxError,
     agency_reachable,
     dead_letters,
     enqueue_for_referral,
-    enqueue_for_users,
     referral_unreachable,
     resend,
 )
@@ -28,6 +28,7 @@ __all__ = [
     "DeliveryWorker",
     "DrainStats",
     "NotifyMetrics",
+    "OutboxBatch",
     "OutboxError",
     "agency_reachable",
     "backoff",
@@ -35,7 +36,6 @@ __all__ = [
     "claim_due",
     "dead_letters",
     "enqueue_for_referral",
-    "enqueue_for_users",
     "local_messages",
     "outbox_stats",
     "record_outcome",

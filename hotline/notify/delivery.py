@@ -25,6 +25,7 @@ from hotline.models import (
     Referral,
     TimelineEvent,
     UTCDateTime,
+    table_of,
 )
 from hotline.notify.channels.base import SendResult
 
@@ -43,7 +44,7 @@ def backoff(
 # The worker reads claimed rows, it never changes them through the ORM: they come back as
 # plain rows with a Notification's columns (an ORM entity per row cost 3x the statement).
 NotificationRow = Any
-_NOTIFICATION = Notification.__table__  # type: ignore[attr-defined]
+_NOTIFICATION = table_of(Notification)
 
 
 def _claim_statement(skip_locked: bool) -> Any:
@@ -150,7 +151,9 @@ async def record_many(
     }
     states: list[str] = []
     final: dict[int, tuple[str, dict[str, object]]] = {}
-    attempts, events, referrals = [], [], []
+    attempts: list[dict[str, Any]] = []
+    events: list[dict[str, object]] = []
+    referrals: list[dict[str, Any]] = []  # {"rid": referral id, "now": first delivery}
     dead_referrals: dict[int, datetime] = {}
     for o in outcomes:
         n = o.notification
@@ -186,7 +189,7 @@ async def record_many(
             event = _timeline(n, o.now, kind, error=values.get("last_error"))
             if event:
                 events.append(event)
-    table = Notification.__table__  # type: ignore[attr-defined]
+    table = _NOTIFICATION
     for wanted in ("delivered", "pending", "dead"):
         # Rows are locked in id order, always: two nodes recording overlapping groups (a
         # row whose lease ran out) then wait for each other instead of deadlocking.
@@ -204,9 +207,9 @@ async def record_many(
     if referrals:
         first = {r["rid"]: r for r in reversed(referrals)}  # the earliest time per referral
         await session.execute(_MARK_NOTIFIED, [first[rid] for rid in sorted(first)])
-    await session.execute(insert(DeliveryAttempt.__table__), attempts)  # type: ignore[attr-defined]
+    await session.execute(insert(table_of(DeliveryAttempt)), attempts)
     if events:
-        await session.execute(insert(TimelineEvent.__table__), events)  # type: ignore[attr-defined]
+        await session.execute(insert(table_of(TimelineEvent)), events)
     await _wake_unreachable(session, dead_referrals)
     return states
 
@@ -253,7 +256,7 @@ def _next_state(
 
 
 # First delivery of a referral: notified_at, and pending → notified (never backwards).
-_REFERRAL = Referral.__table__  # type: ignore[attr-defined]
+_REFERRAL = table_of(Referral)
 _MARK_NOTIFIED = (
     update(_REFERRAL)
     .where(_REFERRAL.c.id == bindparam("rid"))

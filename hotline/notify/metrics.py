@@ -12,6 +12,7 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from hotline.clock import as_utc
 from hotline.db.engine import Database
@@ -60,23 +61,23 @@ async def outbox_stats(db: Database, now: datetime) -> dict[str, Any]:
     """{"pending", "sending", "delivered", "dead", "oldest_pending_age_seconds",
     "sends": {channel: {result: count}}}. "pending" counts rows being sent too."""
     async with db.read() as session:
-        by_state = dict(
+        by_state: dict[str, int] = dict(
             (
                 await session.execute(
-                    select(Notification.state, func.count()).group_by(Notification.state)
+                    select(col(Notification.state), func.count()).group_by(col(Notification.state))
                 )
             ).all()
         )
         oldest = await session.scalar(
-            select(func.min(Notification.created_at)).where(
-                Notification.state.in_(("pending", "sending"))  # type: ignore[attr-defined]
+            select(func.min(col(Notification.created_at))).where(
+                col(Notification.state).in_(("pending", "sending"))
             )
         )
         sends_rows = (
             await session.execute(
-                select(Notification.channel, DeliveryAttempt.outcome, func.count())
-                .join(Notification, Notification.id == DeliveryAttempt.notification_id)
-                .group_by(Notification.channel, DeliveryAttempt.outcome)
+                select(col(Notification.channel), col(DeliveryAttempt.outcome), func.count())
+                .join(Notification, col(Notification.id) == DeliveryAttempt.notification_id)
+                .group_by(col(Notification.channel), col(DeliveryAttempt.outcome))
             )
         ).all()
     sends: dict[str, dict[str, int]] = {}

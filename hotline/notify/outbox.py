@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hotline.db.engine import insert_ids, reserve_ids
-from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User
+from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User, table_of
 from hotline.notify.render import (
     email_templates,
     local_time,
@@ -85,50 +85,6 @@ async def enqueue_for_referral(
     return list(found.all())
 
 
-async def enqueue_for_users(
-    session: AsyncSession,
-    *,
-    users: Iterable[User],
-    call: Call,
-    purpose: str,
-    ruleset: RuleSet,
-    settings: Settings,
-    now: datetime,
-    detail: dict[str, Any] | None = None,
-    referral: Referral | None = None,
-) -> list[Notification]:
-    """E-mail to each user that has an address (supervisors: an escalation, no free bed...).
-
-    E-mail leaves the system, so it carries the minimum, like a non-secure agency channel.
-    """
-    assert call.id is not None
-    targets = [u for u in users if u.email and not u.disabled]
-    rows = [
-        Notification(
-            referral_id=referral.id if referral else None,
-            call_id=call.id,
-            purpose=purpose,
-            channel="email",
-            address=u.email or "",
-            secure=False,
-            created_at=now,
-            next_attempt_at=now,
-        )
-        for u in targets
-    ]
-    if not rows:
-        return []
-    session.add_all(rows)
-    await session.flush()
-    base = call_context(call, ruleset, settings)
-    base.update(purpose=purpose, detail=detail or {}, secure=False)
-    for row, user in zip(rows, targets, strict=True):
-        context = {**base, "notification_id": row.id, "user_name": user.display_name}
-        row.payload = {"user": user.id, **render_email(purpose, "user", context)}
-    await session.flush()
-    return rows
-
-
 # --- many at once (the escalation sweep) ---------------------------------------------------
 
 
@@ -153,10 +109,11 @@ class Templates:
 
 
 class OutboxBatch:
-    """enqueue_for_referral and enqueue_for_users for many items, written together.
+    """Notifications for many referrals and users, written together.
 
-    The same rows, content, "notified" timeline rows and id order as calling those functions
-    in turn, but in a fixed number of statements whatever the number of notifications: one
+    for_referral: the same rows, content, "notified" timeline rows and id order as calling
+    enqueue_for_referral in turn; for_users: e-mail to users (supervisors: an escalation, no
+    free bed...). In a fixed number of statements whatever the number of notifications: one
     INSERT ... RETURNING id (executemany), one UPDATE for the payloads (rendered once the ids,
     the idempotency keys, are known), one query for the people of calls with a secure channel
     and one INSERT for the timeline. The per-row ORM flushes cost most of an escalation sweep.
@@ -212,6 +169,7 @@ class OutboxBatch:
         """One row per channel of a reachable agency (the caller checks reachability)."""
         assert call.id is not None and referral.id is not None
         assert agency_reachable(agency), "an unreachable agency goes through enqueue_for_referral"
+        call_id = call.id  # narrowed to int, for build() below
         base = referral_context(
             call,
             referral,
@@ -225,14 +183,14 @@ class OutboxBatch:
         ids: list[int] = []
         for channel in agency.channels:
             if channel.secure:
-                self._people_of.add(call.id)
+                self._people_of.add(call_id)
 
             def build(
                 nid: int, secure: bool = channel.secure, kind: str = channel.type
             ) -> dict[str, Any]:
                 context = {
                     **base,
-                    **(personal_context(call, self._people[call.id]) if secure else {}),
+                    **(personal_context(call, self._people[call_id]) if secure else {}),
                 }
                 context["secure"] = secure
                 context["notification_id"] = nid
@@ -275,7 +233,10 @@ class OutboxBatch:
         detail: dict[str, Any] | None = None,
         referral: Referral | None = None,
     ) -> tuple[list[int], list[User]]:
-        """E-mail to each user that has an address: (the ids to be, the users told)."""
+        """E-mail to each user that has an address: (the ids to be, the users told).
+
+        E-mail leaves the system, so it carries the minimum, like a non-secure agency channel.
+        """
         assert call.id is not None
         targets = [u for u in users if u.email and not u.disabled]
         ids: list[int] = []
@@ -306,7 +267,7 @@ class OutboxBatch:
         if not self._rows:
             if self._timeline:
                 timeline, self._timeline = self._timeline, []
-                await insert_ids(self.session, TimelineEvent.__table__, timeline)
+                await insert_ids(self.session, table_of(TimelineEvent), timeline)
             return
         rows, builders, targets, timeline = (
             self._rows,
@@ -325,14 +286,14 @@ class OutboxBatch:
             self._people.update({call_id: [] for call_id in wanted})
             for person in found:
                 self._people[person.call_id].append(person)
-        table = Notification.__table__
+        table = table_of(Notification)
         ids = await reserve_ids(self.session, table, len(rows))
         for row, nid, build, target in zip(rows, ids, builders, targets, strict=True):
             target.append(nid)
             row["id"], row["payload"] = nid, build(nid)
         await self.session.execute(insert(table), rows)
         if timeline:  # RETURNING makes it one multi-row INSERT on PostgreSQL too
-            await insert_ids(self.session, TimelineEvent.__table__, timeline)
+            await insert_ids(self.session, table_of(TimelineEvent), timeline)
 
 
 async def resend(
@@ -367,8 +328,8 @@ async def dead_letters(session: AsyncSession, *, limit: int = 200) -> list[Notif
     """Dead letters, newest first (the supervisors' list)."""
     rows = await session.scalars(
         select(Notification)
-        .where(Notification.state == "dead")
-        .order_by(Notification.id.desc())  # type: ignore[union-attr]
+        .where(col(Notification.state) == "dead")
+        .order_by(col(Notification.id).desc())
         .limit(limit)
     )
     return list(rows.all())
@@ -377,7 +338,7 @@ async def dead_letters(session: AsyncSession, *, limit: int = 200) -> list[Notif
 async def referral_unreachable(session: AsyncSession, referral_id: int) -> bool:
     """True when a referral has no notification, or every one of them is a dead letter."""
     rows = await session.scalars(
-        select(Notification.state).where(Notification.referral_id == referral_id)
+        select(col(Notification.state)).where(col(Notification.referral_id) == referral_id)
     )
     states = list(rows.all())
     return not states or all(state == "dead" for state in states)

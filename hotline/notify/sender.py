@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hotline.models import Notification
-from hotline.notify.channels.base import Channel, SendResult
+from hotline.notify.channels.base import Message, SendResult
 from hotline.notify.channels.webhook import SecretFor
 from hotline.settings import Settings
 
@@ -166,6 +166,12 @@ class _Message:
     secret: str | None = None
 
 
+def _secret_of(message: Message) -> str:
+    """The webhook secret the parent looked up and sent along with the message."""
+    assert isinstance(message, _Message), "the child only sends _Message"
+    return message.secret or ""
+
+
 async def _child() -> None:
     import aiohttp
 
@@ -180,13 +186,10 @@ async def _child() -> None:
     config = pickle.loads(base64.b64decode(await reader.readline()))  # noqa: S301 (our parent)
     settings: Settings = config["settings"]
     async with aiohttp.ClientSession() as http:
-        channels: dict[str, Channel] = {
-            "email": SmtpChannel(settings),
-            "webhook": WebhookChannel(
-                http,
-                lambda m: m.secret or "",
-                timeout=config["webhook_timeout"],  # type: ignore[attr-defined]
-            ),
+        email = SmtpChannel(settings)
+        channels: dict[str, SmtpChannel | WebhookChannel | SmsGatewayChannel] = {
+            "email": email,
+            "webhook": WebhookChannel(http, _secret_of, timeout=config["webhook_timeout"]),
             "sms": SmsGatewayChannel(http, settings.sms_gateway_url),
         }
         running: set[asyncio.Task[None]] = set()
@@ -196,7 +199,7 @@ async def _child() -> None:
                 request["id"], request["address"], request["payload"], request.get("secret")
             )
             try:
-                result = await channels[request["kind"]].send(message)  # type: ignore[arg-type]
+                result = await channels[request["kind"]].send(message)
             except Exception as exc:  # a bug in a channel must not take the others down
                 result = SendResult.retry(f"{type(exc).__name__}: {exc}")
             reply = {"n": request["n"], "outcome": result.outcome, "detail": result.detail}
@@ -208,9 +211,7 @@ async def _child() -> None:
             running.add(task)
             task.add_done_callback(running.discard)
         await asyncio.gather(*running, return_exceptions=True)
-        close = getattr(channels["email"], "close", None)
-        if close is not None:
-            await close()
+        await email.close()
 
 
 if __name__ == "__main__":

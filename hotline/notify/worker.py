@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
+from typing import TypedDict, Unpack
 
 import aiohttp
 from prometheus_client import CollectorRegistry
@@ -50,6 +51,18 @@ class DrainStats:
 
     def as_dict(self) -> dict[str, int]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+class WorkerOptions(TypedDict, total=False):
+    """DeliveryWorker's tuning, as worker_context() passes it on."""
+
+    batch: int
+    lease: timedelta
+    interval: float
+    concurrency: int
+    rng: random.Random | None
+    backoff_base: float
+    backoff_cap: float
 
 
 class DeliveryWorker:
@@ -229,8 +242,9 @@ class DeliveryWorker:
             if task is not None:
                 await asyncio.wait_for(asyncio.shield(task), timeout)
         except TimeoutError:
-            task.cancel()  # type: ignore[union-attr]
-            await asyncio.gather(task, return_exceptions=True)  # type: ignore[arg-type]
+            assert task is not None  # only the wait for the task times out
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
         finally:
             await self.recorder.close()
             for channel in self.channels.values():
@@ -273,7 +287,7 @@ async def worker_context(
     registry: CollectorRegistry | None = None,
     channels: Mapping[str, Channel] | None = None,
     metrics: NotifyMetrics | None = None,
-    **options: object,
+    **options: Unpack[WorkerOptions],
 ) -> AsyncIterator[DeliveryWorker]:
     """Start a DeliveryWorker (and its HTTP client), yield it, stop it: for app.cleanup_ctx.
 
@@ -290,7 +304,7 @@ async def worker_context(
             start = getattr(channel, "start", None)  # the sender process, when there is one
             if start is not None:
                 await start()
-        worker = DeliveryWorker(db, built, clock, metrics=metrics, **options)  # type: ignore[arg-type]
+        worker = DeliveryWorker(db, built, clock, metrics=metrics, **options)
         worker.start()
         try:
             yield worker

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from hotline.db.engine import Database
-from hotline.models import Call, CallCategory, Referral
+from hotline.models import Call, CallCategory, Referral, table_of
 from hotline.reports.crosswalks import UNMAPPED, Crosswalk
 from hotline.reports.rollups import RESOLVED, Counts, Key
 from hotline.reports.tables import Column, Section
@@ -52,30 +53,31 @@ async def case_calls(
     codes = sorted(ruleset.taxonomy.case_categories)
     referred = (
         sa.exists()
-        .where(Referral.call_id == Call.id, Referral.status != "withdrawn")
-        .correlate(Call.__table__)
-    )  # type: ignore[arg-type]
-    ids = sa.select(CallCategory.call_id).where(CallCategory.code.in_(codes))  # type: ignore[attr-defined]
+        .where(col(Referral.call_id) == Call.id, col(Referral.status) != "withdrawn")
+        .correlate(table_of(Call))
+    )
+    ids = sa.select(col(CallCategory.call_id)).where(col(CallCategory.code).in_(codes))
     query = sa.select(
-        Call.id,
-        Call.line_code,
-        Call.area_code,
-        sa.cast(Call.categories, sa.Text),
-        sa.cast(Call.subcategories, sa.Text),
-        Call.status,
+        col(Call.id),
+        col(Call.line_code),
+        col(Call.area_code),
+        sa.cast(col(Call.categories), sa.Text),
+        sa.cast(col(Call.subcategories), sa.Text),
+        col(Call.status),
         referred,
     ).where(
-        Call.id.in_(ids),
-        Call.received_at >= since,  # type: ignore[union-attr]
-        Call.received_at < until,
+        col(Call.id).in_(ids),
+        col(Call.received_at) >= since,
+        col(Call.received_at) < until,
     )
     if areas is not None:
-        query = query.where(Call.area_code.in_(sorted(areas)))  # type: ignore[union-attr]
+        query = query.where(col(Call.area_code).in_(sorted(areas)))
     if line is not None:
-        query = query.where(Call.line_code == line)
+        query = query.where(col(Call.line_code) == line)
     out: dict[int, CaseCall] = {}
     async with db.read(offload=True) as session:
         for cid, line_code, area, cats, subs, status, ref in await session.execute(query):
+            assert cid is not None  # the model's id is None only before an insert
             out[cid] = CaseCall(
                 cid,
                 line_code,

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVarTuple
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from hotline.db.engine import Database
 from hotline.models import Call, EscalationEvent, Notification, Referral
@@ -28,6 +29,8 @@ from hotline.reports.statistics import (
     summarize,
 )
 from hotline.rules.ruleset import RuleSet
+
+_Row = TypeVarTuple("_Row")  # the column types of a query's rows
 
 FUNNEL = (
     ("received", "Cuộc gọi tiếp nhận", "Calls received"),
@@ -132,11 +135,12 @@ def _listing(
     return [{"key": k, "label": label(k), "calls": tally.get(k, 0)} for k in keys if k in tally]
 
 
-def _filters(query: sa.Select[Any], areas: set[str] | None, line: str | None) -> Any:
+def _filters(query: sa.Select[*_Row], areas: set[str] | None, line: str | None) -> sa.Select[*_Row]:
+    """The query (over Call) narrowed to the areas and the line asked for."""
     if areas is not None:
-        query = query.where(Call.area_code.in_(sorted(areas)))  # type: ignore[union-attr]
+        query = query.where(col(Call.area_code).in_(sorted(areas)))
     if line is not None:
-        query = query.where(Call.line_code == line)
+        query = query.where(col(Call.line_code) == line)
     return query
 
 
@@ -151,32 +155,32 @@ async def _side_figures(
 ) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
     async with db.read(offload=True) as session:
         esc = _filters(
-            sa.select(EscalationEvent.step, sa.func.count())
-            .join(Call, Call.id == EscalationEvent.call_id)
-            .where(EscalationEvent.fired_at >= since, EscalationEvent.fired_at < until)
-            .group_by(EscalationEvent.step),
+            sa.select(col(EscalationEvent.step), sa.func.count())
+            .join(Call, col(Call.id) == EscalationEvent.call_id)
+            .where(col(EscalationEvent.fired_at) >= since, col(EscalationEvent.fired_at) < until)
+            .group_by(col(EscalationEvent.step)),
             areas,
             line,
         )
         by_step = {int(s): int(n) for s, n in await session.execute(esc)}
         opened = _filters(
-            sa.select(Referral.created_at)
-            .join(Call, Call.id == Referral.call_id)
-            .where(Referral.status.in_(OPEN)),
+            sa.select(col(Referral.created_at))
+            .join(Call, col(Call.id) == Referral.call_id)
+            .where(col(Referral.status).in_(OPEN)),
             areas,
             line,
-        )  # type: ignore[attr-defined]
+        )
         ages = [now - t for (t,) in await session.execute(opened)]
         dead = _filters(
             sa.select(sa.func.count())
             .select_from(Notification)
-            .join(Call, Call.id == Notification.call_id, isouter=True)
-            .where(Notification.state == "dead"),
+            .join(Call, col(Call.id) == Notification.call_id, isouter=True)
+            .where(col(Notification.state) == "dead"),
             areas,
             line,
         )
         dead_letters = int(await session.scalar(dead) or 0)
-    buckets = []
+    buckets: list[dict[str, Any]] = []
     for code, limit, vi, en in AGE_BUCKETS:
         lower = buckets[-1]["_limit"] if buckets else timedelta(0)
         n = sum(1 for a in ages if a >= lower and (limit is None or a < limit))
@@ -221,7 +225,9 @@ async def dashboard(
         raise ReportInputError("until", "until must be after since")
     areas = check_filters(ruleset, area, line)
     if line is not None and line not in ruleset.lines:
-        line = ruleset.find_line(line).code  # type: ignore[union-attr]
+        found = ruleset.find_line(line)
+        assert found is not None  # check_filters raised otherwise
+        line = found.code
     now = now or datetime.now(UTC)
     counts = await read_counts(db, since, until, tz=tz, areas=areas, line=line)
     tax = ruleset.taxonomy

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
@@ -41,7 +41,7 @@ def duration(seconds: float | None, locale: str = "vi") -> str:
         return DASH
     units = UNITS.get(locale, UNITS["en"])
     left = int(round(seconds))
-    parts = []
+    parts: list[str] = []
     for key, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
         if left >= size or (key == "s" and not parts):
             amount, left = divmod(left, size)
@@ -63,5 +63,5 @@ def when(moment: datetime | None, locale: str = "vi", tz: str = DEFAULT_TZ) -> s
     return _format_datetime(local(moment, tz), format=pattern, locale=locale)
 
 
-def day(value: object, locale: str = "vi") -> str:
-    return _format_date(value, format="short" if locale == "en" else "dd/MM/yyyy", locale=locale)  # type: ignore[arg-type]
+def day(value: date, locale: str = "vi") -> str:
+    return _format_date(value, format="short" if locale == "en" else "dd/MM/yyyy", locale=locale)

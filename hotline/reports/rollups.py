@@ -22,15 +22,15 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlmodel import col
 
 from hotline.db.bulk import insert_rows
 from hotline.db.engine import Database
-from hotline.models import Call, DailyStat, Heartbeat, MonthlyStat, Referral
+from hotline.models import Call, DailyStat, Heartbeat, MonthlyStat, Referral, table_of
 from hotline.reports.periods import DEFAULT_TZ, local_midnight
 
 JOB = "rollups"
@@ -68,20 +68,23 @@ def category_key(raw: str | None, cache: dict[str | None, str]) -> str:
     return key
 
 
-def _calls_query(start: datetime, end: datetime) -> sa.Select[tuple]:
+def _calls_query(
+    start: datetime, end: datetime
+) -> sa.Select[datetime, str, str | None, str, str, bool]:
+    """Received at, line, area, categories (JSON text), status, referred: a row per call."""
     referred = (
         sa.exists()
-        .where(Referral.call_id == Call.id, Referral.status != "withdrawn")
-        .correlate(Call.__table__)  # type: ignore[arg-type]
+        .where(col(Referral.call_id) == Call.id, col(Referral.status) != "withdrawn")
+        .correlate(table_of(Call))
     )
     return sa.select(
-        Call.received_at,
-        Call.line_code,
-        Call.area_code,
-        sa.cast(Call.categories, sa.Text),
-        Call.status,
+        col(Call.received_at),
+        col(Call.line_code),
+        col(Call.area_code),
+        sa.cast(col(Call.categories), sa.Text),
+        col(Call.status),
         referred.label("referred"),
-    ).where(Call.received_at >= start, Call.received_at < end)
+    ).where(col(Call.received_at) >= start, col(Call.received_at) < end)
 
 
 async def aggregate(
@@ -133,8 +136,8 @@ async def _refresh_run(db: Database, first: date, end: date, tz: str) -> int:
         counted = await aggregate(conn, local_midnight(first, tz), local_midnight(end, tz), tz)
         await conn.execute(
             sa.delete(DailyStat).where(
-                DailyStat.day >= first,  # type: ignore[arg-type]
-                DailyStat.day < end,
+                col(DailyStat.day) >= first,
+                col(DailyStat.day) < end,
             )
         )
         rows = [
@@ -162,8 +165,9 @@ def _month_end(month: date) -> date:
 
 async def _refresh_month(conn: AsyncConnection, month: date) -> None:
     """monthly_stat of one month = its daily_stat rows summed (in SQL, a few thousand rows)."""
-    d, m = DailyStat.__table__.c, MonthlyStat.__table__.c  # type: ignore[attr-defined]
-    await conn.execute(sa.delete(MonthlyStat.__table__).where(m.month == month))  # type: ignore[attr-defined]
+    monthly = table_of(MonthlyStat)
+    d, m = table_of(DailyStat).c, monthly.c
+    await conn.execute(sa.delete(monthly).where(m.month == month))
     sums = [sa.func.sum(d[name]) for name in ("calls", "referred", "resolved", *HOURS)]
     source = (
         sa.select(sa.literal(month, sa.Date), d.line_code, d.area_code, d.categories, *sums)
@@ -180,7 +184,7 @@ async def _refresh_month(conn: AsyncConnection, month: date) -> None:
         "resolved",
         *HOURS,
     ]
-    await conn.execute(sa.insert(MonthlyStat.__table__).from_select(names, source))  # type: ignore[attr-defined]
+    await conn.execute(sa.insert(monthly).from_select(names, source))
 
 
 async def refresh_months(db: Database, months: Iterable[date] | None = None) -> int:
@@ -190,7 +194,7 @@ async def refresh_months(db: Database, months: Iterable[date] | None = None) -> 
         async with db.read(offload=True) as session:
             lo, hi = (
                 await session.execute(
-                    sa.select(sa.func.min(DailyStat.day), sa.func.max(DailyStat.day))
+                    sa.select(sa.func.min(col(DailyStat.day)), sa.func.max(col(DailyStat.day)))
                 )
             ).one()
         todo, month = [], lo.replace(day=1) if lo else None
@@ -211,7 +215,9 @@ async def _dirty_days(db: Database, since: datetime | None, tz: str) -> set[date
         if since is None:
             lo, hi = (
                 await session.execute(
-                    sa.select(sa.func.min(Call.received_at), sa.func.max(Call.received_at))
+                    sa.select(
+                        sa.func.min(col(Call.received_at)), sa.func.max(col(Call.received_at))
+                    )
                 )
             ).one()
             if lo is None:
@@ -219,12 +225,12 @@ async def _dirty_days(db: Database, since: datetime | None, tz: str) -> set[date
             first, last = lo.astimezone(zone).date(), hi.astimezone(zone).date()
             return {first + timedelta(n) for n in range((last - first).days + 1)}
         changed = await session.execute(
-            sa.select(Call.received_at)
-            .where(Call.updated_at >= since)
+            sa.select(col(Call.received_at))
+            .where(col(Call.updated_at) >= since)
             .union(
-                sa.select(Call.received_at)
-                .join(Referral, Referral.call_id == Call.id)
-                .where(Referral.created_at >= since)
+                sa.select(col(Call.received_at))
+                .join(Referral, col(Referral.call_id) == Call.id)
+                .where(col(Referral.created_at) >= since)
             )
         )
         return {received.astimezone(zone).date() for (received,) in changed}
@@ -338,7 +344,7 @@ async def _read_rollup(
 
 async def _read_table(
     session: AsyncSession,
-    model: Any,
+    model: type[DailyStat] | type[MonthlyStat],
     column: str,
     first: date,
     end: date,
@@ -346,7 +352,7 @@ async def _read_table(
     line: str | None,
     out: dict[Key, Counts],
 ) -> None:
-    t = model.__table__
+    t = table_of(model)
     cols = [sa.func.sum(t.c[name]) for name in ("calls", "referred", "resolved", *HOURS)]
     query = (
         sa.select(t.c.line_code, t.c.area_code, t.c.categories, *cols)

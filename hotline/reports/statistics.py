@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import col
 
 from hotline.db.engine import Database
 from hotline.models import Call, Referral
@@ -132,40 +133,41 @@ async def referral_facts(
     """Referrals created in [since, until), withdrawn ones left out."""
     query = (
         sa.select(
-            Referral.id,
-            Referral.call_id,
-            Referral.agency_code,
-            Referral.agency_kind,
-            Call.line_code,
-            Call.area_code,
-            sa.cast(Call.categories, sa.Text),
-            sa.cast(Call.subcategories, sa.Text),
-            Referral.status,
-            Referral.created_at,
-            Referral.acknowledged_at,
-            Referral.declined_at,
-            Referral.resolved_at,
-            Referral.ack_due_at,
-            Referral.resolve_due_at,
-            Referral.escalation_level,
+            col(Referral.id),
+            col(Referral.call_id),
+            col(Referral.agency_code),
+            col(Referral.agency_kind),
+            col(Call.line_code),
+            col(Call.area_code),
+            sa.cast(col(Call.categories), sa.Text),
+            sa.cast(col(Call.subcategories), sa.Text),
+            col(Referral.status),
+            col(Referral.created_at),
+            col(Referral.acknowledged_at),
+            col(Referral.declined_at),
+            col(Referral.resolved_at),
+            col(Referral.ack_due_at),
+            col(Referral.resolve_due_at),
+            col(Referral.escalation_level),
         )
-        .join(Call, Call.id == Referral.call_id)
+        .join(Call, col(Call.id) == Referral.call_id)
         .where(
-            Referral.created_at >= since,
-            Referral.created_at < until,
-            Referral.status != "withdrawn",
+            col(Referral.created_at) >= since,
+            col(Referral.created_at) < until,
+            col(Referral.status) != "withdrawn",
         )
     )
     if areas is not None:
-        query = query.where(Call.area_code.in_(sorted(areas)))  # type: ignore[union-attr]
+        query = query.where(col(Call.area_code).in_(sorted(areas)))
     if line is not None:
-        query = query.where(Call.line_code == line)
+        query = query.where(col(Call.line_code) == line)
     cache: dict[str | None, tuple[str, ...]] = {}
     out = []
     async with db.read(offload=True) as session:
         for row in await session.execute(query):
             (rid, call_id, agency, kind, line_code, area, cats, subs, status) = row[:9]
             created, ack, declined, resolved, ack_due, resolve_due, level = row[9:]
+            assert rid is not None  # the model's id is None only before an insert
             for raw in (cats, subs):
                 if raw not in cache:
                     cache[raw] = tuple(json.loads(raw) if raw else ())

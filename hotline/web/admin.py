@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
+from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts import audit
@@ -76,7 +77,7 @@ async def users(request: web.Request) -> web.Response:
         rows = list(
             (
                 await session.execute(
-                    select(User).order_by(User.disabled, User.role, User.username)
+                    select(User).order_by(col(User.disabled), col(User.role), col(User.username))
                 )
             ).scalars()
         )

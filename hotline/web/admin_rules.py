@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
+from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts import audit
@@ -132,7 +133,7 @@ async def agency_page(request: web.Request) -> web.Response:
 
 def _channel_rows(form: Any) -> list[dict[str, Any]]:
     """The channel rows as typed, row for row, so messages stay next to their row."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     while f"channels-{len(rows)}-address" in form:
         i = len(rows)
         rows.append(
@@ -259,8 +260,8 @@ async def rules_page(request: web.Request) -> web.Response:
             (
                 await session.execute(
                     select(AuditEvent)
-                    .where(AuditEvent.object_type == "rules")
-                    .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                    .where(col(AuditEvent.object_type) == "rules")
+                    .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
                     .limit(10)
                 )
             ).scalars()

@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
+from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts import audit
@@ -101,13 +102,13 @@ async def api_list(request: web.Request) -> web.Response:
         errors["status"] = "unknown status"
     if errors:
         raise InvalidInput(errors)
-    query = select(Referral, Call.reference).join(Call, Call.id == Referral.call_id)
+    query = select(Referral, col(Call.reference)).join(Call, col(Call.id) == Referral.call_id)
     if agency:
-        query = query.where(Referral.agency_code == agency)
+        query = query.where(col(Referral.agency_code) == agency)
     if status:
-        query = query.where(Referral.status == status)
+        query = query.where(col(Referral.status) == status)
     async with request.app[keys.DB].read() as session:
-        rows = (await session.execute(query.order_by(Referral.id.desc()).limit(500))).all()
+        rows = (await session.execute(query.order_by(col(Referral.id).desc()).limit(500))).all()
     return ok(
         {
             "items": [
@@ -153,13 +154,15 @@ async def inbox(request: web.Request) -> web.Response:
     show = request.query.get("show", "open")
     query = (
         select(Referral, Call)
-        .join(Call, Call.id == Referral.call_id)
-        .where(Referral.agency_code == principal.agency_code)
+        .join(Call, col(Call.id) == Referral.call_id)
+        .where(col(Referral.agency_code) == principal.agency_code)
     )
     if show == "open":
-        query = query.where(Referral.status.in_(OPEN))
+        query = query.where(col(Referral.status).in_(OPEN))
     async with request.app[keys.DB].read() as session:
-        rows = (await session.execute(query.order_by(Referral.created_at.desc()).limit(300))).all()
+        rows = (
+            await session.execute(query.order_by(col(Referral.created_at).desc()).limit(300))
+        ).all()
     return aiohttp_jinja2.render_template(
         "agency/inbox.html",
         request,
@@ -178,8 +181,8 @@ async def referral_page(request: web.Request) -> web.Response:
             (
                 await session.execute(
                     select(Person)
-                    .where(Person.call_id == referral.call_id)
-                    .order_by(Person.position)
+                    .where(col(Person.call_id) == referral.call_id)
+                    .order_by(col(Person.position))
                 )
             ).scalars()
         )
@@ -187,8 +190,8 @@ async def referral_page(request: web.Request) -> web.Response:
             (
                 await session.execute(
                     select(TimelineEvent)
-                    .where(TimelineEvent.referral_id == referral_id)
-                    .order_by(TimelineEvent.at, TimelineEvent.id)
+                    .where(col(TimelineEvent.referral_id) == referral_id)
+                    .order_by(col(TimelineEvent.at), col(TimelineEvent.id))
                 )
             ).scalars()
         )
@@ -229,7 +232,9 @@ async def referral_action(request: web.Request) -> web.StreamResponse:
             call = await session.get(Call, referral.call_id)
             people = list(
                 (
-                    await session.execute(select(Person).where(Person.call_id == referral.call_id))
+                    await session.execute(
+                        select(Person).where(col(Person.call_id) == referral.call_id)
+                    )
                 ).scalars()
             )
         return aiohttp_jinja2.render_template(

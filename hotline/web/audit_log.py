@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts import audit
@@ -66,36 +68,40 @@ def parse_filter(query: Any) -> tuple[AuditFilter, dict[str, str]]:
     return AuditFilter(**values, page=page), errors
 
 
-async def build_query(session: Any, filters: AuditFilter, zone: ZoneInfo) -> Select[Any]:
+async def build_query(
+    session: AsyncSession, filters: AuditFilter, zone: ZoneInfo
+) -> Select[AuditEvent]:
     query = select(AuditEvent)
     if filters.user:
-        user_id = await session.scalar(select(User.id).where(User.username == filters.user))
+        user_id = await session.scalar(
+            select(col(User.id)).where(col(User.username) == filters.user)
+        )
         by_name = [
-            AuditEvent.actor == filters.user,
-            AuditEvent.actor.endswith(":" + filters.user, autoescape=True),
+            col(AuditEvent.actor) == filters.user,
+            col(AuditEvent.actor).endswith(":" + filters.user, autoescape=True),
         ]
         # No such user: match the actor name only (user_id == None would mean "IS NULL").
         query = query.where(
-            or_(*by_name, *([AuditEvent.user_id == user_id] if user_id is not None else []))
+            or_(*by_name, *([col(AuditEvent.user_id) == user_id] if user_id is not None else []))
         )
     if filters.action:
         # "call." finds every call action; a full name finds that action.
         query = query.where(
-            AuditEvent.action.startswith(filters.action, autoescape=True)
+            col(AuditEvent.action).startswith(filters.action, autoescape=True)
             if filters.action.endswith(".")
-            else AuditEvent.action == filters.action
+            else col(AuditEvent.action) == filters.action
         )
     if filters.object_type:
-        query = query.where(AuditEvent.object_type == filters.object_type)
+        query = query.where(col(AuditEvent.object_type) == filters.object_type)
     if filters.object_id:
-        query = query.where(AuditEvent.object_id == filters.object_id)
+        query = query.where(col(AuditEvent.object_id) == filters.object_id)
     ignore: dict[str, str] = {}
     since, until = _date(filters.since, "since", ignore), _date(filters.until, "until", ignore)
     if since:
-        query = query.where(AuditEvent.at >= datetime.combine(since, time(), zone))
+        query = query.where(col(AuditEvent.at) >= datetime.combine(since, time(), zone))
     if until:  # the whole of that local day
         query = query.where(
-            AuditEvent.at < datetime.combine(until + timedelta(days=1), time(), zone)
+            col(AuditEvent.at) < datetime.combine(until + timedelta(days=1), time(), zone)
         )
     return query
 
@@ -116,7 +122,7 @@ async def audit_log(request: web.Request) -> web.Response:
             rows = list(
                 (
                     await session.execute(
-                        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+                        query.order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
                         .offset((filters.page - 1) * PAGE_SIZE)
                         .limit(PAGE_SIZE)
                     )

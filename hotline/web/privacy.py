@@ -9,6 +9,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import select
+from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts import audit
@@ -135,11 +136,13 @@ async def api_export_phone(request: web.Request) -> web.Response:
     if error or not e164:
         raise InvalidInput({"phone": error or "not a phone number"})
     rules, now = request.app[keys.RULES].current, request.app[keys.CLOCK].now()
-    query = calls.visible(select(Call), principal, rules).where(Call.caller_phone_e164 == e164)
+    query = calls.visible(select(Call), principal, rules).where(col(Call.caller_phone_e164) == e164)
     async with request.app[keys.DB].write() as session:
         found = list(
             (
-                await session.execute(query.order_by(Call.received_at).limit(privacy.EXPORT_LIMIT))
+                await session.execute(
+                    query.order_by(col(Call.received_at)).limit(privacy.EXPORT_LIMIT)
+                )
             ).scalars()
         )
         exported = await privacy.export_calls(session, found, rules)

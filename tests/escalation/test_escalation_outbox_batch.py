@@ -1,5 +1,6 @@
-"""OutboxBatch (the escalation sweep's writer) against enqueue_for_referral and
-enqueue_for_users: the same rows, the same content, the same "notified" timeline rows."""
+"""OutboxBatch (the escalation sweep's writer) for many items against one item at a time
+(enqueue_for_referral, a batch of one for users): the same rows, the same content, the same
+"notified" timeline rows."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from sqlalchemy import select, text
 
 from hotline.models import Notification, TimelineEvent
-from hotline.notify.outbox import OutboxBatch, enqueue_for_referral, enqueue_for_users
+from hotline.notify.outbox import OutboxBatch, enqueue_for_referral
 from tests.helpers.factories import make_call, make_referral, make_user
 from tests.helpers.notify import agency_with
 
@@ -51,9 +52,9 @@ async def test_batch_writes_what_enqueue_writes(db, ruleset, settings, clock):  
         one = await enqueue_for_referral(
             session, referral=referral, agency=agency, purpose="reminder", detail=detail, **common
         )
-        one += await enqueue_for_users(
-            session, users=users, purpose="escalation", detail=detail, **common
-        )
+        alone = OutboxBatch(session, ruleset=ruleset, settings=settings, now=now)
+        alone_ids, _ = alone.for_users(users=users, call=call, purpose="escalation", detail=detail)
+        await alone.write()
         batch = OutboxBatch(session, ruleset=ruleset, settings=settings, now=now)
         ids = batch.for_referral(
             call=call, referral=referral, agency=agency, purpose="reminder", detail=detail
@@ -64,7 +65,7 @@ async def test_batch_writes_what_enqueue_writes(db, ruleset, settings, clock):  
         assert ids == [] and told == users[:1]  # ids come with write()
         await batch.write()
         assert len(ids) == 3 and len(user_ids) == 1
-        assert ids + user_ids == sorted(ids + user_ids) > [r.id for r in one]
+        assert ids + user_ids == sorted(ids + user_ids) > [r.id for r in one] + alone_ids
         session.expunge_all()
         rows = list(
             (

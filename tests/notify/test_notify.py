@@ -12,9 +12,9 @@ from hotline.models import LocalMessage, Notification, Referral, TimelineEvent
 from hotline.notify.channels.sms import FakeSmsGateway
 from hotline.notify.channels.webhook import derive_secret, verify_signature
 from hotline.notify.outbox import (
+    OutboxBatch,
     agency_reachable,
     enqueue_for_referral,
-    enqueue_for_users,
     referral_unreachable,
 )
 from hotline.referrals.links import verify_ack_token
@@ -236,16 +236,16 @@ async def test_supervisors_get_mail_without_personal_data(db, ruleset, settings,
         call = await make_call(session)
         boss = await make_user(session, display_name="Giám sát Minh", email="minh@hotline.test")
         nomail = await make_user(session, email=None)
-        rows = await enqueue_for_users(
-            session,
+        batch = OutboxBatch(session, ruleset=ruleset, settings=settings, now=clock.now())
+        ids, told = batch.for_users(
             users=[boss, nomail],
             call=call,
             purpose="shelter_shortage",
-            ruleset=ruleset,
-            settings=settings,
-            now=clock.now(),
             detail={"message": "Không còn giường trống ở nhà tạm lánh gần nhất."},
         )
+        await batch.write()
+        rows = (await session.scalars(select(Notification).where(Notification.id.in_(ids)))).all()
+    assert told == [boss]
     assert [n.address for n in rows] == ["minh@hotline.test"]
     await make_worker(db, settings, clock, http).drain()
     [msg] = smtp.messages

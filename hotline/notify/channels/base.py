@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from hotline.models import Notification
 
@@ -26,6 +26,20 @@ class SendResult:
     @classmethod
     def dead(cls, error: str) -> SendResult:
         return cls("dead", error)
+
+
+class Message(Protocol):
+    """What the network channels (SMTP, webhook, SMS) read of a notification: the
+    Notification row in the service, a plain copy of it in the sender process."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def payload(self) -> dict[str, Any]: ...
 
 
 class Channel(Protocol):

@@ -18,10 +18,11 @@ from email.utils import formataddr, formatdate, parseaddr
 
 import aiosmtplib
 from sqlalchemy import select
+from sqlmodel import col
 
 from hotline.db.engine import Database
 from hotline.models import LocalMessage, Notification
-from hotline.notify.channels.base import SendResult
+from hotline.notify.channels.base import Message, SendResult
 from hotline.settings import Settings
 
 IDLE_SECONDS = 10.0  # reuse an open session only this long: servers drop idle ones (RFC 5321)
@@ -59,7 +60,7 @@ def _address(value: str) -> str:
     return formataddr((name, addr), charset="utf-8") if name else addr
 
 
-def build_message(notification: Notification, *, mail_from: str) -> bytes:
+def build_message(notification: Message, *, mail_from: str) -> bytes:
     """The whole message, ready for DATA (CRLF line ends; aiosmtplib adds the dot-stuffing)."""
     domain = mail_from.rpartition("@")[2].rstrip(">") or "hotline.local"
     text = notification.payload.get("text", "").replace("\r\n", "\n").replace("\r", "\n")
@@ -154,7 +155,7 @@ class SmtpChannel:
         for session in idle:
             session.smtp.close()
 
-    async def send(self, notification: Notification) -> SendResult:
+    async def send(self, notification: Message) -> SendResult:
         s = self.settings
         message = build_message(notification, mail_from=s.mail_from)
         try:
@@ -197,7 +198,9 @@ class MailboxChannel:
         async with self.db.write() as session:
             # A re-send after a crash must not file the same message twice.
             seen = await session.scalars(
-                select(LocalMessage.id).where(LocalMessage.notification_id == notification.id)
+                select(col(LocalMessage.id)).where(
+                    col(LocalMessage.notification_id) == notification.id
+                )
             )
             if seen.first() is None:
                 session.add(
@@ -217,6 +220,6 @@ async def local_messages(db: Database, *, limit: int = 100) -> list[LocalMessage
     """The newest messages kept by MailboxChannel (for the demo's mailbox page)."""
     async with db.read() as session:
         rows = await session.scalars(
-            select(LocalMessage).order_by(LocalMessage.id.desc()).limit(limit)  # type: ignore[union-attr]
+            select(LocalMessage).order_by(col(LocalMessage.id).desc()).limit(limit)
         )
         return list(rows.all())

@@ -16,8 +16,7 @@ from urllib.parse import quote
 import aiohttp
 from aiohttp import web
 
-from hotline.models import Notification
-from hotline.notify.channels.base import SendResult
+from hotline.notify.channels.base import Message, SendResult
 from hotline.notify.channels.webhook import body_bytes, post
 
 
@@ -27,7 +26,7 @@ class SmsGatewayChannel:
         self.url = url
         self.timeout = aiohttp.ClientTimeout(total=timeout)
 
-    async def send(self, notification: Notification) -> SendResult:
+    async def send(self, notification: Message) -> SendResult:
         document = {
             "to": notification.address,
             "text": notification.payload.get("text", ""),

@@ -18,13 +18,12 @@ from typing import Any
 
 import aiohttp
 
-from hotline.models import Notification
-from hotline.notify.channels.base import SendResult, classify_http_status
+from hotline.notify.channels.base import Message, SendResult, classify_http_status
 from hotline.rules.ruleset import RuleSet
 from hotline.rules.schema import AgencyDef
 from hotline.settings import Settings
 
-SecretFor = Callable[[Notification], str]
+SecretFor = Callable[[Message], str]
 
 
 def body_bytes(document: Any) -> bytes:
@@ -74,7 +73,7 @@ def secret_resolver(
 ) -> SecretFor:
     """Looks the secret up in the rules in use at send time, so a rotated secret applies."""
 
-    def secret_for(notification: Notification) -> str:
+    def secret_for(notification: Message) -> str:
         code = str(notification.payload.get("agency") or "")
         rules = ruleset() if callable(ruleset) else ruleset
         agency = rules.agencies.get(code) if rules is not None else None
@@ -93,7 +92,7 @@ class WebhookChannel:
         self.secret_for = secret_for
         self.timeout = aiohttp.ClientTimeout(total=timeout)
 
-    async def send(self, notification: Notification) -> SendResult:
+    async def send(self, notification: Message) -> SendResult:
         body = body_bytes(notification.payload.get("body", {}))
         timestamp = str(int(time.time()))  # the receiver's wall clock judges freshness
         headers = {
