@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from tests.helpers.factories import make_call, make_referral, make_user
 from sqlalchemy import func, select, update
 
 from hotline.db.engine import Database
@@ -28,6 +27,7 @@ from hotline.escalation import (
 )
 from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
 from hotline.rules.ruleset import RuleSet
+from tests.helpers.factories import make_call, make_referral, make_user
 
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # Tuesday 09:00 in Ho Chi Minh City
 M = timedelta(minutes=1)
@@ -198,6 +198,17 @@ def test_plan_referral(
     assert (plan.ack_due_at, plan.resolve_due_at) == (ack, resolve)
     assert plan.policy["ladder"] == ladder
     assert plan.next_escalation_at == ack  # every shipped ladder starts at the limit
+
+
+def test_referrals_of_one_call_get_equal_policies_not_one_shared(ruleset: RuleSet) -> None:
+    # Each row owns its policy: changing one referral's must not change its sibling's.
+    first, second = (
+        plan_referral(ruleset, categories=["gbv"], urgency="high", created_at=T0) for _ in range(2)
+    )
+    assert first.policy == second.policy
+    assert first.policy is not second.policy
+    assert first.policy["steps"][0] is not second.policy["steps"][0]
+    assert first.policy["due"] is not second.policy["due"]
 
 
 def test_unreachable_agency_is_due_at_once(ruleset: RuleSet) -> None:
