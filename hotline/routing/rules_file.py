@@ -242,7 +242,6 @@ def build_rules(doc: YamlDoc, ruleset: RuleSet) -> None:
         elif agency.hours is not None:
             compiled.hours[agency.code] = openings(agency.hours)
     compiled.office_hours = openings(ruleset.office_hours)
-    compiled.prepare()
     ruleset.parts["rules"] = compiled
 
 
