@@ -52,7 +52,7 @@ NARRATIVES = [
 CASE = ("child_abuse", "gbv", "trafficking")
 
 
-def _timed(fn, args_list: list, rounds: int, before=None) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def,type-arg]
+def _timed(fn, args_list: list, rounds: int) -> tuple[list[int], list[int]]:  # type: ignore[no-untyped-def,type-arg]
     """Wall and CPU nanoseconds of fn(*args) for each args, `rounds` times over."""
     wall: list[int] = []
     cpu: list[int] = []
@@ -61,8 +61,6 @@ def _timed(fn, args_list: list, rounds: int, before=None) -> tuple[list[int], li
     try:
         for _ in range(rounds):
             for args in args_list:
-                if before is not None:
-                    before()  # outside the timed part
                 start, start_cpu = clock(), cpu_clock()
                 fn(*args)
                 cpu.append(cpu_clock() - start_cpu)
@@ -80,16 +78,13 @@ def timer_cost() -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
-def measure(
-    ruleset: RuleSet, calls: list[CallFacts], rounds: int, *, cold: bool = False
-) -> dict[str, float]:
+def measure(ruleset: RuleSet, calls: list[CallFacts], rounds: int) -> dict[str, float]:
     """Median and p99 of one decide(), wall-clock and this thread's CPU time, in us, net of
-    the timer's own cost. cold: forget the remembered suggestions before each call, as for a
-    narrative never seen before (the mix repeats 12 narratives; a real call's is its own)."""
+    the timer's own cost. Nothing is remembered from one call to the next (but the folding
+    of words already seen), so the 12 narratives the mix repeats cost as new ones would."""
     for call in calls[:50]:  # warm up
         decide(call, ruleset)
-    memo = ruleset.classification.memo if ruleset.classification else {}
-    wall, cpu = _timed(decide, [(c, ruleset) for c in calls], rounds, memo.clear if cold else None)
+    wall, cpu = _timed(decide, [(c, ruleset) for c in calls], rounds)
     wall.sort()
     cpu.sort()
     p99 = int(len(wall) * 0.99)
@@ -267,11 +262,6 @@ def main() -> None:
         f"shipped rules ({len(shipped.routing.rules)} rules, "
         f"{len(shipped.areas)} areas, {len(shipped.agencies)} agencies)",
         measure(shipped, calls, args.rounds),
-        50,
-    )
-    report(
-        "shipped rules, every narrative new (suggestions not remembered)",
-        measure(shipped, calls, args.rounds, cold=True),
         50,
     )
 

@@ -20,6 +20,7 @@ from hotline.escalation.policy import plan_call, plan_referral
 from hotline.models import Agency, Call, Referral, table_of
 from hotline.notify.outbox import OutboxBatch, agency_reachable, enqueue_for_referral
 from hotline.routing.decide import CallFacts, Decision, PlannedReferral, decide
+from hotline.routing.facts import Notice
 from hotline.rules.ruleset import RuleSet
 from hotline.settings import Settings
 
@@ -29,13 +30,9 @@ WITHDRAWABLE = ("pending", "notified")
 OCCUPYING = ("accepted", "in_progress")
 
 
-def notice_dict(notice: str) -> dict[str, object]:
+def notice_dict(notice: Notice) -> dict[str, object]:
     """A notice as stored on the timeline: its text, and its code to re-render it."""
-    return {
-        "text": str(notice),
-        "code": getattr(notice, "code", None),
-        "params": dict(getattr(notice, "params", {}) or {}),
-    }
+    return {"text": str(notice), "code": notice.code, "params": dict(notice.params)}
 
 
 async def bed_occupancy(session: AsyncSession, rules: RuleSet) -> dict[str, int]:

@@ -21,6 +21,7 @@ from hotline.escalation.ladders import (
     Action,
     EscalationRules,
     Ladder,
+    Step,
 )
 from hotline.rules.ruleset import RuleSet
 from hotline.timelimits.durations import parse_duration
@@ -154,53 +155,45 @@ def _checked(limits: Mapping[str, str]) -> dict[str, str]:
     return {name: str(parse_duration(value)) for name, value in limits.items()}
 
 
-_SNAPSHOTS: dict[tuple[Any, ...], dict[str, Any]] = {}
-_SNAPSHOTS_KEPT = 256
-
-
 def _snapshot(
     ruleset: RuleSet, ladder: Ladder, limits: Mapping[str, str], created_at: datetime
 ) -> dict[str, Any]:
-    """The policy of one referral or call. The referrals of a call usually share one (same
-    ladder, limits and time), so the last few are remembered; a policy is never changed in
-    place once made (a new one replaces it), so sharing the dict is safe."""
-    key = (ruleset.version, ladder.id, tuple(sorted(limits.items())), created_at)
-    found = _SNAPSHOTS.get(key)
-    if found is None:
-        if len(_SNAPSHOTS) >= _SNAPSHOTS_KEPT:
-            _SNAPSHOTS.clear()
-        found = _SNAPSHOTS[key] = _make_snapshot(ruleset, ladder, limits, created_at)
-    return found
-
-
-def _make_snapshot(
-    ruleset: RuleSet, ladder: Ladder, limits: Mapping[str, str], created_at: datetime
-) -> dict[str, Any]:
-    calendar = calendar_of(ruleset)
-    due = {name: due_at(created_at, value, calendar) for name, value in limits.items()}
-    steps = []
-    for step in ladder.steps:
-        base = created_at if step.start == CREATED else due[step.start]
-        at = due_at(base, step.after, calendar) if step.after else base
-        times = [at]
-        for _ in range(step.repeat_max - 1):
-            assert step.repeat_every is not None
-            times.append(due_at(times[-1], step.repeat_every, calendar))
-        steps.append(
-            {
-                "when": step.when,
-                "do": [a.to_json() for a in step.actions],
-                "at": [_iso(t) for t in times],
-            }
-        )
+    """The policy of one referral or call: a new dict for each row, as the column keeps it."""
+    due, times = _due_times(calendar_of(ruleset), ladder.steps, tuple(limits.items()), created_at)
     return {
         "v": POLICY_VERSION,
         "ladder": ladder.id,
         "ruleset": ruleset.version,
         "limits": dict(limits),
-        "due": {name: _iso(t) for name, t in due.items()},
-        "steps": steps,
+        "due": dict(due),
+        "steps": [
+            {"when": step.when, "do": [a.to_json() for a in step.actions], "at": list(at)}
+            for step, at in zip(ladder.steps, times, strict=True)
+        ],
     }
+
+
+@lru_cache(maxsize=256)
+def _due_times(
+    calendar: WorkCalendar,
+    steps: tuple[Step, ...],
+    limits: tuple[tuple[str, str], ...],
+    created_at: datetime,
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, ...], ...]]:
+    """When each limit runs out, (name, ISO time), and when each step fires (repeats
+    expanded), from the time the item was created. Remembered: the referrals of a call
+    usually have the same ladder, limits and time, and working days take some counting."""
+    due = {name: due_at(created_at, value, calendar) for name, value in limits}
+    times = []
+    for step in steps:
+        base = created_at if step.start == CREATED else due[step.start]
+        at = due_at(base, step.after, calendar) if step.after else base
+        fires = [at]
+        for _ in range(step.repeat_max - 1):
+            assert step.repeat_every is not None
+            fires.append(due_at(fires[-1], step.repeat_every, calendar))
+        times.append(tuple(_iso(t) for t in fires))
+    return tuple((name, _iso(t)) for name, t in due.items()), tuple(times)
 
 
 # --- what is due ---------------------------------------------------------------------------

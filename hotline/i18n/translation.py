@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -46,6 +47,18 @@ def load_catalogs(default: str = DEFAULT_LOCALE, directory: Path = LOCALE_DIR) -
         buffer.seek(0)
         translations[locale] = Translations(fp=buffer)
     return Catalogs(translations, default)
+
+
+@lru_cache(maxsize=1)
+def shipped_catalogs() -> Catalogs:
+    """The catalogs in hotline/locale, read once: for text made outside a request (routing
+    notices, explain_text), in the locale the caller names."""
+    return load_catalogs()
+
+
+def translations(locale: str | None) -> NullTranslations:
+    """The shipped catalog of `locale`; Vietnamese for an unknown or missing one."""
+    return shipped_catalogs().get(locale)
 
 
 def pick_locale(requested: str | None, accept_language: str | None, default: str) -> str:

@@ -1,10 +1,9 @@
-"""classification.yaml: keyword and phrase lists compiled into a token index at load time.
+"""classification.yaml: keyword and phrase lists compiled into a trie over words at load time.
 
 Keywords and narratives are both folded (lower case, no diacritics, đ → d), so "bị đánh đập",
 "BI DANH DAP" and "bi danh dap" are the same three tokens. A phrase matches only on whole
-words. The index maps each phrase (a tuple of tokens) to the categories it scores for, and
-each first token to the phrase lengths that start with it, so matching a narrative costs a
-few dictionary look-ups per word however many keywords there are.
+words. The trie maps each phrase, word by word, to the categories it scores for, so matching
+a narrative costs a few dictionary look-ups per word however many keywords there are.
 """
 
 from __future__ import annotations
@@ -13,11 +12,11 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Protocol
 
 from hotline.i18n.text import fold
-from hotline.routing.facts import Suggestion, new
+from hotline.routing.facts import Suggestion
 from hotline.rules.schema import AgeRule, ClassificationFile, TermGroup
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
 
@@ -27,49 +26,27 @@ if TYPE_CHECKING:  # the type only: load_ruleset() calls this loader, not the re
 _WORD = re.compile(r"\w+")
 _AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y o)\b")
 
-
-# Narratives whose suggestions Classifier.suggest() remembers: the intake page asks again as
-# the operator changes other fields, then saving decides once more. Kept small on purpose:
-# these are victims' words held in memory, and only the last few calls ever repeat.
-MEMO_MAX = 256
-WORDS_MAX = 200_000  # distinct words remembered folded, bounded against hostile input
+# A hit target: (category, sub-category or "") or ("", "age:<rule index>") for child words.
+Target = tuple[str, str]
+Span = tuple[int, int]  # the first and the last word of a phrase found in a narrative
+Places = dict[Target, list[Span]]  # target -> where each of its keywords was found
 
 
-class _Folded(dict[str, str]):
-    """Word as typed -> folded; a language has few distinct words, so nearly every word of
-    a new narrative is already here and costs one look-up."""
-
-    def __missing__(self, word: str) -> str:
-        folded = fold(word)
-        if len(self) < WORDS_MAX:
-            self[word] = folded
-        return folded
+@lru_cache(maxsize=50_000)
+def _fold_word(word: str) -> str:
+    """fold() of one word. Remembered: a language has few distinct words, and folding one
+    costs more than the rest of its matching."""
+    return fold(word)
 
 
-_FOLDED = _Folded()
-_fold_all = _FOLDED.__getitem__
-
-
-def _split(text: str) -> tuple[str, list[str], list[str]]:
-    """(NFC text, its words in lower case as typed, the same words folded)."""
-    original = text if text.isascii() else unicodedata.normalize("NFC", text)
-    # The words are _WORD.findall(), faster: the regex engine costs over a microsecond a
-    # word, while most pieces between spaces are a whole word (a regex word character is one
-    # that is isalnum() or "_", and no space is one). "," and "." are the usual punctuation
-    # and never part of a word: without them, often every piece is.
-    typed = original.lower().replace(",", " ").replace(".", " ").split()
-    if not "".join(typed).isalnum():
-        pieces, typed = typed, []
-        for piece in pieces:
-            if piece.isalnum():
-                typed.append(piece)
-            else:
-                typed += _WORD.findall(piece)
-    return original, typed, list(map(_fold_all, typed))
+def _words(text: str) -> tuple[list[str], list[str]]:
+    """A text's words in lower case as typed (NFC), and the same words folded."""
+    typed = _WORD.findall(unicodedata.normalize("NFC", text).lower())
+    return typed, [_fold_word(word) for word in typed]
 
 
 def tokens_of(text: str) -> list[str]:
-    return _split(text)[2]
+    return _words(text)[1]
 
 
 def _same_word(typed: str, keyword: str) -> bool:
@@ -78,16 +55,18 @@ def _same_word(typed: str, keyword: str) -> bool:
     diacritics still matches, but "dâm" must not match the keyword "đấm"."""
     if typed == keyword or len(typed) != len(keyword):
         return True
-    key = (typed, keyword)
-    same = _AGREE.get(key)
-    if same is None:  # a generator over the letters costs some 20 times a look-up
-        same = all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=True))
-        if len(_AGREE) < WORDS_MAX:
-            _AGREE[key] = same
-    return same
+    return all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=True))
 
 
-_AGREE: dict[tuple[str, str], bool] = {}  # (word as typed, as written) -> _same_word()
+def _marks_agree(
+    keyword: _Keyword, typed: list[str], folded: list[str], start: int, end: int
+) -> bool:
+    """Do the words found, from `start` to `end`, agree with the marks of the keyword as
+    written? Words typed without marks always do."""
+    if keyword.written is None:  # the keyword has no marks
+        return True
+    words = slice(start, end + 1)
+    return typed[words] == folded[words] or all(map(_same_word, typed[words], keyword.written))
 
 
 class PersonLike(Protocol):
@@ -98,47 +77,18 @@ class PersonLike(Protocol):
     def sex(self) -> str | None: ...
 
 
-# A hit target: (category, sub-category or "") or ("", "age:<rule index>") for child words.
-Target = tuple[str, str]
-# A keyword at a trie node: (id; as written: its word, or its list of words, or None when it
-# has no marks at all; the targets it scores for with their weights).
-Hit = tuple[int, str | list[str] | None, list[tuple[Target, float]]]
-Places = dict[Target, list[tuple[int, int]]]  # target -> (first word, last word) of each hit
+@dataclass(eq=False)  # each keyword is its own: counted once per narrative
+class _Keyword:
+    written: tuple[str, ...] | None  # its words in lower case as written; None: no marks
+    targets: list[tuple[Target, float]]  # what it scores for, with its weight
 
 
-def _quotes(
-    typed: list[str],
-    places: list[tuple[int, int]],
-    made: dict[tuple[tuple[int, int], ...], tuple[str, ...]],
-) -> tuple[str, ...]:
-    """The matched words as the caller typed them (lower case, single spaces): each phrase
-    once, in narrative order; overlapping phrases make one quote ("bị đánh" and "đánh đập"
-    make "bị đánh đập"). `made`: places -> quotes, as a sub-category's words are its
-    category's too, so they often share."""
-    if len(places) == 1:  # the usual case
-        i, j = places[0]
-        return (typed[i] if i == j else " ".join(typed[i : j + 1]),)
-    key = tuple(places)
-    found = made.get(key)
-    if found is not None:
-        return found
-    out: dict[str, None] = {}
-    start, end = -1, -2
-    for i, j in sorted(places):
-        if i <= end:
-            if j > end:
-                end = j
-            continue
-        if start >= 0:
-            out[" ".join(typed[start : end + 1])] = None
-        start, end = i, j
-    if start >= 0:
-        out[" ".join(typed[start : end + 1])] = None
-    found = made[key] = tuple(out)
-    return found
+@dataclass
+class _Node:
+    """A trie node: the next words of the phrases so far, and the phrases ending here."""
 
-
-_AGE_OF = attrgetter("age")
+    children: dict[str, _Node] = field(default_factory=dict)
+    keywords: list[_Keyword] = field(default_factory=list)
 
 
 @dataclass
@@ -148,163 +98,106 @@ class Classifier:
     narrative_ages: bool
     age_rules: list[AgeRule]
     case_categories: frozenset[str]
-    # A trie over folded words: {word: ({next word: (...)}, [hits of the phrase ending here])}.
-    trie: dict[str, Any] = field(default_factory=dict)
-    size: int = 0
-    # (narrative, people's ages) -> suggestions. A call is often decided more than once
-    # (the form's preview, saving, the API's explain) and the answer is a tuple of frozen
-    # Suggestions, so sharing it is safe; cleared when full, bounded against hostile input.
-    memo: dict[tuple[str, tuple[int, ...]], tuple[Suggestion, ...]] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    root: _Node = field(default_factory=_Node)  # the trie over folded words
 
     def add(self, word: str, targets: list[tuple[Target, float]]) -> None:
-        _, typed, toks = _split(word)
-        children, hits = self.trie, None
-        for tok in toks:
-            node = children.get(tok)
-            if node is None:
-                node = children[tok] = ({}, [])
-            children, hits = node
-        assert hits is not None
-        written: str | list[str] | None = None
-        if typed != toks:
-            written = typed[0] if len(toks) == 1 else typed
-        hits.append((self.size, written, targets))
-        self.size += 1
-        self.memo.clear()  # what was remembered may now score differently
-
-    def match(self, narrative: str) -> tuple[dict[Target, float], Places, list[str], list[str]]:
-        """Scores and where each target's keywords were found, each keyword counting once;
-        the narrative's words in lower case as typed, and folded."""
-        _, typed, toks = _split(narrative)
-        scores: dict[Target, float] = {}
-        places: Places = {}
-        seen: set[int] = set()
-        toks.append("")  # a word no keyword goes on with: each walk ends without a bounds test
-        for i, node in enumerate(map(self.trie.get, toks)):  # most words start no keyword
-            if node is None:
-                continue
-            j = i
-            while node is not None:
-                children, hits = node
-                for hid, written, targets in hits:
-                    if hid in seen:
-                        continue
-                    if written is not None:  # the keyword has marks: do the typed ones agree?
-                        # Nothing to check for words typed without marks, or as written.
-                        if i == j:  # one word, the usual case
-                            word = typed[i]
-                            if (
-                                word != toks[i]
-                                and word != written
-                                and not _same_word(word, written)  # type: ignore[arg-type]
-                            ):
-                                continue
-                        else:
-                            words = typed[i : j + 1]
-                            if (
-                                words != written
-                                and words != toks[i : j + 1]
-                                and not all(map(_same_word, words, written))  # type: ignore[arg-type]
-                            ):
-                                continue
-                    seen.add(hid)
-                    span = (i, j)
-                    for target, weight in targets:
-                        where = places.get(target)
-                        if where is None:
-                            scores[target] = 0.0 + weight  # a float, as weights may be ints
-                            places[target] = [span]
-                        else:
-                            scores[target] += weight
-                            where.append(span)
-                j += 1
-                node = children.get(toks[j])
-        toks.pop()
-        return scores, places, typed, toks
+        typed, folded = _words(word)
+        assert folded, "the loader adds only keywords with letters or digits"
+        node = self.root
+        for token in folded:
+            node = node.children.setdefault(token, _Node())
+        written = tuple(typed) if typed != folded else None
+        node.keywords.append(_Keyword(written, targets))
 
     def suggest(self, narrative: str, people: Sequence[PersonLike]) -> tuple[Suggestion, ...]:
-        """Categories first (best score first), then sub-categories; the same narrative and
-        ages give the same (shared, immutable) tuple."""
-        ages = list(map(_AGE_OF, people))
-        if None in ages:
-            ages = [age for age in ages if age is not None]
-        key = (narrative, tuple(ages))
-        found = self.memo.get(key)
-        if found is not None:
-            return found
+        """Categories first (best score first), then sub-categories."""
         if not narrative.strip():
-            found = ()
             if self.empty_narrative:
-                found = (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
-        else:
-            scores, places, typed, folded = self.match(narrative)
-            if not ages and self.narrative_ages:
-                ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(folded))]
-            youngest, oldest = (min(ages), max(ages)) if ages else (None, None)
-            for index, rule in enumerate(self.age_rules):
-                # Any age below (at or above) the limit: the youngest (the oldest) is.
-                if youngest is not None:
-                    child = youngest < rule.below_age
-                else:
-                    child = ("", f"age:{index}") in scores
-                if child:
-                    adult = oldest is not None and oldest >= rule.adult_age
-                    _apply_age_rule(rule, scores, places, keep=rule.keep_when_adult and adult)
-            found = self._rank(scores, places, typed)
-        if len(self.memo) >= MEMO_MAX:
-            self.memo.clear()
-        self.memo[key] = found
-        return found
+                return (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
+            return ()
+        typed, folded = _words(narrative)
+        scores, places = self._match(typed, folded)
+        ages = [p.age for p in people if p.age is not None]
+        if not ages and self.narrative_ages:
+            ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(folded))]
+        for index, rule in enumerate(self.age_rules):
+            # A child: an age below the limit, or no age known and the rule's child words.
+            if ages:
+                child = any(age < rule.below_age for age in ages)
+            else:
+                child = ("", f"age:{index}") in scores
+            if child:
+                adult = any(age >= rule.adult_age for age in ages)
+                _apply_age_rule(rule, scores, places, keep=rule.keep_when_adult and adult)
+        return self._rank(scores, places, typed)
+
+    def _match(self, typed: list[str], folded: list[str]) -> tuple[dict[Target, float], Places]:
+        """Scores and where each target's keywords were found, each keyword counting once:
+        from each word that starts a keyword, the trie is walked along the words after it."""
+        scores: dict[Target, float] = {}
+        places: Places = {}
+        seen: set[_Keyword] = set()
+        for start, word in enumerate(folded):
+            node = self.root.children.get(word)
+            end = start
+            while node is not None:
+                for keyword in node.keywords:
+                    if keyword in seen or not _marks_agree(keyword, typed, folded, start, end):
+                        continue
+                    seen.add(keyword)
+                    for target, weight in keyword.targets:
+                        scores[target] = scores.get(target, 0.0) + weight
+                        places.setdefault(target, []).append((start, end))
+                end += 1
+                node = node.children.get(folded[end]) if end < len(folded) else None
+        return scores, places
 
     def _rank(
         self, scores: dict[Target, float], places: Places, typed: list[str]
     ) -> tuple[Suggestion, ...]:
         least = self.min_score
-        made: dict[tuple[tuple[int, int], ...], tuple[str, ...]] = {}  # see _quotes
-        cats: list[Suggestion] = []
-        chosen: set[str] = set()
-        scored: list[tuple[Target, float]] = []  # sub-categories, kept if their category is
-        for target, score in scores.items():  # one pass: most targets score too little
-            if score < least:
+        cats = [
+            Suggestion(cat, "category", round(score, 2), _quotes(typed, places[(cat, sub)]))
+            for (cat, sub), score in scores.items()
+            if cat and not sub and score >= least
+        ]
+        chosen = {s.code for s in cats}
+        found: dict[str, tuple[float, list[Span]]] = {}  # sub-category -> score, places
+        for (cat, sub), score in scores.items():
+            if not sub or cat not in chosen or score < least:
                 continue
-            cat, sub = target
-            if sub:
-                scored.append((target, score))
-            elif cat:
-                rounded = score if score.is_integer() else round(score, 2)  # _round() inline
-                cats.append(
-                    new(
-                        Suggestion, (cat, "category", rounded, _quotes(typed, places[target], made))
-                    )
-                )
-                chosen.add(cat)
-        found: dict[str, tuple[float, list[tuple[int, int]]]] = {}
-        for target, score in scored:
-            if target[0] in chosen:
-                sub = target[1]
-                # A code under two categories (forced_marriage) is suggested once.
-                if sub in found:
-                    best, where = found[sub]
-                    found[sub] = (max(best, _round(score)), where + places[target])
-                else:  # score >= least > 0, so max(0.0, ...) was the score itself
-                    rounded = score if score.is_integer() else round(score, 2)  # _round()
-                    found[sub] = (rounded, places[target])
-        subs: list[Suggestion] = []  # a loop: a comprehension is a function call of its own
-        for sub, (score, where) in found.items():
-            subs.append(new(Suggestion, (sub, "subcategory", score, _quotes(typed, where, made))))
-        if len(cats) > 1:
-            case = self.case_categories
-            cats.sort(key=lambda s: (-s.score, s.code not in case, s.code))
-        if len(subs) > 1:
-            subs.sort(key=lambda s: (-s.score, s.code))
+            # A code under two categories (forced_marriage) is suggested once.
+            if sub in found:
+                best, where = found[sub]
+                found[sub] = (max(best, round(score, 2)), where + places[(cat, sub)])
+            else:
+                found[sub] = (round(score, 2), places[(cat, sub)])
+        subs = [
+            Suggestion(sub, "subcategory", score, _quotes(typed, where))
+            for sub, (score, where) in found.items()
+        ]
+        cats.sort(key=lambda s: (-s.score, s.code not in self.case_categories, s.code))
+        subs.sort(key=lambda s: (-s.score, s.code))
         return (*cats, *subs)
 
 
-def _round(score: float) -> float:
-    """round(score, 2), which formats the number as text: scores are mostly whole."""
-    return score if score.is_integer() else round(score, 2)
+def _quotes(typed: list[str], places: list[Span]) -> tuple[str, ...]:
+    """The matched words as the caller typed them (lower case, single spaces): each phrase
+    once, in narrative order; overlapping phrases make one quote ("bị đánh" and "đánh đập"
+    make "bị đánh đập")."""
+    if not places:
+        return ()
+    quotes: dict[str, None] = {}  # an ordered set
+    spans = sorted(places)
+    start, end = spans[0]
+    for next_start, next_end in spans[1:]:
+        if next_start <= end:  # overlaps the phrase so far: one longer phrase
+            end = max(end, next_end)
+        else:
+            quotes[" ".join(typed[start : end + 1])] = None
+            start, end = next_start, next_end
+    quotes[" ".join(typed[start : end + 1])] = None
+    return tuple(quotes)
 
 
 def _apply_age_rule(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from operator import attrgetter
+from dataclasses import dataclass, field
 
 from hotline.routing.explain import explain_text
 from hotline.routing.facts import (
@@ -27,8 +27,6 @@ from hotline.routing.facts import (
     PersonFacts,
     PlannedReferral,
     Suggestion,
-    new,
-    notice,
 )
 from hotline.routing.rules import (
     Context,
@@ -36,6 +34,7 @@ from hotline.routing.rules import (
     RoutingRules,
     Rule,
     TimeLimitRule,
+    inside,
     subcategory_parents,
 )
 from hotline.rules.ruleset import RuleSet
@@ -53,14 +52,29 @@ __all__ = [
 ]
 log = logging.getLogger(__name__)
 REASON_MAX = 500  # Referral.reason column
-REFERRAL_MEMO_MAX = 4096  # remembered limits and reasons per rule set
 
 
-# The referrals planned: agency -> (its kind, the numbers of the rules that refer to it, in
-# the order they did; -1: made as an after-hours backup). A tuple and a list: one is made
-# per agency on every call. The numbers find the rules (routing.rules[n]) and key the memo.
-Planned = dict[str, tuple[str, list[int]]]
-_BACKUP = -1
+@dataclass
+class _Planned:
+    """A referral being planned: its agency's kind, the rules that asked for it (in order),
+    and the closed agencies it stands in for as an after-hours backup."""
+
+    kind: str
+    rules: list[Rule] = field(default_factory=list)
+    backup_for: list[str] = field(default_factory=list)  # "after-hours: <agency name>"
+
+
+@dataclass
+class _Routing:
+    """What routing one call gathers as it goes."""
+
+    rs: RuleSet
+    routing: RoutingRules
+    ctx: Context
+    occupancy: Mapping[str, int]
+    notices: list[Notice]
+    planned: dict[str, _Planned] = field(default_factory=dict)  # agency code -> its referral
+    matched: list[MatchedRule] = field(default_factory=list)
 
 
 def decide(
@@ -68,145 +82,74 @@ def decide(
 ) -> Decision:
     """Route one call. Never raises: anything unexpected becomes triage with a notice."""
     try:
-        return _decide(call, ruleset, occupancy or _NO_BEDS_USED)
+        return _decide(call, ruleset, occupancy or {})
     except Exception:  # a bug must not lose a call: send it to a person instead
         log.exception("decide() failed; the call goes to triage")
         return Decision(
-            (), tuple(call.categories), (), (), True, (Notice("internal_error"),), ruleset.version
+            suggestions=(),
+            categories=tuple(call.categories),
+            matched_rules=(),
+            referrals=(),
+            triage=True,
+            notices=(Notice("internal_error"),),
+            ruleset_version=ruleset.version,
         )
 
 
-_NONE: frozenset[str] = frozenset()
-_NO_BEDS_USED: Mapping[str, int] = {}  # shared, never written: one dict less per call
-_NO_AGENCIES: dict[str, str] = {}
-_NO_BACKUPS: dict[str, list[str]] = {}  # shared, never written
-_ORDER = attrgetter("order")
-
-
 def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decision:
-    """decide() with few function calls: it runs on every call and on every change of the
-    intake form, and a Python call costs as much as a dozen plain steps."""
-    classifier = rs.classification
+    classifier = rs.classification  # none without classification.yaml
     suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
     routing = rs.routing
-    notices: list[str] = []
+    notices: list[Notice] = []
     cats, subs = _categories(call, rs, suggestions, routing, notices)
+
+    def done(
+        *,
+        triage: bool,
+        matched: Sequence[MatchedRule] = (),
+        referrals: tuple[PlannedReferral, ...] = (),
+    ) -> Decision:
+        return Decision(
+            suggestions=suggestions,
+            categories=cats,
+            matched_rules=tuple(matched),
+            referrals=referrals,
+            triage=triage,
+            notices=tuple(dict.fromkeys(notices)),  # two rules may hit the same gap
+            ruleset_version=rs.version,
+        )
+
     if not cats:
-        return _done(rs, suggestions, cats, notices, Notice("unclassified"), triage=True)
+        notices.append(Notice("unclassified"))
+        return done(triage=True)
     if rs.taxonomy.case_categories.isdisjoint(cats):
-        not_a_case = notice("not_a_case", "codes", ", ".join(cats))
-        return _done(rs, suggestions, cats, notices, not_a_case)
+        notices.append(Notice.of("not_a_case", codes=", ".join(cats)))
+        return done(triage=False)
     if routing is None:
-        return _done(rs, suggestions, cats, notices, Notice("no_rules"), triage=True)
-    if not routing.office_week:  # a RoutingRules not made by load_rules
-        routing.prepare()
-    # The dialled line: by its code (rs.lines is keyed by code), else by its number written
-    # any way.
-    line, line_code = None, call.line
-    if line_code:
-        line = rs.lines.get(line_code)
-        if line is None:
-            line = rs.find_line(line_code)
-            line_code = line.code if line is not None else None
-    area = call.area
-    if not area or area not in rs.areas:
-        area = _line_area(call, rs, routing, line, notices)
-    local = call.received_at.astimezone(routing.timezone)
-    weekday, minute = local.weekday(), local.hour * 60 + local.minute
-    # holidays.yaml: offices are closed on public holidays.
-    day_off = local.date() in rs.holidays.days_off
-    # routing.office_open(), from the week worked out at load time
-    closed = day_off or routing.office_week[weekday * 1440 + minute] != 1
-    ancestors = routing.ancestors.get(area, ()) if area else ()
-    ctx = new(
-        Context,
-        (
-            cats,
-            subs,
-            call.urgency,
-            tuple(call.needs),
-            line_code or None,
-            ancestors,
-            tuple(call.people),
-            weekday,
-            minute,
-            closed,
-            day_off,
-        ),
-    )
-    # routing.candidates(), not copied: the list may be shared, and is only read
-    rules = routing.index.matching(ctx) if routing.index else ()
+        notices.append(Notice("no_rules"))
+        return done(triage=True)
+    line = _line(rs, call.line)
+    area = call.area if call.area in rs.areas else _line_area(call, rs, line, notices)
+    ctx = _context(call, rs, routing, cats, subs, line, area)
+    rules = routing.index.matching(ctx) if routing.index else []
     if not rules:
-        return _done(rs, suggestions, cats, notices, Notice("no_rule"), triage=True)
+        notices.append(Notice("no_rule"))
+        return done(triage=True)
     if area is None:
-        matched = [MatchedRule(r.id, r.description, _flat(r.refer)) for r in rules]
-        return _done(rs, suggestions, cats, notices, Notice("no_area"), matched, triage=True)
+        notices.append(Notice("no_area"))
+        return done(triage=True, matched=[_as_matched(rule) for rule in rules])
 
-    matched, referrals = _route(rs, routing, rules, ctx, area, occupancy, notices)
-    return _done(rs, suggestions, cats, notices, None, matched, referrals, triage=not referrals)
-
-
-def _route(
-    rs: RuleSet,
-    routing: RoutingRules,
-    rules: Sequence[Rule],
-    ctx: Context,
-    area: str,
-    occupancy: Mapping[str, int],
-    notices: list[str],
-) -> tuple[list[MatchedRule], tuple[PlannedReferral, ...]]:
-    """The agencies the rules ask for, with the after-hours backups; the rules matched."""
-    near = routing.nearest_in.get(area, _NO_AGENCIES)  # kind -> the nearest agency
-    planned: Planned = {}
-    matched = []
+    state = _Routing(rs, routing, ctx, occupancy, notices)
     for rule in rules:
-        fixed = rule.fixed
-        if fixed is None or rule.houses:
-            matched.append(_apply(rs, routing, rule, ctx, near, planned, occupancy, notices))
-            continue
-        # One kind per entry, no safe house: _apply, in line.
-        order = rule.order
-        for (kind,) in rule.refer:
-            found = near.get(kind)
-            if found:
-                plan = planned.get(found)
-                if plan is None:
-                    planned[found] = (kind, [order])
-                elif order not in plan[1]:
-                    plan[1].append(order)
-            else:
-                _missing(rs, routing, (kind,), ctx, rule, notices)
-        matched.append(fixed)
-    why: dict[str, list[str]] = _NO_BACKUPS  # agency -> the closed ones it stands in for
+        state.matched.append(_apply(state, rule))
     after = routing.after_hours
     if after is not None and after.condition.matches(ctx):
-        why = _after_hours(rs, routing, ctx, planned, matched, notices)
-    return matched, _referrals(routing, ctx, planned, why)
+        _after_hours(state)
+    referrals = _referrals(state)
+    return done(triage=not referrals, matched=state.matched, referrals=referrals)
 
 
-def _done(
-    rs: RuleSet,
-    suggestions: tuple[Suggestion, ...],
-    cats: tuple[str, ...],
-    made: list[str],
-    last: str | None,
-    matched: list[MatchedRule] | None = None,
-    referrals: tuple[PlannedReferral, ...] = (),
-    *,
-    triage: bool = False,
-) -> Decision:
-    """The Decision; `last`, if any, is the notice that ends the notices made."""
-    if last is not None:
-        made.append(last)
-    # Two rules may hit the same gap; one notice (the usual case) cannot repeat.
-    notices = tuple(dict.fromkeys(made)) if len(made) > 1 else tuple(made)
-    return new(
-        Decision,
-        (suggestions, cats, tuple(matched or ()), referrals, triage, notices, rs.version),
-    )
-
-
-# --- what the call is, where it is -----------------------------------------------------------
+# --- what the call is, where and when ------------------------------------------------------
 
 
 def _categories(
@@ -214,262 +157,238 @@ def _categories(
     rs: RuleSet,
     suggestions: tuple[Suggestion, ...],
     routing: RoutingRules | None,
-    notices: list[str],
+    notices: list[Notice],
 ) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The operator's codes; the suggested ones where the operator left them empty."""
     tax = rs.taxonomy
     parents = routing.parents if routing is not None else subcategory_parents(tax)
-    none = _NONE
+
+    def under(sub: str, cats: tuple[str, ...]) -> bool:
+        """Is `sub` a sub-category of one of `cats`? (forced_marriage has two parents.)"""
+        return not parents.get(sub, frozenset()).isdisjoint(cats)
+
     cats = tuple(call.categories)
     suggested: tuple[str, ...] = ()
-    # Loops, not comprehensions: a comprehension is a function call of its own.
     if not cats:
-        chosen = []
-        for s in suggestions:
-            if s.kind == "category":
-                chosen.append(s.code)
-        cats = tuple(chosen)
+        cats = tuple(s.code for s in suggestions if s.kind == "category")
         for sub in call.subcategories:  # a chosen sub-category implies its category
             parent = tax.subcategories.get(sub)
-            if parent and parents.get(sub, none).isdisjoint(cats):
+            if parent and not under(sub, cats):
                 cats += (parent,)
         suggested = cats
     subs = tuple(call.subcategories)
     if not subs:
-        chosen = []
-        for s in suggestions:
-            if s.kind == "subcategory" and not parents.get(s.code, none).isdisjoint(cats):
-                chosen.append(s.code)
-        subs = tuple(chosen)
+        subs = tuple(s.code for s in suggestions if s.kind == "subcategory" and under(s.code, cats))
         suggested += subs
-    if suggested:  # one notice for both: they are made on every unclassified call
-        notices.append(notice("suggested", "codes", ", ".join(suggested)))
+    if suggested:
+        notices.append(Notice.of("suggested", codes=", ".join(suggested)))
     return cats, subs
 
 
+def _line(rs: RuleSet, dialled: str | None) -> LineDef | None:
+    """The dialled line: by its code (the usual case), else by its number written any way."""
+    if not dialled:
+        return None
+    return rs.lines.get(dialled) or rs.find_line(dialled)
+
+
 def _line_area(
-    call: CallFacts,
-    rs: RuleSet,
-    routing: RoutingRules,
-    line: LineDef | None,
-    notices: list[str],
+    call: CallFacts, rs: RuleSet, line: LineDef | None, notices: list[Notice]
 ) -> str | None:
     """The call has no known area: the dialled line's home area, if it has one."""
     if call.area:
-        notices.append(notice("unknown_area", "area", call.area))
+        notices.append(Notice.of("unknown_area", area=call.area))
     if call.line and line is None:
-        notices.append(notice("unknown_line", "line", call.line))
+        notices.append(Notice.of("unknown_line", line=call.line))
     if line is not None and line.area:
-        notices.append(notice("line_area", "area", _area_path(rs, routing, line.area)))
+        notices.append(Notice.of("line_area", area=rs.area_path(line.area)))
         return line.area
     return None
 
 
-def _area_path(rs: RuleSet, routing: RoutingRules, area: str) -> str:
-    """RuleSet.area_path, remembered: notices name the same few areas."""
-    paths = routing.area_paths
-    path = paths.get(area)
-    if path is None:
-        path = paths[area] = rs.area_path(area)
-    return path
+def _context(
+    call: CallFacts,
+    rs: RuleSet,
+    routing: RoutingRules,
+    cats: tuple[str, ...],
+    subs: tuple[str, ...],
+    line: LineDef | None,
+    area: str | None,
+) -> Context:
+    local = call.received_at.astimezone(routing.timezone)
+    weekday, minute = local.weekday(), local.hour * 60 + local.minute
+    # holidays.yaml: offices are closed on public holidays.
+    day_off = local.date() in rs.holidays.days_off
+    return Context(
+        cats=cats,
+        subs=subs,
+        urgency=call.urgency,
+        needs=tuple(call.needs),
+        line=line.code if line is not None else None,
+        ancestors=routing.ancestors.get(area, ()) if area else (),
+        people=tuple(call.people),
+        weekday=weekday,
+        minute=minute,
+        after_hours=day_off or not inside(routing.office_hours, weekday, minute),
+        day_off=day_off,
+    )
 
 
 # --- agencies ----------------------------------------------------------------------------
 
 
-def _apply(
-    rs: RuleSet,
-    routing: RoutingRules,
-    rule: Rule,
-    ctx: Context,
-    near: dict[str, str],
-    planned: Planned,
-    occupancy: Mapping[str, int],
-    notices: list[str],
-) -> MatchedRule:
-    """A rule's referrals added to `planned`, in the general case (alternatives, a safe
-    house, refer_if_found); the MatchedRule it makes."""
+def _apply(state: _Routing, rule: Rule) -> MatchedRule:
+    """A rule's referrals added to the plan; the MatchedRule it makes."""
     kinds: list[str] = []
     for alternatives in rule.refer:
-        full: list[str] | None = None  # made only when a safe house is asked for
         found = None
+        full: list[str] = []  # safe houses passed over for want of a bed
         for kind in alternatives:
-            if kind != "safe_house":
-                found = near.get(kind)
-            else:
-                if full is None:
-                    full = []
-                found = _locate(rs, routing, kind, ctx, occupancy, full)
+            found = _locate(state, kind, full)
             if found:
                 kinds.append(kind)
-                _plan(planned, found, kind, rule)
+                _plan(state, found, kind, rule)
                 break
-        if full:
-            _full_notices(rs, full, found, occupancy, notices)
+        state.notices.extend(_full_notice(state, code, found) for code in full)
         if found is None:
             kinds.append(alternatives[0])
-            _missing(rs, routing, alternatives, ctx, rule, notices)
+            _missing(state, alternatives, rule)
     for kind in rule.refer_if_found:
-        found = (
-            near.get(kind)
-            if kind != "safe_house"
-            else _locate(rs, routing, kind, ctx, occupancy, [])
-        )
+        found = _locate(state, kind, [])
         if found:
             kinds.append(kind)
-            _plan(planned, found, kind, rule)
-    return new(MatchedRule, (rule.id, rule.description, tuple(kinds)))
+            _plan(state, found, kind, rule)
+    return MatchedRule(rule.id, rule.description, tuple(kinds))
 
 
-def _plan(planned: Planned, agency: str, kind: str, rule: Rule) -> None:
-    plan = planned.get(agency)
-    if plan is None:
-        planned[agency] = (kind, [rule.order])
-    # By number, unique within a rule set: Rule's generated __eq__ compares every field.
-    elif rule.order not in plan[1]:
-        plan[1].append(rule.order)
+def _as_matched(rule: Rule) -> MatchedRule:
+    """The rule as matched when there is no area to find agencies in: its first choices."""
+    return MatchedRule(rule.id, rule.description, tuple(kinds[0] for kinds in rule.refer))
 
 
-def _missing(
-    rs: RuleSet,
-    routing: RoutingRules,
-    alternatives: tuple[str, ...],
-    ctx: Context,
-    rule: Rule,
-    notices: list[str],
-) -> None:
-    area = _area_path(rs, routing, ctx.ancestors[0])
+def _plan(state: _Routing, agency: str, kind: str, rule: Rule) -> None:
+    planned = state.planned.get(agency)
+    if planned is None:
+        planned = state.planned[agency] = _Planned(kind)
+    if rule not in planned.rules:
+        planned.rules.append(rule)
+
+
+def _missing(state: _Routing, alternatives: tuple[str, ...], rule: Rule) -> None:
+    area = state.rs.area_path(state.ctx.ancestors[0])
     if alternatives == ("safe_house",):
-        notices.append(notice("no_free_bed", "area", area))
+        state.notices.append(Notice.of("no_free_bed", area=area))
     else:
-        notices.append(Notice("no_agency", kind="|".join(alternatives), area=area, rule=rule.id))
+        kind = "|".join(alternatives)
+        state.notices.append(Notice.of("no_agency", kind=kind, area=area, rule=rule.id))
 
 
-def _locate(
-    rs: RuleSet,
-    routing: RoutingRules,
-    kind: str,
-    ctx: Context,
-    occupancy: Mapping[str, int],
-    full: list[str],
-) -> str | None:
-    """The nearest safe house up the tree with a free bed (the full ones passed over are
-    added to `full`)."""
-    by_area = routing.agencies.get(kind)
-    if not by_area:
-        return None
-    for area in ctx.ancestors:
+def _locate(state: _Routing, kind: str, full: list[str]) -> str | None:
+    """The nearest agency of `kind` up the tree. A safe house must have a free bed: the
+    full ones passed over are added to `full`."""
+    if kind != "safe_house":
+        return _nearest(state.routing, kind, state.ctx.ancestors)
+    by_area = state.routing.agencies.get(kind, {})
+    for area in state.ctx.ancestors:
         for code in by_area.get(area, ()):
-            if (rs.agencies[code].beds or 0) - occupancy.get(code, 0) > 0:
+            if _free_beds(state, code) > 0:
                 return code
             full.append(code)
     return None
 
 
-def _full_notices(
-    rs: RuleSet,
-    full: list[str],
-    chosen: str | None,
-    occupancy: Mapping[str, int],
-    notices: list[str],
-) -> None:
-    agencies = rs.agencies
-    for code in full:
-        params = {
-            "agency": agencies[code].name,
-            "used": str(occupancy.get(code, 0)),
-            "beds": str(agencies[code].beds or 0),
-        }
-        if chosen:
-            notices.append(Notice("safe_house_full", chosen=agencies[chosen].name, **params))
-        else:
-            notices.append(Notice("safe_house_full_none", **params))
+def _nearest(routing: RoutingRules, kind: str, ancestors: Sequence[str]) -> str | None:
+    by_area = routing.agencies.get(kind, {})
+    for area in ancestors:
+        if by_area.get(area):
+            return by_area[area][0]
+    return None
 
 
-def _after_hours(
-    rs: RuleSet,
-    routing: RoutingRules,
-    ctx: Context,
-    planned: Planned,
-    matched: list[MatchedRule],
-    notices: list[str],
-) -> dict[str, list[str]]:
-    """Backups for the agencies closed at the time of the call; for each backup, the
-    closed agencies it stands in for."""
-    rule = routing.after_hours
+def _free_beds(state: _Routing, code: str) -> int:
+    return (state.rs.agencies[code].beds or 0) - state.occupancy.get(code, 0)
+
+
+def _full_notice(state: _Routing, code: str, chosen: str | None) -> Notice:
+    """A full safe house passed over; `chosen`: the agency referred to instead, if any."""
+    agencies = state.rs.agencies
+    params = {
+        "agency": agencies[code].name,
+        "used": str(state.occupancy.get(code, 0)),
+        "beds": str(agencies[code].beds or 0),
+    }
+    if chosen:
+        return Notice.of("safe_house_full", chosen=agencies[chosen].name, **params)
+    return Notice.of("safe_house_full_none", **params)
+
+
+def _after_hours(state: _Routing) -> None:
+    """A 24/7 backup for each agency closed at the time of the call."""
+    rule = state.routing.after_hours
     assert rule is not None
+    agencies = state.rs.agencies
     used: list[str] = []
-    why: dict[str, list[str]] = {}
-    for code, (kind, _) in list(planned.items()):
-        if routing.is_open(code, ctx):
+    for code, planned in list(state.planned.items()):
+        if state.routing.is_open(code, state.ctx):
             continue
-        backup = _backup(routing, kind, ctx)
-        name = rs.agencies[code].name
+        name = agencies[code].name
+        backup = _backup(state, planned.kind)
         if backup is None:
-            notices.append(notice("no_backup", "agency", name))
+            state.notices.append(Notice.of("no_backup", agency=name))
             continue
-        code2, kind2 = backup
-        if code2 not in planned:
-            planned[code2] = (kind2, [_BACKUP])
-        why.setdefault(code2, []).append(f"{rule.id}: {name}")
-        used.append(kind2)
-        notices.append(Notice("after_hours", agency=name, backup=rs.agencies[code2].name))
+        backup_code, backup_kind = backup
+        state.planned.setdefault(backup_code, _Planned(backup_kind)).backup_for.append(
+            f"{rule.id}: {name}"
+        )
+        used.append(backup_kind)
+        backup_name = agencies[backup_code].name
+        state.notices.append(Notice.of("after_hours", agency=name, backup=backup_name))
     if used:
-        matched.append(MatchedRule(rule.id, rule.description, tuple(dict.fromkeys(used))))
-    return why
+        state.matched.append(MatchedRule(rule.id, rule.description, tuple(dict.fromkeys(used))))
 
 
-def _backup(routing: RoutingRules, kind: str, ctx: Context) -> tuple[str, str] | None:
-    rule = routing.after_hours
+def _backup(state: _Routing, kind: str) -> tuple[str, str] | None:
+    """The nearest open agency of the first backup kind that has one: (code, kind)."""
+    rule = state.routing.after_hours
     assert rule is not None
     for backup_kind in rule.backup.get(kind, rule.default_backup):
-        for area in ctx.ancestors:
-            for code in routing.agencies.get(backup_kind, {}).get(area, ()):
-                if routing.is_open(code, ctx):
+        for area in state.ctx.ancestors:
+            for code in state.routing.agencies.get(backup_kind, {}).get(area, ()):
+                if state.routing.is_open(code, state.ctx):
                     return code, backup_kind
     return None
 
 
-def _referrals(
-    routing: RoutingRules, ctx: Context, planned: Planned, why: dict[str, list[str]]
-) -> tuple[PlannedReferral, ...]:
-    index = routing.limits_index
-    general = index.matching(ctx) if index else ()  # shared: only read
-    # The time-limit rules that apply, by number: with the kind and the referral's rules
-    # that is all a referral's limits and reason depend on, so they are remembered.
-    general_key = tuple(map(_ORDER, general))
-    memo = routing.referral_memo
-    out = []
-    for code, (kind, orders) in planned.items():
-        key = (kind, general_key, tuple(orders))
-        made = memo.get(key)
-        if made is None:
-            made = _made(routing, kind, orders, general)
-            if len(memo) >= REFERRAL_MEMO_MAX:  # bounded: rule sets can be large
-                memo.clear()
-            memo[key] = made
-        limits, rule_id, reasons = made
-        backups = why.get(code)
-        if backups:  # the closed agencies it stands in for
-            reasons = "; ".join((reasons, *backups) if orders[0] != _BACKUP else backups)
-        # dict(limits): each referral its own, as PlannedReferral.limits is a dict.
-        out.append(new(PlannedReferral, (code, kind, rule_id, reasons[:REASON_MAX], dict(limits))))
-    return tuple(out)
+# --- referrals ---------------------------------------------------------------------------
 
 
-def _made(
-    routing: RoutingRules, kind: str, orders: list[int], general: Sequence[TimeLimitRule]
-) -> tuple[dict[str, str], str, str]:
-    """A referral's limits, the id of its first rule and its rules' reasons joined."""
+def _referrals(state: _Routing) -> tuple[PlannedReferral, ...]:
+    routing = state.routing
+    general = routing.limits_index.matching(state.ctx) if routing.limits_index else []
     after_id = routing.after_hours.id if routing.after_hours else "after-hours"
-    rules = [routing.rules[n] for n in orders if n != _BACKUP]  # rules[n].order == n
-    own = [limit for r in rules for limit in r.limits]
-    limits = _tightest([*(t.limit for t in general), *own], kind)
-    reasons = "; ".join(r.reason for r in rules)
-    return limits, rules[0].id if orders[0] != _BACKUP else after_id, reasons
+    return tuple(
+        _referral(code, planned, general, after_id) for code, planned in state.planned.items()
+    )
+
+
+def _referral(
+    code: str, planned: _Planned, general: Sequence[TimeLimitRule], after_id: str
+) -> PlannedReferral:
+    """One referral: the tightest limits of the time-limit rules and of its own rules, the
+    first rule that asked for it (after_id for a backup only), every rule's reason."""
+    limits = [t.limit for t in general] + [limit for r in planned.rules for limit in r.limits]
+    reasons = [rule.reason for rule in planned.rules] + planned.backup_for
+    return PlannedReferral(
+        agency_code=code,
+        agency_kind=planned.kind,
+        rule_id=planned.rules[0].id if planned.rules else after_id,
+        reason="; ".join(reasons)[:REASON_MAX],
+        limits=_tightest(limits, planned.kind),
+    )
 
 
 def _tightest(limits: list[Limit], kind: str) -> dict[str, str]:
+    """For each clock, the shortest of the limits that apply to `kind` (the first of equals)."""
     best: dict[str, Limit] = {}
     for limit in limits:
         if limit.kinds is not None and kind not in limit.kinds:
@@ -477,8 +396,4 @@ def _tightest(limits: list[Limit], kind: str) -> dict[str, str]:
         old = best.get(limit.clock)
         if old is None or limit.key < old.key:
             best[limit.clock] = limit
-    return {clock: best[clock].text for clock in sorted(best)}
-
-
-def _flat(refer: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    return tuple(alternatives[0] for alternatives in refer)
+    return {clock: str(best[clock].duration) for clock in sorted(best)}

@@ -8,76 +8,62 @@ from __future__ import annotations
 
 from typing import Any
 
-from hotline.routing.facts import Decision, render_notice
+from hotline.i18n.translation import lazy, translations
+from hotline.routing.facts import Decision
 from hotline.rules.ruleset import RuleSet
 
-_T = {
-    "version": {"vi": "Bộ quy tắc phiên bản {v}", "en": "Rule set version {v}"},
-    "suggestions": {"vi": "Gợi ý phân loại:", "en": "Suggested categories:"},
-    "no_suggestions": {"vi": "Gợi ý phân loại: không có", "en": "Suggested categories: none"},
-    "words": {"vi": "từ khóa", "en": "words"},
-    "categories": {"vi": "Loại vụ việc dùng để định tuyến: {c}", "en": "Categories routed: {c}"},
-    "rules": {"vi": "Quy tắc khớp:", "en": "Matched rules:"},
-    "no_rules": {"vi": "Quy tắc khớp: không có", "en": "Matched rules: none"},
-    "referrals": {"vi": "Chuyển gửi:", "en": "Referrals:"},
-    "no_referrals": {"vi": "Chuyển gửi: không có", "en": "Referrals: none"},
-    "rule": {"vi": "quy tắc", "en": "rule"},
-    "limits": {"vi": "thời hạn", "en": "time limits"},
-    "notices": {"vi": "Lưu ý:", "en": "Notices:"},
-    "triage": {
-        "vi": "→ Chuyển giám sát viên phân loại (triage).",
-        "en": "→ Sent to the supervisors' triage queue.",
-    },
-    "none": {"vi": "không có", "en": "none"},
+# Clock -> its phrase in the referral lines; a clock not listed is shown as it is written.
+CLOCKS = {
+    "acknowledge": lazy("acknowledge %(limit)s"),
+    "first_action": lazy("first action %(limit)s"),
+    "resolve": lazy("resolve %(limit)s"),
 }
-_CLOCKS = {
-    "acknowledge": {"vi": "tiếp nhận", "en": "acknowledge"},
-    "first_action": {"vi": "hành động đầu tiên", "en": "first action"},
-    "resolve": {"vi": "hoàn thành", "en": "resolve"},
-}
-
-
-def _t(key: str, locale: str, **values: Any) -> str:
-    text = _T[key].get(locale, _T[key]["vi"])
-    return text.format(**values) if values else text
 
 
 def explain_text(decision: Decision, ruleset: RuleSet, locale: str = "vi") -> str:
     """A readable, multi-line account of a Decision for the CLI and the call page."""
+    _ = translations(locale).gettext
     tax = ruleset.taxonomy
-    out = [_t("version", locale, v=decision.ruleset_version)]
+    out = [_("Rule set version %(version)s") % {"version": decision.ruleset_version}]
     if decision.suggestions:
-        out.append(_t("suggestions", locale))
+        out.append(_("Suggested categories:"))
         for s in decision.suggestions:
             group = "category" if s.kind == "category" else "subcategory"
             words = ", ".join(f"“{w}”" for w in s.words) or "—"
             indent = "  " if s.kind == "category" else "    "
-            out.append(
-                f"{indent}- {tax.label(group, s.code, locale)} ({s.code}) {s.score:g}"
-                f" — {_t('words', locale)}: {words}"
-            )
+            line = _("%(label)s (%(code)s) %(score)s — words: %(words)s") % {
+                "label": tax.label(group, s.code, locale),
+                "code": s.code,
+                "score": f"{s.score:g}",
+                "words": words,
+            }
+            out.append(f"{indent}- {line}")
     else:
-        out.append(_t("no_suggestions", locale))
+        out.append(_("Suggested categories: none"))
     cats = ", ".join(f"{tax.label('category', c, locale)} ({c})" for c in decision.categories)
-    out.append(_t("categories", locale, c=cats or _t("none", locale)))
+    if cats:
+        out.append(_("Categories routed: %(categories)s") % {"categories": cats})
+    else:
+        out.append(_("Categories routed: none"))
     out += _rules_lines(decision, ruleset, locale)
     out += _referral_lines(decision, ruleset, locale)
     if decision.notices:
-        out.append(_t("notices", locale))
-        out += [f"  ! {render_notice(n, locale)}" for n in decision.notices]
+        out.append(_("Notices:"))
+        out += [f"  ! {n.render(locale)}" for n in decision.notices]
     if decision.triage:
-        out.append(_t("triage", locale))
+        out.append(_("→ Sent to the supervisors' triage queue."))
     return "\n".join(out)
 
 
 def _rules_lines(decision: Decision, ruleset: RuleSet, locale: str) -> list[str]:
+    _ = translations(locale).gettext
     if not decision.matched_rules:
-        return [_t("no_rules", locale)]
+        return [_("Matched rules: none")]
     routing = ruleset.routing
     by_id: dict[str, Any] = {r.id: r for r in routing.rules} if routing else {}
     if routing and routing.after_hours:
         by_id[routing.after_hours.id] = routing.after_hours
-    out = [_t("rules", locale)]
+    out = [_("Matched rules:")]
     for m in decision.matched_rules:
         rule = by_id.get(m.rule_id)
         text = m.description
@@ -90,19 +76,25 @@ def _rules_lines(decision: Decision, ruleset: RuleSet, locale: str) -> list[str]
 
 
 def _referral_lines(decision: Decision, ruleset: RuleSet, locale: str) -> list[str]:
+    _ = translations(locale).gettext
     if not decision.referrals:
-        return [_t("no_referrals", locale)]
-    out = [_t("referrals", locale)]
+        return [_("Referrals: none")]
+    out = [_("Referrals:")]
     for r in decision.referrals:
         agency = ruleset.agencies.get(r.agency_code)
         name = r.agency_code
         if agency is not None:
             name = (agency.name_en or agency.name) if locale == "en" else agency.name
             name += f" ({ruleset.area_path(agency.area)})"
-        limits = ", ".join(f"{_CLOCKS.get(c, {}).get(locale, c)} {v}" for c, v in r.limits.items())
-        kind = ruleset.taxonomy.label("agency_kind", r.agency_kind, locale)
-        out.append(
-            f"  - {name} [{kind}] — {_t('rule', locale)} {r.rule_id}; "
-            f"{_t('limits', locale)}: {limits or '—'}"
+        limits = ", ".join(
+            _(CLOCKS[clock]) % {"limit": limit} if clock in CLOCKS else f"{clock} {limit}"
+            for clock, limit in r.limits.items()
         )
+        line = _("%(agency)s [%(kind)s] — rule %(rule)s; time limits: %(limits)s") % {
+            "agency": name,
+            "kind": ruleset.taxonomy.label("agency_kind", r.agency_kind, locale),
+            "rule": r.rule_id,
+            "limits": limits or "—",
+        }
+        out.append(f"  - {line}")
     return out

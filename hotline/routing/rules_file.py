@@ -246,5 +246,4 @@ def load_rules(doc: YamlDoc, ruleset: RuleSet) -> RoutingRules:
         elif agency.hours is not None:
             compiled.hours[agency.code] = openings(agency.hours)
     compiled.office_hours = openings(ruleset.office_hours)
-    compiled.prepare()
     return compiled

@@ -46,17 +46,15 @@ async def context_processor(request: web.Request) -> dict[str, Any]:
 
 
 def render_stored_notice(stored: Any, locale: str) -> str:
-    """A routing notice kept on the timeline, in the reader's language when known."""
-    from hotline.routing.facts import NOTICE_TEXTS
+    """A routing notice kept on the timeline, in the reader's language when known (else the
+    text it was stored with)."""
+    from hotline.routing.facts import notice_text
 
     if isinstance(stored, dict):
-        texts = NOTICE_TEXTS.get(str(stored.get("code")))
-        if texts:
-            try:
-                return texts.get(locale, texts["vi"]).format(**stored.get("params", {}))
-            except (KeyError, IndexError):
-                pass
-        return str(stored.get("text", ""))
+        try:
+            return notice_text(str(stored.get("code")), stored.get("params", {}), locale)
+        except KeyError:  # a code or a parameter this version does not know
+            return str(stored.get("text", ""))
     return str(stored)
 
 

@@ -192,6 +192,17 @@ def test_plan_referral(
     assert plan.next_escalation_at == ack  # every shipped ladder starts at the limit
 
 
+def test_referrals_of_one_call_get_equal_policies_not_one_shared(ruleset: RuleSet) -> None:
+    # Each row owns its policy: changing one referral's must not change its sibling's.
+    first, second = (
+        plan_referral(ruleset, categories=["gbv"], urgency="high", created_at=T0) for _ in range(2)
+    )
+    assert first.policy == second.policy
+    assert first.policy is not second.policy
+    assert first.policy["steps"][0] is not second.policy["steps"][0]
+    assert first.policy["due"] is not second.policy["due"]
+
+
 def test_unreachable_agency_is_due_at_once(ruleset: RuleSet) -> None:
     plan = plan_referral(
         ruleset, categories=["gbv"], urgency="normal", created_at=T0, reachable=False

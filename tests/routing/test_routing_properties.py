@@ -170,6 +170,6 @@ def test_rule_index_finds_exactly_what_a_scan_finds(rulesets: list[RuleSet], dat
         after_hours=data.draw(st.booleans()),
     )
     scan = [r for r in routing.rules if r.condition.matches(ctx)]
-    assert routing.candidates(ctx) == scan
+    assert routing.index.matching(ctx) == scan
     limits = [t for t in routing.time_limits if t.condition.matches(ctx)]
-    assert routing.limits_index.candidates(ctx) == limits
+    assert routing.limits_index.matching(ctx) == limits
