@@ -170,3 +170,31 @@ async def test_another_process_lock_is_waited_for_off_the_loop(sqlite_db, tmp_pa
     async with sqlite_db.read() as session:
         rows = (await session.execute(text("SELECT x FROM t ORDER BY id"))).scalars().all()
     assert rows == ["other", "service"]
+
+
+async def test_a_cancelled_wait_for_the_lock_leaves_the_connection_usable(sqlite_db, tmp_path):  # type: ignore[no-untyped-def]
+    """A writer cancelled while it waits on the connection's thread for another process's
+    lock: the statement still runs there when the lock comes free, nothing uses the sqlite3
+    connection meanwhile, and later writes go through."""
+    import asyncio
+    import sqlite3
+
+    other = sqlite3.connect(tmp_path / "threads.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write(x: str) -> None:
+        async with sqlite_db.write() as session:
+            await session.execute(text("INSERT INTO t (x) VALUES (:x)"), {"x": x})
+
+    task = asyncio.create_task(write("cancelled"))
+    for _ in range(50):
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    other.execute("COMMIT")
+    other.close()
+    await write("after")
+    async with sqlite_db.read() as session:
+        rows = (await session.execute(text("SELECT x FROM t ORDER BY id"))).scalars().all()
+    assert rows == ["after"]
