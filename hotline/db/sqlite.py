@@ -25,11 +25,15 @@ ordinary result (as SQLAlchemy's own asyncio drivers do), the first FIRST_ROWS f
 one (`AsyncSession.stream`, `yield_per`), whose further rows come in further steps, so a big
 report is never held in memory whole.
 
-Only public APIs are used: sqlite3, SQLAlchemy's dialect registry, its pysqlite dialect and
-execution context (subclassed as its dialect documentation describes), and
+What it builds on: sqlite3; SQLAlchemy's dialect registry, its pysqlite dialect and SQLite
+execution context, subclassed through documented Dialect methods; and
 `sqlalchemy.engine.AdaptedConnection`, the base SQLAlchemy documents for asyncio dialects'
-connections, whose `driver_connection` and `run_async` read the `_connection` slot it
-declares for its subclasses to fill.
+connections. SQLAlchemy documents no complete API for writing an asyncio dialect, and two
+underscored names are part of what it expects of one, as third-party asyncio dialects find:
+the `_connection` slot AdaptedConnection declares for its subclasses to fill (its
+`driver_connection` and `run_async` read it), and the cursor's `_async_soft_close`, which its
+asyncio results call. aiosqlite is not used at all. SQLAlchemy is pinned below 2.2 in
+pyproject.toml for these two names, and tests/db/test_sqlite.py covers both.
 """
 
 from __future__ import annotations
