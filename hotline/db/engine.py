@@ -155,9 +155,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.get_driver_name() == "aiosqlite":  # the URL as configured; see sqlite.py
             parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
-        database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        if not sqlite_driver.in_memory(parsed):
+            Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
             # Kept, not opened and closed as bursts come and go: opening one costs the file,
             # the pragmas and the schema (at the default 5 kept, a burst of calls spent 4% of
             # the service's CPU opening connections).

@@ -252,8 +252,7 @@ class SQLiteDialect_hotline(SQLiteDialect_pysqlite):  # noqa: N801 (SQLAlchemy's
     def get_pool_class(cls, url: URL) -> type[pool.Pool]:
         """A queue of connections for a file, as the pysqlite dialect has, in its asyncio
         form; the one connection there is for a database in memory."""
-        memory = url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
-        return pool.StaticPool if memory else pool.AsyncAdaptedQueuePool
+        return pool.StaticPool if in_memory(url) else pool.AsyncAdaptedQueuePool
 
     def create_connect_args(self, url: URL) -> ConnectArgsType:
         """The pysqlite dialect's, and: no busy timeout (inline, a statement never waits
@@ -273,6 +272,11 @@ class SQLiteDialect_hotline(SQLiteDialect_pysqlite):  # noqa: N801 (SQLAlchemy's
 
 
 registry.register(f"sqlite.{DRIVER}", __name__, "SQLiteDialect_hotline")
+
+
+def in_memory(url: URL) -> bool:
+    """A database in memory, with one connection for all (as the pysqlite dialect decides)."""
+    return url.database in (None, "", ":memory:") or url.query.get("mode") == "memory"
 
 
 async def _nothing(_connection: sqlite3.Connection) -> None:
