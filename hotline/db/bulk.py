@@ -1,8 +1,9 @@
-"""Bulk inserts on the driver connection, for demo data and benchmarks.
+"""Bulk inserts for demo data and benchmarks.
 
-The ORM costs about 100 µs a row; the driver's executemany (SQLite) or COPY (PostgreSQL)
-takes a few. Rows are dicts keyed by column name; columns left out get the model's
-default, so a column added to models.py later does not break the demo generator.
+The ORM costs about 100 µs a row; the driver's executemany (SQLite, as plain SQL) or COPY
+(PostgreSQL, on asyncpg's connection) takes a few. Rows are dicts keyed by column name;
+columns left out get the model's default, so a column added to models.py later does not
+break the demo generator.
 """
 
 from __future__ import annotations
@@ -135,14 +136,16 @@ async def insert_rows(conn: AsyncConnection, table: str, rows: Sequence[dict[str
         constants.append(conv(value) if conv else value)
     records = _records(rows, given, sqlite, tuple(constants))
     names = [c.name for c in given] + [c.name for c in missing]
-    await conn.execute(sa.text("SELECT 1"))  # make sure the transaction has begun
-    driver = (await conn.get_raw_connection()).driver_connection
     if sqlite:
+        # Straight to sqlite3's executemany: no SQL compiled, no value converted on the way.
         cols = ", ".join(f'"{n}"' for n in names)
         marks = ", ".join("?" for _ in names)
-        await driver.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', records)
-    else:
-        await driver.copy_records_to_table(table, records=records, columns=names)
+        await conn.exec_driver_sql(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', records)
+        return
+    await conn.execute(sa.text("SELECT 1"))  # make sure the transaction has begun
+    driver = (await conn.get_raw_connection()).driver_connection
+    assert driver is not None  # asyncpg's connection: checked out, so open
+    await driver.copy_records_to_table(table, records=records, columns=names)
 
 
 async def fix_sequences(db: Database, tables: Sequence[str]) -> None:
@@ -169,7 +172,7 @@ async def next_ids(db: Database) -> dict[str, int]:
             ("person", Person),
             ("notification", Notification),
         ):
-            top = await session.scalar(sa.select(sa.func.max(model.id)))  # type: ignore[arg-type]
+            top = await session.scalar(sa.select(sa.func.max(model.id)))
             out[key] = (top or 0) + 1
     return out
 

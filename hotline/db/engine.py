@@ -83,8 +83,8 @@ class Database:
             driver = None
             if offload and self.is_sqlite:
                 raw = await (await session.connection()).get_raw_connection()
-                driver = raw.driver_connection
-            if not isinstance(driver, sqlite_driver.OneTripConnection):
+                driver = raw.dbapi_connection
+            if not isinstance(driver, sqlite_driver.Connection):
                 yield session
                 return
             driver.inline = False
@@ -153,25 +153,19 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
-        database = parsed.database or ""
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"timeout": 30}
-        if parsed.get_driver_name() == "aiosqlite" and database and not parsed.query:
-
-            async def one_trip() -> Any:  # see hotline/db/sqlite.py
-                return await sqlite_driver.connect(database)
-
-            kwargs["async_creator"] = one_trip
-            # Kept, not opened and closed as bursts come and go: opening one costs a thread,
-            # the file, the pragmas and the schema (at the default 5 kept, a burst of calls
-            # spent 4% of the service's CPU opening connections).
+        if parsed.get_driver_name() == "aiosqlite":  # the URL as configured; see sqlite.py
+            parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+        if not sqlite_driver.in_memory(parsed):
+            Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
+            # Kept, not opened and closed as bursts come and go: opening one costs the file,
+            # the pragmas and the schema (at the default 5 kept, a burst of calls spent 4% of
+            # the service's CPU opening connections).
             kwargs.update(pool_size=20, max_overflow=20)
     else:
         # Web handlers, the delivery worker and the sweeps share the pool; at the 5 + 10
         # default a burst of calls ran it dry (QueuePool limit reached).
         kwargs.update(pool_pre_ping=True, pool_size=20, max_overflow=20, pool_timeout=10)
-    engine = create_async_engine(url, **kwargs)
+    engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -186,10 +180,6 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        # The one-trip driver waits for another process's lock on its own thread, not inline.
-        driver = getattr(dbapi_conn, "_connection", None)
-        inline = isinstance(driver, sqlite_driver.OneTripConnection)
-        cursor.execute(f"PRAGMA busy_timeout={0 if inline else 30000}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -1,6 +1,9 @@
-"""The one-trip aiosqlite driver: every way SQLAlchemy reads a result still gets every row."""
+"""The SQLite driver (statements inline, rows fetched with them): every way SQLAlchemy reads a
+result still gets every row; where statements run; waiting for another process's lock."""
 
 from __future__ import annotations
+
+import sqlite3
 
 import pytest
 from sqlalchemy import text
@@ -24,7 +27,8 @@ async def engine(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
 async def test_the_engine_uses_it(engine):  # type: ignore[no-untyped-def]
     async with engine.connect() as conn:
         raw = await conn.get_raw_connection()
-        assert isinstance(raw.driver_connection, sqlite_driver.OneTripConnection)
+        assert isinstance(raw.dbapi_connection, sqlite_driver.Connection)
+        assert isinstance(raw.driver_connection, sqlite3.Connection)
 
 
 @pytest.mark.parametrize("count", [0, 1, 3, 4, 7, 10])
@@ -119,7 +123,7 @@ async def sqlite_db(tmp_path):  # type: ignore[no-untyped-def]
 
     @event.listens_for(database.engine.sync_engine, "connect")
     def _tid(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-        dbapi_conn._connection._conn.create_function("thread", 0, threading.get_ident)
+        dbapi_conn.create_function("thread", 0, threading.get_ident)
 
     async with database.engine.begin() as conn:
         await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT)"))
@@ -166,3 +170,31 @@ async def test_another_process_lock_is_waited_for_off_the_loop(sqlite_db, tmp_pa
     async with sqlite_db.read() as session:
         rows = (await session.execute(text("SELECT x FROM t ORDER BY id"))).scalars().all()
     assert rows == ["other", "service"]
+
+
+async def test_a_cancelled_wait_for_the_lock_leaves_the_connection_usable(sqlite_db, tmp_path):  # type: ignore[no-untyped-def]
+    """A writer cancelled while it waits on the connection's thread for another process's
+    lock: the statement still runs there when the lock comes free, nothing uses the sqlite3
+    connection meanwhile, and later writes go through."""
+    import asyncio
+    import sqlite3
+
+    other = sqlite3.connect(tmp_path / "threads.sqlite3", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def write(x: str) -> None:
+        async with sqlite_db.write() as session:
+            await session.execute(text("INSERT INTO t (x) VALUES (:x)"), {"x": x})
+
+    task = asyncio.create_task(write("cancelled"))
+    for _ in range(50):
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    other.execute("COMMIT")
+    other.close()
+    await write("after")
+    async with sqlite_db.read() as session:
+        rows = (await session.execute(text("SELECT x FROM t ORDER BY id"))).scalars().all()
+    assert rows == ["after"]
