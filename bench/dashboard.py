@@ -46,7 +46,7 @@ def span_start(calls: int) -> datetime:
 
 def url_for(backend: str, calls: int, args: argparse.Namespace) -> str:
     if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{Path(args.dir) / f'hotline-{calls}.sqlite3'}"
+        return f"sqlite:///{Path(args.dir) / f'hotline-{calls}.sqlite3'}"
     return make_url(args.pg).set(database=f"hotline_bench_{calls}").render_as_string(False)
 
 

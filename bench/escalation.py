@@ -501,7 +501,7 @@ async def main() -> None:
     for size in sizes:
         if not args.no_sqlite:
             with tempfile.TemporaryDirectory() as tmp:
-                url = f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+                url = f"sqlite:///{tmp}/bench.sqlite3"
                 await bench_size(url, size, args.due, rules, pg=False, profile=args.profile)
         if args.pg:
             url, name = await pg_url(args.pg)

@@ -221,7 +221,7 @@ async def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if not args.no_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
-            print(json.dumps(await run(f"sqlite+aiosqlite:///{tmp}/lateness.sqlite3", args)))
+            print(json.dumps(await run(f"sqlite:///{tmp}/lateness.sqlite3", args)))
     if args.pg:
         url, name = await pg_url(args.pg)
         try:

@@ -207,7 +207,7 @@ async def run(args: argparse.Namespace) -> int:
     if args.pg:
         url, pg_name = await pg_database(args.pg)
     else:
-        url = f"sqlite+aiosqlite:///{tmp.name}/bench.sqlite3"
+        url = f"sqlite:///{tmp.name}/bench.sqlite3"
     db = Database(url)
     sink = SinkProcess(f"{tmp.name}/received.txt")
     nodes: list[Database] = []

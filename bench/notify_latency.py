@@ -412,7 +412,7 @@ async def run(args: argparse.Namespace) -> int:
 
         url, pg_name = await pg_database(args.pg)
     else:
-        url = f"sqlite+aiosqlite:///{tmp}/bench.sqlite3"
+        url = f"sqlite:///{tmp}/bench.sqlite3"
     smtp_port, hook_port, app_port = free_port(), free_port(), free_port()
     channels = rules_copy(tmp / "rules", f"http://127.0.0.1:{hook_port}/hook")
     received_path = tmp / "received.tsv"

@@ -25,7 +25,7 @@ class SettingsError(ValueError):
 @dataclass(frozen=True)
 class Settings:
     # Storage and data
-    database_url: str = "sqlite+aiosqlite:///var/hotline.sqlite3"
+    database_url: str = "sqlite:///var/hotline.sqlite3"
     rules_dir: Path = PROJECT_ROOT / "routing_rules"
     auto_migrate: bool = True
     # Security

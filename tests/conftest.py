@@ -62,7 +62,7 @@ def _template_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     else:
         path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-        _migrate(f"sqlite+aiosqlite:///{path}")
+        _migrate(f"sqlite:///{path}")
         yield str(path)
 
 
@@ -104,7 +104,7 @@ def db_url(_template_db: str, tmp_path: Path) -> Iterator[str]:
     else:
         path = tmp_path / "hotline.sqlite3"
         shutil.copyfile(_template_db, path)
-        yield f"sqlite+aiosqlite:///{path}"
+        yield f"sqlite:///{path}"
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from hotline.rules.ruleset import RuleSet
 
 # Loggers that write statements with their parameters (so names, phones, narratives) when
 # their level lets DEBUG or INFO through; held above that whatever the root level is.
-DATA_LOGGERS = {"aiosqlite": logging.INFO, "sqlalchemy.engine": logging.WARNING}
+DATA_LOGGERS = {"sqlalchemy.engine": logging.WARNING}
 REDACTED = "[redacted]"
 CLOSED = ("resolved", "closed")
 RETENTION_BATCH = 200

@@ -153,8 +153,8 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
     if parsed.get_backend_name() == "sqlite":
-        if parsed.get_driver_name() == "aiosqlite":  # the URL as configured; see sqlite.py
-            parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
+        # sqlite:///… (or the older sqlite+aiosqlite:///…) runs on hotline's driver (sqlite.py).
+        parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")
         if not sqlite_driver.in_memory(parsed):
             Path(parsed.database or "").parent.mkdir(parents=True, exist_ok=True)
             # Kept, not opened and closed as bursts come and go: opening one costs the file,

@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 FIRST_ROWS = 1000  # rows a streamed result fetches with its statement
 BUSY_TIMEOUT_MS = 30_000  # on the connection's thread, waiting for another process's lock
 SQLITE_BUSY_SNAPSHOT = sqlite3.SQLITE_BUSY | (2 << 8)
-DRIVER = "hotline"  # sqlite+hotline:// ; make_engine turns sqlite+aiosqlite:// into it
+DRIVER = "hotline"  # sqlite+hotline:// ; make_engine runs every sqlite:// URL on it
 
 T = TypeVar("T")
 

@@ -44,7 +44,7 @@ def prepare_demo(
     shutil.copytree(Settings.load(toml_path=config).rules_dir, rules_copy)
     settings = Settings.load(
         toml_path=config,
-        database_url=f"sqlite+aiosqlite:///{db_path}",
+        database_url=f"sqlite:///{db_path}",
         base_url=base_url,
         secret_key=secrets.token_urlsafe(32),
         telephony_secret=secrets.token_urlsafe(16),

@@ -17,7 +17,7 @@ from hotline.db.engine import make_engine
 @pytest.fixture
 async def engine(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(sqlite_driver, "FIRST_ROWS", 3)  # results larger than one trip
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.sqlite3'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'driver.sqlite3'}")
     async with engine.begin() as conn:
         await conn.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, x TEXT UNIQUE)"))
     yield engine
@@ -119,7 +119,7 @@ async def sqlite_db(tmp_path):  # type: ignore[no-untyped-def]
 
     from hotline.db.engine import Database
 
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'threads.sqlite3'}")
+    database = Database(f"sqlite:///{tmp_path / 'threads.sqlite3'}")
 
     @event.listens_for(database.engine.sync_engine, "connect")
     def _tid(dbapi_conn, _record):  # type: ignore[no-untyped-def]
