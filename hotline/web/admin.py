@@ -12,12 +12,11 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from hotline import keys
-from hotline.accounts import audit
 from hotline.accounts import users as accounts
 from hotline.accounts.auth import allow, issue_token, revoke_token
 from hotline.i18n.translation import lazy
 from hotline.models import ApiToken, User
-from hotline.web.security import client_address, principal_of
+from hotline.web.security import audit_request
 
 # ?done= keys of the redirect after a change -> the message shown (never free text).
 DONE = {
@@ -50,25 +49,6 @@ def _done(request: web.Request, name: str, user_id: int, done: str) -> web.HTTPS
         else request.app.router[name].url_for()
     )
     return web.HTTPSeeOther(str(url.with_query(done=done)))
-
-
-def _audit(
-    request: web.Request,
-    session: Any,
-    action: str,
-    user_id: int | None,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    audit.record(
-        session,
-        at=request.app[keys.CLOCK].now(),
-        principal=principal_of(request),
-        action=action,
-        object_type="user",
-        object_id=user_id,
-        address=client_address(request),
-        detail=detail,
-    )
 
 
 @allow("admin")
@@ -106,12 +86,13 @@ async def user_create(request: web.Request) -> web.StreamResponse:
             errors["username"] = lazy("this username is taken")
         if not errors:
             user = await accounts.add_user(session, values, password=str(form["password"]), now=now)
-            _audit(
+            audit_request(
                 request,
                 session,
                 "user.create",
+                "user",
                 user.id,
-                {"role": user.role, "agency": user.agency_code},
+                detail={"role": user.role, "agency": user.agency_code},
             )
     if errors:
         return aiohttp_jinja2.render_template(
@@ -178,7 +159,9 @@ async def user_update(request: web.Request) -> web.StreamResponse:
         if not errors:
             changed = await accounts.update_user(session, user, values, now=now)
             if changed:
-                _audit(request, session, "user.update", user_id, {"changed": changed})
+                audit_request(
+                    request, session, "user.update", "user", user_id, detail={"changed": changed}
+                )
     if errors:
         return await _edit_page(request, user, form=values, errors=errors, status=422)
     raise _done(request, "admin_user", user_id, "saved")
@@ -194,7 +177,7 @@ async def user_password(request: web.Request) -> web.StreamResponse:
         user = await _user(session, user_id)
         if problem is None:
             await accounts.set_password(session, user, password, now=request.app[keys.CLOCK].now())
-            _audit(request, session, "user.password_reset", user_id)
+            audit_request(request, session, "user.password_reset", "user", user_id)
     if problem:
         return await _edit_page(request, user, password_errors={"password": problem}, status=422)
     raise _done(request, "admin_user", user_id, "password")
@@ -207,7 +190,7 @@ async def user_logout(request: web.Request) -> web.StreamResponse:
     async with request.app[keys.DB].write() as session:
         user = await _user(session, user_id)
         user.sessions_valid_after = request.app[keys.CLOCK].now()
-        _audit(request, session, "user.logout_everywhere", user_id)
+        audit_request(request, session, "user.logout_everywhere", "user", user_id)
     raise _done(request, "admin_user", user_id, "logout")
 
 
@@ -227,7 +210,7 @@ async def token_create(request: web.Request) -> web.Response:
         user = await _user(session, user_id)
         if not errors:
             token = await issue_token(session, user, name=name, now=request.app[keys.CLOCK].now())
-            _audit(request, session, "token.create", user_id, {"name": name})
+            audit_request(request, session, "token.create", "user", user_id, detail={"name": name})
     return await _edit_page(
         request,
         user,
@@ -250,11 +233,12 @@ async def token_revoke(request: web.Request) -> web.StreamResponse:
         if token is None or token.user_id != user_id:
             raise web.HTTPNotFound(text="no such token")
         if await revoke_token(session, token_id, now=request.app[keys.CLOCK].now()):
-            _audit(
+            audit_request(
                 request,
                 session,
                 "token.revoke",
+                "user",
                 user_id,
-                {"token": token_id, "prefix": token.prefix},
+                detail={"token": token_id, "prefix": token.prefix},
             )
     raise _done(request, "admin_user", user_id, "revoked")

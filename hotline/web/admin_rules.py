@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from hotline import keys
-from hotline.accounts import audit
 from hotline.accounts.auth import allow
 from hotline.calls.reroute import bed_occupancy
 from hotline.i18n.translation import lazy
@@ -20,7 +19,7 @@ from hotline.models import Agency, AuditEvent
 from hotline.rules import agency_directory
 from hotline.rules import reload as rules_admin
 from hotline.rules.yamlfile import RulesError
-from hotline.web.security import client_address, principal_of
+from hotline.web.security import audit_request, client_address, principal_of
 
 DONE = {
     "saved": lazy("Saved; the rules were reloaded."),
@@ -37,26 +36,6 @@ def _code(request: web.Request) -> str:
     if code not in request.app[keys.RULES].current.agencies:
         raise web.HTTPNotFound(text="no such agency")
     return code
-
-
-def _audit(
-    request: web.Request,
-    session: Any,
-    action: str,
-    object_type: str,
-    object_id: Any,
-    detail: dict[str, Any] | None = None,
-) -> None:
-    audit.record(
-        session,
-        at=request.app[keys.CLOCK].now(),
-        principal=principal_of(request),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        address=client_address(request),
-        detail=detail,
-    )
 
 
 @allow("admin")
@@ -196,13 +175,13 @@ async def agency_update(request: web.Request) -> web.StreamResponse:
         request.app, actor="admin", principal=principal_of(request), address=client_address(request)
     )
     async with request.app[keys.DB].write() as session:
-        _audit(
+        audit_request(
             request,
             session,
             "agency.update",
             "agency",
             code,
-            {"fields": ["channels", "hours", "beds"], "reloaded": ok},
+            detail={"fields": ["channels", "hours", "beds"], "reloaded": ok},
         )
     raise web.HTTPSeeOther(
         str(
@@ -237,13 +216,13 @@ async def agency_capacity(request: web.Request) -> web.StreamResponse:
         if row is None:
             raise web.HTTPNotFound(text="no such agency")
         before, row.beds_in_use = row.beds_in_use, int(text)
-        _audit(
+        audit_request(
             request,
             session,
             "agency.capacity",
             "agency",
             code,
-            {"from": before, "to": row.beds_in_use},
+            detail={"from": before, "to": row.beds_in_use},
         )
     raise web.HTTPSeeOther(
         str(request.app.router["admin_agency"].url_for(code=code).with_query(done="capacity"))

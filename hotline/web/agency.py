@@ -16,7 +16,6 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from hotline import keys
-from hotline.accounts import audit
 from hotline.accounts.auth import PUBLIC, Principal, allow
 from hotline.calls.parse import InvalidInput
 from hotline.calls.views import referral_dict
@@ -25,7 +24,7 @@ from hotline.referrals import lifecycle as referrals
 from hotline.referrals.links import LinkError, verify_ack_token
 from hotline.web.api import ok
 from hotline.web.errors import read_json
-from hotline.web.security import client_address, principal_of
+from hotline.web.security import audit_request, principal_of
 
 ACTORS = ("agency", "supervisor", "admin")
 OPEN = ("pending", "notified", "acknowledged", "accepted", "in_progress")
@@ -195,14 +194,13 @@ async def referral_page(request: web.Request) -> web.Response:
                 )
             ).scalars()
         )
-        audit.record(
+        audit_request(
+            request,
             session,
-            at=request.app[keys.CLOCK].now(),
+            "referral.read",
+            "referral",
+            referral_id,
             principal=principal,
-            action="referral.read",
-            object_type="referral",
-            object_id=referral_id,
-            address=client_address(request),
         )
     return aiohttp_jinja2.render_template(
         "agency/referral.html",

@@ -12,14 +12,13 @@ from aiohttp import web
 from sqlalchemy.exc import IntegrityError
 
 from hotline import keys
-from hotline.accounts import audit
 from hotline.accounts.auth import PUBLIC, ROLES, STAFF, allow
 from hotline.calls import intake
 from hotline.calls import views as calls
 from hotline.calls.parse import CallData, InvalidInput, normalise_phone, parse_call, routing_facts
 from hotline.routing.decide import decide
 from hotline.web.errors import read_json
-from hotline.web.security import client_address, principal_of
+from hotline.web.security import audit_request, client_address, principal_of
 
 
 def dumps(value: Any) -> str:
@@ -46,14 +45,13 @@ async def _view(request: web.Request, call_id: int, *, audit_read: bool) -> dict
         if view is None:
             raise web.HTTPNotFound(reason="no such call")
         if audit_read:
-            audit.record(
+            audit_request(
+                request,
                 session,
-                at=request.app[keys.CLOCK].now(),
+                "call.read",
+                "call",
+                call_id,
                 principal=principal,
-                action="call.read",
-                object_type="call",
-                object_id=call_id,
-                address=client_address(request),
             )
         return calls.to_dict(view, principal, rules)
 

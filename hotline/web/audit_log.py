@@ -20,11 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hotline import keys
-from hotline.accounts import audit
 from hotline.accounts.auth import allow
 from hotline.i18n.translation import lazy
 from hotline.models import AuditEvent, User
-from hotline.web.security import client_address, principal_of
+from hotline.web.security import audit_request, principal_of
 
 PAGE_SIZE = 50
 
@@ -128,13 +127,12 @@ async def audit_log(request: web.Request) -> web.Response:
                     )
                 ).scalars()
             )
-        audit.record(
+        audit_request(
+            request,
             session,
-            at=request.app[keys.CLOCK].now(),
+            "audit.read",
+            "audit",
             principal=principal,
-            action="audit.read",
-            object_type="audit",
-            address=client_address(request),
             detail={k: v for k, v in asdict(filters).items() if v and k != "page"},
         )
     actions = sorted(

@@ -9,14 +9,13 @@ from aiohttp import web
 from multidict import MultiDictProxy
 
 from hotline import keys
-from hotline.accounts import audit
 from hotline.accounts.auth import STAFF, allow
 from hotline.calls import intake, telephony
 from hotline.calls import views as calls
 from hotline.calls.parse import InvalidInput, parse_call
 from hotline.models import TelephonyCall
 from hotline.web.api import call_filter, wake_worker
-from hotline.web.security import client_address, principal_of
+from hotline.web.security import audit_request, client_address, principal_of
 
 PERSON_ROWS = 3  # rows shown without JavaScript; the page can add more
 
@@ -186,14 +185,13 @@ async def call_detail(request: web.Request) -> web.Response:
         if view is None:
             raise web.HTTPNotFound(text="no such call")
         earlier = await calls.earlier_calls(session, view.call, principal, rules)
-        audit.record(
+        audit_request(
+            request,
             session,
-            at=request.app[keys.CLOCK].now(),
+            "call.read",
+            "call",
+            call_id,
             principal=principal,
-            action="call.read",
-            object_type="call",
-            object_id=call_id,
-            address=client_address(request),
         )
     return aiohttp_jinja2.render_template(
         "operator/detail.html",

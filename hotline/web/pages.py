@@ -13,7 +13,7 @@ from hotline.accounts import audit
 from hotline.accounts.auth import PUBLIC, ROLES, Principal, allow, authenticate, throttled
 from hotline.i18n.translation import LOCALES, lazy
 from hotline.models import User
-from hotline.web.security import client_address, csrf_token, principal_of
+from hotline.web.security import audit_request, client_address, csrf_token, principal_of
 
 HOME = {
     "operator": "call_queue",
@@ -113,14 +113,13 @@ async def logout(request: web.Request) -> web.StreamResponse:
         user = await db_session.get(User, principal.user_id)
         if user is not None and principal.via == "session":
             user.sessions_valid_after = request.app[keys.CLOCK].now()
-        audit.record(
+        audit_request(
+            request,
             db_session,
-            at=request.app[keys.CLOCK].now(),
+            "logout",
+            "user",
+            principal.user_id,
             principal=principal,
-            action="logout",
-            object_type="user",
-            object_id=principal.user_id,
-            address=client_address(request),
         )
     response = web.HTTPSeeOther(str(request.app.router["login"].url_for()))
     if lang:

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from hotline import keys
-from hotline.accounts import audit
 from hotline.accounts.auth import Principal, allow
 from hotline.calls import privacy
 from hotline.calls import views as calls
@@ -21,7 +20,7 @@ from hotline.i18n.translation import lazy
 from hotline.models import Call
 from hotline.web.api import _view, ok
 from hotline.web.errors import read_json
-from hotline.web.security import client_address, principal_of
+from hotline.web.security import audit_request, client_address, principal_of
 
 STEWARDS = ("supervisor", "admin")
 
@@ -110,14 +109,14 @@ async def api_export_call(request: web.Request) -> web.Response:
     async with request.app[keys.DB].write() as session:
         call = await _visible_call(session, call_id, principal, request)
         exported = await privacy.export_calls(session, [call], request.app[keys.RULES].current)
-        audit.record(
+        audit_request(
+            request,
             session,
+            "call.export",
+            "call",
+            call_id,
             at=now,
             principal=principal,
-            action="call.export",
-            object_type="call",
-            object_id=call_id,
-            address=client_address(request),
         )
     body = privacy.export_document(exported, subject={"call": call_id}, now=now, by=principal.label)
     return _attachment(body, f"call-{call.reference}")
@@ -147,14 +146,13 @@ async def api_export_phone(request: web.Request) -> web.Response:
         )
         exported = await privacy.export_calls(session, found, rules)
         # The audit names the calls, not the number: the log must not become a phone index.
-        audit.record(
+        audit_request(
+            request,
             session,
+            "privacy.export",
+            "person",
             at=now,
             principal=principal,
-            action="privacy.export",
-            object_type="person",
-            object_id=None,
-            address=client_address(request),
             detail={"calls": [c.id for c in found]},
         )
     body = privacy.export_document(exported, subject={"phone": e164}, now=now, by=principal.label)

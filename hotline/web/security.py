@@ -14,8 +14,10 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp_session import Session, get_session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline import keys
+from hotline.accounts import audit
 from hotline.accounts.auth import PUBLIC, Principal, principal_for_token, roles_of, stamp_token
 from hotline.clock import as_utc
 from hotline.models import User
@@ -176,3 +178,29 @@ def _secure(response: web.StreamResponse, request: web.Request) -> None:
     headers.setdefault("X-Frame-Options", "DENY")
     if not request.path.startswith("/static/"):
         headers.setdefault("Cache-Control", "no-store")
+
+
+def audit_request(
+    request: web.Request,
+    session: AsyncSession,
+    action: str,
+    object_type: str,
+    object_id: Any = None,
+    *,
+    detail: dict[str, Any] | None = None,
+    principal: Principal | None = None,
+    at: datetime | None = None,
+) -> None:
+    """Audit what this request read or changed, in the handler's transaction: who (the
+    request's principal unless given), when (the app's clock unless the handler has its
+    `now`), from which address."""
+    audit.record(
+        session,
+        at=at or request.app[keys.CLOCK].now(),
+        principal=principal or principal_of(request),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        address=client_address(request),
+        detail=detail,
+    )

@@ -12,7 +12,6 @@ from sqlalchemy import Select, select
 from sqlmodel import col
 
 from hotline import keys
-from hotline.accounts import audit
 from hotline.accounts.auth import allow
 from hotline.calls import intake
 from hotline.calls import views as calls
@@ -22,7 +21,7 @@ from hotline.notify import dead_letters, local_messages, resend
 from hotline.notify.outbox import OutboxError
 from hotline.web.api import wake_worker
 from hotline.web.operator import PERSON_ROWS, form_to_body
-from hotline.web.security import client_address, principal_of
+from hotline.web.security import audit_request, client_address, principal_of
 
 SUPERVISORS = ("supervisor", "admin")
 
@@ -99,14 +98,14 @@ async def resend_notification(request: web.Request) -> web.StreamResponse:
             await resend(session, notification_id, now=now, actor=principal.label)
         except OutboxError:
             raise web.HTTPConflict(text="this notification is not a dead letter") from None
-        audit.record(
+        audit_request(
+            request,
             session,
+            "notification.resend",
+            "notification",
+            notification_id,
             at=now,
             principal=principal,
-            action="notification.resend",
-            object_type="notification",
-            object_id=notification_id,
-            address=client_address(request),
         )
     wake_worker(request)
     raise web.HTTPSeeOther(
@@ -120,13 +119,12 @@ async def mailbox(request: web.Request) -> web.Response:
     principal = principal_of(request)
     messages = await local_messages(request.app[keys.DB], limit=100)
     async with request.app[keys.DB].write() as session:
-        audit.record(
+        audit_request(
+            request,
             session,
-            at=request.app[keys.CLOCK].now(),
+            "mailbox.read",
+            "mailbox",
             principal=principal,
-            action="mailbox.read",
-            object_type="mailbox",
-            address=client_address(request),
         )
     return aiohttp_jinja2.render_template(
         "supervisor/mailbox.html", request, {"messages": messages}
