@@ -148,7 +148,8 @@ async def until_signal(lifetime: float) -> None:
 
 async def serve_app(options: dict[str, Any]) -> None:
     from hotline import keys
-    from hotline.accounts.auth import create_user, issue_token
+    from hotline.accounts.auth import issue_token
+    from hotline.accounts.users import create_user
     from hotline.app import create_app
     from hotline.settings import Settings
 

@@ -183,7 +183,8 @@ async def client(app, aiohttp_client):  # type: ignore[no-untyped-def]
 async def accounts(client, clock: FrozenClock) -> dict[str, Account]:  # type: ignore[no-untyped-def]
     """One user per role (two agencies), each with an API token, password PASSWORD."""
     from hotline import keys
-    from hotline.accounts.auth import create_user, issue_token
+    from hotline.accounts.auth import issue_token
+    from hotline.accounts.users import create_user
 
     db = client.app[keys.DB]
     specs = [

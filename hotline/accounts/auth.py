@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -220,36 +220,3 @@ async def revoke_token(session: AsyncSession, token_id: int, *, now: datetime) -
         return False
     token.revoked_at = now
     return True
-
-
-async def create_user(
-    session: AsyncSession,
-    *,
-    username: str,
-    role: str,
-    now: datetime,
-    password: str | None = None,
-    display_name: str = "",
-    agency_code: str | None = None,
-    lines: Iterable[str] = (),
-    areas: Iterable[str] = (),
-    email: str | None = None,
-) -> User:
-    if role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}")
-    if role == "agency" and not agency_code:
-        raise ValueError("an agency user needs --agency")
-    user = User(
-        username=username,
-        role=role,
-        display_name=display_name or username,
-        password_hash=hash_password(password) if password else None,
-        agency_code=agency_code if role == "agency" else None,
-        lines=list(lines),
-        areas=list(areas),
-        email=email,
-        created_at=now,
-    )
-    session.add(user)
-    await session.flush()
-    return user

@@ -1,11 +1,15 @@
-"""Account administration behind the admin pages: validate the user form, create and change
-users, reset passwords, end sessions. Data functions: session first, never commit; the
-handlers audit and own the transaction."""
+"""Account administration, for the admin pages and the `hotline users` command alike: check
+what an account may serve, create and change users, reset passwords, end sessions.
+
+Data functions take the session first and never commit; the web handlers and CLI commands
+audit and own the transaction. Every user is created by `create_user`, and every account
+typed in by a person is checked by `check_account` first (the form through
+`parse_user_form`)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.accounts.auth import ROLES, create_user, hash_password
+from hotline.accounts.auth import ROLES, hash_password
 from hotline.i18n.translation import lazy
 from hotline.models import ApiToken, User
 from hotline.rules.ruleset import RuleSet
@@ -75,17 +79,7 @@ def parse_user_form(
         errors["username"] = lazy("2 to 64 lower-case letters, digits, dots, dashes or underscores")
     if len(values["display_name"]) > 120:
         errors["display_name"] = lazy("too long")
-    if values["role"] not in ROLES:
-        errors["role"] = lazy("choose a role")
-    if values["role"] == "agency":
-        if values["agency_code"] not in rules.agencies:
-            errors["agency_code"] = lazy("an agency user needs their agency")
-    else:
-        values["agency_code"] = ""
-    if any(code not in rules.lines for code in values["lines"]):
-        errors["lines"] = lazy("unknown line")
-    if any(code not in rules.areas for code in values["areas"]):
-        errors["areas"] = lazy("unknown area")
+    errors.update(check_account(values, rules))
     if values["email"] and (len(values["email"]) > 200 or not EMAIL.fullmatch(values["email"])):
         errors["email"] = lazy("not an e-mail address")
     if creating:
@@ -93,6 +87,29 @@ def parse_user_form(
         if problem:
             errors["password"] = problem
     return values, errors
+
+
+def check_account(values: dict[str, Any], rules: RuleSet) -> dict[str, str]:
+    """The one check of an account's role and scope (its agency, lines and areas), whoever
+    typed it in: errors by field name, as English message ids the page translates. Tidies
+    `values` in place: a line written any way ("1800 1567") becomes its code, and only agency
+    users keep an agency."""
+    errors: dict[str, str] = {}
+    if values["role"] not in ROLES:
+        errors["role"] = lazy("choose a role")
+    if values["role"] == "agency":
+        if values["agency_code"] not in rules.agencies:
+            errors["agency_code"] = lazy("an agency user needs their agency")
+    else:
+        values["agency_code"] = ""
+    lines = [rules.find_line(text) for text in values["lines"]]
+    if any(line is None for line in lines):
+        errors["lines"] = lazy("unknown line")
+    else:
+        values["lines"] = [line.code for line in lines if line is not None]
+    if any(code not in rules.areas for code in values["areas"]):
+        errors["areas"] = lazy("unknown area")
+    return errors
 
 
 def password_problem(password: str) -> str | None:
@@ -107,9 +124,41 @@ async def username_taken(session: AsyncSession, username: str) -> bool:
     return bool(await session.scalar(select(col(User.id)).where(col(User.username) == username)))
 
 
-async def add_user(
-    session: AsyncSession, values: dict[str, Any], *, password: str, now: datetime
+async def create_user(
+    session: AsyncSession,
+    *,
+    username: str,
+    role: str,
+    now: datetime,
+    password: str | None = None,
+    display_name: str = "",
+    agency_code: str | None = None,
+    lines: Iterable[str] = (),
+    areas: Iterable[str] = (),
+    email: str | None = None,
 ) -> User:
+    """Add a user (no password: the account can only use API tokens). The values are taken as
+    they are: pass what a person typed through check_account first."""
+    user = User(
+        username=username,
+        role=role,
+        display_name=display_name or username,
+        password_hash=hash_password(password) if password else None,
+        agency_code=agency_code if role == "agency" else None,
+        lines=list(lines),
+        areas=list(areas),
+        email=email,
+        created_at=now,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def add_user(
+    session: AsyncSession, values: dict[str, Any], *, password: str | None, now: datetime
+) -> User:
+    """create_user from checked values (parse_user_form's, or the command line's)."""
     return await create_user(
         session,
         username=values["username"],

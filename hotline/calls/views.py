@@ -243,17 +243,6 @@ async def earlier_calls(
     )
 
 
-async def calls_from_number(
-    session: AsyncSession, e164: str, principal: Principal, rules: RuleSet, limit: int = 10
-) -> list[Call]:
-    if principal.role == "agency":
-        return []
-    query = visible(select(Call), principal, rules).where(col(Call.caller_phone_e164) == e164)
-    return list(
-        (await session.execute(query.order_by(col(Call.received_at).desc()).limit(limit))).scalars()
-    )
-
-
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 

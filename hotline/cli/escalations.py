@@ -1,38 +1,58 @@
-"""`hotline escalations run [--now ISO]`: one sweep by hand (the CLI command calls this)."""
+"""`hotline escalations run [--now ISO]`: one escalation sweep by hand, at now or at a chosen
+time (the scheduler runs the same sweep every HOTLINE_SWEEP_INTERVAL seconds)."""
 
 from __future__ import annotations
 
-import asyncio
+import argparse
 import socket
+import sys
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
+from hotline.cli.context import load_settings, run_with_data
 from hotline.clock import as_utc
-from hotline.db.engine import Database
-from hotline.escalation.sweep import SweepResult, sweep
-from hotline.rules.ruleset import load_ruleset
 from hotline.settings import Settings
 
+if TYPE_CHECKING:
+    from hotline.escalation.sweep import SweepResult
 
-async def run_once(settings: Settings, now: datetime, *, limit: int = 10_000) -> SweepResult:
-    """Load the rules, sweep once at `now`, close the database."""
-    ruleset = load_ruleset(settings.rules_dir)
-    db = Database(settings.database_url)
+
+def add_commands(sub: Any) -> None:
+    esc = sub.add_parser("escalations", help="escalation sweeps").add_subparsers(metavar="ACTION")
+    p = esc.add_parser("run", help="run one escalation sweep now (or at --now)")
+    p.add_argument("--now", help="ISO time to sweep at (default: now)")
+    p.set_defaults(func=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
     try:
-        return await sweep(
-            db,
-            ruleset,
-            now=as_utc(now),
-            settings=settings,
-            node_id=f"cli@{socket.gethostname()}",
-            limit=limit,
-        )
-    finally:
-        await db.dispose()
+        now = _parse_time(args.now) if args.now else None
+    except ValueError:
+        print(f"hotline: --now: {args.now!r} is not an ISO date and time", file=sys.stderr)
+        return 2
+    print(run_once_cli(load_settings(args), now).summary())
+    return 0
 
 
 def run_once_cli(settings: Settings, now: datetime | str | None = None) -> SweepResult:
-    """Synchronous entry for the CLI; `now` is an ISO time (naive = UTC) or None for now."""
+    """One sweep at `now`: an ISO time (naive = UTC), a datetime, or None for now."""
+    from hotline.escalation.sweep import sweep
+
     if isinstance(now, str):
-        now = datetime.fromisoformat(now.replace("Z", "+00:00"))
+        now = _parse_time(now)
     when = as_utc(now) if now is not None else as_utc(datetime.now().astimezone())
-    return asyncio.run(run_once(settings, when))
+    return run_with_data(
+        settings,
+        lambda db, rules: sweep(
+            db,
+            rules,
+            now=when,
+            settings=settings,
+            node_id=f"cli@{socket.gethostname()}",
+            limit=10_000,
+        ),
+    )
+
+
+def _parse_time(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -1,45 +1,87 @@
-"""Entry points for the `hotline` command (cli.py wires them to sub-commands):
+"""`hotline report`, `hotline reports prepare` and `hotline rollups`: the periodic report
+written by hand, and what the service's background jobs do, run by hand.
 
     hotline report --period 2026-H1 --area kon-tum --format xlsx --out FILE
-    hotline demo-data --calls 500000 [--years 1] [--seed 111]
-    hotline reports prepare --out-dir DIR [--area kon-tum ...]   (daily cron)
-    hotline reports refresh [--full]                            (rollups; cron / after imports)
+    hotline reports prepare --out-dir DIR [--area kon-tum ...]   (or a daily cron)
+    hotline rollups [--full]                                      (after imports)
 
-Each is a plain function taking Settings and returning an exit code; errors in the
-arguments print the field they concern and return 2.
+Each command hands over to a plain function taking Settings and returning an exit code (the
+tests call those); errors in the arguments print the field they concern and return 2.
 """
 
 from __future__ import annotations
 
-import asyncio
+import argparse
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from hotline.db.engine import Database
-from hotline.reports.periods import ReportInputError
-from hotline.rules.ruleset import RuleSet
+from hotline.cli.context import load_settings, run_with_data
 from hotline.settings import Settings
 
+if TYPE_CHECKING:
+    from hotline.db.engine import Database
+    from hotline.rules.ruleset import RuleSet
 
-def _rules(settings: Settings) -> RuleSet:
-    from hotline.rules.ruleset import load_ruleset
 
-    return load_ruleset(settings.rules_dir)
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser("report", help="write a periodic report (XLSX or CSV)")
+    p.add_argument("--period", required=True, help="2026-H1, 2026-H2, 2026, 2026-03, ...")
+    p.add_argument("--area", help="area code (its whole subtree)")
+    p.add_argument("--line", help="line number")
+    p.add_argument("--framework", choices=["chi", "gbvims"], help="group by a crosswalk")
+    p.add_argument("--format", default="xlsx", choices=["xlsx", "csv"])
+    p.add_argument("--section", default="summary", help="CSV: which section")
+    p.add_argument("--out", help="output file (required for XLSX)")
+    p.set_defaults(func=cmd_report)
+
+    reports = sub.add_parser("reports", help="scheduled reports").add_subparsers(metavar="ACTION")
+    p = reports.add_parser("prepare", help="write the reports due within --lead-days")
+    p.add_argument("--out-dir", help="default HOTLINE_REPORTS_DIR")
+    p.add_argument("--area", action="append", default=[], help="also per area (repeat)")
+    p.add_argument("--lead-days", type=int, default=7)
+    p.set_defaults(func=cmd_reports_prepare)
+
+    p = sub.add_parser("rollups", help="refresh the dashboard's daily figures")
+    p.add_argument("--full", action="store_true", help="recompute every day")
+    p.set_defaults(func=cmd_rollups)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    return report_command(
+        load_settings(args),
+        period=args.period,
+        area=args.area,
+        line=args.line,
+        framework=args.framework,
+        format=args.format,
+        out=args.out,
+        section=args.section,
+    )
+
+
+def cmd_reports_prepare(args: argparse.Namespace) -> int:
+    settings = load_settings(args)
+    return prepare_reports_command(
+        settings,
+        out_dir=args.out_dir or settings.reports_dir,
+        areas=args.area,
+        lead_days=args.lead_days,
+    )
+
+
+def cmd_rollups(args: argparse.Namespace) -> int:
+    return refresh_rollups_command(load_settings(args), full=args.full)
 
 
 def _run(settings: Settings, work: Callable[[Database, RuleSet], Awaitable[int]]) -> int:
-    async def main() -> int:
-        db = Database(settings.database_url)
-        try:
-            return await work(db, _rules(settings))
-        finally:
-            await db.dispose()
+    """run_with_data, with a report's input errors named by field (exit 2)."""
+    from hotline.reports.periods import ReportInputError
 
     try:
-        return asyncio.run(main())
+        return run_with_data(settings, work)
     except ReportInputError as exc:
         print(f"hotline: {exc.field}: {exc.message}", file=sys.stderr)
         return 2
@@ -74,7 +116,8 @@ def report_command(
             db, rules, period=period, area=area, line=line, framework=framework
         )
         if format == "xlsx":
-            write_xlsx(report, out)  # type: ignore[arg-type]
+            assert out is not None  # refused above without --out
+            write_xlsx(report, out)
         elif out:
             with open(out, "w", encoding="utf-8", newline="") as fh:
                 write_csv(report, fh, section, locale=settings.locale)
@@ -88,49 +131,6 @@ def report_command(
                 f"{report.period.last_day}",
                 file=sys.stderr,
             )
-        return 0
-
-    return _run(settings, work)
-
-
-def demo_data_command(
-    settings: Settings,
-    *,
-    calls: int,
-    seed: int = 111,
-    years: float = 1.0,
-    end: datetime | None = None,
-    progress: bool = True,
-) -> int:
-    """Add `calls` demo calls spread over the last `years` years (ending now)."""
-    from hotline.demo.history import generate
-    from hotline.demo.progress import ProgressBar
-
-    stop = end or datetime.now(UTC)
-    start = stop - timedelta(days=365.25 * years)
-
-    async def work(db: Database, rules: RuleSet) -> int:
-        if settings.auto_migrate:
-            await db.upgrade()
-        bar = ProgressBar(calls, label="demo-data") if progress else None
-        t0 = datetime.now(UTC)
-        counts = await generate(
-            db,
-            rules,
-            calls=calls,
-            seed=seed,
-            start=start,
-            end=stop,
-            progress=bar.update if bar else None,
-        )
-        if bar:
-            bar.close()
-        took = (datetime.now(UTC) - t0).total_seconds()
-        print(
-            ", ".join(f"{k}: {v:,}" for k, v in counts.items())
-            + f" in {took:.0f} s ({calls / max(took, 1e-6):,.0f} calls/s)",
-            file=sys.stderr,
-        )
         return 0
 
     return _run(settings, work)

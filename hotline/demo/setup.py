@@ -7,7 +7,8 @@ import secrets
 import shutil
 from pathlib import Path
 
-from hotline.accounts.auth import create_user, issue_token
+from hotline.accounts.auth import issue_token
+from hotline.accounts.users import create_user
 from hotline.clock import SystemClock
 from hotline.db.engine import Database
 from hotline.rules import jurisdiction

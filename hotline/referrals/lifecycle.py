@@ -187,7 +187,7 @@ def call_status_after(current: str, referral_statuses: Iterable[str]) -> str:
     open → referred while referrals wait; in_progress once an agency has taken the case up
     (accepted, in progress, or resolved while others still work); resolved when every
     referral is finished and at least one resolved it. If all declined, the call stays
-    referred: nobody is helping yet, so it is not resolved (see call_can_resolve).
+    referred: nobody is helping yet, so it is not resolved.
     """
     if current == "closed":
         return current
@@ -197,11 +197,6 @@ def call_status_after(current: str, referral_statuses: Iterable[str]) -> str:
     if all(s in TERMINAL for s in statuses):
         return "resolved" if "resolved" in statuses else "referred"
     return "in_progress" if any(s in WORKING for s in statuses) else "referred"
-
-
-def call_can_resolve(referral_statuses: Iterable[str]) -> bool:
-    """A supervisor may resolve the call by hand once no referral is still open."""
-    return all(s in TERMINAL for s in referral_statuses)
 
 
 async def refresh_call_status(

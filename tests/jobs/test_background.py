@@ -7,7 +7,8 @@ from __future__ import annotations
 import asyncio
 
 from hotline import keys
-from hotline.accounts.auth import create_user, issue_token
+from hotline.accounts.auth import issue_token
+from hotline.accounts.users import create_user
 from hotline.app import create_app
 from tests.helpers.servers import SmtpSink
 from tests.web.test_api_calls import GOOD

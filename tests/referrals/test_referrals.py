@@ -13,7 +13,6 @@ from hotline.referrals.lifecycle import (
     ReferralError,
     ReferralNotFound,
     acknowledge,
-    call_can_resolve,
     call_status_after,
     set_status,
 )
@@ -152,11 +151,6 @@ async def test_repeating_a_status_changes_nothing(db, clock):
 )
 def test_call_status_after(current, statuses, expected):
     assert call_status_after(current, statuses) == expected
-
-
-def test_call_can_resolve():
-    assert call_can_resolve(["declined", "resolved", "withdrawn"])
-    assert not call_can_resolve(["declined", "in_progress"])
 
 
 async def test_acknowledging_cancels_reminders_not_yet_sent(db, ruleset, settings, clock):

@@ -88,7 +88,7 @@ def test_progress_bar_renders():
 
 
 def test_demo_data_command(settings, capsys):
-    from hotline.cli.reports import demo_data_command
+    from hotline.cli.demo import demo_data_command
 
     assert demo_data_command(settings, calls=2_000, years=0.5, progress=False) == 0
     assert "calls: 2,000" in capsys.readouterr().err
