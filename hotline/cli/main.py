@@ -20,7 +20,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Their INFO lines say nothing an operator of the service needs.
-    for noisy in ("alembic", "apscheduler", "aiosqlite"):
+    for noisy in ("alembic", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         code = args.func(args)

@@ -135,7 +135,7 @@ async def record_many(
 ) -> list[str]:
     """Record several outcomes in the caller's write transaction with a fixed number of
     statements (executemany), whatever their number: one round trip costs about a
-    millisecond through aiosqlite, so per-row statements would cap the send rate."""
+    millisecond through the driver, so per-row statements would cap the send rate."""
     ids = [o.notification.id for o in outcomes]
     t = _NOTIFICATION
     current = {
