@@ -29,8 +29,8 @@ def serve(settings: Settings, *, host: str, port: int, banner: str = "") -> int:
     from aiohttp import web
 
     from hotline.app import create_app
-    from hotline.rules.reload import reload_rules
     from hotline.rules.yamlfile import RulesError
+    from hotline.web.reload import reload_rules
 
     try:
         app = create_app(settings)

@@ -17,8 +17,8 @@ from hotline.calls.reroute import bed_occupancy
 from hotline.i18n.translation import lazy
 from hotline.models import Agency, AuditEvent
 from hotline.rules import agency_directory
-from hotline.rules import reload as rules_admin
 from hotline.rules.yamlfile import RulesError
+from hotline.web import reload as rules_admin
 from hotline.web.security import audit_request, client_address, principal_of
 
 DONE = {
