@@ -10,7 +10,6 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,12 @@ from sqlalchemy.engine import make_url
 from hotline.clock import FrozenClock
 from hotline.db.engine import Database, upgrade_blocking
 from hotline.rules.ruleset import RuleSet, load_ruleset
-from hotline.settings import PROJECT_ROOT, Settings
+from hotline.settings import Settings
+from tests.helpers.accounts import PASSWORD, RULES_DIR
+from tests.helpers.factories import T0
 
 PG_URL = os.environ.get("HOTLINE_TEST_DATABASE_URL", "")
-RULES_DIR = PROJECT_ROOT / "routing_rules"
 # Tuesday 10 March 2026, 09:00 in Ho Chi Minh City: a working day, office hours.
-T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 
 def _migrate(url: str) -> None:
@@ -143,8 +142,6 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 # --- the web application ----------------------------------------------------------------
 
-PASSWORD = "correct horse battery"
-
 
 @functools.cache
 def _password_hash() -> str:
@@ -211,22 +208,3 @@ async def accounts(client, clock: FrozenClock) -> dict[str, Account]:  # type: i
             assert user.id is not None
             out[username] = Account(username, role, token, user.id, agency)
     return out
-
-
-async def login(client, username: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
-    """Log in through the form like a browser; returns the page's CSRF token."""
-    import re
-
-    page = await client.get("/login")
-    token = re.search(r'name="csrf" value="([^"]+)"', await page.text()).group(1)
-    response = await client.post(
-        "/login",
-        data={"username": username, "password": password, "csrf": token},
-        allow_redirects=False,
-    )
-    assert response.status == 303, await response.text()
-    home = await client.get(
-        "/calls/new" if username in ("operator", "supervisor", "admin") else "/"
-    )
-    found = re.search(r'data-csrf="([^"]*)"', await home.text())
-    return found.group(1) if found else ""

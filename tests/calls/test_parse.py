@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from hotline.calls.parse import InvalidInput, parse_call, routing_facts
 from hotline.routing.facts import PersonFacts
 from hotline.rules.ruleset import RuleSet
+from tests.helpers.factories import T0
 
 # Tuesday 10 March 2026, 09:00 in Ho Chi Minh City.
-T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 NOW = T0 + timedelta(hours=1)
 
 

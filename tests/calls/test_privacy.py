@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from hotline import keys
 from hotline.calls import privacy
 from hotline.models import AuditEvent, Call, CallCategory, Person, Referral, TimelineEvent
-from tests.conftest import login
-from tests.web.test_api_calls import GOOD
+from tests.helpers.accounts import login
+from tests.helpers.calls import GOOD
 
 SECRET_BITS = ("Chị Hoa", "0912 345 678", "+84912345678", "Thôn 3", "cha dượng", "Bé Na")
 BODY = GOOD | {"people": [{"age": 9, "sex": "female", "name": "Bé Na"}], "urgency": "emergency"}

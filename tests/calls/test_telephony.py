@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from hotline import keys
 from hotline.models import TelephonyCall
-from tests.conftest import login
-from tests.web.test_web_form import FORM
+from tests.helpers.accounts import login
+from tests.helpers.calls import FORM
 
 SECRET = {"X-Telephony-Secret": "test-telephony-secret"}
 

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from hotline.cli.main import main
-from tests.conftest import RULES_DIR
+from tests.helpers.accounts import RULES_DIR
 
 
 def run(argv: list[str], capsys, monkeypatch, stdin: str = "") -> tuple[int, str, str]:  # type: ignore[no-untyped-def]

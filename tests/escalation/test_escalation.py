@@ -16,15 +16,11 @@ from sqlalchemy import func, select, update
 from hotline.db.engine import Database
 from hotline.escalation.metrics import EscalationMetrics
 from hotline.escalation.policy import ItemState, next_step, plan_call, plan_referral, plan_visit
-from hotline.escalation.sweep import heartbeat_status, sweep, wake
+from hotline.escalation.sweep import heartbeat_status, wake
 from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
 from hotline.rules.ruleset import RuleSet
-from tests.helpers.factories import make_call, make_referral, make_user
-
-T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # Tuesday 09:00 in Ho Chi Minh City
-M = timedelta(minutes=1)
-H = timedelta(hours=1)
-
+from tests.helpers.escalation import H, M, events, run, setup_referral
+from tests.helpers.factories import T0, make_call, make_user
 
 # --- pure: which step, when ----------------------------------------------------------------
 
@@ -223,57 +219,6 @@ def test_call_plans(ruleset: RuleSet) -> None:
 
 
 # --- the sweep on a database -------------------------------------------------------------
-
-
-async def setup_referral(
-    db: Database,
-    ruleset: RuleSet,
-    *,
-    agency: str = "ldtbxh-dak-to",
-    urgency: str = "emergency",
-    categories: tuple[str, ...] = ("child_abuse",),
-    created: datetime = T0,
-) -> tuple[int, int]:
-    """A call taken by an operator with one planned referral; supervisors for Kon Tum."""
-    async with db.write() as session:
-        operator = await make_user(session, role="operator")
-        await make_user(session, role="supervisor", areas=["kon-tum"])
-        await make_user(session, role="supervisor", areas=["thua-thien-hue"])
-        call = await make_call(
-            session,
-            urgency=urgency,
-            categories=list(categories),
-            received_at=created,
-            taken_by_id=operator.id,
-        )
-        plan = plan_referral(
-            ruleset, categories=list(categories), urgency=urgency, created_at=created
-        )
-        referral = await make_referral(
-            session,
-            call,
-            agency_code=agency,
-            created_at=created,
-            ack_due_at=plan.ack_due_at,
-            resolve_due_at=plan.resolve_due_at,
-            next_escalation_at=plan.next_escalation_at,
-            policy=plan.policy,
-        )
-        return call.id or 0, referral.id or 0
-
-
-async def events(db: Database, subject: str) -> list[tuple[int, str]]:
-    async with db.read() as session:
-        rows = await session.execute(
-            select(EscalationEvent.step, EscalationEvent.action)
-            .where(EscalationEvent.subject == subject)
-            .order_by(EscalationEvent.id)
-        )
-        return [(s, a) for s, a in rows]
-
-
-async def run(db: Database, ruleset: RuleSet, settings: Any, at: datetime, **kw: Any) -> Any:
-    return await sweep(db, ruleset, now=at, settings=settings, node_id="test", **kw)
 
 
 async def test_each_step_fires_at_its_time_and_not_before(db, ruleset, settings):  # type: ignore[no-untyped-def]

@@ -13,7 +13,8 @@ from sqlalchemy import select, text, update
 
 from hotline.models import Call, Notification, Referral
 from hotline.notify.outbox import OutboxBatch
-from tests.escalation.test_escalation import T0, H, M, events, run, setup_referral
+from tests.helpers.escalation import H, M, events, run, setup_referral
+from tests.helpers.factories import T0
 
 FIRST_ID = 900_000
 

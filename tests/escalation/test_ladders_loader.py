@@ -4,7 +4,6 @@ file, line and field; a rules edit never changes a referral already planned."""
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,9 @@ from hotline.escalation.policy import ladder_for, plan_referral
 from hotline.rules.ruleset import OPTIONAL_FILES, load_ruleset
 from hotline.rules.yamlfile import Problem, RulesError
 from hotline.settings import PROJECT_ROOT
+from tests.helpers.factories import T0
 
 RULES = PROJECT_ROOT / "routing_rules"
-T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 GOOD_LADDER = """\
 source: test

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from hotline import keys
 from hotline.models import AuditEvent
-from tests.conftest import RULES_DIR
+from tests.helpers.accounts import RULES_DIR
 
 
 def copy_rules(tmp_path: Path) -> Path:

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from hotline.models import Call, Line, Person, Referral, User
+from hotline.models import Call, CallCategory, Line, Person, Referral, User
 from hotline.rules.jurisdiction import sync
 from hotline.rules.ruleset import RuleSet, load_ruleset
 from hotline.settings import PROJECT_ROOT
@@ -132,3 +132,12 @@ async def make_user(session: AsyncSession, **overrides: Any) -> User:
     session.add(user)
     await session.flush()
     return user
+
+
+async def add_call(session, **values):  # type: ignore[no-untyped-def]
+    """make_call plus the call_category rows intake writes."""
+    call = await make_call(session, **values)
+    for code in {*call.categories, *call.subcategories}:
+        session.add(CallCategory(call_id=call.id, code=code))
+    await session.flush()
+    return call

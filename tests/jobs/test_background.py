@@ -10,8 +10,8 @@ from hotline import keys
 from hotline.accounts.auth import issue_token
 from hotline.accounts.users import create_user
 from hotline.app import create_app
+from tests.helpers.calls import GOOD
 from tests.helpers.servers import SmtpSink
-from tests.web.test_api_calls import GOOD
 
 
 async def test_a_call_is_delivered_by_the_running_service(settings, ruleset, aiohttp_client):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,9 +17,7 @@ from hotline.escalation.policy import plan_referral
 from hotline.escalation.sweep import heartbeat_status
 from hotline.jobs.scheduler import JobSpec, build_scheduler, escalation_job, scheduler_context
 from hotline.rules.ruleset import RuleSetHolder
-from tests.helpers.factories import make_call, make_referral
-
-T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+from tests.helpers.factories import T0, make_call, make_referral
 
 
 async def nothing() -> None:

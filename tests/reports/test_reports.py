@@ -25,21 +25,11 @@ from hotline.reports.periods import (
 )
 from hotline.reports.rollups import refresh_rollups
 from hotline.reports.statistics import quantile, response_times
-from tests.helpers.factories import make_call, make_referral
+from tests.helpers.factories import T0, add_call, make_referral
 
-T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)  # 09:00 in Ho Chi Minh City
 NOW = datetime(2026, 3, 20, 0, 0, tzinfo=UTC)
 MARCH = parse_period("2026-03", now=NOW)
 H, D = 3600, 86400
-
-
-async def add_call(session, **values):  # type: ignore[no-untyped-def]
-    """make_call plus the call_category rows intake writes."""
-    call = await make_call(session, **values)
-    for code in {*call.categories, *call.subcategories}:
-        session.add(CallCategory(call_id=call.id, code=code))
-    await session.flush()
-    return call
 
 
 async def seed_referrals(db) -> None:  # type: ignore[no-untyped-def]

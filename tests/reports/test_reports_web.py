@@ -9,9 +9,8 @@ from datetime import timedelta
 import openpyxl
 
 from hotline import keys
-from tests.conftest import login
-from tests.helpers.factories import make_referral
-from tests.reports.test_reports import T0, add_call
+from tests.helpers.accounts import login
+from tests.helpers.factories import T0, add_call, make_referral
 
 
 async def seed(client) -> None:  # type: ignore[no-untyped-def]

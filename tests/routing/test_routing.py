@@ -16,9 +16,9 @@ from hotline.routing.decide import (
     explain_text,
 )
 from hotline.rules.ruleset import RuleSet
+from tests.helpers.factories import T0
 
 # Tuesday 10 March 2026, 09:00 in Ho Chi Minh City: office hours.
-T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 NIGHT = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)  # 22:00 local
 SATURDAY = datetime(2026, 3, 14, 3, 0, tzinfo=UTC)  # 10:00 local
 

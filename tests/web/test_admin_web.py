@@ -14,7 +14,7 @@ from sqlalchemy import select
 from hotline import keys
 from hotline.calls.reroute import bed_occupancy
 from hotline.models import Agency, User
-from tests.conftest import PASSWORD, login
+from tests.helpers.accounts import PASSWORD, login
 from tests.helpers.admin import Browser, actions, field_error, make_app
 
 NEW_USER = {
@@ -334,7 +334,7 @@ async def test_rules_page_and_reload(client, accounts):
 
 
 async def test_audit_log_search_pages_and_audits_itself(client, accounts, clock):
-    from tests.web.test_api_calls import GOOD
+    from tests.helpers.calls import GOOD
 
     response = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
     call = await response.json()

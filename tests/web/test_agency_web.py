@@ -11,8 +11,8 @@ from sqlalchemy import select
 from hotline import keys
 from hotline.models import Referral
 from hotline.referrals.links import make_ack_token
-from tests.conftest import login
-from tests.web.test_api_calls import GOOD
+from tests.helpers.accounts import login
+from tests.helpers.calls import GOOD
 
 
 async def referral_for(client, accounts, agency: str) -> dict:  # type: ignore[no-untyped-def]

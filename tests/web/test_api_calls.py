@@ -12,19 +12,7 @@ from sqlalchemy import func, select, text
 
 from hotline import keys
 from hotline.models import AuditEvent, Call, Notification, Person, Referral, TimelineEvent
-
-GOOD = {
-    "line": "111",
-    "caller": {"name": "Chị Hoa", "phone": "0912 345 678", "relation": "neighbour"},
-    "people": [{"age": 9, "sex": "female"}],
-    "area": "tan-canh",
-    "address": "Thôn 3",
-    "narrative": "Bé gái 9 tuổi bị cha dượng đánh đập nhiều ngày, có vết bầm trên tay.",
-    "categories": ["child_abuse"],
-    "subcategories": ["physical_violence"],
-    "urgency": "high",
-    "needs": ["medical"],
-}
+from tests.helpers.calls import GOOD
 
 
 async def count(client, model) -> int:  # type: ignore[no-untyped-def]

@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from hotline import keys
 from hotline.accounts.auth import ROLES, revoke_token
 from hotline.models import ApiToken, AuditEvent, Call, Notification, Referral, User
-from tests.conftest import PASSWORD, login
+from tests.helpers.accounts import PASSWORD, login
 from tests.helpers.admin import Browser, actions, make_app
+from tests.helpers.calls import GOOD
 from tests.helpers.route_walk import ACCOUNT_OF, SAFE, Route, check_headers, routes, send
-from tests.web.test_api_calls import GOOD
 
 CITY = GOOD | {"area": "tp-kon-tum", "address": "Tổ 5, phường Quyết Thắng"}
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from hotline import keys
 from hotline.models import AuditEvent, Call, LocalMessage, Notification, Referral
-from tests.conftest import login
-from tests.web.test_api_calls import GOOD
+from tests.helpers.accounts import login
+from tests.helpers.calls import GOOD
 
 
 async def post_call(client, accounts, body):  # type: ignore[no-untyped-def]

@@ -9,27 +9,8 @@ from sqlalchemy import func, select
 
 from hotline import keys
 from hotline.models import Call
-from tests.conftest import PASSWORD, login
-
-FORM = {
-    "line": "111",
-    "caller_phone": "0912 345 678",
-    "caller_name": "Chị Lan",
-    "caller_relation": "neighbour",
-    "people-0-age": "9",
-    "people-0-sex": "female",
-    "people-0-name": "",
-    "people-1-age": "",
-    "people-1-sex": "",
-    "people-1-name": "",
-    "area": "tan-canh",
-    "address": "Thôn 3",
-    "narrative": "Bé gái 9 tuổi bị cha dượng đánh đập, có vết bầm.",
-    "categories": "child_abuse",
-    "subcategories": "physical_violence",
-    "urgency": "high",
-    "needs": "medical",
-}
+from tests.helpers.accounts import PASSWORD, login
+from tests.helpers.calls import FORM
 
 
 async def test_pages_need_login(client):

@@ -1,0 +1,70 @@
+"""A referral with its escalation plan on a real database, the sweep run at a chosen time, and
+the escalation events it recorded."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from hotline.db.engine import Database
+from hotline.escalation.policy import plan_referral
+from hotline.escalation.sweep import sweep
+from hotline.models import EscalationEvent
+from hotline.rules.ruleset import RuleSet
+from tests.helpers.factories import T0, make_call, make_referral, make_user
+
+M = timedelta(minutes=1)
+H = timedelta(hours=1)
+
+
+async def setup_referral(
+    db: Database,
+    ruleset: RuleSet,
+    *,
+    agency: str = "ldtbxh-dak-to",
+    urgency: str = "emergency",
+    categories: tuple[str, ...] = ("child_abuse",),
+    created: datetime = T0,
+) -> tuple[int, int]:
+    """A call taken by an operator with one planned referral; supervisors for Kon Tum."""
+    async with db.write() as session:
+        operator = await make_user(session, role="operator")
+        await make_user(session, role="supervisor", areas=["kon-tum"])
+        await make_user(session, role="supervisor", areas=["thua-thien-hue"])
+        call = await make_call(
+            session,
+            urgency=urgency,
+            categories=list(categories),
+            received_at=created,
+            taken_by_id=operator.id,
+        )
+        plan = plan_referral(
+            ruleset, categories=list(categories), urgency=urgency, created_at=created
+        )
+        referral = await make_referral(
+            session,
+            call,
+            agency_code=agency,
+            created_at=created,
+            ack_due_at=plan.ack_due_at,
+            resolve_due_at=plan.resolve_due_at,
+            next_escalation_at=plan.next_escalation_at,
+            policy=plan.policy,
+        )
+        return call.id or 0, referral.id or 0
+
+
+async def events(db: Database, subject: str) -> list[tuple[int, str]]:
+    async with db.read() as session:
+        rows = await session.execute(
+            select(EscalationEvent.step, EscalationEvent.action)
+            .where(EscalationEvent.subject == subject)
+            .order_by(EscalationEvent.id)
+        )
+        return [(s, a) for s, a in rows]
+
+
+async def run(db: Database, ruleset: RuleSet, settings: Any, at: datetime, **kw: Any) -> Any:
+    return await sweep(db, ruleset, now=at, settings=settings, node_id="test", **kw)
