@@ -40,3 +40,6 @@ HEALTH_CHECKS: web.AppKey[dict[str, HealthCheck]] = web.AppKey("health_checks")
 # Per request (request[...]): who is asking (None: nobody signed in), and in which language.
 PRINCIPAL: web.RequestKey[Principal | None] = web.RequestKey("principal")
 LOCALE = web.RequestKey("locale", str)
+# A bearer token whose "last used" is due, written with the request's own write transaction
+# (security.write_for), or after the handler when it has none.
+TOKEN_STAMP = web.RequestKey("token_stamp", int)

@@ -110,10 +110,14 @@ class Call(SQLModel, table=True):
     area_code: str | None = Field(default=None, foreign_key="area.code", max_length=64)
     address: str | None = Field(default=None, max_length=500)
     narrative: str = Field(default="", sa_column=sa.Column(sa.Text(), nullable=False))
-    # The codes chosen by the operator; call_category mirrors them for indexed filtering.
+    # The codes in effect (the operator's, else the accepted suggestions); call_category
+    # mirrors them for indexed filtering.
     categories: list[str] = json_col(list)
     subcategories: list[str] = json_col(list)
     suggested: list[dict[str, Any]] = json_col(list)
+    # Where `categories` came from: "operator" (chosen or confirmed) or "suggested" (the
+    # suggestions the rules accepted, in effect until an operator confirms or changes them).
+    categories_source: str | None = Field(default=None, max_length=16)
     urgency: str = Field(default="normal", max_length=16)
     needs: list[str] = json_col(list)
     status: str = Field(default="open", max_length=16)

@@ -1,62 +1,30 @@
-"""Store a call: the call, its people, its referrals, their outbox rows and the audit event,
-all in the caller's one transaction (data functions add and flush; the handler commits)."""
+"""Log a call or change one: plan it (calls/plan.py, pure), then write the plan
+(calls/write.py), in the handler's one transaction (the handler commits)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import secrets
-from dataclasses import asdict
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.accounts import audit
 from hotline.accounts.auth import Principal
+from hotline.calls.occupancy import occupancy_for
 from hotline.calls.parse import CallData, InvalidInput, PersonData
-from hotline.calls.reroute import apply_decision, decide_call, set_call_state
-from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent, User, table_of
-from hotline.routing.decide import CallFacts, Decision, PersonFacts
+from hotline.calls.plan import ACTIVE, call_values, facts_of, plan_call, replan
+from hotline.calls.write import write_call
+from hotline.models import Call, Person, Referral, User
+from hotline.routing.decide import Decision
 from hotline.rules.ruleset import RuleSet
 from hotline.settings import Settings
-
-# Letters and digits that cannot be misheard or misread over a phone line.
-REFERENCE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"
 
 
 def request_hash(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def facts_of(call: Call, people: list[Person] | list[PersonData]) -> CallFacts:
-    return CallFacts(
-        line=call.line_code,
-        area=call.area_code,
-        narrative=call.narrative or "",
-        categories=tuple(call.categories or ()),
-        subcategories=tuple(call.subcategories or ()),
-        urgency=call.urgency,
-        needs=tuple(call.needs or ()),
-        people=tuple(PersonFacts(age=p.age, sex=p.sex) for p in people),
-        received_at=call.received_at,
-    )
-
-
-_CALL = table_of(Call)
-_REFERENCE_TAKEN = select(_CALL.c.id).where(_CALL.c.reference == bindparam("reference"))
-
-
-async def new_reference(session: AsyncSession) -> str:
-    """A short reference to read to the caller: "K7M-3PX"."""
-    while True:
-        raw = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
-        reference = f"{raw[:3]}-{raw[3:]}"
-        taken = await session.scalar(_REFERENCE_TAKEN, {"reference": reference})
-        if taken is None:
-            return reference
 
 
 async def find_replay(
@@ -98,6 +66,7 @@ class Created(NamedTuple):
     decision: Decision
     people: list[Person]
     referrals: list[Referral]
+    timeline: list[dict[str, Any]]
 
 
 async def create_call(
@@ -112,96 +81,36 @@ async def create_call(
     idempotency_key: str | None = None,
     body_hash: str | None = None,
 ) -> Created:
-    """Validate against the rules, store, route, queue notifications. Raises InvalidInput."""
-    received = data.received_at or now
-    call = Call(
-        reference=await new_reference(session),
-        line_code=data.line,
-        received_at=received,
-        logged_at=now,
+    """Plan and write a new call: its people, referrals, notifications, timeline and audit row
+    (seven statements, and one more for the beds when a shelter may be needed)."""
+    facts = facts_of(
+        {
+            "line_code": data.line,
+            "area_code": data.area,
+            "narrative": data.narrative,
+            "categories": data.categories,
+            "subcategories": data.subcategories,
+            "urgency": data.urgency,
+            "needs": data.needs,
+            "received_at": data.received_at or now,
+        },
+        data.people,
+    )
+    plan = plan_call(
+        data,
+        rules,
+        now,
+        await occupancy_for(session, facts, rules),
+        actor=principal.label,
+        user_id=principal.user_id,
         taken_by_id=await _taken_by(session, data, principal),
-        logged_by_id=principal.user_id,
-        caller_name=data.caller_name,
-        caller_phone=data.caller_phone,
-        caller_phone_e164=data.caller_phone_e164,
-        caller_relation=data.caller_relation,
-        caller_anonymous=data.caller_anonymous,
-        area_code=data.area,
-        address=data.address,
-        narrative=data.narrative,
-        categories=data.categories,
-        subcategories=data.subcategories,
-        urgency=data.urgency,
-        needs=data.needs,
-        status="open",
         idempotency_key=idempotency_key,
         request_hash=body_hash,
-        updated_at=now,
-        emergency_processing=(
-            data.emergency_processing
-            if data.emergency_processing is not None
-            else data.urgency == "emergency"
-        ),
     )
-    # Decided before the INSERT, so the call is written once, whole: every statement in a
-    # write transaction holds SQLite's one write lock a little longer for everyone.
-    decision = await decide_call(session, facts_of(call, data.people), rules)
-    call.suggested = [s.to_dict() for s in decision.suggestions]
-    set_call_state(call, decision, rules=rules, now=now, active=bool(decision.referrals))
-    session.add(call)
-    await session.flush()
-    assert call.id is not None
-    people = [{"call_id": call.id, "position": i, **asdict(p)} for i, p in enumerate(data.people)]
-    if people:
-        await session.execute(insert(table_of(Person)), people)
-    await _sync_categories(session, call, decision, new=True)
-    actor = principal.label
-    created = {
-        "call_id": call.id,
-        "at": now,
-        "kind": "created",
-        "actor": actor,
-        "detail": {"line": call.line_code, "logged_after": received < now},
-    }
-    referrals = await apply_decision(
-        session,
-        call,
-        decision,
-        rules=rules,
-        settings=settings,
-        now=now,
-        actor=actor,
-        existing=[],
-        timeline=[created],
+    written = await write_call(
+        session, plan, rules=rules, settings=settings, principal=principal, address=address
     )
-    audit.record(
-        session,
-        at=now,
-        principal=principal,
-        action="call.create",
-        object_type="call",
-        object_id=call.id,
-        address=address,
-        detail={"emergency_processing": call.emergency_processing},
-    )
-    await session.flush()
-    return Created(call, decision, [Person(**row) for row in people], referrals)
-
-
-async def _sync_categories(
-    session: AsyncSession, call: Call, decision: Decision, *, new: bool = False
-) -> None:
-    """call_category mirrors the codes chosen (or, when none, suggested) for fast filters;
-    one INSERT, after a DELETE unless the call is new."""
-    assert call.id is not None
-    if not new:
-        await session.execute(delete(CallCategory).where(col(CallCategory.call_id) == call.id))
-    codes = set(call.categories or decision.categories) | set(call.subcategories or ())
-    if codes:
-        await session.execute(
-            insert(table_of(CallCategory)),
-            [{"call_id": call.id, "code": code} for code in sorted(codes)],
-        )
+    return Created(written.call, plan.decision, written.people, written.referrals, written.timeline)
 
 
 async def update_call(
@@ -214,21 +123,11 @@ async def update_call(
     principal: Principal,
     now: datetime,
     address: str | None = None,
+    confirm: bool = False,
 ) -> Decision:
-    """PATCH: apply changed fields, re-run routing (idempotent), audit the change."""
+    """PATCH, the edit form, a confirmation: plan the call again and write the difference
+    (referrals no longer planned are withdrawn and their agencies told)."""
     assert call.id is not None
-    before = {k: getattr(call, k) for k in changes if k != "people"}
-    for key, value in changes.items():
-        if key != "people":
-            setattr(call, key, value)
-    if "people" in changes:
-        await session.execute(delete(Person).where(col(Person.call_id) == call.id))
-        session.add_all(
-            Person(call_id=call.id, position=i, **asdict(p))
-            for i, p in enumerate(changes["people"])
-        )
-    call.updated_at = now
-    await session.flush()
     people = list(
         (
             await session.execute(
@@ -236,37 +135,36 @@ async def update_call(
             )
         ).scalars()
     )
-    decision = await decide_call(session, facts_of(call, people), rules)
-    call.suggested = [s.to_dict() for s in decision.suggestions]
-    await _sync_categories(session, call, decision)
-    changed = sorted(changes)
-    session.add(
-        TimelineEvent(
-            call_id=call.id,
-            at=now,
-            kind="updated",
-            actor=principal.label,
-            detail={"fields": changed},
-        )
+    existing = list(
+        (
+            await session.execute(
+                select(Referral).where(
+                    col(Referral.call_id) == call.id, col(Referral.status).in_(ACTIVE)
+                )
+            )
+        ).scalars()
     )
-    await apply_decision(
-        session, call, decision, rules=rules, settings=settings, now=now, actor=principal.label
+    values = {**call_values(call), **{k: v for k, v in changes.items() if k != "people"}}
+    new_people = changes.get("people", people)
+    facts = facts_of(values, new_people)
+    plan = replan(
+        call,
+        changes,
+        [PersonData(p.age, p.age_approximate, p.sex, p.name) for p in people],
+        existing,
+        rules,
+        now,
+        await occupancy_for(session, facts, rules),
+        actor=principal.label,
+        confirm=confirm,
     )
-    audit.record(
+    await write_call(
         session,
-        at=now,
+        plan,
+        rules=rules,
+        settings=settings,
         principal=principal,
-        action="call.update",
-        object_type="call",
-        object_id=call.id,
         address=address,
-        detail={"fields": changed, "before": _jsonable(before)},
+        call=call,
     )
-    await session.flush()
-    return decision
-
-
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    # The audit keeps which fields changed and their old codes, not old free text.
-    keep = {"categories", "subcategories", "urgency", "needs", "area_code", "line_code", "status"}
-    return {k: v for k, v in values.items() if k in keep}
+    return plan.decision

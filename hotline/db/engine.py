@@ -22,7 +22,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Table, event, insert, text
+from sqlalchemy import Table, event, insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -37,7 +37,8 @@ from hotline.db import sqlite as sqlite_driver
 
 MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 WRITE_OPTION = "hotline_write"
-WRITE_QUEUE_TIMEOUT = 30.0  # seconds, as busy_timeout: a stuck writer fails, not hangs
+WRITE_QUEUE_TIMEOUT = 30.0
+POOL_RECYCLE = 600  # seconds: under common server and proxy idle timeouts  # seconds, as busy_timeout: a stuck writer fails, not hangs
 
 
 class Database:
@@ -128,27 +129,6 @@ async def insert_ids(session: AsyncSession, table: Table, rows: list[dict[str, A
     return [int(i) for i in await session.scalars(stmt, rows)]
 
 
-async def reserve_ids(session: AsyncSession, table: Table, count: int) -> list[int]:
-    """`count` new ids for rows of `table` to be inserted with them in this transaction, for
-    rows whose content needs their own id (a notification's links and idempotency key), so
-    each is written once instead of inserted and then updated.
-
-    PostgreSQL: from the column's sequence. SQLite: the ids after the largest, which no other
-    writer can take before this transaction ends (BEGIN IMMEDIATE holds the write lock)."""
-    if count <= 0:
-        return []
-    name = table.name
-    if session.get_bind().dialect.name == "sqlite":
-        assert session.in_transaction()
-        top = await session.scalar(text(f'SELECT max(id) FROM "{name}"'))  # noqa: S608
-        return list(range(int(top or 0) + 1, int(top or 0) + 1 + count))
-    found = await session.scalars(
-        text(f"SELECT nextval(pg_get_serial_sequence('{name}', 'id')) FROM generate_series(1, :n)"),
-        {"n": count},
-    )
-    return [int(i) for i in found]
-
-
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
     kwargs: dict[str, Any] = {"echo": echo}
@@ -163,8 +143,13 @@ def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
             kwargs.update(pool_size=20, max_overflow=20)
     else:
         # Web handlers, the delivery worker and the sweeps share the pool; at the 5 + 10
-        # default a burst of calls ran it dry (QueuePool limit reached).
-        kwargs.update(pool_pre_ping=True, pool_size=20, max_overflow=20, pool_timeout=10)
+        # default a burst of calls ran it dry (QueuePool limit reached). No pre-ping: it
+        # cost a round trip and a transaction on every checkout. Connections are recycled
+        # after POOL_RECYCLE seconds instead, and a connection found dead when used
+        # invalidates every connection of the pool older than it (SQLAlchemy's disconnect
+        # handling): that request fails (a 503; clients retry with their Idempotency-Key),
+        # the next ones get new connections.
+        kwargs.update(pool_size=20, max_overflow=20, pool_timeout=10, pool_recycle=POOL_RECYCLE)
     engine = create_async_engine(parsed, **kwargs)
     if parsed.get_backend_name() == "sqlite":
         _configure_sqlite(engine)

@@ -2,8 +2,10 @@
 
 Data functions only: they add and flush, never commit, so a call, its referrals and their
 notifications commit together or not at all. The payload is rendered here, once: every retry
-sends the same content, and the notification id is the idempotency key. Personal data goes
-only to channels marked `secure: true` (DOMAIN.md, data protection).
+sends the same content. The notification id is the idempotency key: the channel adds it when
+it sends (the e-mail's Message-ID and reference line, the webhook document's
+`notification_id`), so no id is known or reserved before the row is inserted. Personal data
+goes only to channels marked `secure: true` (DOMAIN.md, data protection).
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.db.engine import insert_ids, reserve_ids
+from hotline.db.engine import insert_ids
 from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User, table_of
 from hotline.notify.render import (
     email_templates,
@@ -114,13 +116,12 @@ class OutboxBatch:
     for_referral: the same rows, content, "notified" timeline rows and id order as calling
     enqueue_for_referral in turn; for_users: e-mail to users (supervisors: an escalation, no
     free bed...). In a fixed number of statements whatever the number of notifications: one
-    INSERT ... RETURNING id (executemany), one UPDATE for the payloads (rendered once the ids,
-    the idempotency keys, are known), one query for the people of calls with a secure channel
-    and one INSERT for the timeline. The per-row ORM flushes cost most of an escalation sweep.
+    INSERT ... RETURNING id, one query for the people of calls with a secure channel (none
+    when the caller hands them in) and one INSERT for the timeline. The per-row ORM flushes
+    cost most of an escalation sweep.
 
     The id lists handed out are filled by write(); anything that reads them (timeline rows
-    written later in the same transaction) must wait for it. Write before any other code
-    adds notifications, so ids keep the order of the calls.
+    written later in the same transaction) must wait for it.
     """
 
     def __init__(
@@ -128,7 +129,7 @@ class OutboxBatch:
     ) -> None:
         self.session, self.ruleset, self.settings, self.now = session, ruleset, settings, now
         self._rows: list[dict[str, Any]] = []
-        self._builders: list[Callable[[int], dict[str, Any]]] = []  # payload, given the id
+        self._builders: list[Callable[[], dict[str, Any]]] = []  # payload, once people are known
         self._targets: list[list[int]] = []  # the id list of the caller, per row
         self._timeline: list[dict[str, Any]] = []
         self._people_of: set[int] = set()  # calls whose people go to a secure channel
@@ -145,7 +146,7 @@ class OutboxBatch:
         return found
 
     def _add(
-        self, row: dict[str, Any], ids: list[int], build: Callable[[int], dict[str, Any]]
+        self, row: dict[str, Any], ids: list[int], build: Callable[[], dict[str, Any]]
     ) -> None:
         self._rows.append(
             {**row, "payload": {}, "created_at": self.now, "next_attempt_at": self.now}
@@ -165,11 +166,16 @@ class OutboxBatch:
         agency: AgencyDef,
         purpose: str = "referral",
         detail: dict[str, Any] | None = None,
+        people: list[Person] | None = None,
     ) -> list[int]:
-        """One row per channel of a reachable agency (the caller checks reachability)."""
+        """One row per channel of a reachable agency (the caller checks reachability).
+        `people`: the call's people when the caller has them (else read if a secure channel
+        needs them)."""
         assert call.id is not None and referral.id is not None
         assert agency_reachable(agency), "an unreachable agency goes through enqueue_for_referral"
         call_id = call.id  # narrowed to int, for build() below
+        if people is not None:
+            self._people.setdefault(call_id, people)
         base = referral_context(
             call,
             referral,
@@ -185,15 +191,12 @@ class OutboxBatch:
             if channel.secure:
                 self._people_of.add(call_id)
 
-            def build(
-                nid: int, secure: bool = channel.secure, kind: str = channel.type
-            ) -> dict[str, Any]:
+            def build(secure: bool = channel.secure, kind: str = channel.type) -> dict[str, Any]:
                 context = {
                     **base,
                     **(personal_context(call, self._people[call_id]) if secure else {}),
                 }
                 context["secure"] = secure
-                context["notification_id"] = nid
                 context["purpose"] = purpose
                 payload = _payload(kind, purpose, "referral", context, self._templates)
                 return {"agency": agency.code, **payload}
@@ -246,8 +249,8 @@ class OutboxBatch:
         base["secure"] = False
         for user in targets:
 
-            def build(nid: int, user: User = user) -> dict[str, Any]:
-                context = {**base, "notification_id": nid, "user_name": user.display_name}
+            def build(user: User = user) -> dict[str, Any]:
+                context = {**base, "user_name": user.display_name}
                 names = self._templates.email(purpose, "user")
                 return {"user": user.id, **render_email(purpose, "user", context, names)}
 
@@ -262,13 +265,14 @@ class OutboxBatch:
             self._add(row, ids, build)
         return ids, targets
 
-    async def write(self) -> None:
-        """Write what was gathered (nothing when empty); the batch can be used again."""
+    async def write(self) -> list[dict[str, Any]]:
+        """Write what was gathered (nothing when empty); the batch can be used again.
+        Returns the timeline rows written, in order."""
         if not self._rows:
-            if self._timeline:
-                timeline, self._timeline = self._timeline, []
+            timeline, self._timeline = self._timeline, []
+            if timeline:
                 await insert_ids(self.session, table_of(TimelineEvent), timeline)
-            return
+            return timeline
         rows, builders, targets, timeline = (
             self._rows,
             self._builders,
@@ -286,14 +290,14 @@ class OutboxBatch:
             self._people.update({call_id: [] for call_id in wanted})
             for person in found:
                 self._people[person.call_id].append(person)
-        table = table_of(Notification)
-        ids = await reserve_ids(self.session, table, len(rows))
-        for row, nid, build, target in zip(rows, ids, builders, targets, strict=True):
+        for row, build in zip(rows, builders, strict=True):
+            row["payload"] = build()
+        ids = await insert_ids(self.session, table_of(Notification), rows)
+        for nid, target in zip(ids, targets, strict=True):
             target.append(nid)
-            row["id"], row["payload"] = nid, build(nid)
-        await self.session.execute(insert(table), rows)
         if timeline:  # RETURNING makes it one multi-row INSERT on PostgreSQL too
             await insert_ids(self.session, table_of(TimelineEvent), timeline)
+        return timeline
 
 
 async def resend(
@@ -447,9 +451,8 @@ def webhook_document(purpose: str, ctx: dict[str, Any]) -> dict[str, Any]:
     }
     if ctx.get("personal"):
         call["personal"] = ctx["personal"]
-    return {
+    return {  # the channel adds "notification_id" when it sends
         "event": "referral.created" if purpose == "referral" else f"referral.{purpose}",
-        "notification_id": ctx["notification_id"],
         "referral": {
             "id": ctx["referral_id"],
             "agency": ctx["agency_code"],

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from hotline.routing.explain import explain_text
 from hotline.routing.facts import (
+    OPERATOR,
+    SUGGESTED,
     CallFacts,
     Decision,
     MatchedRule,
@@ -49,6 +51,7 @@ __all__ = [
     "Suggestion",
     "decide",
     "explain_text",
+    "shelter_in_play",
 ]
 log = logging.getLogger(__name__)
 REASON_MAX = 500  # Referral.reason column
@@ -93,7 +96,26 @@ def decide(
             triage=True,
             notices=(Notice("internal_error"),),
             ruleset_version=ruleset.version,
+            subcategories=tuple(call.subcategories),
+            source=OPERATOR if call.categories else None,
         )
+
+
+def shelter_in_play(call: CallFacts, ruleset: RuleSet) -> bool:
+    """Could routing this call look for a safe house's free bed? True when a rule that refers
+    to a safe house could match the call's needs: then the caller reads the occupancy before
+    deciding (a superset: the rule's other conditions are left to decide())."""
+    routing = ruleset.routing
+    if routing is None:
+        return False
+    needs = set(call.needs)
+    for rule in routing.rules:
+        kinds = {kind for alternatives in rule.refer for kind in alternatives}
+        if "safe_house" in kinds | set(rule.refer_if_found):
+            wanted = rule.condition.needs
+            if wanted is None or not wanted.isdisjoint(needs):
+                return True
+    return False
 
 
 def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decision:
@@ -101,7 +123,7 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
     suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
     routing = rs.routing
     notices: list[Notice] = []
-    cats, subs = _categories(call, rs, suggestions, routing, notices)
+    cats, subs, source = _categories(call, rs, suggestions, routing, notices)
 
     def done(
         *,
@@ -117,6 +139,8 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
             triage=triage,
             notices=tuple(dict.fromkeys(notices)),  # two rules may hit the same gap
             ruleset_version=rs.version,
+            subcategories=subs,
+            source=source,
         )
 
     if not cats:
@@ -158,8 +182,9 @@ def _categories(
     suggestions: tuple[Suggestion, ...],
     routing: RoutingRules | None,
     notices: list[Notice],
-) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The operator's codes; the suggested ones where the operator left them empty."""
+) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
+    """The categories and sub-categories in effect, and their source: the operator's codes;
+    the suggested ones where the operator left them empty ("suggested" when any was taken)."""
     tax = rs.taxonomy
     parents = routing.parents if routing is not None else subcategory_parents(tax)
 
@@ -169,8 +194,10 @@ def _categories(
 
     cats = tuple(call.categories)
     suggested: tuple[str, ...] = ()
+    from_suggestions = False
     if not cats:
         cats = tuple(s.code for s in suggestions if s.kind == "category")
+        from_suggestions = bool(cats)
         for sub in call.subcategories:  # a chosen sub-category implies its category
             parent = tax.subcategories.get(sub)
             if parent and not under(sub, cats):
@@ -182,7 +209,9 @@ def _categories(
         suggested += subs
     if suggested:
         notices.append(Notice.of("suggested", codes=", ".join(suggested)))
-    return cats, subs
+    if not cats:
+        return cats, subs, None
+    return cats, subs, SUGGESTED if from_suggestions else OPERATOR
 
 
 def _line(rs: RuleSet, dialled: str | None) -> LineDef | None:

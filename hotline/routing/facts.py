@@ -127,20 +127,29 @@ class PlannedReferral(NamedTuple):
         }
 
 
+# Where a call's categories came from: the operator chose them, or the suggestions the rules
+# accepted stood in for them (the operator may confirm them later, which makes them "operator").
+OPERATOR, SUGGESTED = "operator", "suggested"
+
+
 class Decision(NamedTuple):
     suggestions: tuple[Suggestion, ...]
-    categories: tuple[str, ...]
+    categories: tuple[str, ...]  # in effect: the operator's, else the accepted suggestions
     matched_rules: tuple[MatchedRule, ...]
     referrals: tuple[PlannedReferral, ...]
     triage: bool
     notices: tuple[Notice, ...]
     ruleset_version: str
+    subcategories: tuple[str, ...] = ()  # in effect, as categories
+    source: str | None = None  # OPERATOR, SUGGESTED, or None when there is no category
 
     def to_dict(self, locale: str = "vi") -> dict[str, Any]:
         """JSON-ready; notices rendered in `locale`."""
         return {
             "suggestions": [s.to_dict() for s in self.suggestions],
             "categories": list(self.categories),
+            "subcategories": list(self.subcategories),
+            "categories_source": self.source,
             "matched_rules": [m.to_dict() for m in self.matched_rules],
             "referrals": [r.to_dict() for r in self.referrals],
             "triage": self.triage,

@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts.auth import allow
-from hotline.calls.reroute import bed_occupancy
+from hotline.calls.occupancy import bed_occupancy
 from hotline.i18n.translation import lazy
 from hotline.models import Agency, AuditEvent
 from hotline.rules import agency_directory

@@ -18,7 +18,7 @@ from hotline.calls import views as calls
 from hotline.calls.parse import CallData, InvalidInput, normalise_phone, parse_call, routing_facts
 from hotline.routing.decide import decide
 from hotline.web.errors import read_json
-from hotline.web.security import audit_request, client_address, principal_of
+from hotline.web.security import audit_request, client_address, principal_of, write_for
 
 
 def dumps(value: Any) -> str:
@@ -67,7 +67,7 @@ async def create_call(request: web.Request) -> web.Response:
     body_hash = intake.request_hash(body)
     view: calls.CallView | None = None
     try:
-        async with app[keys.DB].write() as session:
+        async with write_for(request) as session:
             replay = key and await intake.find_replay(
                 session, principal=principal, key=key, body_hash=body_hash
             )
@@ -86,7 +86,7 @@ async def create_call(request: web.Request) -> web.Response:
                     body_hash=body_hash,
                 )
                 call_id, replayed = new.call.id, False
-                view = await calls.view_of_new(session, new.call, new.people, new.referrals)
+                view = calls.view_of_new(new.call, new.people, new.referrals, new.timeline)
     except IntegrityError:
         view = None
         # A concurrent request with the same key won the race: return its call.
@@ -137,7 +137,7 @@ async def patch_call(request: web.Request) -> web.Response:
         raise InvalidInput({"status": "follows the referrals; use the referral endpoints"})
     changes = _changes(body, data)
     call_id = _call_id(request)
-    async with app[keys.DB].write() as session:
+    async with write_for(request) as session:
         view = await calls.load(session, call_id, principal, rules)
         if view is None:
             raise web.HTTPNotFound(reason="no such call")
@@ -282,7 +282,7 @@ async def explain(request: web.Request) -> web.Response:
     body = await read_json(request)
     rules, now = request.app[keys.RULES].current, request.app[keys.CLOCK].now()
     facts = routing_facts(parse_call(body, rules, now=now), now=now)
-    from hotline.calls.reroute import bed_occupancy
+    from hotline.calls.occupancy import bed_occupancy
 
     async with request.app[keys.DB].read() as session:
         occupancy = await bed_occupancy(session, rules)

@@ -97,11 +97,14 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
         if is_api(request):
             return json_error(request, 413, "too_large", "request body is too large")
         raise
-    except (sa_exc.TimeoutError, sa_exc.OperationalError) as exc:
-        if isinstance(exc, sa_exc.OperationalError) and "locked" not in str(exc.orig):
-            raise
+    except (sa_exc.TimeoutError, sa_exc.DBAPIError) as exc:
+        if isinstance(exc, sa_exc.DBAPIError):
+            lost = exc.connection_invalidated  # the server closed it: the pool renews them
+            locked = isinstance(exc, sa_exc.OperationalError) and "locked" in str(exc.orig)
+            if not (lost or locked):
+                raise
         # Overloaded (no pooled connection free, or SQLite's write lock held past its busy
-        # timeout): nothing was written, so the client may safely retry.
+        # timeout) or a connection lost: nothing was written, so the client may retry.
         log.warning("overloaded on %s %s: %s", request.method, request.path, type(exc).__name__)
         if is_api(request):
             return json_error(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -50,9 +52,30 @@ async def _from_token(request: web.Request, header: str) -> Principal | None:
     async with db.connect() as conn:
         principal, stamp = await principal_for_token(conn, token, now=now)
     if stamp is not None:  # last_used_at is due (once a minute): only then a write
-        async with db.write() as session:
-            await stamp_token(session, stamp, now=now)
+        if request.method in SAFE_METHODS:
+            async with db.write() as session:
+                await stamp_token(session, stamp, now=now)
+        else:  # with the handler's own write: one transaction, not two
+            request[keys.TOKEN_STAMP] = stamp
     return principal
+
+
+@asynccontextmanager
+async def write_for(request: web.Request) -> AsyncIterator[AsyncSession]:
+    """The request's write transaction (db.write()), carrying its token's "last used"."""
+    async with request.app[keys.DB].write() as session:
+        stamp = request.pop(keys.TOKEN_STAMP, None)
+        if stamp is not None:
+            await stamp_token(session, stamp, now=request.app[keys.CLOCK].now())
+        yield session
+
+
+async def _stamp_left(request: web.Request) -> None:
+    """A token's "last used" that no write of the handler carried."""
+    stamp = request.pop(keys.TOKEN_STAMP, None)
+    if stamp is not None:
+        async with request.app[keys.DB].write() as session:
+            await stamp_token(session, stamp, now=request.app[keys.CLOCK].now())
 
 
 async def _from_session(request: web.Request) -> Principal | None:
@@ -127,13 +150,15 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
         if principal is not None and request.method not in SAFE_METHODS:
             await _check_csrf(request)
     request[keys.PRINCIPAL] = principal
-    if PUBLIC in roles:
+    if PUBLIC not in roles:
+        if principal is None:
+            return _refuse(request, status=401)
+        if principal.role not in roles:
+            return _refuse(request, status=403)
+    try:
         return await handler(request)
-    if principal is None:
-        return _refuse(request, status=401)
-    if principal.role not in roles:
-        return _refuse(request, status=403)
-    return await handler(request)
+    finally:
+        await _stamp_left(request)
 
 
 async def _check_csrf(request: web.Request) -> None:

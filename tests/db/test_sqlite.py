@@ -84,31 +84,6 @@ async def test_insert_ids_gives_each_row_its_own_id(db, clock):  # type: ignore[
     assert [stored[i] for i in ids] == [r["action"] for r in rows]
 
 
-async def test_reserved_ids_are_used_once_and_later_rows_follow(db, clock):  # type: ignore[no-untyped-def]
-    from sqlalchemy import insert, select
-
-    from hotline.db.engine import reserve_ids
-    from hotline.models import AuditEvent
-
-    table = AuditEvent.__table__
-
-    def row(action: str) -> dict[str, object]:
-        return {"at": clock.now(), "actor": "t", "action": action, "object_type": "t", "detail": {}}
-
-    async with db.write() as session:
-        first = await reserve_ids(session, table, 3)
-        await session.execute(insert(table), [{"id": i, **row(f"r{i}")} for i in first])
-    async with db.write() as session:
-        second = await reserve_ids(session, table, 2)
-        await session.execute(insert(table), [{"id": i, **row(f"r{i}")} for i in second])
-        session.add(AuditEvent(**row("plain")))  # type: ignore[arg-type]
-    async with db.read() as session:
-        stored = dict((await session.execute(select(AuditEvent.id, AuditEvent.action))).all())
-    assert len(set(first + second)) == 5 and min(second) > max(first)
-    plain = next(i for i, action in stored.items() if action == "plain")
-    assert plain > max(second)  # the table's own numbering goes on after the reserved ids
-
-
 @pytest.fixture
 async def sqlite_db(tmp_path):  # type: ignore[no-untyped-def]
     """A Database on a SQLite file, whatever HOTLINE_TEST_DATABASE_URL says: these tests are

@@ -308,4 +308,9 @@ async def test_smtp_subject_of_any_length_arrives_exactly_as_written(settings, s
     assert got[:3] == subjects[:3]
     assert got[3] == "Dòng một Bcc: attacker@example.test"
     assert all(m["Bcc"] is None for m in smtp.messages)
-    assert smtp.messages[0].get_content() == "Nội dung.\r\nDòng hai.\r\n"  # as before
+    # The text as rendered, then the id the sender adds (the idempotency key, known only once
+    # the row is inserted).
+    assert smtp.messages[0].get_content() == (
+        "Nội dung.\r\nDòng hai.\r\n\r\n"
+        "Mã thông báo: 1 (nếu nhận được hai lần cùng một mã, chỉ cần xử lý một lần)\r\n"
+    )

@@ -12,7 +12,7 @@ from multidict import MultiDict
 from sqlalchemy import select
 
 from hotline import keys
-from hotline.calls.reroute import bed_occupancy
+from hotline.calls.occupancy import bed_occupancy
 from hotline.models import Agency, User
 from tests.helpers.accounts import PASSWORD, login
 from tests.helpers.admin import Browser, actions, field_error, make_app

@@ -60,10 +60,21 @@ def _address(value: str) -> str:
     return formataddr((name, addr), charset="utf-8") if name else addr
 
 
+def message_text(notification: Message) -> str:
+    """The text as rendered at enqueue time, with the notification's id added: the id is the
+    idempotency key, known only once the row is inserted."""
+    text = notification.payload.get("text", "").replace("\r\n", "\n").replace("\r", "\n")
+    return f"{text.rstrip()}\n\n{FOOTER.format(id=notification.id)}\n"
+
+
+# Agencies' staff read Vietnamese; the line tells them a repeat is the same message.
+FOOTER = "Mã thông báo: {id} (nếu nhận được hai lần cùng một mã, chỉ cần xử lý một lần)"
+
+
 def build_message(notification: Message, *, mail_from: str) -> bytes:
     """The whole message, ready for DATA (CRLF line ends; aiosmtplib adds the dot-stuffing)."""
     domain = mail_from.rpartition("@")[2].rstrip(">") or "hotline.local"
-    text = notification.payload.get("text", "").replace("\r\n", "\n").replace("\r", "\n")
+    text = message_text(notification)
     body = quopri.encodestring(text.encode("utf-8")).replace(b"\n", b"\r\n")
     headers = [
         f"From: {_address(mail_from)}",
@@ -209,7 +220,7 @@ class MailboxChannel:
                         channel=self.channel,
                         to=notification.address,
                         subject=notification.payload.get("subject", ""),
-                        body=notification.payload.get("text", ""),
+                        body=message_text(notification),
                         created_at=notification.created_at,
                     )
                 )

@@ -26,6 +26,12 @@ from hotline.settings import Settings
 SecretFor = Callable[[Message], str]
 
 
+def document(notification: Message) -> dict[str, Any]:
+    """The JSON document rendered at enqueue time, with the notification's id (the
+    idempotency key, known only once the row is inserted)."""
+    return {**notification.payload.get("body", {}), "notification_id": notification.id}
+
+
 def body_bytes(document: Any) -> bytes:
     return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
@@ -93,7 +99,7 @@ class WebhookChannel:
         self.timeout = aiohttp.ClientTimeout(total=timeout)
 
     async def send(self, notification: Message) -> SendResult:
-        body = body_bytes(notification.payload.get("body", {}))
+        body = body_bytes(document(notification))
         timestamp = str(int(time.time()))  # the receiver's wall clock judges freshness
         headers = {
             "Content-Type": "application/json; charset=utf-8",
