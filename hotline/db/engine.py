@@ -37,8 +37,8 @@ from hotline.db import sqlite as sqlite_driver
 
 MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 WRITE_OPTION = "hotline_write"
-WRITE_QUEUE_TIMEOUT = 30.0
-POOL_RECYCLE = 600  # seconds: under common server and proxy idle timeouts  # seconds, as busy_timeout: a stuck writer fails, not hangs
+WRITE_QUEUE_TIMEOUT = 30.0  # seconds, as busy_timeout: a stuck writer fails, not hangs
+POOL_RECYCLE = 600  # seconds: under common server and proxy idle timeouts
 
 
 class Database:

@@ -80,6 +80,15 @@ STATUS_CODES = {
 }
 
 
+def _retryable(exc: Exception) -> bool:
+    """No pooled connection free, SQLite's write lock held too long, or a connection the
+    server closed (the pool renews them): nothing was written, a retry may succeed."""
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return True  # the pool's TimeoutError
+    locked = isinstance(exc, sa_exc.OperationalError) and "locked" in str(exc.orig)
+    return exc.connection_invalidated or locked
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
@@ -98,11 +107,8 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
             return json_error(request, 413, "too_large", "request body is too large")
         raise
     except (sa_exc.TimeoutError, sa_exc.DBAPIError) as exc:
-        if isinstance(exc, sa_exc.DBAPIError):
-            lost = exc.connection_invalidated  # the server closed it: the pool renews them
-            locked = isinstance(exc, sa_exc.OperationalError) and "locked" in str(exc.orig)
-            if not (lost or locked):
-                raise
+        if not _retryable(exc):
+            raise
         # Overloaded (no pooled connection free, or SQLite's write lock held past its busy
         # timeout) or a connection lost: nothing was written, so the client may retry.
         log.warning("overloaded on %s %s: %s", request.method, request.path, type(exc).__name__)
