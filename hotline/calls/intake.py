@@ -123,7 +123,7 @@ async def update_call(
     principal: Principal,
     now: datetime,
     address: str | None = None,
-    confirm: bool = False,
+    confirm: bool = True,
 ) -> Decision:
     """PATCH, the edit form, a confirmation: plan the call again and write the difference
     (referrals no longer planned are withdrawn and their agencies told)."""

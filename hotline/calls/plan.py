@@ -187,12 +187,12 @@ def replan(
     occupancy: Mapping[str, int] | None = None,
     *,
     actor: str,
-    confirm: bool = False,
+    confirm: bool = True,
 ) -> CallPlan:
     """A stored call changed (PATCH, the edit form, a confirmation of its suggested
     categories): route it again and plan the difference. `changes`: columns to set
-    ("people" for new people rows); `existing`: its referrals; `confirm`: the operator
-    confirms the categories in effect."""
+    ("people" for new people rows); `existing`: its referrals; `confirm`: categories sent
+    unchanged confirm the suggested ones (False for a form that always sends them)."""
     before = call_values(call)
     values = {**before, **{k: v for k, v in changes.items() if k != "people"}}
     new_people = tuple(changes["people"]) if "people" in changes else None
@@ -207,10 +207,10 @@ def replan(
         before["categories"],
         before["subcategories"],
     )
-    if confirm and values["categories"]:
-        values["categories_source"] = OPERATOR
-    elif chosen and same and before["categories_source"] == SUGGESTED:
-        values["categories_source"] = SUGGESTED  # sent back unchanged: not confirmed
+    if chosen and same and before["categories_source"] == SUGGESTED:
+        # The suggested codes sent back unchanged: confirmed (the API, the confirm button),
+        # or only left as they were (the edit form, saved for another field).
+        values["categories_source"] = OPERATOR if confirm else SUGGESTED
     active = [r for r in existing if r.status in ACTIVE]
     by_agency = {r.agency_code: r for r in active}
     wanted = {p.agency_code for p in decision.referrals}
@@ -262,7 +262,7 @@ def replan(
         withdrawals=withdrawals,
         events=tuple(events),
         audit={
-            "action": "call.confirm" if confirm and not fields else "call.update",
+            "action": "call.update",
             "detail": {
                 "fields": fields,
                 "before": {k: v for k, v in before.items() if k in keep and k in changes},

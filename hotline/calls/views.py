@@ -8,7 +8,7 @@ caller's identity, names or the narrative (the minimum to act, DOMAIN.md data pr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
 
@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hotline.accounts.auth import Principal
-from hotline.models import Call, CallCategory, Person, Referral, TimelineEvent
+from hotline.escalation.policy import Snapshot
+from hotline.models import Call, CallCategory, EscalationEvent, Person, Referral, TimelineEvent
 from hotline.rules.ruleset import RuleSet
 
 PAGE_SIZE = 50
@@ -44,6 +45,7 @@ class CallView:
     people: list[Person]
     referrals: list[Referral]
     timeline: list[TimelineEntry]
+    fired: dict[int, set[int]] = field(default_factory=dict)  # referral id -> steps fired
 
 
 def visible(query: Select[Any], principal: Principal, rules: RuleSet) -> Select[Any]:
@@ -109,10 +111,12 @@ async def load(
                 ),
             )
         )
+    found = list((await session.execute(referrals)).scalars())
     return CallView(
         call=call,
         people=people,
-        referrals=list((await session.execute(referrals)).scalars()),
+        referrals=found,
+        fired=await fired_steps(session, [r.id for r in found if r.id is not None]),
         timeline=list(
             (
                 await session.execute(
@@ -121,6 +125,43 @@ async def load(
             ).scalars()
         ),
     )
+
+
+async def fired_steps(session: AsyncSession, referral_ids: list[int]) -> dict[int, set[int]]:
+    """The ladder steps that fired for each referral (its EscalationEvent rows)."""
+    if not referral_ids:
+        return {}
+    subjects = {f"referral:{rid}": rid for rid in referral_ids}
+    rows = await session.execute(
+        select(col(EscalationEvent.subject), col(EscalationEvent.step)).where(
+            col(EscalationEvent.subject).in_(sorted(subjects))
+        )
+    )
+    out: dict[int, set[int]] = {}
+    for subject, step in rows:
+        out.setdefault(subjects[subject], set()).add(step)
+    return out
+
+
+def escalation_steps(referral: Referral, fired: set[int]) -> list[dict[str, Any]]:
+    """The ladder entries dealt with so far (below the cursor), each fired or skipped: a step
+    is skipped when its condition no longer held (the agency acknowledged in time) or it was
+    coalesced with a later repeat."""
+    if not referral.policy or not referral.escalation_level:
+        return []
+    snap = Snapshot.of(referral.policy)
+    out = []
+    for n, (at, si, _rep) in enumerate(snap.entries[: referral.escalation_level]):
+        out.append(
+            {
+                "step": n,
+                "due_at": _iso(at),
+                "when": snap.whens[si],
+                "actions": [a.name for a in snap.actions[si]],
+                "outcome": "fired" if n in fired else "skipped",
+            }
+        )
+    return out
 
 
 def view_of_new(
@@ -246,13 +287,17 @@ def summary(call: Call) -> dict[str, Any]:
         "area": call.area_code,
         "categories": call.categories,
         "subcategories": call.subcategories,
+        "categories_source": call.categories_source,
         "urgency": call.urgency,
         "triage": call.triage,
     }
 
 
-def referral_dict(referral: Referral, rules: RuleSet) -> dict[str, Any]:
+def referral_dict(
+    referral: Referral, rules: RuleSet, fired: set[int] | None = None
+) -> dict[str, Any]:
     agency = rules.agencies.get(referral.agency_code)
+    steps = escalation_steps(referral, fired or set())
     return {
         "id": referral.id,
         "agency": {
@@ -269,7 +314,9 @@ def referral_dict(referral: Referral, rules: RuleSet) -> dict[str, Any]:
         "resolve_due_at": _iso(referral.resolve_due_at),
         "acknowledged_at": _iso(referral.acknowledged_at),
         "resolved_at": _iso(referral.resolved_at),
-        "escalation_level": referral.escalation_level,
+        "escalation_level": referral.escalation_level,  # the ladder's cursor
+        "escalations": sum(1 for step in steps if step["outcome"] == "fired"),
+        "escalation_steps": steps,
     }
 
 
@@ -284,7 +331,7 @@ def to_dict(view: CallView, principal: Principal, rules: RuleSet) -> dict[str, A
         "people": [
             {"age": p.age, "age_approximate": p.age_approximate, "sex": p.sex} for p in view.people
         ],
-        "referrals": [referral_dict(r, rules) for r in view.referrals],
+        "referrals": [referral_dict(r, rules, view.fired.get(r.id or 0)) for r in view.referrals],
         "timeline": [
             {"at": _iso(e.at), "kind": e.kind, "actor": e.actor, "detail": e.detail}
             for e in view.timeline

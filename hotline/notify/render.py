@@ -28,6 +28,7 @@ TITLES = {
     "escalation": "Leo thang vụ việc",
     "shelter_shortage": "Thiếu chỗ tạm lánh",
     "dead_letter": "Không gửi được thông báo",
+    "withdrawn": "Rút lại chuyển gửi vụ việc",
 }
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from hotline.db.engine import Database
-from hotline.models import Call, EscalationEvent, Notification, Referral
+from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
 from hotline.reports.periods import DEFAULT_TZ, ReportInputError
 from hotline.reports.rollups import Counts, Key, read_counts
 from hotline.reports.statistics import (
@@ -69,6 +69,9 @@ class Dashboard:
     escalations: dict[str, Any]
     open_referrals_by_age: list[dict[str, Any]]
     dead_letters: int
+    # Calls received in the period that were classified by their suggestions: still so, and
+    # confirmed or changed by an operator since.
+    classification: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -142,6 +145,46 @@ def _filters(query: sa.Select[*_Row], areas: set[str] | None, line: str | None) 
     if line is not None:
         query = query.where(col(Call.line_code) == line)
     return query
+
+
+async def classification_figures(
+    db: Database, since: datetime, until: datetime, areas: set[str] | None, line: str | None
+) -> dict[str, int]:
+    """By suggestion: calls received in [since, until) whose categories were the suggested
+    ones when logged; of which still unconfirmed, confirmed as they were, or changed."""
+    in_period = (col(Call.received_at) >= since, col(Call.received_at) < until)
+    async with db.read(offload=True) as session:
+        still = await session.scalar(
+            _filters(
+                sa.select(sa.func.count())
+                .select_from(Call)
+                .where(*in_period, col(Call.categories_source) == "suggested"),
+                areas,
+                line,
+            )
+        )
+        later = await session.execute(
+            _filters(
+                sa.select(col(TimelineEvent.call_id), col(TimelineEvent.detail))
+                .join(Call, col(Call.id) == TimelineEvent.call_id)
+                .where(*in_period, col(TimelineEvent.kind) == "classified")
+                .order_by(col(TimelineEvent.id)),
+                areas,
+                line,
+            )
+        )
+        outcome: dict[int, str] = {}
+        for call_id, detail in later:  # a call's first classification by an operator counts
+            outcome.setdefault(call_id, detail.get("outcome"))
+    confirmed = sum(1 for o in outcome.values() if o == "confirmed")
+    changed = sum(1 for o in outcome.values() if o == "changed")
+    pending = int(still or 0)
+    return {
+        "by_suggestion": pending + confirmed + changed,
+        "unconfirmed": pending,
+        "confirmed": confirmed,
+        "changed": changed,
+    }
 
 
 async def _side_figures(
@@ -242,6 +285,7 @@ async def dashboard(
     funnel = funnel_counts(counts, ruleset)
     facts = await referral_facts(db, since=since, until=until, areas=areas, line=line)
     escalations, ages, dead = await _side_figures(db, since, until, now, areas, line, locale)
+    classification = await classification_figures(db, since, until, areas, line)
 
     def line_label(k: str) -> str:
         ln = ruleset.lines.get(k)
@@ -273,4 +317,5 @@ async def dashboard(
         escalations=escalations,
         open_referrals_by_age=ages,
         dead_letters=dead,
+        classification=classification,
     )

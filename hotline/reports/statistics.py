@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from hotline.db.engine import Database
-from hotline.models import Call, Referral
+from hotline.models import Call, EscalationEvent, Referral
 from hotline.reports.periods import ReportInputError, check_group
 from hotline.rules.ruleset import RuleSet
 
@@ -55,7 +55,7 @@ class Fact:
     resolved_at: datetime | None
     ack_due_at: datetime | None
     resolve_due_at: datetime | None
-    escalation_level: int
+    escalations: int  # ladder steps that fired (a step skipped, e.g. acknowledged in time, is not)
 
     @property
     def declined(self) -> bool:
@@ -122,6 +122,19 @@ def quantile(ordered: list[float], q: float) -> float | None:
     return ordered[lo] + (h - lo) * (ordered[hi] - ordered[lo])
 
 
+# The escalation steps that fired for a referral: its EscalationEvent rows (the unique key
+# (subject, step) serves the lookup). Its escalation_level is only the ladder's cursor, which
+# also moves past the steps skipped because the agency answered in time.
+_FIRED = (
+    sa.select(sa.func.count())
+    .where(
+        col(EscalationEvent.subject)
+        == sa.literal("referral:") + sa.cast(col(Referral.id), sa.String)
+    )
+    .scalar_subquery()
+)
+
+
 async def referral_facts(
     db: Database,
     *,
@@ -148,7 +161,7 @@ async def referral_facts(
             col(Referral.resolved_at),
             col(Referral.ack_due_at),
             col(Referral.resolve_due_at),
-            col(Referral.escalation_level),
+            _FIRED,
         )
         .join(Call, col(Call.id) == Referral.call_id)
         .where(
@@ -166,7 +179,7 @@ async def referral_facts(
     async with db.read(offload=True) as session:
         for row in await session.execute(query):
             (rid, call_id, agency, kind, line_code, area, cats, subs, status) = row[:9]
-            created, ack, declined, resolved, ack_due, resolve_due, level = row[9:]
+            created, ack, declined, resolved, ack_due, resolve_due, fired = row[9:]
             assert rid is not None  # the model's id is None only before an insert
             for raw in (cats, subs):
                 if raw not in cache:
@@ -188,7 +201,7 @@ async def referral_facts(
                     resolved,
                     ack_due,
                     resolve_due,
-                    level or 0,
+                    fired or 0,
                 )
             )
     return out
@@ -211,7 +224,7 @@ def summarize(key: str, label: str, facts: Iterable[Fact], now: datetime) -> Row
         row.referrals += 1
         row.declined += f.declined
         row.open += f.is_open
-        row.escalated += f.escalation_level > 0
+        row.escalated += f.escalations > 0
         if f.answered_at is not None:
             ack_times.append((f.answered_at - f.created_at).total_seconds())
         ack = _judge(f.answered_at, f.ack_due_at, now)

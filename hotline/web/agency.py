@@ -275,11 +275,13 @@ async def ack_link(request: web.Request) -> web.Response:
         done = referral is not None and referral.acknowledged_at is not None
         if referral is None:
             problem = "tampered"
+        elif referral.status == "withdrawn":
+            problem = "withdrawn"  # said before any button: there is nothing to do
     return aiohttp_jinja2.render_template(
         "agency/ack.html",
         request,
         {"problem": problem, "done": done, "token": request.match_info["token"]},
-        status=400 if problem else 200,
+        status=400 if problem not in (None, "withdrawn") else 200,
     )
 
 
@@ -294,10 +296,13 @@ async def ack_link_submit(request: web.Request) -> web.Response:
         except referrals.ReferralNotFound:
             problem = "tampered"
         except referrals.ReferralError:
-            problem = "closed"  # declined, resolved or withdrawn meanwhile
+            async with request.app[keys.DB].read() as session:
+                referral = await session.get(Referral, referral_id)
+            withdrawn = referral is not None and referral.status == "withdrawn"
+            problem = "withdrawn" if withdrawn else "closed"  # declined or resolved meanwhile
     return aiohttp_jinja2.render_template(
         "agency/ack.html",
         request,
         {"problem": problem, "done": problem is None, "token": request.match_info["token"]},
-        status=400 if problem else 200,
+        status=400 if problem not in (None, "withdrawn") else 200,
     )

@@ -38,6 +38,11 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_get(r"/calls/{id:\d+}", operator.call_detail, name="call_detail")
     r.add_get(r"/calls/{id:\d+}/edit", supervisor.edit_form, name="call_edit")
     r.add_post(r"/calls/{id:\d+}/edit", supervisor.edit_submit, name="call_edit_submit")
+    r.add_post(
+        r"/calls/{id:\d+}/confirm-categories",
+        supervisor.confirm_categories,
+        name="call_confirm_categories",
+    )
     # Supervisors
     r.add_get("/triage", supervisor.triage, name="triage")
     r.add_get("/overdue", supervisor.overdue, name="overdue")

@@ -58,8 +58,9 @@ async def overdue(request: web.Request) -> web.Response:
     )
     async with request.app[keys.DB].read() as session:
         rows = (await session.execute(query.order_by(col(Referral.ack_due_at)).limit(500))).all()
+        fired = await calls.fired_steps(session, [r.id for r, _call in rows])
     return aiohttp_jinja2.render_template(
-        "supervisor/overdue.html", request, {"rows": rows, "now": now}
+        "supervisor/overdue.html", request, {"rows": rows, "now": now, "fired": fired}
     )
 
 
@@ -252,7 +253,31 @@ async def edit_submit(request: web.Request) -> web.StreamResponse:
             principal=principal,
             now=now,
             address=client_address(request),
+            confirm=False,  # the form sends the categories back whether or not they changed
         )
         call_id = view.call.id
     wake_worker(request)
     raise web.HTTPSeeOther(str(app.router["call_detail"].url_for(id=str(call_id))))
+
+
+@allow("operator", "supervisor", "admin")
+async def confirm_categories(request: web.Request) -> web.StreamResponse:
+    """The operator confirms the categories the call was classified by from the suggestions:
+    they become the operator's (re-routing changes nothing)."""
+    principal = principal_of(request)
+    app = request.app
+    async with app[keys.DB].write() as session:
+        view = await _editable(request, session)
+        call = view.call
+        await intake.update_call(
+            session,
+            call,
+            {"categories": list(call.categories), "subcategories": list(call.subcategories)},
+            rules=app[keys.RULES].current,
+            settings=app[keys.SETTINGS],
+            principal=principal,
+            now=app[keys.CLOCK].now(),
+            address=client_address(request),
+        )
+    wake_worker(request)
+    raise web.HTTPSeeOther(str(app.router["call_detail"].url_for(id=str(call.id))))
