@@ -231,3 +231,33 @@ async def test_a_withdrawn_referral_reaches_its_agency_and_stops_its_ladder(
             )
         ).all()
     assert fired == []
+
+
+async def test_a_step_skipped_because_the_agency_answered_in_time_is_no_escalation(
+    client, accounts, clock
+):  # type: ignore[no-untyped-def]
+    created = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
+    call = await created.json()
+    police = accounts["police"]
+    [referral] = [r for r in call["referrals"] if r["agency"]["code"] == police.agency]
+    clock.advance(1 * M)
+    ack = await client.post(f"/api/v1/referrals/{referral['id']}/ack", headers=police.headers)
+    assert ack.status == 200
+    # A day later every step of its ladder is past due: the sweep moves its cursor over the
+    # acknowledgement steps without firing them.
+    clock.advance(24 * H)
+    app = client.app
+    await run(app[keys.DB], app[keys.RULES].current, app[keys.SETTINGS], clock.now())
+    read = await client.get(f"/api/v1/calls/{call['id']}", headers=accounts["operator"].headers)
+    [after] = [r for r in (await read.json())["referrals"] if r["id"] == referral["id"]]
+    assert after["escalation_level"] > 0  # the cursor moved
+    assert after["escalations"] == 0
+    assert after["escalation_steps"]
+    assert {s["outcome"] for s in after["escalation_steps"]} == {"skipped"}
+    stats = await client.get(
+        "/api/v1/stats/response-times?period=2026-03&group_by=agency_kind",
+        headers=accounts["supervisor"].headers,
+    )
+    rows = {row["key"]: row for row in (await stats.json())["rows"]}
+    assert rows["police"]["escalated"] == 0
+    assert rows["police"]["ack_in_time"] == 1
