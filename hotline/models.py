@@ -7,9 +7,11 @@ Times are stored as naive UTC and come back timezone-aware (UTCDateTime).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import cache
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -47,6 +49,31 @@ def table_of(model: type[SQLModel]) -> sa.Table:
     table = sa.inspect(model).local_table
     assert isinstance(table, sa.Table), model  # a table=True model maps exactly one table
     return table
+
+
+M = TypeVar("M", bound=SQLModel)
+
+
+def written(model: type[M], values: Mapping[str, Any]) -> M:
+    """A row just written with Core, as a plain object read by attribute like a loaded one
+    (the API's answer, the notifications' content): every column, the unwritten ones at their
+    defaults; attached to no session. Building an instrumented SQLModel instance instead
+    costs about 0.1 ms a row, and a call writes some 16 rows."""
+    static, factories = _defaults(model)
+    row = {**static, **{name: make() for name, make in factories.items()}, **values}
+    return cast(M, SimpleNamespace(**row))
+
+
+@cache
+def _defaults(model: type[SQLModel]) -> tuple[dict[str, Any], dict[str, Callable[[], Any]]]:
+    static: dict[str, Any] = {}
+    factories: dict[str, Callable[[], Any]] = {}
+    for name, info in model.model_fields.items():
+        if info.default_factory is not None:
+            factories[name] = cast(Callable[[], Any], info.default_factory)
+        else:
+            static[name] = info.get_default()
+    return static, factories
 
 
 # --- Jurisdiction (mirrored from routing_rules/ on start-up and reload) -----------------

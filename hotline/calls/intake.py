@@ -8,7 +8,7 @@ import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -17,33 +17,36 @@ from hotline.calls.occupancy import occupancy_for
 from hotline.calls.parse import CallData, InvalidInput, PersonData
 from hotline.calls.plan import ACTIVE, call_values, facts_of, plan_call, replan
 from hotline.calls.write import write_call
-from hotline.models import Call, Person, Referral, User
+from hotline.models import Call, Person, Referral, User, table_of
 from hotline.routing.decide import Decision
 from hotline.rules.ruleset import RuleSet
 from hotline.settings import Settings
+
+_CALL = table_of(Call)
 
 
 def request_hash(body: Any) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
+_REPLAY = select(_CALL.c.id, _CALL.c.request_hash).where(
+    _CALL.c.logged_by_id == bindparam("user_id"), _CALL.c.idempotency_key == bindparam("key")
+)
+
+
 async def find_replay(
     session: AsyncSession, *, principal: Principal, key: str, body_hash: str
-) -> Call | None:
-    """The call an earlier request with this Idempotency-Key made, if any."""
-    call = (
-        await session.execute(
-            select(Call).where(
-                col(Call.logged_by_id) == principal.user_id, col(Call.idempotency_key) == key
-            )
-        )
-    ).scalar_one_or_none()
-    if call is not None and call.request_hash != body_hash:
+) -> int | None:
+    """The id of the call an earlier request with this Idempotency-Key made, if any."""
+    found = (await session.execute(_REPLAY, {"user_id": principal.user_id, "key": key})).first()
+    if found is None:
+        return None
+    if found.request_hash != body_hash:
         raise InvalidInput(
             {"Idempotency-Key": "was used before with a different body"},
             code="idempotency_conflict",
         )
-    return call
+    return int(found.id)
 
 
 async def _taken_by(session: AsyncSession, data: CallData, principal: Principal) -> int:

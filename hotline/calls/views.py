@@ -19,7 +19,15 @@ from sqlmodel import col
 
 from hotline.accounts.auth import Principal
 from hotline.escalation.policy import Snapshot
-from hotline.models import Call, CallCategory, EscalationEvent, Person, Referral, TimelineEvent
+from hotline.models import (
+    Call,
+    CallCategory,
+    EscalationEvent,
+    Person,
+    Referral,
+    TimelineEvent,
+    written,
+)
 from hotline.rules.ruleset import RuleSet
 
 PAGE_SIZE = 50
@@ -173,7 +181,7 @@ def view_of_new(
         call=call,
         people=people,
         referrals=sorted(referrals, key=lambda r: r.id or 0),
-        timeline=[TimelineEvent(**row) for row in timeline],
+        timeline=[written(TimelineEvent, row) for row in timeline],
     )
 
 

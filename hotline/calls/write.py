@@ -29,6 +29,7 @@ from hotline.models import (
     Person,
     Referral,
     table_of,
+    written,
 )
 from hotline.notify.outbox import OutboxBatch
 from hotline.rules.ruleset import RuleSet
@@ -100,20 +101,21 @@ async def write_call(
     return Written(call, people or [], referrals, timeline)
 
 
+_INSERT_CALL = {
+    name: make(_CALL).on_conflict_do_nothing(index_elements=["reference"]).returning(_CALL.c.id)
+    for name, make in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
 async def _insert_call(session: AsyncSession, values: dict[str, Any]) -> Call:
-    dialect = session.get_bind().dialect.name
-    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    """INSERT the call under a new reference; a reference already taken inserts nothing
+    (ON CONFLICT DO NOTHING) and another is drawn."""
+    stmt = _INSERT_CALL[session.get_bind().dialect.name]
     while True:
         reference = new_reference()
-        stmt = (
-            make(_CALL)
-            .values(reference=reference, **values)
-            .on_conflict_do_nothing(index_elements=["reference"])
-            .returning(_CALL.c.id)
-        )
-        call_id = await session.scalar(stmt)
+        call_id = await session.scalar(stmt, {"reference": reference, **values})
         if call_id is not None:
-            return Call(id=int(call_id), reference=reference, **values)
+            return written(Call, {"id": int(call_id), "reference": reference, **values})
 
 
 async def _update_call(session: AsyncSession, call: Call, plan: CallPlan) -> None:
@@ -141,7 +143,7 @@ async def _write_people(
     rows = [{"call_id": call_id, "position": i, **asdict(p)} for i, p in enumerate(plan.people)]
     if rows:
         await session.execute(insert(_PERSON), rows)
-    return [Person(**row) for row in rows]
+    return [written(Person, row) for row in rows]
 
 
 async def _write_codes(session: AsyncSession, call_id: int, plan: CallPlan, *, new: bool) -> None:
@@ -157,7 +159,7 @@ async def _write_codes(session: AsyncSession, call_id: int, plan: CallPlan, *, n
 async def _insert_referrals(session: AsyncSession, call_id: int, plan: CallPlan) -> list[Referral]:
     rows = [{"call_id": call_id, **r.values} for r in plan.referrals]
     ids = await insert_ids(session, _REFERRAL, rows)
-    return [Referral(id=rid, **row) for rid, row in zip(ids, rows, strict=True)]
+    return [written(Referral, {"id": rid, **row}) for rid, row in zip(ids, rows, strict=True)]
 
 
 _WITHDRAW = (

@@ -72,7 +72,7 @@ async def create_call(request: web.Request) -> web.Response:
                 session, principal=principal, key=key, body_hash=body_hash
             )
             if replay:
-                call_id, replayed = replay.id, True
+                call_id, replayed = replay, True
             else:
                 new = await intake.create_call(
                     session,
@@ -85,6 +85,7 @@ async def create_call(request: web.Request) -> web.Response:
                     idempotency_key=key,
                     body_hash=body_hash,
                 )
+                assert new.call.id is not None
                 call_id, replayed = new.call.id, False
                 view = calls.view_of_new(new.call, new.people, new.referrals, new.timeline)
     except IntegrityError:
@@ -96,7 +97,7 @@ async def create_call(request: web.Request) -> web.Response:
             )
         if not replay:
             raise
-        call_id, replayed = replay.id, True
+        call_id, replayed = replay, True
     if not replayed:
         wake_worker(request)
     assert call_id is not None
