@@ -163,7 +163,7 @@ def escalation_steps(referral: Referral, fired: set[int]) -> list[dict[str, Any]
         out.append(
             {
                 "step": n,
-                "due_at": _iso(at),
+                "due_at": at,
                 "when": snap.whens[si],
                 "actions": [a.name for a in snap.actions[si]],
                 "outcome": "fired" if n in fired else "skipped",
@@ -324,7 +324,7 @@ def referral_dict(
         "resolved_at": _iso(referral.resolved_at),
         "escalation_level": referral.escalation_level,  # the ladder's cursor
         "escalations": sum(1 for step in steps if step["outcome"] == "fired"),
-        "escalation_steps": steps,
+        "escalation_steps": [{**step, "due_at": _iso(step["due_at"])} for step in steps],
     }
 
 

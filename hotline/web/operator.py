@@ -199,6 +199,10 @@ async def call_detail(request: web.Request) -> web.Response:
         {
             "view": view,
             "call": view.call,
+            "steps": {
+                r.id: calls.escalation_steps(r, view.fired.get(r.id or 0, set()))
+                for r in view.referrals
+            },
             "earlier": earlier,
             "created": request.query.get("created") == "1",
         },

@@ -254,6 +254,10 @@ async def test_a_step_skipped_because_the_agency_answered_in_time_is_no_escalati
     assert after["escalations"] == 0
     assert after["escalation_steps"]
     assert {s["outcome"] for s in after["escalation_steps"]} == {"skipped"}
+    await login(client, "supervisor")
+    page = await (await client.get(f"/calls/{call['id']}")).text()
+    # The police's reminder was skipped; the silent agencies' reminders fired.
+    assert "nhắc cơ quan: bỏ qua" in page and "nhắc cơ quan: đã thực hiện" in page
     stats = await client.get(
         "/api/v1/stats/response-times?period=2026-03&group_by=agency_kind",
         headers=accounts["supervisor"].headers,
