@@ -220,6 +220,7 @@ class Generator:
                 "narrative": "" if outcome != "case" else "(dữ liệu mẫu)",
                 "categories": categories,
                 "subcategories": sorted(set(subcategories)),
+                "categories_source": "operator",  # history: chosen (or confirmed) by operators
                 "urgency": urgency,
                 "status": status,
                 "updated_at": at,
