@@ -252,9 +252,7 @@ async def earlier_from(
     calls, how many there are, and the agencies each was referred to."""
     if principal.role == "agency":
         return [], 0, {}
-    query = visible(select(Call), principal, rules).where(
-        col(Call.caller_phone_e164) == phone_e164
-    )
+    query = visible(select(Call), principal, rules).where(col(Call.caller_phone_e164) == phone_e164)
     if before is not None:
         query = query.where(
             or_(

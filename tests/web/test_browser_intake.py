@@ -99,7 +99,7 @@ async def test_area_field_resolves_or_refuses(browser, client, accounts):
     await page.fill("#area-search", "xyzzy")
     await page.keyboard.press("Tab")
     await page.wait_for_selector("#err-area:not([hidden])")
-    assert "xyzzy" == await page.input_value("#area-search")
+    assert await page.input_value("#area-search") == "xyzzy"
     assert await page.get_attribute("#area-search", "aria-invalid") == "true"
     await shoot(page, "intake-area-no-match")
     await page.fill("#narrative", "Chị bị chồng đánh")
