@@ -24,6 +24,7 @@ from hotline.rules import jurisdiction
 from hotline.rules.ruleset import RuleSet, RuleSetHolder, load_ruleset
 from hotline.settings import PROJECT_ROOT, Settings
 from hotline.web import present
+from hotline.web.error_pages import error_page_middleware
 from hotline.web.errors import error_middleware
 from hotline.web.routes import setup_routes
 from hotline.web.security import auth_middleware, headers_middleware
@@ -64,6 +65,7 @@ def create_app(
     app = web.Application(
         middlewares=[
             headers_middleware,
+            error_page_middleware,
             error_middleware,
             session_middleware(storage),
             present.locale_middleware,

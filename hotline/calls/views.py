@@ -271,14 +271,52 @@ async def earlier_calls(
     """Earlier calls from the same number (a repeat caller), among those the reader may see."""
     if not call.caller_phone_e164 or principal.role == "agency":
         return []
-    query = visible(select(Call), principal, rules).where(
-        col(Call.caller_phone_e164) == call.caller_phone_e164,
-        col(Call.id) != call.id,
-        col(Call.received_at) <= call.received_at,
+    return (await earlier_from(session, call.caller_phone_e164, principal, rules, before=call))[0][
+        :limit
+    ]
+
+
+async def earlier_from(
+    session: AsyncSession,
+    phone_e164: str,
+    principal: Principal,
+    rules: RuleSet,
+    *,
+    before: Call | None = None,
+    limit: int = 5,
+) -> tuple[list[Call], int, dict[int, list[str]]]:
+    """Calls from this number the reader may see, newest first: strictly before `before` (the
+    call being edited is never its own earlier call, nor is a later one). Returns a page of
+    calls, how many there are, and the agencies each was referred to."""
+    if principal.role == "agency":
+        return [], 0, {}
+    query = visible(select(Call), principal, rules).where(col(Call.caller_phone_e164) == phone_e164)
+    if before is not None:
+        query = query.where(
+            or_(
+                col(Call.received_at) < before.received_at,
+                and_(col(Call.received_at) == before.received_at, col(Call.id) < before.id),
+            )
+        )
+    total = int(await session.scalar(select(func.count()).select_from(query.subquery())) or 0)
+    rows = list(
+        (
+            await session.execute(
+                query.order_by(col(Call.received_at).desc(), col(Call.id).desc()).limit(limit)
+            )
+        ).scalars()
     )
-    return list(
-        (await session.execute(query.order_by(col(Call.received_at).desc()).limit(limit))).scalars()
-    )
+    agencies: dict[int, list[str]] = {c.id: [] for c in rows if c.id is not None}
+    if agencies:
+        found = await session.execute(
+            select(col(Referral.call_id), col(Referral.agency_code))
+            .where(col(Referral.call_id).in_(list(agencies)), col(Referral.status) != "withdrawn")
+            .order_by(col(Referral.id))
+        )
+        for call_id, agency in found:
+            if agency not in agencies[call_id]:
+                agencies[call_id].append(agency)
+    return rows, total, agencies
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -12,13 +12,14 @@ from typing import Any
 
 import aiohttp_jinja2
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts.auth import PUBLIC, Principal, allow
 from hotline.calls.parse import InvalidInput
 from hotline.calls.views import referral_dict
+from hotline.i18n.translation import lazy
 from hotline.models import Call, Person, Referral, TimelineEvent
 from hotline.referrals import lifecycle as referrals
 from hotline.referrals.links import LinkError, verify_ack_token
@@ -147,6 +148,14 @@ async def api_status(request: web.Request) -> web.Response:
 # --- pages --------------------------------------------------------------------------------
 
 
+# The lifecycle's messages (referrals/ imports no i18n), marked here so the catalogs carry them
+# and the referral page shows them in the reader's language.
+LIFECYCLE_MESSAGES = (
+    lazy("a reason is required to decline"),
+    lazy("the outcome is required to resolve"),
+)
+
+
 @allow("agency")
 async def inbox(request: web.Request) -> web.Response:
     principal = principal_of(request)
@@ -158,10 +167,20 @@ async def inbox(request: web.Request) -> web.Response:
     )
     if show == "open":
         query = query.where(col(Referral.status).in_(OPEN))
+    # Most urgent first, then the nearest deadline: acknowledging while unacknowledged, then
+    # resolving (an emergency due at 22:05 comes before a "high" due at 22:52).
+    urgency = case(
+        {code: rank for rank, code in enumerate(("emergency", "high", "normal", "low"))},
+        value=col(Call.urgency),
+        else_=9,
+    )
+    deadline = case(
+        (col(Referral.acknowledged_at).is_(None), col(Referral.ack_due_at)),
+        else_=col(Referral.resolve_due_at),
+    )
+    order = (urgency, deadline.is_(None), deadline, col(Referral.created_at).desc())
     async with request.app[keys.DB].read() as session:
-        rows = (
-            await session.execute(query.order_by(col(Referral.created_at).desc()).limit(300))
-        ).all()
+        rows = (await session.execute(query.order_by(*order).limit(300))).all()
     return aiohttp_jinja2.render_template(
         "agency/inbox.html",
         request,

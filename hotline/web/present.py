@@ -159,3 +159,11 @@ async def locale_middleware(request: web.Request, handler: Any) -> web.StreamRes
     )
     request[keys.LOCALE] = pick_locale(chosen, accept, default)
     return await handler(request)
+
+
+async def page_context(request: web.Request) -> None:
+    """Make sure the request carries the templates' context (idempotent)."""
+    from aiohttp_jinja2 import REQUEST_CONTEXT_KEY
+
+    if REQUEST_CONTEXT_KEY not in request:
+        request[REQUEST_CONTEXT_KEY] = await context_processor(request)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from aiohttp import web
 from aiohttp_session import Session, get_session
@@ -25,6 +25,7 @@ from hotline.clock import as_utc
 from hotline.models import User
 from hotline.web.errors import is_api, json_error
 
+H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 IDLE_TIMEOUT = timedelta(minutes=30)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSP = (
@@ -103,6 +104,28 @@ async def _from_session(request: web.Request) -> Principal | None:
     return Principal.of(user, via="session")
 
 
+class CsrfRefused(web.HTTPForbidden):
+    """A write without the session's CSRF token: the page was out of date (another tab logged
+    in again, or the session changed). Pages show it as such, not as "forbidden"."""
+
+
+# The attribute @keeps_form sets on a handler: how to answer a write the session no longer
+# covers (expired, or its CSRF token is stale) without losing what was typed.
+REFUSED_ATTRIBUTE = "__hotline_on_refused__"
+Refused = Callable[[web.Request, str], Awaitable[web.StreamResponse]]
+
+
+def keeps_form(on_refused: Refused) -> Callable[[H], H]:
+    """A form handler whose refused posts are answered by `on_refused(request, why)` (why is
+    "signin" or "stale") instead of an error page: the form comes back with everything typed."""
+
+    def mark(handler: H) -> H:
+        setattr(handler, REFUSED_ATTRIBUTE, on_refused)
+        return handler
+
+    return mark
+
+
 def _refuse(request: web.Request, *, status: int) -> web.StreamResponse:
     if is_api(request):
         if status == 401:
@@ -119,8 +142,8 @@ def _refuse(request: web.Request, *, status: int) -> web.StreamResponse:
             str(request.app.router["login"].url_for().with_query(next=request.path_qs))
         )
     if status == 401:
-        raise web.HTTPUnauthorized(text="login required")
-    raise web.HTTPForbidden(text="forbidden")
+        raise web.HTTPUnauthorized()
+    raise web.HTTPForbidden()
 
 
 @web.middleware
@@ -148,10 +171,15 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
     else:
         principal = await _from_session(request)
         if principal is not None and request.method not in SAFE_METHODS:
-            await _check_csrf(request)
+            stale = await _stale_form(request, principal, roles)
+            if stale is not None:
+                return stale
     request[keys.PRINCIPAL] = principal
     if PUBLIC not in roles:
         if principal is None:
+            recover = getattr(info.handler, REFUSED_ATTRIBUTE, None)
+            if recover is not None and request.method not in SAFE_METHODS:
+                return cast(web.StreamResponse, await recover(request, "signin"))
             return _refuse(request, status=401)
         if principal.role not in roles:
             return _refuse(request, status=403)
@@ -159,6 +187,22 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
         return await handler(request)
     finally:
         await _stamp_left(request)
+
+
+async def _stale_form(
+    request: web.Request, principal: Principal, roles: frozenset[str]
+) -> web.StreamResponse | None:
+    """Check the CSRF token of a cookie-authenticated write. A form that keeps what was typed
+    (@keeps_form) answers a stale token itself; anything else is refused."""
+    try:
+        await _check_csrf(request)
+    except CsrfRefused:
+        request[keys.PRINCIPAL] = principal
+        recover = getattr(request.match_info.handler, REFUSED_ATTRIBUTE, None)
+        if recover is not None and principal.role in roles:
+            return cast(web.StreamResponse, await recover(request, "stale"))
+        raise
+    return None
 
 
 async def _check_csrf(request: web.Request) -> None:
@@ -172,9 +216,7 @@ async def _check_csrf(request: web.Request) -> None:
     ):
         sent = str((await request.post()).get("csrf", ""))
     if not expected or not hmac.compare_digest(expected, sent):
-        if is_api(request):
-            raise web.HTTPForbidden(reason="missing or wrong CSRF token")
-        raise web.HTTPForbidden(text="missing or wrong CSRF token: reload the page and try again")
+        raise CsrfRefused(reason="missing or wrong CSRF token")
 
 
 def principal_of(request: web.Request) -> Principal:

@@ -20,7 +20,7 @@ from hotline.models import Call, Notification, Person, Referral
 from hotline.notify import dead_letters, local_messages, resend
 from hotline.notify.outbox import OutboxError
 from hotline.web.api import wake_worker
-from hotline.web.operator import PERSON_ROWS, form_to_body
+from hotline.web.operator import PERSON_ROWS, FormExtras, check_area, form_to_body
 from hotline.web.security import audit_request, client_address, principal_of
 
 SUPERVISORS = ("supervisor", "admin")
@@ -211,6 +211,7 @@ async def edit_form(request: web.Request) -> web.Response:
         {
             "form": _as_form(view.call, view.people),
             "errors": {},
+            "extras": FormExtras(area_unknown=not view.call.area_code),
             "edit": view.call,
             "live_calls": [],
             "telephony_id": "",
@@ -223,26 +224,32 @@ async def edit_submit(request: web.Request) -> web.StreamResponse:
     principal = principal_of(request)
     app = request.app
     rules, now = app[keys.RULES].current, app[keys.CLOCK].now()
-    body = form_to_body(await request.post())
+    posted = await request.post()
+    body = form_to_body(posted)
     body.pop("taken_by", None)
+    extras = FormExtras.of(posted)
     async with app[keys.DB].write() as session:
         view = await _editable(request, session)
+        errors = check_area(body, extras, rules)
         try:
             data = parse_call(body, rules, now=now)
         except InvalidInput as exc:
-            while len(body["people"]) < PERSON_ROWS:
+            errors = dict(exc.fields) | errors
+        if errors or extras.add_person:  # "+ person" without JavaScript: a row, no save
+            while len(body["people"]) < PERSON_ROWS + extras.add_person:
                 body["people"].append({})
             return aiohttp_jinja2.render_template(
                 "operator/form.html",
                 request,
                 {
                     "form": body | {"prefilled": True},
-                    "errors": exc.fields,
+                    "errors": {} if extras.add_person else errors,
+                    "extras": extras,
                     "edit": view.call,
                     "live_calls": [],
                     "telephony_id": "",
                 },
-                status=422,
+                status=200 if extras.add_person else 422,
             )
         await intake.update_call(
             session,

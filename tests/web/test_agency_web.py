@@ -99,8 +99,8 @@ async def test_inbox_page_acknowledge(client, accounts):
         f"/agency/referrals/{referral['id']}", data={"csrf": csrf, "action": "declined", "note": ""}
     )
     assert bad.status == 422
-    # The form's label always says "lý do"; the error is the note's own (not yet translated).
-    assert '<span class="field-error">a reason is required to decline</span>' in await bad.text()
+    # The error beside the note, in the page's language.
+    assert '<span class="field-error">Cần nêu lý do từ chối</span>' in await bad.text()
     forbidden = await client.get(f"/agency/referrals/{referral['id'] + 1000}")
     assert forbidden.status == 404
 
@@ -118,6 +118,33 @@ async def test_signed_link_acknowledges_in_one_click(client, accounts, clock, se
     assert done.status == 200
     async with client.app[keys.DB].read() as session:
         assert (await session.get(Referral, referral["id"])).status == "acknowledged"
+
+
+async def test_signed_link_works_for_a_logged_in_user(client, accounts, clock, settings):
+    referral = await referral_for(client, accounts, "ca-dak-to")
+    token = make_ack_token(settings.secret_key, referral["id"], now=clock.now())
+    await login(client, "police")  # the officer is logged in in the same browser
+    page = await (await client.get(f"/ack/{token}")).text()
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    done = await client.post(f"/ack/{token}", data={"csrf": csrf})
+    assert done.status == 200
+    async with client.app[keys.DB].read() as session:
+        assert (await session.get(Referral, referral["id"])).status == "acknowledged"
+
+
+async def test_inbox_is_sorted_by_urgency_then_deadline(client, accounts):
+    headers = accounts["operator"].headers
+    references = {}
+    for urgency in ("high", "emergency", "normal"):
+        created = await client.post(
+            "/api/v1/calls", json=GOOD | {"urgency": urgency}, headers=headers
+        )
+        references[urgency] = (await created.json())["reference"]
+    await login(client, "police")
+    inbox = await (await client.get("/agency/referrals")).text()
+    positions = [inbox.index(references[u]) for u in ("emergency", "high", "normal")]
+    assert positions == sorted(positions)
+    assert 'class="list cards"' in inbox and 'data-label="Hạn xác nhận"' in inbox
 
 
 async def test_tampered_and_expired_links_are_refused(client, accounts, clock, settings):
