@@ -25,6 +25,7 @@ from hotline.rules.ruleset import RuleSet, RuleSetHolder, load_ruleset
 from hotline.settings import PROJECT_ROOT, Settings
 from hotline.web import present
 from hotline.web.errors import error_middleware
+from hotline.web.limits import limits_middleware
 from hotline.web.routes import setup_routes
 from hotline.web.security import auth_middleware, headers_middleware
 
@@ -59,12 +60,14 @@ def create_app(
         secure=settings.cookie_secure,
         samesite="Lax",
     )
-    # Order matters: headers on every answer; errors shaped; the session before anyone
-    # reads it; the language before the auth check may render a refusal.
+    # Order matters: headers on every answer; errors shaped; bounds checked and the body
+    # read within its deadline before anything uses them (the CSRF check reads forms); the
+    # session before anyone reads it; the language before the auth check may render a refusal.
     app = web.Application(
         middlewares=[
             headers_middleware,
             error_middleware,
+            limits_middleware,
             session_middleware(storage),
             present.locale_middleware,
             auth_middleware,
