@@ -344,9 +344,9 @@ def _age(check: _Checker, where: str, age: Any) -> int | None:
     number: int | None = None
     if isinstance(age, int) and not isinstance(age, bool):
         number = age
-    elif isinstance(age, float) and age.is_integer():
+    elif isinstance(age, float) and age.is_integer() and abs(age) < 1e6:
         number = int(age)
-    elif isinstance(age, str) and age.strip().lstrip("-").isdigit():
+    elif isinstance(age, str) and re.fullmatch(r"-?[0-9]{1,4}", age.strip()):
         number = int(age.strip())
     if number is None:
         check.fail(where, _("must be a whole number"))

@@ -18,7 +18,7 @@ from sqlmodel import col
 from hotline import keys
 from hotline.accounts.auth import PUBLIC, Principal, allow
 from hotline.calls.parse import InvalidInput
-from hotline.calls.views import referral_dict
+from hotline.calls.views import referral_dict, visible
 from hotline.models import Call, Person, Referral, TimelineEvent
 from hotline.referrals import lifecycle as referrals
 from hotline.referrals.links import LinkError, verify_ack_token
@@ -102,6 +102,9 @@ async def api_list(request: web.Request) -> web.Response:
     if errors:
         raise InvalidInput(errors)
     query = select(Referral, col(Call.reference)).join(Call, col(Call.id) == Referral.call_id)
+    if principal.role != "agency":
+        # Supervisors limited to lines or areas see the referrals of those calls only.
+        query = query.where(col(Call.id).in_(visible(select(col(Call.id)), principal, rules)))
     if agency:
         query = query.where(col(Referral.agency_code) == agency)
     if status:

@@ -52,6 +52,8 @@ def page_number(raw: Any) -> int:
     """A page number from a query string or a JSON body: 1..MAX_PAGE, else ValueError."""
     if isinstance(raw, bool) or not isinstance(raw, int | str):
         raise ValueError(raw)
+    if isinstance(raw, str) and not (raw.isascii() and raw.strip().isdigit()):
+        raise ValueError(raw)
     page = int(raw)
     if not 1 <= page <= MAX_PAGE:
         raise ValueError(raw)

@@ -15,6 +15,7 @@ from hotline.calls import views as calls
 from hotline.calls.parse import InvalidInput, parse_call
 from hotline.models import TelephonyCall
 from hotline.web.api import call_filter, wake_worker
+from hotline.web.limits import id_value
 from hotline.web.security import audit_request, client_address, principal_of
 
 PERSON_ROWS = 3  # rows shown without JavaScript; the page can add more
@@ -83,7 +84,8 @@ async def _telephony_context(request: web.Request, form: dict[str, Any]) -> dict
     wanted = request.query.get("telephony") or form.get("telephony") or ""
     async with request.app[keys.DB].read() as session:
         live = await telephony.live_calls(session, now=now)
-        chosen = await session.get(TelephonyCall, int(wanted)) if str(wanted).isdigit() else None
+        pbx_id = id_value(str(wanted))
+        chosen = await session.get(TelephonyCall, pbx_id) if pbx_id is not None else None
     if chosen is not None and chosen.call_id is None and "prefilled" not in form:
         form["line"] = chosen.line_code or form["line"]
         form["caller"]["phone"] = form["caller"].get("phone") or chosen.caller_e164 or ""
@@ -123,8 +125,8 @@ async def call_submit(request: web.Request) -> web.Response:
                     address=client_address(request),
                 )
             ).call
-            if telephony_id.isdigit():
-                pbx = await session.get(TelephonyCall, int(telephony_id))
+            if (pbx_id := id_value(telephony_id)) is not None:
+                pbx = await session.get(TelephonyCall, pbx_id)
                 if pbx is not None and pbx.call_id is None:
                     pbx.call_id = call.id
     except InvalidInput as exc:
@@ -176,10 +178,9 @@ async def call_queue(request: web.Request) -> web.Response:
 async def call_detail(request: web.Request) -> web.Response:
     principal = principal_of(request)
     rules = request.app[keys.RULES].current
-    try:
-        call_id = int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    call_id = id_value(request.match_info["id"])
+    if call_id is None:
+        raise web.HTTPNotFound()
     async with request.app[keys.DB].write() as session:
         view = await calls.load(session, call_id, principal, rules)
         if view is None:
