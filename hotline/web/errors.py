@@ -16,6 +16,7 @@ from sqlalchemy import exc as sa_exc
 
 from hotline import keys
 from hotline.calls.parse import MAX_JSON_DEPTH, InvalidInput, json_depth, printable, text_errors
+from hotline.i18n.translation import lazy
 
 log = logging.getLogger("hotline.web")
 
@@ -48,7 +49,7 @@ def is_api(request: web.Request) -> bool:
     return request.path.startswith("/api/")
 
 
-TOO_DEEP = "nested too deeply (at most 32 levels)"
+TOO_DEEP = lazy("nested too deeply (at most 32 levels)")
 
 
 async def read_json(request: web.Request) -> Any:

@@ -29,6 +29,7 @@ from aiohttp import web
 
 from hotline import keys
 from hotline.calls.parse import MAX_ID, InvalidInput, bad_characters, printable
+from hotline.i18n.translation import lazy
 from hotline.web.errors import is_api, json_error, translate
 
 log = logging.getLogger("hotline.web")
@@ -45,7 +46,7 @@ READ_HEADERS = (
     "Accept-Language",
     "Cookie",
 )
-NOT_ALLOWED = "contains characters that are not allowed"
+NOT_ALLOWED = lazy("contains characters that are not allowed")
 
 
 def page_number(raw: Any) -> int:
@@ -93,7 +94,8 @@ async def _read_body(request: web.Request) -> web.StreamResponse | None:
     a response when the request cannot go on."""
     if request.content_type.startswith("multipart/"):
         raise InvalidInput(
-            {"Content-Type": "must be application/json or a form"}, code="unsupported_media"
+            {"Content-Type": lazy("must be application/json or a form")},
+            code="unsupported_media",
         )
     timeout = request.app[keys.SETTINGS].body_timeout
     try:
@@ -101,11 +103,13 @@ async def _read_body(request: web.Request) -> web.StreamResponse | None:
             await request.read()
     except TimeoutError:
         log.info("body not received within %ss: %s %s", timeout, request.method, request.path)
-        return _closing(request, 408, "request_timeout", "the request body did not arrive in time")
+        return _closing(
+            request, 408, "request_timeout", lazy("the request body did not arrive in time")
+        )
     except ConnectionError:
         # The client went away mid-body: nothing to answer, nothing to fix.
         log.debug("client disconnected during the body of %s %s", request.method, request.path)
-        return _closing(request, 400, "bad_request", "the request body was cut off")
+        return _closing(request, 400, "bad_request", lazy("the request body was cut off"))
     if request.content_type == "application/x-www-form-urlencoded":
         form = await request.post()
         errors = {
