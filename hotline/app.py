@@ -26,6 +26,7 @@ from hotline.settings import PROJECT_ROOT, Settings
 from hotline.web import present
 from hotline.web.error_pages import error_page_middleware
 from hotline.web.errors import error_middleware
+from hotline.web.limits import limits_middleware
 from hotline.web.routes import setup_routes
 from hotline.web.security import auth_middleware, headers_middleware
 
@@ -60,14 +61,16 @@ def create_app(
         secure=settings.cookie_secure,
         samesite="Lax",
     )
-    # Order matters: headers on every answer; errors shaped; the session before anyone
-    # reads it; the language before the auth check may render a refusal.
+    # Order matters: headers on every answer; errors shaped; bounds checked and the body
+    # read within its deadline before anything uses them (the CSRF check reads forms); the
+    # session before anyone reads it; the language before the auth check may render a refusal.
     app = web.Application(
         middlewares=[
             headers_middleware,
             error_page_middleware,
             error_middleware,
-            session_middleware(storage),
+            session_middleware(storage),  # before limits: an error page it causes reads the session
+            limits_middleware,
             present.locale_middleware,
             auth_middleware,
         ],

@@ -31,6 +31,10 @@ class Settings:
     # Security
     secret_key: str = ""
     telephony_secret: str = ""
+    # /metrics: when set, scrapers send it as a bearer token (else /metrics is open)
+    metrics_token: str = ""
+    # The OpenAPI document: to logged-in users only unless this is true
+    openapi_public: bool = False
     session_max_age: int = 8 * 3600
     cookie_secure: bool = False
     # Links in notifications
@@ -55,6 +59,8 @@ class Settings:
     locale: str = "vi"
     # Limits
     max_body_bytes: int = 1024 * 1024
+    # Seconds a request body may take to arrive; a slower or never-ending one gets 408
+    body_timeout: float = 30.0
     log_level: str = "INFO"
     # Data protection: closed calls are redacted this many days after their last change (0 keeps).
     retention_days: int = 0

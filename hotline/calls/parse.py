@@ -8,9 +8,11 @@ reader. Nothing here touches the database: codes are checked against the rule se
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from typing import Any
 
 import phonenumbers
@@ -42,6 +44,17 @@ TOP_FIELDS = {
 CALLER_FIELDS = {"name", "phone", "relation", "anonymous"}
 PERSON_FIELDS = {"age", "age_approximate", "sex", "name"}
 LIMITS = {"address": 500, "caller.name": 200, "caller.phone": 40, "person.name": 200}
+# Ids are checked against the smallest id column (PostgreSQL INTEGER) before any query: a
+# larger number names nothing, and the database would refuse it with an error, not a miss.
+MAX_ID = 2**31 - 1
+# Dates outside these years are typing mistakes or probes; they would also overflow time
+# zone arithmetic at the edges of the calendar (year 1 at +14:00).
+FIRST_YEAR, LAST_YEAR = 1970, 2100
+# A call is three levels deep; 1,000 levels would exhaust the JSON decoder's recursion.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_STEP = {ord("["): 1, ord("{"): 1, ord("]"): -1, ord("}"): -1}
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in _STEP)
 
 
 class InvalidInput(ValueError):
@@ -82,6 +95,71 @@ class CallData:
     emergency_processing: bool | None = None
 
 
+def json_depth(raw: bytes) -> int:
+    """How deeply a JSON text nests arrays and objects, counted without parsing it (brackets
+    inside strings do not count)."""
+    brackets = _JSON_STRING.sub(b"", raw).translate(None, _NOT_BRACKETS)
+    return max(accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+def bad_characters(text: str) -> bool:
+    """True when text holds a NUL (PostgreSQL cannot store it) or a lone UTF-16 surrogate
+    (what a browser's .slice() leaves of an emoji cut in half; no database can store it)."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def text_errors(value: Any, where: str = "") -> dict[str, str]:
+    """Every string in a decoded JSON value (keys too) that bad_characters() refuses, by its
+    field path ("caller.name", "people[0].name"); field names are made printable."""
+    errors: dict[str, str] = {}
+    stack: list[tuple[str, Any]] = [(where, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if bad_characters(item):
+                errors[printable(path) or "body"] = _("contains characters that are not allowed")
+        elif isinstance(item, Mapping):
+            for key, child in item.items():
+                name = f"{path}.{key}" if path else str(key)
+                if bad_characters(str(key)):
+                    errors[printable(name)] = _("contains characters that are not allowed")
+                else:
+                    stack.append((name, child))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", child) for i, child in enumerate(item))
+    return errors
+
+
+def printable(name: str) -> str:
+    """A field name safe to echo in an error: control characters and lone surrogates become
+    U+FFFD."""
+    return "".join("\ufffd" if ord(c) < 32 or 0xD800 <= ord(c) <= 0xDFFF else c for c in name)
+
+
+def parse_datetime(raw: Any, *, tz: str = "Asia/Ho_Chi_Minh") -> datetime:
+    """An ISO date-time as UTC (naive ones are local time in `tz`); ValueError with a message
+    id when it is not one or falls outside FIRST_YEAR..LAST_YEAR."""
+    if not isinstance(raw, str):
+        raise ValueError(_("not a date and time"))
+    try:
+        when = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(_("not a date and time")) from None
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise ValueError(_("must be between 1970 and 2100"))
+    if when.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        when = when.replace(tzinfo=ZoneInfo(tz))
+    return when.astimezone(UTC)
+
+
 def normalise_phone(typed: str | None) -> tuple[str | None, str | None, str | None]:
     """(as typed, E.164 or None, error). Vietnamese numbers in any written form; "withheld"
     and empty are accepted as no number."""
@@ -116,7 +194,7 @@ class _Checker:
         value = nfc(value).strip()
         # U+FFFD is what decoding leaves of bytes that were not UTF-8 (aiohttp decodes form
         # posts with errors="replace"): refuse it rather than store the damage.
-        if "\x00" in value or "\ufffd" in value:
+        if bad_characters(value) or "\ufffd" in value:
             self.fail(name, _("contains characters that are not allowed"))
             return None
         if len(value) > limit:
@@ -185,16 +263,10 @@ def _line_and_time(check: _Checker, call: CallData, partial: bool) -> None:
     raw = data.get("received_at")
     if raw not in (None, ""):
         try:
-            when = datetime.fromisoformat(str(raw))
-        except ValueError:
-            check.fail("received_at", _("not a date and time"))
+            when = parse_datetime(raw)
+        except ValueError as exc:
+            check.fail("received_at", str(exc))
             return
-        if when.tzinfo is None:
-            # A time typed without zone is local time where the hotline is.
-            from zoneinfo import ZoneInfo
-
-            when = when.replace(tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-        when = when.astimezone(UTC)
         if when > check.now + timedelta(minutes=5):
             check.fail("received_at", _("cannot be in the future"))
         elif when < check.now - timedelta(days=366):
@@ -259,7 +331,7 @@ def _person(check: _Checker, where: str, person: Any) -> PersonData | None:
     )
     sex = person.get("sex")
     if sex not in (None, ""):
-        if sex not in set(check.rules.taxonomy.codes("sex")):
+        if not isinstance(sex, str) or sex not in set(check.rules.taxonomy.codes("sex")):
             check.fail(f"{where}.sex", _("unknown code"))
         else:
             data.sex = sex
@@ -272,9 +344,9 @@ def _age(check: _Checker, where: str, age: Any) -> int | None:
     number: int | None = None
     if isinstance(age, int) and not isinstance(age, bool):
         number = age
-    elif isinstance(age, float) and age.is_integer():
+    elif isinstance(age, float) and age.is_integer() and abs(age) < 1e6:
         number = int(age)
-    elif isinstance(age, str) and age.strip().lstrip("-").isdigit():
+    elif isinstance(age, str) and re.fullmatch(r"-?[0-9]{1,4}", age.strip()):
         number = int(age.strip())
     if number is None:
         check.fail(where, _("must be a whole number"))
@@ -315,7 +387,7 @@ def _classification(check: _Checker, call: CallData, partial: bool) -> None:
             check.fail("subcategories", _("does not belong to the chosen categories"))
     urgency = data.get("urgency")
     if urgency not in (None, ""):
-        if urgency not in tax.codes("urgency"):
+        if not isinstance(urgency, str) or urgency not in tax.codes("urgency"):
             check.fail("urgency", _("unknown urgency"))
         else:
             call.urgency = urgency

@@ -20,6 +20,7 @@ from sqlmodel import col
 
 from hotline.accounts import audit
 from hotline.accounts.auth import Principal
+from hotline.db import logs
 from hotline.db.engine import Database
 from hotline.models import Call, LocalMessage, Notification, Person, Referral, TimelineEvent
 from hotline.rules.ruleset import RuleSet
@@ -34,7 +35,10 @@ EXPORT_LIMIT = 500
 
 
 def protect_logs() -> None:
-    """Keep case data out of the logs even at HOTLINE_LOG_LEVEL=DEBUG (create_app calls it)."""
+    """Keep case data out of the logs even at HOTLINE_LOG_LEVEL=DEBUG (create_app calls it):
+    statement loggers held above INFO, and exception text that may quote values dropped
+    (hotline.db.logs)."""
+    logs.install()
     for name, level in DATA_LOGGERS.items():
         logger = logging.getLogger(name)
         if logger.level == logging.NOTSET or logger.level < level:

@@ -15,8 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from hotline.calls.parse import InvalidInput, normalise_phone
-from hotline.clock import as_utc
+from hotline.calls.parse import InvalidInput, normalise_phone, parse_datetime
 from hotline.models import TelephonyCall
 from hotline.rules.ruleset import RuleSet
 
@@ -52,12 +51,15 @@ def parse_event(body: Any, rules: RuleSet) -> tuple[Event, str]:
     caller = body.get("caller")
     if caller is not None and (not isinstance(caller, str) or len(caller) > 40):
         errors["caller"] = "not a phone number"
+    extension = body.get("extension")
+    if extension is not None and not isinstance(extension, str | int):
+        errors["extension"] = "must be text"
     at = None
     if body.get("at"):
         try:
-            at = as_utc(datetime.fromisoformat(str(body["at"])))
-        except ValueError:
-            errors["at"] = "not a date and time"
+            at = parse_datetime(body["at"], tz="UTC")
+        except ValueError as exc:
+            errors["at"] = str(exc)
     if errors:
         raise InvalidInput(errors)
     assert line is not None
@@ -66,7 +68,7 @@ def parse_event(body: Any, rules: RuleSet) -> tuple[Event, str]:
         str(call_id).strip(),
         str(dialled),
         caller,
-        str(body.get("extension") or "")[:40] or None,
+        str(extension or "")[:40] or None,
         at,
     ), line.code
 

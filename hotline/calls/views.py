@@ -76,6 +76,14 @@ def visible(query: Select[Any], principal: Principal, rules: RuleSet) -> Select[
     return query.where(or_(*conditions))
 
 
+def visible_call_ids(principal: Principal, rules: RuleSet) -> Select[Any] | None:
+    """The ids of the calls the principal may see, as a query to use in IN (...); None when
+    they may see every call (then there is nothing to add)."""
+    query = select(col(Call.id))
+    restricted = visible(query, principal, rules)
+    return None if restricted is query else restricted
+
+
 def subtree_codes(rules: RuleSet, roots: Sequence[str]) -> list[str]:
     out: list[str] = []
     stack = list(roots)
@@ -107,16 +115,15 @@ async def load(
     referrals = select(Referral).where(col(Referral.call_id) == call_id).order_by(col(Referral.id))
     timeline = select(TimelineEvent).where(col(TimelineEvent.call_id) == call_id)
     if principal.role == "agency":
+        # Only their own referral's events: the call's own events (routed, updated) name the
+        # other agencies it went to.
         referrals = referrals.where(col(Referral.agency_code) == principal.agency_code)
         timeline = timeline.where(
-            or_(
-                col(TimelineEvent.referral_id).is_(None),
-                col(TimelineEvent.referral_id).in_(
-                    select(col(Referral.id)).where(
-                        col(Referral.call_id) == call_id,
-                        col(Referral.agency_code) == principal.agency_code,
-                    )
-                ),
+            col(TimelineEvent.referral_id).in_(
+                select(col(Referral.id)).where(
+                    col(Referral.call_id) == call_id,
+                    col(Referral.agency_code) == principal.agency_code,
+                )
             )
         )
     found = list((await session.execute(referrals)).scalars())

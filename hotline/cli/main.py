@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from hotline.cli import db, demo, escalations, reports, rules, serve, users
+from hotline.db import logs
 from hotline.settings import SettingsError
 
 
@@ -19,6 +20,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.print_help()
         sys.exit(2)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.install()  # no stored values in exception text, whatever the command
     # Their INFO lines say nothing an operator of the service needs.
     for noisy in ("alembic", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

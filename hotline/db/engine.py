@@ -131,7 +131,9 @@ async def insert_ids(session: AsyncSession, table: Table, rows: list[dict[str, A
 
 def make_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo}
+    # hide_parameters: a failed statement's exception text must not quote the values it
+    # was writing (names, phone numbers, narratives); see hotline/db/logs.py.
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
     if parsed.get_backend_name() == "sqlite":
         # sqlite:///… (or the older sqlite+aiosqlite:///…) runs on hotline's driver (sqlite.py).
         parsed = parsed.set(drivername=f"sqlite+{sqlite_driver.DRIVER}")

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -328,14 +328,15 @@ async def resend(
     return row
 
 
-async def dead_letters(session: AsyncSession, *, limit: int = 200) -> list[Notification]:
-    """Dead letters, newest first (the supervisors' list)."""
-    rows = await session.scalars(
-        select(Notification)
-        .where(col(Notification.state) == "dead")
-        .order_by(col(Notification.id).desc())
-        .limit(limit)
-    )
+async def dead_letters(
+    session: AsyncSession, *, limit: int = 200, among_calls: Select[Any] | None = None
+) -> list[Notification]:
+    """Dead letters, newest first (the supervisors' list); among_calls: only those of these
+    calls (a query of call ids: a supervisor's scope)."""
+    query = select(Notification).where(col(Notification.state) == "dead")
+    if among_calls is not None:
+        query = query.where(col(Notification.call_id).in_(among_calls))
+    rows = await session.scalars(query.order_by(col(Notification.id).desc()).limit(limit))
     return list(rows.all())
 
 

@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 
 DEFAULT_TZ = "Asia/Ho_Chi_Minh"
 GROUPS = ("agency", "agency_kind", "category", "line", "area", "total")
+# Years a report may cover (as the call parser's dates): outside them a date is a typing
+# mistake or a probe, and the calendar's edges overflow time zone arithmetic.
+FIRST_YEAR, LAST_YEAR = 1970, 2100
 
 
 class ReportInputError(ValueError):
@@ -87,6 +90,8 @@ def parse_period(
     if value in ("week", "month"):
         span = 7 if value == "week" else 30
         return days_period(today - timedelta(span - 1), today + timedelta(1), value, tz)
+    if (m := re.match(r"(\d{4})", value)) and not FIRST_YEAR <= int(m[1]) <= LAST_YEAR:
+        raise PeriodError(field, f"years from {FIRST_YEAR} to {LAST_YEAR} only")
     if m := re.fullmatch(r"(\d{4})-H([12])", value):
         year, half = int(m[1]), int(m[2])
         first = date(year, 1 if half == 1 else 7, 1)
@@ -112,10 +117,16 @@ def parse_instant(text: str, *, field: str, tz: str = DEFAULT_TZ, end: bool = Fa
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             day = date.fromisoformat(value)
+            if not FIRST_YEAR <= day.year <= LAST_YEAR:
+                raise PeriodError(field, f"years from {FIRST_YEAR} to {LAST_YEAR} only")
             return local_midnight(day + timedelta(1) if end else day, tz)
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except PeriodError:
+        raise
     except ValueError:
         raise PeriodError(field, f"{value!r} is not a date (YYYY-MM-DD) or date-time") from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise PeriodError(field, f"years from {FIRST_YEAR} to {LAST_YEAR} only")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(tz))
     return moment.astimezone(UTC)

@@ -147,7 +147,7 @@ def parse_beds(text: str) -> tuple[int | None, str | None]:
     text = text.strip()
     if not text:
         return None, None
-    if not text.isdigit() or len(text) > 6:
+    if not (text.isascii() and text.isdigit()) or len(text) > 6:
         return None, lazy("must be a whole number")
     return int(text), None
 

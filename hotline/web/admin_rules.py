@@ -192,6 +192,9 @@ async def agency_update(request: web.Request) -> web.StreamResponse:
     )
 
 
+MAX_BEDS = 100_000  # within the column's range, and far beyond any safe house
+
+
 @allow("admin")
 async def agency_capacity(request: web.Request) -> web.StreamResponse:
     """Beds in use as the safe house reports them (routing adds the cases it has accepted)."""
@@ -200,7 +203,7 @@ async def agency_capacity(request: web.Request) -> web.StreamResponse:
     text = str(form.get("beds_in_use", "")).strip()[:10]
     spec = request.app[keys.RULES].current.agencies[code]
     error = None
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_BEDS:
         error = lazy("must be a whole number")
     elif spec.beds is not None and int(text) > spec.beds:
         error = lazy("more than the beds the house has")

@@ -18,11 +18,12 @@ from sqlmodel import col
 from hotline import keys
 from hotline.accounts.auth import PUBLIC, Principal, allow
 from hotline.calls.parse import InvalidInput
-from hotline.calls.views import referral_dict
+from hotline.calls.views import referral_dict, visible, visible_call_ids
 from hotline.i18n.translation import lazy
 from hotline.models import Call, Person, Referral, TimelineEvent
 from hotline.referrals import lifecycle as referrals
 from hotline.referrals.links import LinkError, verify_ack_token
+from hotline.rules.ruleset import RuleSet
 from hotline.web.api import ok
 from hotline.web.errors import read_json
 from hotline.web.security import audit_request, principal_of
@@ -31,10 +32,19 @@ ACTORS = ("agency", "supervisor", "admin")
 OPEN = ("pending", "notified", "acknowledged", "accepted", "in_progress")
 
 
-async def _referral_for(session: Any, referral_id: int, principal: Principal) -> Referral:
+async def _referral_for(
+    session: Any, referral_id: int, principal: Principal, rules: RuleSet
+) -> Referral:
+    """The referral, when the principal may act on it: an agency its own, a supervisor limited
+    to lines or areas those of their calls; else 404, as for one that does not exist."""
     referral = await session.get(Referral, referral_id)
     if referral is None or (
         principal.role == "agency" and referral.agency_code != principal.agency_code
+    ):
+        raise web.HTTPNotFound(reason="no such referral")
+    scope = visible_call_ids(principal, rules) if principal.role != "agency" else None
+    if scope is not None and not await session.scalar(
+        select(col(Call.id)).where(col(Call.id) == referral.call_id, col(Call.id).in_(scope))
     ):
         raise web.HTTPNotFound(reason="no such referral")
     return referral
@@ -54,7 +64,7 @@ async def _change(
     principal = principal_of(request)
     now = request.app[keys.CLOCK].now()
     async with request.app[keys.DB].write() as session:
-        await _referral_for(session, referral_id, principal)
+        await _referral_for(session, referral_id, principal, request.app[keys.RULES].current)
         try:
             if status is None or status == "acknowledged":
                 change = await referrals.acknowledge(
@@ -103,6 +113,9 @@ async def api_list(request: web.Request) -> web.Response:
     if errors:
         raise InvalidInput(errors)
     query = select(Referral, col(Call.reference)).join(Call, col(Call.id) == Referral.call_id)
+    if principal.role != "agency":
+        # Supervisors limited to lines or areas see the referrals of those calls only.
+        query = query.where(col(Call.id).in_(visible(select(col(Call.id)), principal, rules)))
     if agency:
         query = query.where(col(Referral.agency_code) == agency)
     if status:
@@ -193,7 +206,9 @@ async def referral_page(request: web.Request) -> web.Response:
     principal = principal_of(request)
     referral_id = _id(request)
     async with request.app[keys.DB].write() as session:
-        referral = await _referral_for(session, referral_id, principal)
+        referral = await _referral_for(
+            session, referral_id, principal, request.app[keys.RULES].current
+        )
         call = await session.get(Call, referral.call_id)
         people = list(
             (
@@ -245,7 +260,9 @@ async def referral_action(request: web.Request) -> web.StreamResponse:
         await _change(request, referral_id, None if action == "ack" else action, note, via="portal")
     except InvalidInput as exc:
         async with request.app[keys.DB].read() as session:
-            referral = await _referral_for(session, referral_id, principal_of(request))
+            referral = await _referral_for(
+                session, referral_id, principal_of(request), request.app[keys.RULES].current
+            )
             call = await session.get(Call, referral.call_id)
             people = list(
                 (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import fields as dc_fields
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
@@ -15,9 +15,17 @@ from hotline import keys
 from hotline.accounts.auth import PUBLIC, ROLES, STAFF, allow
 from hotline.calls import intake
 from hotline.calls import views as calls
-from hotline.calls.parse import CallData, InvalidInput, normalise_phone, parse_call, routing_facts
+from hotline.calls.parse import (
+    CallData,
+    InvalidInput,
+    normalise_phone,
+    parse_call,
+    parse_datetime,
+    routing_facts,
+)
 from hotline.routing.decide import decide
 from hotline.web.errors import read_json
+from hotline.web.limits import MAX_PAGE, id_value, page_number
 from hotline.web.security import audit_request, client_address, principal_of, write_for
 
 
@@ -112,10 +120,10 @@ async def create_call(request: web.Request) -> web.Response:
 
 
 def _call_id(request: web.Request) -> int:
-    try:
-        return int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound(reason="no such call") from None
+    call_id = id_value(request.match_info["id"])
+    if call_id is None:
+        raise web.HTTPNotFound(reason="no such call")
+    return call_id
 
 
 @allow(*ROLES)
@@ -182,13 +190,29 @@ def _parse_time(q: Mapping[str, str], name: str) -> datetime | None:
     if not raw:
         return None
     try:
-        value = datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput({name: "not a date and time"}) from None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+        # Naive times are UTC here, as this API has always read them.
+        return parse_datetime(raw, tz="UTC")
+    except ValueError as exc:
+        raise InvalidInput({name: str(exc)}) from None
 
 
 SEARCH_FIELDS = {"status", "category", "line", "area", "since", "until", "page", "phone"}
+
+
+def _unknown_or_mistyped(q: Mapping[str, Any], *, phone_allowed: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for key, value in q.items():
+        if key not in SEARCH_FIELDS or (key == "phone" and not phone_allowed):
+            errors[key] = (
+                "send phone numbers in the body of POST /api/v1/calls/search"
+                if key == "phone"
+                else "unknown field"
+            )
+        elif not isinstance(value, str | None) and not (
+            key == "page" and isinstance(value, int) and not isinstance(value, bool)
+        ):
+            errors[key] = "must be a whole number" if key == "page" else "must be text"
+    return errors
 
 
 def call_filter(
@@ -198,14 +222,9 @@ def call_filter(
     in a body: a number in a URL ends up in proxy and server access logs."""
     q = request.query if q is None else q
     rules = request.app[keys.RULES].current
-    errors: dict[str, str] = {}
-    for key in q:
-        if key not in SEARCH_FIELDS or (key == "phone" and not phone_allowed):
-            errors[key] = (
-                "send phone numbers in the body of POST /api/v1/calls/search"
-                if key == "phone"
-                else "unknown field"
-            )
+    errors = _unknown_or_mistyped(q, phone_allowed=phone_allowed)
+    if errors:
+        raise InvalidInput(errors)
     q = {k: str(v) for k, v in q.items() if v is not None}
     status = q.get("status") or None
     if status and status not in calls.STATUSES:
@@ -224,17 +243,21 @@ def call_filter(
     if area and area not in rules.areas:
         errors["area"] = "unknown area"
     try:
-        page = int(q.get("page", "1"))
-        if page < 1:
-            raise ValueError
+        page = page_number(q.get("page", "1"))
     except ValueError:
-        errors["page"] = "must be a whole number from 1"
+        errors["page"] = f"must be a whole number from 1 to {MAX_PAGE}"
         page = 1
     phone = None
     if q.get("phone"):
-        _, phone, error = normalise_phone(q["phone"])
+        _, phone, error = normalise_phone(q["phone"][:40])
         if error:
             errors["phone"] = error
+    times: dict[str, datetime | None] = {}
+    for name in ("since", "until"):
+        try:
+            times[name] = _parse_time(q, name)
+        except InvalidInput as exc:
+            errors |= exc.fields
     if errors:
         raise InvalidInput(errors)
     return calls.CallFilter(
@@ -242,8 +265,8 @@ def call_filter(
         category=category,
         line=line.code if line else None,
         area=area,
-        since=_parse_time(q, "since"),
-        until=_parse_time(q, "until"),
+        since=times["since"],
+        until=times["until"],
         page=page,
         phone=phone,
     )
@@ -254,8 +277,10 @@ async def list_calls(request: web.Request) -> web.Response:
     return await _listing(request, call_filter(request))
 
 
-@allow(*ROLES)
+@allow(*STAFF)
 async def search_calls(request: web.Request) -> web.Response:
+    """Agency users may not search: a count answered for a guessed phone number would tell
+    them whether that person called (they list their referrals' calls with GET)."""
     body = await read_json(request)
     if not isinstance(body, dict):
         raise InvalidInput({"body": "must be a JSON object"})

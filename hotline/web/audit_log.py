@@ -21,8 +21,10 @@ from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts.auth import allow
+from hotline.calls.parse import FIRST_YEAR, LAST_YEAR
 from hotline.i18n.translation import lazy
 from hotline.models import AuditEvent, User
+from hotline.web.limits import page_number
 from hotline.web.security import audit_request, principal_of
 
 PAGE_SIZE = 50
@@ -43,10 +45,14 @@ def _date(value: str, name: str, errors: dict[str, str]) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors[name] = lazy("not a date (YYYY-MM-DD)")
         return None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        errors[name] = lazy("must be between 1970 and 2100")
+        return None
+    return day
 
 
 def parse_filter(query: Any) -> tuple[AuditFilter, dict[str, str]]:
@@ -56,9 +62,7 @@ def parse_filter(query: Any) -> tuple[AuditFilter, dict[str, str]]:
         for name in ("user", "action", "object_type", "object_id", "since", "until")
     }
     try:
-        page = int(query.get("page", "1"))
-        if page < 1:
-            raise ValueError
+        page = page_number(query.get("page", "1"))
     except ValueError:
         errors["page"] = lazy("must be a whole number from 1")
         page = 1

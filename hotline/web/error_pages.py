@@ -43,6 +43,14 @@ PAGES = {
         lazy("What you sent is too large"),
         lazy("Shorten the text or send a smaller file, then try again."),
     ),
+    415: (
+        lazy("What you sent could not be read"),
+        lazy("Go back and send the page's own form again."),
+    ),
+    422: (
+        lazy("Something entered is not valid"),
+        lazy("Go back, correct the field named below and try again."),
+    ),
     429: (lazy("Too many attempts"), lazy("Wait a few minutes and try again.")),
     500: (
         lazy("Something went wrong on our side"),
@@ -56,7 +64,13 @@ STALE = (
 )
 
 
-def error_page(request: web.Request, status: int, *, stale: bool = False) -> web.Response:
+# Statuses whose text names the fields refused, already in the reader's language (errors.py).
+DETAILED = (415, 422)
+
+
+def error_page(
+    request: web.Request, status: int, *, stale: bool = False, detail: str | None = None
+) -> web.Response:
     title, advice = STALE if stale else PAGES.get(status, PAGES[500 if status >= 500 else 400])
     login = None
     if status == 401:
@@ -64,7 +78,13 @@ def error_page(request: web.Request, status: int, *, stale: bool = False) -> web
     return aiohttp_jinja2.render_template(
         "error.html",
         request,
-        {"status": status, "title": title, "advice": advice, "login_url": login},
+        {
+            "status": status,
+            "title": title,
+            "advice": advice,
+            "login_url": login,
+            "detail": detail,
+        },
         status=status,
     )
 
@@ -79,7 +99,12 @@ async def error_page_middleware(request: web.Request, handler: Any) -> web.Strea
         if exc.status < 400 or is_api(request) or request.path.startswith("/static/"):
             raise
         await page_context(request)
-        response = error_page(request, exc.status, stale=isinstance(exc, CsrfRefused))
+        response = error_page(
+            request,
+            exc.status,
+            stale=isinstance(exc, CsrfRefused),
+            detail=exc.text if exc.status in DETAILED else None,
+        )
         for name in ("Retry-After", "Allow"):
             if name in exc.headers:
                 response.headers[name] = exc.headers[name]

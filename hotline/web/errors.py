@@ -15,7 +15,8 @@ from aiohttp import web
 from sqlalchemy import exc as sa_exc
 
 from hotline import keys
-from hotline.calls.parse import InvalidInput
+from hotline.calls.parse import MAX_JSON_DEPTH, InvalidInput, json_depth, printable, text_errors
+from hotline.i18n.translation import lazy
 
 log = logging.getLogger("hotline.web")
 
@@ -36,7 +37,7 @@ def json_error(
         "error": {
             "code": code,
             "message": translate(request, message),
-            "fields": {k: translate(request, v) for k, v in (fields or {}).items()},
+            "fields": {printable(k): translate(request, v) for k, v in (fields or {}).items()},
         }
     }
     return web.json_response(
@@ -48,16 +49,20 @@ def is_api(request: web.Request) -> bool:
     return request.path.startswith("/api/")
 
 
+TOO_DEEP = lazy("nested too deeply (at most 32 levels)")
+
+
 async def read_json(request: web.Request) -> Any:
-    """The request's JSON body, or InvalidInput naming what is wrong with it."""
+    """The request's JSON body, or InvalidInput naming what is wrong with it: not JSON, nested
+    deeper than MAX_JSON_DEPTH (checked before decoding), or a string holding NUL or a lone
+    surrogate (named by its field path)."""
     if request.content_type != "application/json":
         raise InvalidInput({"Content-Type": "must be application/json"}, code="unsupported_media")
+    raw = await request.read()
+    if json_depth(raw) > MAX_JSON_DEPTH:
+        raise InvalidInput({"body": TOO_DEEP}, code="too_deep")
     try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise
-    try:
-        return json.loads(raw.decode("utf-8"))
+        value = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise InvalidInput({"body": "is not UTF-8 text"}, code="malformed_json") from None
     except json.JSONDecodeError as exc:
@@ -65,6 +70,12 @@ async def read_json(request: web.Request) -> Any:
             {"body": f"is not valid JSON (line {exc.lineno}, column {exc.colno})"},
             code="malformed_json",
         ) from None
+    except RecursionError:  # json_depth miscounted an unusual text: still the client's
+        raise InvalidInput({"body": TOO_DEEP}, code="too_deep") from None
+    errors = text_errors(value)
+    if errors:
+        raise InvalidInput(errors)
+    return value
 
 
 STATUS_CODES = {
@@ -73,6 +84,7 @@ STATUS_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    408: "request_timeout",
     409: "conflict",
     413: "too_large",
     415: "unsupported_media",
@@ -89,26 +101,36 @@ def _retryable(exc: Exception) -> bool:
     return exc.connection_invalidated or locked
 
 
+def _invalid(request: web.Request, exc: InvalidInput) -> web.Response:
+    status = {
+        "unsupported_media": 415,
+        "idempotency_conflict": 409,
+        "invalid_transition": 409,
+    }.get(exc.code, 422)
+    if is_api(request):
+        return json_error(request, status, exc.code, "invalid input", exc.fields)
+    # Pages: the same status as the API, the fields named in plain text.
+    named = "; ".join(f"{printable(k)}: {translate(request, v)}" for k, v in exc.fields.items())
+    page_error = {
+        415: web.HTTPUnsupportedMediaType,
+        409: web.HTTPConflict,
+    }.get(status, web.HTTPUnprocessableEntity)
+    raise page_error(text=f"{translate(request, 'invalid input')}: {named}") from None
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
     try:
         return await handler(request)
     except InvalidInput as exc:
-        status = {
-            "unsupported_media": 415,
-            "idempotency_conflict": 409,
-            "invalid_transition": 409,
-        }.get(exc.code, 422)
-        if is_api(request):
-            return json_error(request, status, exc.code, "invalid input", exc.fields)
-        raise web.HTTPBadRequest(text=translate(request, "invalid input")) from None
+        return _invalid(request, exc)
     except web.HTTPRequestEntityTooLarge:
         if is_api(request):
             return json_error(request, 413, "too_large", "request body is too large")
         raise
     except (sa_exc.TimeoutError, sa_exc.DBAPIError) as exc:
         if not _retryable(exc):
-            raise
+            return _internal(request)
         # Overloaded (no pooled connection free, or SQLite's write lock held past its busy
         # timeout) or a connection lost: nothing was written, so the client may retry.
         log.warning("overloaded on %s %s: %s", request.method, request.path, type(exc).__name__)
@@ -138,9 +160,20 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
                 },
             )
         raise
+    except ConnectionError:
+        # The client went away (mid-body, or before the answer): nothing to fix, no traceback.
+        log.debug("client disconnected during %s %s", request.method, request.path)
+        gone = web.Response(status=400, text="connection lost")
+        gone.force_close()
+        return gone
     except Exception:
-        # A bug, not bad input: logged without the request body (it may hold case data).
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        if is_api(request):
-            return json_error(request, 500, "internal", "internal error")
-        raise
+        return _internal(request)
+
+
+def _internal(request: web.Request) -> web.Response:
+    """A bug, not bad input (called while handling it): logged with its frames, without the
+    request body (it may hold case data)."""
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if is_api(request):
+        return json_error(request, 500, "internal", "internal error")
+    raise  # the exception being handled, for the error page (called inside an except)

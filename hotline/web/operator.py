@@ -23,6 +23,7 @@ from hotline.i18n.translation import lazy
 from hotline.models import Call, TelephonyCall
 from hotline.rules.ruleset import RuleSet
 from hotline.web.api import call_filter, wake_worker
+from hotline.web.limits import id_value
 from hotline.web.present import page_context
 from hotline.web.security import (
     audit_request,
@@ -172,7 +173,8 @@ async def _telephony_context(request: web.Request, form: dict[str, Any]) -> dict
     wanted = request.query.get("telephony") or form.get("telephony") or ""
     async with request.app[keys.DB].read() as session:
         live = await telephony.live_calls(session, now=now)
-        chosen = await session.get(TelephonyCall, int(wanted)) if str(wanted).isdigit() else None
+        pbx_id = id_value(str(wanted))
+        chosen = await session.get(TelephonyCall, pbx_id) if pbx_id is not None else None
     if chosen is not None and chosen.call_id is None and "prefilled" not in form:
         form["line"] = chosen.line_code or form["line"]
         form["caller"]["phone"] = form["caller"].get("phone") or chosen.caller_e164 or ""
@@ -302,8 +304,8 @@ async def call_submit(request: web.Request) -> web.Response:
                     body_hash=intake.request_hash(call_body),
                 )
             ).call
-            if telephony_id.isdigit():
-                pbx = await session.get(TelephonyCall, int(telephony_id))
+            if (pbx_id := id_value(telephony_id)) is not None:
+                pbx = await session.get(TelephonyCall, pbx_id)
                 if pbx is not None and pbx.call_id is None:
                     pbx.call_id = call.id
     except IntegrityError:
@@ -350,10 +352,9 @@ async def call_queue(request: web.Request) -> web.Response:
 async def call_detail(request: web.Request) -> web.Response:
     principal = principal_of(request)
     rules = request.app[keys.RULES].current
-    try:
-        call_id = int(request.match_info["id"])
-    except ValueError:
-        raise web.HTTPNotFound() from None
+    call_id = id_value(request.match_info["id"])
+    if call_id is None:
+        raise web.HTTPNotFound()
     async with request.app[keys.DB].write() as session:
         view = await calls.load(session, call_id, principal, rules)
         if view is None:

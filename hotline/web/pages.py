@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import unquote, urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -23,11 +24,27 @@ HOME = {
 }
 
 
-def _safe_next(target: str | None) -> str | None:
-    # Only local paths: an open redirect would hand the session to another site.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+def safe_next(target: str | None) -> str | None:
+    """A `next` that stays on this site, else None (the caller goes to its start page).
+
+    An open redirect would hand a logged-in user to a look-alike site. Browsers drop tabs
+    and newlines from URLs and read a backslash as a slash, so "/%09/evil.example" and
+    "/%5Cevil.example" are "//evil.example", another host: a path must start with exactly
+    one "/", hold no backslash and no control character (after percent-decoding too), and
+    have no scheme or host of its own.
+    """
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    decoded = unquote(target)
+    for text in (target, decoded):
+        if text.startswith("//") or "\\" in text:
+            return None
+        if any(ord(c) < 32 or ord(c) == 127 for c in text):
+            return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 @allow(PUBLIC)
@@ -39,7 +56,7 @@ async def login_form(request: web.Request) -> web.Response:
         {
             "error": None,
             "username": "",
-            "next": _safe_next(request.query.get("next")) or "",
+            "next": safe_next(request.query.get("next")) or "",
             "csrf": csrf_token(session),
         },
     )
@@ -51,7 +68,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     session = await get_session(request)
     username = str(form.get("username", "")).strip()[:64]
     password = str(form.get("password", ""))[:1000]
-    target = _safe_next(str(form.get("next", "")))
+    target = safe_next(str(form.get("next", "")))
     app = request.app
     now = app[keys.CLOCK].now()
     address = client_address(request)
@@ -136,7 +153,7 @@ async def set_language(request: web.Request) -> web.StreamResponse:
         raise web.HTTPNotFound()
     session = await get_session(request)
     session["lang"] = lang
-    back = _safe_next(request.query.get("next")) or "/"
+    back = safe_next(request.query.get("next")) or "/"
     response = web.HTTPSeeOther(back)
     response.set_cookie("hotline_lang", lang, max_age=365 * 86400, samesite="Lax", httponly=True)
     raise response
@@ -179,12 +196,22 @@ async def healthz(request: web.Request) -> web.Response:
 
 @allow(PUBLIC)
 async def metrics(request: web.Request) -> web.Response:
-    """Prometheus text: outbox, deliveries, sweeps, escalations. Counts only, no case data."""
+    """Prometheus text: outbox, deliveries, sweeps, escalations. Counts only, no case data.
+    With HOTLINE_METRICS_TOKEN set, only for a scraper that sends it as a bearer token."""
+    from hmac import compare_digest
+
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
     from hotline.notify import outbox_stats
 
     app = request.app
+    token = app[keys.SETTINGS].metrics_token
+    if token:
+        sent = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not compare_digest(sent.encode(), token.encode()):
+            raise web.HTTPUnauthorized(
+                text="metrics token required", headers={"WWW-Authenticate": "Bearer"}
+            )
     registry = app[keys.METRICS]
     registry.notify.set_stats(await outbox_stats(app[keys.DB], app[keys.CLOCK].now()))
     body = generate_latest(registry.registry)

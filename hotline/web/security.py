@@ -160,7 +160,8 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         principal = await _from_token(request, header)
-        if principal is None:
+        # A public route takes other bearer tokens (the /metrics scraper's) as anonymous.
+        if principal is None and PUBLIC not in roles:
             return json_error(
                 request,
                 401,

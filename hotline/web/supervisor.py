@@ -66,8 +66,9 @@ async def overdue(request: web.Request) -> web.Response:
 
 @allow(*SUPERVISORS)
 async def undelivered(request: web.Request) -> web.Response:
+    scope = calls.visible_call_ids(principal_of(request), request.app[keys.RULES].current)
     async with request.app[keys.DB].read() as session:
-        rows = await dead_letters(session)
+        rows = await dead_letters(session, among_calls=scope)
         references: dict[int | None, str | None] = dict(
             (
                 await session.execute(
@@ -92,8 +93,17 @@ async def resend_notification(request: web.Request) -> web.StreamResponse:
     except ValueError:
         raise web.HTTPNotFound() from None
     now = request.app[keys.CLOCK].now()
+    scope = calls.visible_call_ids(principal, request.app[keys.RULES].current)
     async with request.app[keys.DB].write() as session:
-        if await session.get(Notification, notification_id) is None:
+        notification = await session.get(Notification, notification_id)
+        if notification is None or (
+            scope is not None
+            and not await session.scalar(
+                select(col(Call.id)).where(
+                    col(Call.id) == notification.call_id, col(Call.id).in_(scope)
+                )
+            )
+        ):
             raise web.HTTPNotFound()
         try:
             await resend(session, notification_id, now=now, actor=principal.label)
@@ -118,7 +128,8 @@ async def resend_notification(request: web.Request) -> web.StreamResponse:
 async def mailbox(request: web.Request) -> web.Response:
     """What would have been sent by e-mail or SMS when no server is configured (the demo)."""
     principal = principal_of(request)
-    messages = await local_messages(request.app[keys.DB], limit=100)
+    scope = calls.visible_call_ids(principal, request.app[keys.RULES].current)
+    messages = await local_messages(request.app[keys.DB], limit=100, among_calls=scope)
     async with request.app[keys.DB].write() as session:
         audit_request(
             request,

@@ -15,9 +15,10 @@ import quopri
 import socket
 import time
 from email.utils import formataddr, formatdate, parseaddr
+from typing import Any
 
 import aiosmtplib
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import col
 
 from hotline.db.engine import Database
@@ -227,10 +228,18 @@ class MailboxChannel:
         return SendResult.delivered("local mailbox")
 
 
-async def local_messages(db: Database, *, limit: int = 100) -> list[LocalMessage]:
-    """The newest messages kept by MailboxChannel (for the demo's mailbox page)."""
-    async with db.read() as session:
-        rows = await session.scalars(
-            select(LocalMessage).order_by(col(LocalMessage.id).desc()).limit(limit)
+async def local_messages(
+    db: Database, *, limit: int = 100, among_calls: Select[Any] | None = None
+) -> list[LocalMessage]:
+    """The newest messages kept by MailboxChannel (for the demo's mailbox page); among_calls:
+    only the notifications of these calls (a query of call ids: a supervisor's scope)."""
+    query = select(LocalMessage)
+    if among_calls is not None:
+        query = query.where(
+            col(LocalMessage.notification_id).in_(
+                select(col(Notification.id)).where(col(Notification.call_id).in_(among_calls))
+            )
         )
+    async with db.read() as session:
+        rows = await session.scalars(query.order_by(col(LocalMessage.id).desc()).limit(limit))
         return list(rows.all())
