@@ -58,7 +58,19 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WRK_DIR = HERE / "wrk"
 TICK = os.sysconf("SC_CLK_TCK")
-PG = ["psql", "-h", "127.0.0.1", "-p", "5432", "-U", "postgres", "-AtF", "\t", "-v", "ON_ERROR_STOP=1"]
+PG = [
+    "psql",
+    "-h",
+    "127.0.0.1",
+    "-p",
+    "5432",
+    "-U",
+    "postgres",
+    "-AtF",
+    "\t",
+    "-v",
+    "ON_ERROR_STOP=1",
+]
 SECRET = "bench-side-by-side-secret-" * 2
 
 
@@ -99,12 +111,14 @@ def pg_cpu(postmaster: int) -> float:
 
 
 def busy_seconds() -> float:
-    v = list(map(int, open("/proc/stat").readline().split()[1:]))
+    v = list(map(int, Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]))
     return (sum(v) - v[3] - v[4]) / TICK  # all but idle and iowait
 
 
 def xacts(db: str) -> int:
-    return int(psql(f"select xact_commit + xact_rollback from pg_stat_database where datname = '{db}'"))
+    return int(
+        psql(f"select xact_commit + xact_rollback from pg_stat_database where datname = '{db}'")
+    )
 
 
 def row_counts(db: str) -> dict[str, int]:
@@ -233,7 +247,6 @@ class Hotline:
 
     def prepare(self) -> None:
         import yaml
-
         from notify_latency import free_port
 
         self.make_database()
@@ -272,15 +285,18 @@ class Hotline:
     def pending(self) -> int:
         """Notifications not yet delivered (or given up); RuntimeError if not known."""
         return int(
-            psql("select count(*) from notification where state not in ('delivered', 'dead')", self.db)
+            psql(
+                "select count(*) from notification where state not in ('delivered', 'dead')",
+                self.db,
+            )
         )
 
     def start(self) -> None:
-        log = open(self.tmp / "hotline.log", "ab")
-        self.proc = subprocess.Popen(
-            [self.python, "-m", "hotline", "serve", "--port", str(self.port)],
-            cwd=self.dir, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+        with open(self.tmp / "hotline.log", "ab") as log:  # the child keeps its own copy
+            self.proc = subprocess.Popen(
+                [self.python, "-m", "hotline", "serve", "--port", str(self.port)],
+                cwd=self.dir, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         deadline = time.time() + 120
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -409,6 +425,55 @@ def wait_no_backends(db: str, limit: float = 60) -> bool:
     return False
 
 
+def one_at_a_time(system: Any, hotline: Hotline, args: argparse.Namespace, log: Path) -> dict:
+    """--count requests to `system` one at a time, statements and transactions counted."""
+    offset = log.stat().st_size
+    x0, t0 = xacts(system.db), time.time()
+    windows: list[tuple[float, float]] = []
+    failures = 0
+    for n in range(1, args.count + 1):
+        started = time.time()
+        status, document = system.one("9", n)
+        answered = time.time()
+        windows.append((started, answered))
+        if status not in (200, 201):
+            failures += 1
+            continue
+        if system is hotline:  # the next call once this one's messages are delivered
+            want = hotline.received_count() + hotline.expected(document)
+            deadline = time.time() + 30
+            while hotline.received_count() < want and time.time() < deadline:
+                time.sleep(0.02)
+            time.sleep(0.3)  # the outcome recorded after the send
+    time.sleep(11)
+    x1, t1 = xacts(system.db), time.time()
+    rows = log_statements(log, offset, system.db)
+    # ms stamps in the log: a window takes in its own millisecond at each end
+    in_window = [[r for r in rows if a - 0.001 <= r[0] <= b + 0.001] for a, b in windows]
+    per_request = [len(w) for w in in_window]
+    tx_per_request = [transactions(w) for w in in_window]
+    kinds: Counter[str] = Counter(kind(s) for w in in_window for _, _, s in w)
+    all_kinds: Counter[str] = Counter(kind(s) for _, _, s in rows)
+    n_ok = args.count - failures
+    return dict(
+        requests=args.count,
+        failures=failures,
+        statements_per_request=round(statistics.mean(per_request), 2),
+        statements_per_request_min_max=[min(per_request), max(per_request)],
+        transactions_per_request_log=round(statistics.mean(tx_per_request), 2),
+        statements_in_all_per_request=round(len(rows) / max(n_ok, 1), 2),
+        transactions_in_all_per_request_log=round(transactions(rows) / max(n_ok, 1), 2),
+        transactions_in_all_per_request_pg_stat=round((x1 - x0) / max(n_ok, 1), 2),
+        seconds=round(t1 - t0, 1),
+        statement_kinds_per_request={
+            k: round(v / max(n_ok, 1), 2) for k, v in kinds.most_common(20)
+        },
+        statement_kinds_in_all_per_request={
+            k: round(v / max(n_ok, 1), 2) for k, v in all_kinds.most_common(25)
+        },
+    )
+
+
 def count_phase(args: argparse.Namespace, hotline: Hotline, hrm: Hrm) -> dict[str, Any]:
     log = Path(args.pg_log)
     result: dict[str, Any] = {}
@@ -416,8 +481,10 @@ def count_phase(args: argparse.Namespace, hotline: Hotline, hrm: Hrm) -> dict[st
         psql(f"ALTER DATABASE \"{db}\" SET log_statement = 'all'")
     try:
         if not wait_no_backends(hrm.db):
-            psql(f"select pg_terminate_backend(pid) from pg_stat_activity where datname = '{hrm.db}' "
-                 "and backend_type = 'client backend' and state = 'idle'")  # fmt: skip
+            psql(
+                "select pg_terminate_backend(pid) from pg_stat_activity "
+                f"where datname = '{hrm.db}' and backend_type = 'client backend' and state = 'idle'"
+            )
         hotline.start()
         for system in (hotline, hrm):
             for n in range(1, 4):  # warm: caches, prepared statements, pools
@@ -428,53 +495,7 @@ def count_phase(args: argparse.Namespace, hotline: Hotline, hrm: Hrm) -> dict[st
                 hotline.settle(60)
         time.sleep(11)  # idle backends flush their counters after 10 s
         for system in (hotline, hrm):
-            offset = log.stat().st_size
-            x0, t0 = xacts(system.db), time.time()
-            windows: list[tuple[float, float]] = []
-            failures = 0
-            for n in range(1, args.count + 1):
-                started = time.time()
-                status, document = system.one("9", n)
-                answered = time.time()
-                windows.append((started, answered))
-                if status not in (200, 201):
-                    failures += 1
-                    continue
-                if system is hotline:  # the next call once this one's messages are delivered
-                    want = hotline.received_count() + hotline.expected(document)
-                    deadline = time.time() + 30
-                    while hotline.received_count() < want and time.time() < deadline:
-                        time.sleep(0.02)
-                    time.sleep(0.3)  # the outcome recorded after the send
-            time.sleep(11)
-            x1, t1 = xacts(system.db), time.time()
-            rows = log_statements(log, offset, system.db)
-            # ms stamps in the log: a window takes in its own millisecond at each end
-            in_window = [
-                [r for r in rows if a - 0.001 <= r[0] <= b + 0.001] for a, b in windows
-            ]
-            per_request = [len(w) for w in in_window]
-            tx_per_request = [transactions(w) for w in in_window]
-            kinds: Counter[str] = Counter(kind(s) for w in in_window for _, _, s in w)
-            all_kinds: Counter[str] = Counter(kind(s) for _, _, s in rows)
-            n_ok = args.count - failures
-            result[system.name] = dict(
-                requests=args.count,
-                failures=failures,
-                statements_per_request=round(statistics.mean(per_request), 2),
-                statements_per_request_min_max=[min(per_request), max(per_request)],
-                transactions_per_request_log=round(statistics.mean(tx_per_request), 2),
-                statements_in_all_per_request=round(len(rows) / max(n_ok, 1), 2),
-                transactions_in_all_per_request_log=round(transactions(rows) / max(n_ok, 1), 2),
-                transactions_in_all_per_request_pg_stat=round((x1 - x0) / max(n_ok, 1), 2),
-                seconds=round(t1 - t0, 1),
-                statement_kinds_per_request={
-                    k: round(v / max(n_ok, 1), 2) for k, v in kinds.most_common(20)
-                },
-                statement_kinds_in_all_per_request={
-                    k: round(v / max(n_ok, 1), 2) for k, v in all_kinds.most_common(25)
-                },
-            )
+            result[system.name] = one_at_a_time(system, hotline, args, log)
             print("COUNT", json.dumps(result[system.name]), flush=True)
     finally:
         for db in (hotline.db, hrm.db):
@@ -524,19 +545,24 @@ def summary(results: list[dict], counts: dict[str, Any], args: argparse.Namespac
         by_round[r["run"]][r["system"]] = r
     rounds = [v for k, v in by_round.items() if k != "0" and len(v) == 2]
     print()
-    print(f"{'round':<6} {'hotline rps':>11} {'HRM rps':>8} {'ratio':>6}   "
-          f"{'hotline CPU ms/req (srv+pg)':>28} {'HRM CPU ms/req (srv+pg)':>24} {'ratio':>6}")  # fmt: skip
+    print(
+        f"{'round':<6} {'hotline rps':>11} {'HRM rps':>8} {'ratio':>6}   "
+        f"{'hotline CPU ms/req (srv+pg)':>28} {'HRM CPU ms/req (srv+pg)':>24} {'ratio':>6}"
+    )
     rps_ratios, cpu_ratios = [], []
     for i, pair in enumerate(rounds, 1):
         h, m = pair["hotline"], pair["hrm"]
+        hs, hp, ms, mp = (
+            h["server_cpu_ms"], h["pg_cluster_cpu_ms"], m["server_cpu_ms"], m["pg_cluster_cpu_ms"]
+        )  # fmt: skip
         rr = h["rps"] / m["rps"]
         cr = h["total_cpu_ms"] / m["total_cpu_ms"]
         rps_ratios.append(rr)
         cpu_ratios.append(cr)
         print(
             f"{i:<6} {h['rps']:>11.1f} {m['rps']:>8.1f} {rr:>5.2f}x   "
-            f"{h['total_cpu_ms']:>9.2f} ({h['server_cpu_ms']:.2f}+{h['pg_cluster_cpu_ms']:.2f})"
-            f"{'':>6} {m['total_cpu_ms']:>9.2f} ({m['server_cpu_ms']:.2f}+{m['pg_cluster_cpu_ms']:.2f})"
+            f"{h['total_cpu_ms']:>9.2f} ({hs:.2f}+{hp:.2f})"
+            f"{'':>6} {m['total_cpu_ms']:>9.2f} ({ms:.2f}+{mp:.2f})"
             f" {cr:>5.2f}x"
         )
     if rounds:
@@ -545,18 +571,20 @@ def summary(results: list[dict], counts: dict[str, Any], args: argparse.Namespac
             return statistics.median(p[system][key] for p in rounds)
 
         print(
-            f"median: hotline {med('hotline', 'rps'):.1f} req/s, HRM {med('hrm', 'rps'):.1f} req/s: "
-            f"{statistics.median(rps_ratios):.2f}x (target >= 1.0x); total CPU per request "
-            f"hotline {med('hotline', 'total_cpu_ms'):.1f} ms, HRM {med('hrm', 'total_cpu_ms'):.1f} ms: "
-            f"{statistics.median(cpu_ratios):.2f}x (target <= 1.0x)"
+            f"median: hotline {med('hotline', 'rps'):.1f} req/s, HRM {med('hrm', 'rps'):.1f} "
+            f"req/s: {statistics.median(rps_ratios):.2f}x (target >= 1.0x); total CPU per "
+            f"request hotline {med('hotline', 'total_cpu_ms'):.1f} ms, HRM "
+            f"{med('hrm', 'total_cpu_ms'):.1f} ms: {statistics.median(cpu_ratios):.2f}x "
+            "(target <= 1.0x)"
         )
+        errors = {s: sum(p[s].get("status_errors", 0) for p in rounds) for s in ("hotline", "hrm")}
         print(
-            f"        p50/p99 ms: hotline {med('hotline', 'p50_ms'):.0f}/{med('hotline', 'p99_ms'):.0f},"
-            f" HRM {med('hrm', 'p50_ms'):.0f}/{med('hrm', 'p99_ms'):.0f}; errors: hotline "
-            f"{sum(p['hotline'].get('status_errors', 0) for p in rounds)}, HRM "
-            f"{sum(p['hrm'].get('status_errors', 0) for p in rounds)}; stand-ins (receivers / "
-            f"fake AWS) {med('hotline', 'stand_in_cpu_ms'):.2f} / {med('hrm', 'stand_in_cpu_ms'):.2f}"
-            f" ms/req, not in the totals"
+            f"        p50/p99 ms: hotline {med('hotline', 'p50_ms'):.0f}/"
+            f"{med('hotline', 'p99_ms'):.0f}, HRM {med('hrm', 'p50_ms'):.0f}/"
+            f"{med('hrm', 'p99_ms'):.0f}; errors: hotline {errors['hotline']}, HRM "
+            f"{errors['hrm']}; stand-ins (receivers / fake AWS) "
+            f"{med('hotline', 'stand_in_cpu_ms'):.2f} / {med('hrm', 'stand_in_cpu_ms'):.2f}"
+            " ms/req, not in the totals"
         )
     for name, c in counts.items():
         print(
@@ -594,7 +622,9 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="hotline-bench-hrm-"))
     hotline = Hotline(args, tmp)
     commit = subprocess.run(
-        ["git", "-C", str(hotline.dir), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+        ["git", "-C", str(hotline.dir), "log", "-1", "--format=%h %s"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     print(f"hotline: {hotline.dir} at {commit[:90]}")
     print(f"machine: {os.cpu_count()} cores, load average before {os.getloadavg()}")

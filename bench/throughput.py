@@ -299,7 +299,9 @@ def main() -> None:
     hotline = SqliteHotline(args, tmp)
     bare: Bare | None = None
     commit = subprocess.run(
-        ["git", "-C", str(hotline.dir), "log", "-1", "--format=%h %s"], capture_output=True, text=True
+        ["git", "-C", str(hotline.dir), "log", "-1", "--format=%h %s"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     print(f"hotline: {hotline.dir} at {commit[:90]}")
     load0 = os.getloadavg()
