@@ -269,6 +269,13 @@ def report(results: list[dict[str, Any]], hotline: SqliteHotline, load0: Any) ->
         f"{lost} (target 0), still pending {pending}, dead {dead}"
     )
     intake = [h["cpu_ms_intake_per_call"] for h in hot if h["cpu_ms_intake_per_call"] is not None]
+    pairs = list(zip(bare, hot, strict=True))
+    during = med(h["calls_per_s_during_load"] / b["calls_per_s"] for b, h in pairs)
+    cpu_ratio = med(b["cpu_ms_per_call"] / h["cpu_ms_per_call_all"] for b, h in pairs)
+    print(
+        f"other ratios: calls/s while wrk ran {during:.3f}x bare; CPU-bound (bare's service CPU "
+        f"per call / hotline's, delivery included) {cpu_ratio:.3f}x, what one free core would give"
+    )
     print(
         f"service CPU: {per_n:.3f} ms per delivered notification (drain after the load; target "
         f"<= {TARGET_CPU_MS}), intake {med(intake) if intake else float('nan'):.2f} ms per call, "
