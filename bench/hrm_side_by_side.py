@@ -23,13 +23,16 @@ split.py and wrk scripts it carries on; the wrk scripts are in bench/wrk/):
   contact); from pg_stat_database (xact_commit + xact_rollback deltas, read 11 s after the
   last request so that idle backends have flushed their counters) and from the log: the
   transactions per call in all, its notifications delivered and recorded. Then the logging is
-  reset and hotline restarted.
+  reset and hotline restarted. The log counts what the server executed: an executemany sent by
+  asyncpg is one line per row there (SQLAlchemy's cursor events count it once), and a pool
+  pre-ping is BEGIN, an empty statement and ROLLBACK.
 - Timed phase: wrk (1 thread, --conc connections, stopped at --limit responses) alternating
   hotline / HRM runs for --rounds rounds after a warm-up pair; for each run the CPU of the
   server process (hotline: with its children) and of the whole PostgreSQL cluster (postmaster
   + every backend, live or reaped) from /proc, divided by the requests the server completed
   (rows added to call / "Contacts"); hotline's run ends when its outbox is delivered, so its
-  CPU includes delivery. Printed per run, then per round as hotline/HRM ratios, with medians.
+  CPU includes delivery. Printed per run, then per round as hotline/HRM ratios, with medians;
+  and the transactions per request under load (pg_stat_database over the whole timed phase).
 Machine load: the load average before and after and the busy cores during each run.
 """
 
@@ -587,6 +590,13 @@ def summary(results: list[dict], counts: dict[str, Any], args: argparse.Namespac
             " ms/req, not in the totals"
         )
     for name, c in counts.items():
+        if "transactions_under_load_pg_stat" in c:
+            print(
+                f"{name}: {c['transactions_under_load_pg_stat']:.2f} transactions per request in "
+                "all under load (pg_stat_database over the timed runs, warm-up included)"
+            )
+        if "statements_per_request" not in c:
+            continue
         print(
             f"{name}: {c['statements_per_request']:.1f} statements and "
             f"{c['transactions_per_request_log']:.2f} transactions per request (send to answer, "
@@ -635,12 +645,19 @@ def main() -> None:
         if counts:
             wait_no_backends(hrm.db, 40)  # HRM's connections made with logging on are gone
         hotline.start()
+        x0 = {s.name: xacts(s.db) for s in (hotline, hrm)}
         results = []
         results.append(timed_run(hrm, "0", 300, args, pm))  # warm-up, not in the figures
         results.append(timed_run(hotline, "0", 300, args, pm))
         for r in range(1, args.rounds + 1):
             results.append(timed_run(hotline, str(r), args.limit, args, pm))
             results.append(timed_run(hrm, str(r), args.limit, args, pm))
+        time.sleep(11)  # idle backends flush their counters after 10 s
+        for system in (hotline, hrm):
+            done = sum(r["server_done"] for r in results if r["system"] == system.name)
+            counts.setdefault(system.name, {})["transactions_under_load_pg_stat"] = round(
+                (xacts(system.db) - x0[system.name]) / max(done, 1), 2
+            )
         summary(results, counts, args)
         print(f"machine: load average after {os.getloadavg()}")
     finally:
