@@ -25,7 +25,7 @@ split.py and wrk scripts it carries on; the wrk scripts are in bench/wrk/):
   transactions per call in all, its notifications delivered and recorded. Then the logging is
   reset and hotline restarted. The log counts what the server executed: an executemany sent by
   asyncpg is one line per row there (SQLAlchemy's cursor events count it once), and a pool
-  pre-ping is BEGIN, an empty statement and ROLLBACK.
+  pre-ping shows as "BEGIN;" and "ROLLBACK;" (two statements, one transaction).
 - Timed phase: wrk (1 thread, --conc connections, stopped at --limit responses) alternating
   hotline / HRM runs for --rounds rounds after a warm-up pair; for each run the CPU of the
   server process (hotline: with its children) and of the whole PostgreSQL cluster (postmaster
@@ -82,7 +82,11 @@ SECRET = "bench-side-by-side-secret-" * 2
 
 def psql(sql: str, db: str = "postgres") -> str:
     env = dict(os.environ, PGAPPNAME="bench")
-    out = subprocess.run([*PG, "-d", db, "-c", sql], capture_output=True, text=True, env=env)
+    for _ in range(30):  # the cluster is shared: wait for a free connection slot
+        out = subprocess.run([*PG, "-d", db, "-c", sql], capture_output=True, text=True, env=env)
+        if "too many clients" not in out.stderr:
+            break
+        time.sleep(1)
     if out.returncode:
         raise RuntimeError(f"psql {db}: {out.stderr.strip()}")
     return out.stdout.strip()
