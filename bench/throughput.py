@@ -23,7 +23,8 @@ load runs, against a bare aiohttp handler doing one SQLite insert, in the same b
   (delivery alone; needs a backlog, so --conc high enough that intake outruns delivery), and
   (CPU during wrk - delivery's share of it) / calls is the intake's CPU per call.
 Targets (issue 14): calls/s >= 0.10x bare, POST p99 <= 50 ms, none lost, <= 0.3 ms of service
-CPU per delivered notification. Machine load: load average before/after, busy cores per run.
+CPU per delivered notification; the exit status is 1 while one is missed. Machine load: load
+average before/after, busy cores per run.
 """
 
 from __future__ import annotations
