@@ -19,7 +19,7 @@ from hotline.calls import privacy
 from hotline.clock import Clock, SystemClock
 from hotline.db.engine import Database
 from hotline.i18n.translation import load_catalogs
-from hotline.jobs.background import Metrics, background_contexts
+from hotline.jobs.background import Metrics, background_contexts, node_name
 from hotline.rules import jurisdiction
 from hotline.rules.ruleset import RuleSet, RuleSetHolder, load_ruleset
 from hotline.settings import PROJECT_ROOT, Settings
@@ -73,6 +73,7 @@ def create_app(
     )
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock or SystemClock()
+    app[keys.NODE] = node_name(settings)
     app[keys.RULES] = RuleSetHolder(rules or load_ruleset(settings.rules_dir))
     app[keys.CATALOGS] = load_catalogs(settings.locale)
     app[keys.HEALTH_CHECKS] = {}

@@ -133,12 +133,14 @@ def escalation_job(
     metrics: EscalationMetrics | None = None,
     node_id: str | None = None,
     limit: int = 1000,
+    after: Callable[[int], object] | None = None,
 ) -> JobSpec:
-    """The escalation sweep every settings.sweep_interval seconds, first run at start-up."""
+    """The escalation sweep every settings.sweep_interval seconds, first run at start-up;
+    `after(steps fired)` runs after each (the service wakes its worker for the messages)."""
     node = node_id or socket.gethostname()
 
     async def run() -> None:
-        await sweep(
+        result = await sweep(
             db,
             holder,
             now=clock.now(),
@@ -147,5 +149,7 @@ def escalation_job(
             limit=limit,
             metrics=metrics,
         )
+        if after is not None:
+            after(result.fired)
 
     return JobSpec(id="escalation", func=run, seconds=settings.sweep_interval, run_at_start=True)

@@ -1,11 +1,14 @@
 """Claiming due notifications and recording what happened to them.
 
 The cycle is claim (one short write transaction) → send (no transaction, no lock held) →
-record (another short write transaction). A claim sets state "sending", bumps `attempts` and
-leases the row until now + lease by moving `next_attempt_at` there, so one indexed condition
-(`state IN (pending, sending) AND next_attempt_at <= now`) finds both new work and rows whose
-sender crashed. `attempts` doubles as the claim token: an outcome recorded by a sender whose
-lease ran out and whose row was claimed again does not overwrite the newer claim.
+record (another short write transaction). A claim sets state "sending", bumps `attempts`,
+names the node (`claimed_by`) and leases the row until now + lease by moving
+`next_attempt_at` there, so one indexed condition (`state IN (pending, sending) AND
+next_attempt_at <= now`) finds both new work and rows whose node died. The lease is short
+(seconds) and the holder renews it while the send runs (`renew_claims`), so a dead node's
+rows come back within a lease. `attempts` doubles as the claim token: an outcome recorded by
+a sender whose lease ran out and whose row was claimed again does not overwrite the newer
+claim.
 """
 
 from __future__ import annotations
@@ -67,7 +70,11 @@ def _claim_statement(skip_locked: bool) -> Any:
         update(t)
         .where(t.c.id.in_(select(chosen.c.id)), due)
         .values(
-            state="sending", attempts=t.c.attempts + 1, lease_until=until, next_attempt_at=until
+            state="sending",
+            attempts=t.c.attempts + 1,
+            lease_until=until,
+            next_attempt_at=until,
+            claimed_by=bindparam("node"),
         )
         .returning(*t.c)
     )
@@ -78,17 +85,46 @@ _CLAIM = {True: _claim_statement(skip_locked=False), False: _claim_statement(ski
 
 
 async def claim_due(
-    db: Database, *, now: datetime, limit: int, lease: timedelta
+    db: Database, *, now: datetime, limit: int, lease: timedelta, node: str = "local"
 ) -> list[NotificationRow]:
-    """Claim up to `limit` due notifications for this sender, committed before returning.
+    """Claim up to `limit` due notifications for this node, committed before returning.
 
     PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent senders take disjoint rows without
     waiting. SQLite: the write transaction is BEGIN IMMEDIATE, so claims run one at a time.
     """
-    params = {"now": now, "limit": limit, "until": now + lease}
+    params = {"now": now, "limit": limit, "until": now + lease, "node": node}
     async with db.write() as session:
         rows = list((await session.execute(_CLAIM[db.is_sqlite], params)).all())
     return sorted(rows, key=lambda n: n.id)
+
+
+_RENEW = (
+    update(_NOTIFICATION)
+    .where(
+        _NOTIFICATION.c.id.in_(bindparam("ids", expanding=True)),
+        _NOTIFICATION.c.state == "sending",
+        _NOTIFICATION.c.claimed_by == bindparam("node"),
+    )
+    .values(
+        lease_until=bindparam("until", type_=UTCDateTime()),
+        next_attempt_at=bindparam("until", type_=UTCDateTime()),
+    )
+)
+
+
+async def renew_claims(
+    db: Database, ids: list[int], *, now: datetime, lease: timedelta, node: str
+) -> int:
+    """Extend this node's leases on the rows it is still sending; returns how many were
+    renewed (a row whose lease already ran out and that another node took is left alone).
+    By id, not by node alone: a node restarted under the same name must not renew the
+    claims its dead predecessor left behind."""
+    if not ids:
+        return 0
+    async with db.write() as session:
+        params = {"ids": sorted(ids), "node": node, "until": now + lease}
+        result = await session.execute(_RENEW, params)
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass
