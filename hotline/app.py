@@ -17,7 +17,7 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from hotline import keys
 from hotline.calls import privacy
 from hotline.clock import Clock, SystemClock
-from hotline.db.engine import Database
+from hotline.db.engine import Database, lock_start_up
 from hotline.i18n.translation import load_catalogs
 from hotline.jobs.background import Metrics, background_contexts, node_name
 from hotline.rules import jurisdiction
@@ -109,6 +109,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     if settings.auto_migrate:
         await db.upgrade()
     async with db.write() as session:
+        await lock_start_up(session)  # nodes starting together take turns
         await jurisdiction.sync(session, app[keys.RULES].current)
     yield
     await db.dispose()
