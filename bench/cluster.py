@@ -132,7 +132,22 @@ class Node:
 
     def errors(self) -> int:
         text = self.log.read_text(encoding="utf-8", errors="replace")
-        return text.count(" ERROR ") + text.count("Traceback")
+        found = text.count(" ERROR ") + text.count("Traceback")
+        if found:  # the first, and the exception it ended with
+            lines = text.splitlines()
+            first = next(
+                i for i, line in enumerate(lines) if " ERROR " in line or "Traceback" in line
+            )
+            last = next(
+                (
+                    line
+                    for line in lines[first:]
+                    if line and not line[0].isspace() and "Error" in line
+                ),
+                "",
+            )
+            print(f"  {self.name}: {lines[first][:200]} ... {last[:300]}")
+        return found
 
 
 class Cluster:

@@ -20,6 +20,7 @@ import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -115,8 +116,11 @@ async def sweep(
     node_id: str = "local",
     limit: int = 1000,
     metrics: EscalationMetrics | None = None,
+    backlog: Callable[[], object] | None = None,
 ) -> SweepResult:
-    """One pass: every due item (up to `limit` per scope) gets its due steps, in order."""
+    """One pass: every due item (up to `limit` per scope) gets its due steps, in order.
+    `backlog()` is called once when a claim comes back full (more is due than one batch):
+    the service tells the other nodes, whose sweeps then join in and take batches too."""
     started = time.perf_counter()
     ruleset = rules.current if isinstance(rules, RuleSetHolder) else rules
     result = SweepResult()
@@ -130,6 +134,9 @@ async def sweep(
                 break
             result.claimed += len(ids)
             left -= len(ids)
+            if len(ids) == size and backlog is not None:
+                backlog()
+                backlog = None
             await _process_batch(db, model, ids, ruleset, settings, now, node_id, result)
             if len(ids) < size:
                 break  # nothing more was due

@@ -21,7 +21,7 @@ import secrets
 import socket
 import time
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -63,7 +63,8 @@ async def _worker(app: web.Application) -> AsyncIterator[None]:
     if settings.is_sqlite:
         guard = single_node_guard(settings.database_url)
     else:
-        wakeups = Wakeups(settings.database_url, node, {"outbox": lambda: _wake_local(app)})
+        handlers = {"outbox": lambda: _wake_local(app), "escalation": lambda: _sweep_now(app)}
+        wakeups = Wakeups(settings.database_url, node, handlers)
         await wakeups.start()
     app[keys.WAKEUPS] = wakeups
     try:
@@ -95,6 +96,20 @@ def _wake_local(app: web.Application) -> None:
         worker.wake(others=False)
 
 
+def _sweep_now(app: web.Application) -> None:
+    """Another node found more due escalation work than one batch: sweep now, beside it."""
+    scheduler = app.get(keys.SCHEDULER)
+    job = None if scheduler is None else scheduler.get_job("escalation")
+    if job is not None:
+        job.modify(next_run_time=datetime.now(UTC))
+
+
+def _announce_backlog(app: web.Application) -> None:
+    wakeups = app.get(keys.WAKEUPS)
+    if wakeups is not None:
+        wakeups.announce("escalation")
+
+
 def _on_start(app: web.Application, scheduler: Any) -> None:
     app[keys.SCHEDULER] = scheduler
     app[keys.HEALTH_CHECKS]["escalation"] = lambda: _escalation_health(app)
@@ -112,6 +127,7 @@ def _jobs(app: web.Application) -> list[JobSpec]:
             metrics=metrics.escalation,
             node_id=app[keys.NODE],
             after=lambda fired: _wake_local(app) if fired else None,
+            backlog=lambda: _announce_backlog(app),
         ),
         JobSpec("outbox", _wake_worker(app), seconds=settings.sweep_interval),
         JobSpec("rollups", _refresh_rollups(app), seconds=300, run_at_start=True),

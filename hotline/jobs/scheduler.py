@@ -134,6 +134,7 @@ def escalation_job(
     node_id: str | None = None,
     limit: int = 1000,
     after: Callable[[int], object] | None = None,
+    backlog: Callable[[], object] | None = None,
 ) -> JobSpec:
     """The escalation sweep every settings.sweep_interval seconds, first run at start-up;
     `after(steps fired)` runs after each (the service wakes its worker for the messages)."""
@@ -148,6 +149,7 @@ def escalation_job(
             node_id=node,
             limit=limit,
             metrics=metrics,
+            backlog=backlog,
         )
         if after is not None:
             after(result.fired)
