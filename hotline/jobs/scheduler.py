@@ -11,6 +11,7 @@ run every job: the sweeps claim rows in the database, so duplicate runs are harm
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -95,6 +96,8 @@ def _logged(spec: JobSpec) -> Job:
             await spec.func()
         except Exception:  # a failing run must not kill the schedule; the next run retries
             log.exception("scheduled job %s failed", spec.id)
+        except asyncio.CancelledError:  # shutting down mid-run: the job's own task ends here
+            log.info("scheduled job %s stopped by shutdown; its claims come back", spec.id)
 
     run.__name__ = f"job_{spec.id}"
     return run
