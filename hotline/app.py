@@ -17,9 +17,9 @@ from aiohttp_session.cookie_storage import EncryptedCookieStorage
 from hotline import keys
 from hotline.calls import privacy
 from hotline.clock import Clock, SystemClock
-from hotline.db.engine import Database
+from hotline.db.engine import Database, lock_start_up
 from hotline.i18n.translation import load_catalogs
-from hotline.jobs.background import Metrics, background_contexts
+from hotline.jobs.background import Metrics, background_contexts, node_name
 from hotline.rules import jurisdiction
 from hotline.rules.ruleset import RuleSet, RuleSetHolder, load_ruleset
 from hotline.settings import PROJECT_ROOT, Settings
@@ -78,6 +78,7 @@ def create_app(
     )
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock or SystemClock()
+    app[keys.NODE] = node_name(settings)
     app[keys.RULES] = RuleSetHolder(rules or load_ruleset(settings.rules_dir))
     app[keys.CATALOGS] = load_catalogs(settings.locale)
     app[keys.HEALTH_CHECKS] = {}
@@ -113,6 +114,7 @@ async def _database(app: web.Application) -> AsyncIterator[None]:
     if settings.auto_migrate:
         await db.upgrade()
     async with db.write() as session:
+        await lock_start_up(session)  # nodes starting together take turns
         await jurisdiction.sync(session, app[keys.RULES].current)
     yield
     await db.dispose()

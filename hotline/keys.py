@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from hotline.accounts.auth import Principal
     from hotline.jobs.background import Metrics
+    from hotline.jobs.wakeups import Wakeups
     from hotline.notify.worker import DeliveryWorker
 
 # A background part's /healthz probe: async () -> {"ok": bool, ...}.
@@ -30,11 +31,15 @@ CLOCK = web.AppKey("clock", Clock)
 DB = web.AppKey("db", Database)
 RULES = web.AppKey("rules", RuleSetHolder)
 CATALOGS = web.AppKey("catalogs", Catalogs)
+# This node's name on its claims, heartbeats, events, /healthz and /metrics.
+NODE = web.AppKey("node", str)
 # Parts wired by app.py: outbox worker, scheduler, metrics registry (typed by annotation,
 # their classes being imported for type checking only).
 WORKER: web.AppKey[DeliveryWorker] = web.AppKey("delivery_worker")
 SCHEDULER: web.AppKey[AsyncIOScheduler] = web.AppKey("scheduler")
 METRICS: web.AppKey[Metrics] = web.AppKey("metrics")
+# PostgreSQL: this node's LISTEN/NOTIFY wake-ups (None on SQLite).
+WAKEUPS: web.AppKey[Wakeups | None] = web.AppKey("wakeups")
 # name -> probe: background parts report to /healthz through these.
 HEALTH_CHECKS: web.AppKey[dict[str, HealthCheck]] = web.AppKey("health_checks")
 # Per request (request[...]): who is asking (None: nobody signed in), and in which language.

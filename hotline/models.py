@@ -158,6 +158,7 @@ class Call(SQLModel, table=True):
     escalation_level: int = 0
     next_escalation_at: datetime | None = utc_col(index=True)
     escalation_lease_until: datetime | None = utc_col()
+    escalation_claimed_by: str | None = Field(default=None, max_length=64)  # the node
     escalation_policy: dict[str, Any] = json_col(dict)
     overdue_at: datetime | None = utc_col()
 
@@ -230,6 +231,7 @@ class Referral(SQLModel, table=True):
     escalation_level: int = 0
     next_escalation_at: datetime | None = utc_col()
     escalation_lease_until: datetime | None = utc_col()
+    escalation_claimed_by: str | None = Field(default=None, max_length=64)  # the node
     overdue_at: datetime | None = utc_col()  # set by the ladder's mark_overdue
     # The ladder and time limits copied from the rules when the referral was made.
     policy: dict[str, Any] = json_col(dict)
@@ -254,6 +256,7 @@ class Notification(SQLModel, table=True):
     created_at: datetime = utc_col(nullable=False)
     next_attempt_at: datetime | None = utc_col()
     lease_until: datetime | None = utc_col()
+    claimed_by: str | None = Field(default=None, max_length=64)  # the node holding the lease
     delivered_at: datetime | None = utc_col()
     last_error: str | None = Field(default=None, max_length=1000)
 
@@ -380,9 +383,11 @@ class TelephonyCall(SQLModel, table=True):
 
 
 class Heartbeat(SQLModel, table=True):
-    """The last completed run of each periodic job (healthz reads it)."""
+    """The last completed run of each periodic job on each node (healthz reads it); node ""
+    is the cluster's row of a job whose state is shared (the rollups' watermark)."""
 
     job: str = Field(primary_key=True, max_length=32)
+    node: str = Field(default="", primary_key=True, max_length=64)
     finished_at: datetime = utc_col(nullable=False)
     detail: dict[str, Any] = json_col(dict)
 

@@ -51,7 +51,12 @@ class Settings:
     # Sends (SMTP, webhooks, SMS gateway) in a child process, on another core (notify/sender.py)
     sender_process: bool = False
     # Scheduling
-    sweep_interval: float = 30.0
+    sweep_interval: float = 3.0
+    # Several nodes: this node's name on its claims, heartbeats and events ("": the host name
+    # and port of `hotline serve`, or the host name and a random suffix), and how long a
+    # claim lasts unless its node renews it (a dead node's work is taken after it ends).
+    node_id: str = ""
+    claim_lease: float = 6.0
     # Where the cron job writes the periodic reports ahead of their deadlines
     reports_dir: Path = Path("var/reports")
     # Presentation

@@ -162,7 +162,7 @@ def refresh_rollups_command(settings: Settings, *, full: bool = False) -> int:
     async def work(db: Database, rules: RuleSet) -> int:
         if full:
             async with db.write() as session:
-                beat = await session.get(Heartbeat, JOB)
+                beat = await session.get(Heartbeat, (JOB, ""))
                 if beat is not None:
                     await session.delete(beat)
         days = await refresh_rollups(db, days=None, now=datetime.now(UTC), tz=settings.timezone)

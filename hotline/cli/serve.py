@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import signal
+import socket
 import sys
 from typing import Any
 
@@ -32,6 +33,8 @@ def serve(settings: Settings, *, host: str, port: int, banner: str = "") -> int:
     from hotline.rules.yamlfile import RulesError
     from hotline.web.reload import reload_rules
 
+    if not settings.node_id:  # the default node name: where it runs, which port
+        settings = settings.replace(node_id=f"{socket.gethostname()}:{port}")
     try:
         app = create_app(settings)
     except RulesError as exc:

@@ -22,7 +22,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Table, event, insert
+from sqlalchemy import Table, event, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -185,7 +185,21 @@ def alembic_config() -> Config:
     return cfg
 
 
+# PostgreSQL advisory lock key (any constant) held by a node's start-up writes (migrations,
+# the jurisdiction mirror) for their transaction: nodes starting together on a fresh
+# database take turns instead of inserting the same rows at once (UniqueViolation).
+START_UP_LOCK = 0x686F746C696E65  # "hotline"
+
+
+async def lock_start_up(session: AsyncSession) -> None:
+    """Wait for other nodes' start-up writes (PostgreSQL; SQLite writers queue anyway)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": START_UP_LOCK})
+
+
 def _upgrade_sync(connection: Any) -> None:
+    if connection.dialect.name == "postgresql":  # two nodes migrating at once: one waits
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({START_UP_LOCK})")
     cfg = alembic_config()
     cfg.attributes["connection"] = connection
     command.upgrade(cfg, "head")

@@ -1,12 +1,17 @@
 """The escalation sweep: claim due referrals and calls, fire their due steps, once.
 
 APScheduler only triggers this; the database decides. Each batch is claimed in one short
-write transaction (a lease on `escalation_lease_until`; PostgreSQL takes the rows with
-FOR UPDATE SKIP LOCKED, SQLite with a conditional UPDATE under BEGIN IMMEDIATE), then
+write transaction (a lease of a few seconds on `escalation_lease_until`, the node in
+`escalation_claimed_by`; PostgreSQL takes the rows with FOR UPDATE SKIP LOCKED, SQLite with a
+conditional UPDATE under BEGIN IMMEDIATE), then
 processed in a second one that re-reads the rows (locked on PostgreSQL, so an
 acknowledgement that committed first is seen), records each firing as an EscalationEvent
 whose unique (subject, step) key makes a second firing impossible, runs the actions and
 moves the cursor. No network call happens under the lock: actions only write outbox rows.
+A lease is held for one batch's transaction (milliseconds to a second), so it needs no
+renewal: a sweep that dies between its claim and its processing leaves rows that any node's
+next sweep takes once the lease has passed. Batches of BATCH rows are claimed one at a time,
+so two nodes sweeping at once share the due work between them instead of one taking it all.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import json
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +43,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from hotline.clock import as_utc
 from hotline.db.engine import Database
 from hotline.escalation.actions import (
     LIGHT,
@@ -67,11 +74,12 @@ from hotline.settings import Settings
 
 log = logging.getLogger(__name__)
 JOB = "escalation"
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=6)  # HOTLINE_CLAIM_LEASE
 # Items per claim and per processing transaction: the statements of a batch are a fixed
 # number whatever its size, but a batch that renders messages holds the SQLite write lock
-# while it does (about 0.5 ms an item), so not the whole of a sweep's limit at once.
-BATCH = 500
+# while it does (about 0.5 ms an item), so not the whole of a sweep's limit at once; and
+# two nodes sweeping together take a batch each in turn.
+BATCH = 100
 FINISHED_CALL = ("resolved", "closed")
 
 
@@ -108,20 +116,27 @@ async def sweep(
     node_id: str = "local",
     limit: int = 1000,
     metrics: EscalationMetrics | None = None,
+    backlog: Callable[[], object] | None = None,
 ) -> SweepResult:
-    """One pass: every due item (up to `limit` per scope) gets its due steps, in order."""
+    """One pass: every due item (up to `limit` per scope) gets its due steps, in order.
+    `backlog()` is called once when a claim comes back full (more is due than one batch):
+    the service tells the other nodes, whose sweeps then join in and take batches too."""
     started = time.perf_counter()
     ruleset = rules.current if isinstance(rules, RuleSetHolder) else rules
     result = SweepResult()
+    lease = timedelta(seconds=settings.claim_lease)
     for model in (Referral, Call):
         left = limit
         while left > 0:
             size = min(BATCH, left)
-            ids = await _claim(db, model, now=now, limit=size)
+            ids = await _claim(db, model, now=now, limit=size, lease=lease, node=node_id)
             if not ids:
                 break
             result.claimed += len(ids)
             left -= len(ids)
+            if len(ids) == size and backlog is not None:
+                backlog()
+                backlog = None
             await _process_batch(db, model, ids, ruleset, settings, now, node_id, result)
             if len(ids) < size:
                 break  # nothing more was due
@@ -131,6 +146,7 @@ async def sweep(
         job=JOB,
         now=now,
         detail={"node": node_id, "claimed": result.claimed, "fired": result.fired},
+        node=node_id,
     )
     if metrics is not None:
         metrics.observe(result)
@@ -145,9 +161,15 @@ def _due(model: type[Referral] | type[Call], now: datetime) -> Any:
 
 
 async def _claim(
-    db: Database, model: type[Referral] | type[Call], *, now: datetime, limit: int
+    db: Database,
+    model: type[Referral] | type[Call],
+    *,
+    now: datetime,
+    limit: int,
+    lease: timedelta = LEASE,
+    node: str = "local",
 ) -> list[int]:
-    """Lease up to `limit` due rows to this run; rows leased by a crashed run come back."""
+    """Lease up to `limit` due rows to this node; rows leased by a dead node come back."""
     pick = (
         select(col(model.id))
         .where(_due(model, now))
@@ -159,7 +181,7 @@ async def _claim(
     stmt = (
         update(model)
         .where(col(model.id).in_(pick))
-        .values(escalation_lease_until=now + LEASE)
+        .values(escalation_lease_until=now + lease, escalation_claimed_by=node)
         .returning(col(model.id))
     )
     async with db.write() as session:
@@ -249,6 +271,7 @@ async def _process(
                     "escalation_level": visit.level,
                     "next_escalation_at": visit.next_at,
                     "escalation_lease_until": None,
+                    "escalation_claimed_by": None,
                     "overdue_at": ctx.overdue.get(plan.key) or plan.target.overdue_at,
                 }
             )
@@ -289,6 +312,7 @@ async def _move_cursors(
             escalation_level=given.c.escalation_level,
             next_escalation_at=given.c.next_escalation_at,
             escalation_lease_until=None,
+            escalation_claimed_by=None,
             overdue_at=given.c.overdue_at,
         )
     )
@@ -515,10 +539,18 @@ def primary_action(step: ScheduledStep) -> str:
     return next(name for name in RUNGS if name in names)
 
 
-async def heartbeat_status(db: Database, now: datetime, interval: float) -> dict[str, Any]:
-    """For /healthz: healthy while the last completed sweep is within 3 intervals."""
+async def heartbeat_status(
+    db: Database, now: datetime, interval: float, *, node: str | None = None
+) -> dict[str, Any]:
+    """For /healthz: healthy while the last completed sweep (of `node`, or of any node) is
+    within 3 intervals."""
+    query = select(Heartbeat).where(col(Heartbeat.job) == JOB)
+    if node is not None:
+        query = query.where(col(Heartbeat.node) == node)
     async with db.read() as session:
-        row = await session.get(Heartbeat, JOB)
+        row = (
+            await session.scalars(query.order_by(col(Heartbeat.finished_at).desc()).limit(1))
+        ).first()
     stale_after = 3 * interval
     if row is None:
         return {
@@ -537,6 +569,25 @@ async def heartbeat_status(db: Database, now: datetime, interval: float) -> dict
         "stale_after_seconds": stale_after,
         "detail": row.detail,
     }
+
+
+async def stuck_items(db: Database, now: datetime) -> dict[str, Any]:
+    """The cluster's escalation work that waits: claims whose lease has passed (their node
+    died mid-sweep) and the most overdue step not yet fired. Index lookups on the due time."""
+    result: dict[str, Any] = {"claims_past_lease": 0, "oldest_due_seconds": None}
+    async with db.read() as session:
+        for model in (Referral, Call):
+            due = col(model.next_escalation_at)
+            lease = col(model.escalation_lease_until)
+            expired = await session.scalar(
+                select(func.count()).where(due <= now, lease < now)  # the due index
+            )
+            result["claims_past_lease"] += int(expired or 0)
+            first = await session.scalar(select(func.min(due)).where(due <= now))
+            if first is not None:
+                age = (now - as_utc(first)).total_seconds()
+                result["oldest_due_seconds"] = max(age, result["oldest_due_seconds"] or 0)
+    return result
 
 
 async def wake(

@@ -1,9 +1,13 @@
 """The service's background parts, as aiohttp cleanup contexts: the metrics registry, the
 delivery worker, and the scheduler with its few periodic jobs (never one job per call).
 
+Every node runs all of them; claims with short leases decide who does what (docs/OPERATIONS.md,
+"Several nodes"). /healthz reports this node's worker and sweep and the cluster's stuck work.
+
 Jobs (each a plain coroutine; the database decides what is due):
 - escalation: every HOTLINE_SWEEP_INTERVAL seconds, first run at start-up;
-- outbox: wakes the delivery worker on the same interval (it also wakes at every commit);
+- outbox: wakes the delivery worker on the same interval (it also wakes at every commit,
+  its own or, on PostgreSQL, another node's: jobs/wakeups.py);
 - rollups: refreshes the dashboard's daily figures every 5 minutes;
 - housekeeping: nightly at 02:30 local, retention (when HOTLINE_RETENTION_DAYS is set);
 - reports: daily at 06:00 local, writes the periodic reports due within a week and
@@ -13,9 +17,11 @@ Jobs (each a plain coroutine; the database decides what is due):
 from __future__ import annotations
 
 import logging
+import secrets
 import socket
+import time
 from collections.abc import AsyncIterator, Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
@@ -24,15 +30,26 @@ from sqlmodel import col
 
 from hotline import keys
 from hotline.escalation.metrics import EscalationMetrics
-from hotline.escalation.sweep import heartbeat_status
+from hotline.escalation.sweep import heartbeat_status, stuck_items
 from hotline.jobs.scheduler import JobSpec, escalation_job, scheduler_context
+from hotline.jobs.wakeups import Wakeups, single_node_guard
 from hotline.models import Notification, User
-from hotline.notify import NotifyMetrics, outbox_stats, worker_context
+from hotline.notify import NotifyMetrics, worker_context
+from hotline.notify.metrics import stuck_notifications
 from hotline.notify.render import render_email
+from hotline.settings import Settings
 
 log = logging.getLogger("hotline.jobs.background")
-DELIVERY_INTERVAL = 5.0  # the worker's own fallback poll, for retries coming due
-OUTBOX_STALE = 600.0  # a pending notification older than this makes /healthz unhealthy
+# The worker's own poll: retries coming due, and a dead node's rows once their lease ends
+# (a dead node's work waits at most a lease plus this).
+DELIVERY_INTERVAL = 2.0
+STUCK_AFTER = 60.0  # due work (a message, an escalation step) waiting longer: /healthz fails
+
+
+def node_name(settings: Settings) -> str:
+    """HOTLINE_NODE_ID, or the host name and a random suffix (`hotline serve` sets the
+    host name and port when the setting is empty)."""
+    return settings.node_id or f"{socket.gethostname()}-{secrets.token_hex(3)}"
 
 
 def background_contexts() -> list[Callable[[web.Application], AsyncIterator[None]]]:
@@ -40,18 +57,57 @@ def background_contexts() -> list[Callable[[web.Application], AsyncIterator[None
 
 
 async def _worker(app: web.Application) -> AsyncIterator[None]:
-    settings, holder = app[keys.SETTINGS], app[keys.RULES]
-    async for worker in worker_context(
-        app[keys.DB],
-        settings,
-        app[keys.CLOCK],
-        ruleset=lambda: holder.current,
-        metrics=app[keys.METRICS].notify,
-        interval=DELIVERY_INTERVAL,
-    ):
-        app[keys.WORKER] = worker
-        app[keys.HEALTH_CHECKS]["outbox"] = lambda: _outbox_health(app)
-        yield
+    settings, holder, node = app[keys.SETTINGS], app[keys.RULES], app[keys.NODE]
+    wakeups: Wakeups | None = None
+    guard = None
+    if settings.is_sqlite:
+        guard = single_node_guard(settings.database_url)
+    else:
+        handlers = {"outbox": lambda: _wake_local(app), "escalation": lambda: _sweep_now(app)}
+        wakeups = Wakeups(settings.database_url, node, handlers)
+        await wakeups.start()
+    app[keys.WAKEUPS] = wakeups
+    try:
+        async for worker in worker_context(
+            app[keys.DB],
+            settings,
+            app[keys.CLOCK],
+            ruleset=lambda: holder.current,
+            metrics=app[keys.METRICS].notify,
+            interval=DELIVERY_INTERVAL,
+            lease=timedelta(seconds=settings.claim_lease),
+            node=node,
+            announce=None if wakeups is None else wakeups.announce,
+        ):
+            app[keys.WORKER] = worker
+            app[keys.HEALTH_CHECKS]["worker"] = lambda: _worker_health(app)
+            app[keys.HEALTH_CHECKS]["cluster"] = lambda: _cluster_health(app)
+            yield
+    finally:
+        if wakeups is not None:
+            await wakeups.close()
+        if guard is not None:
+            guard.close()
+
+
+def _wake_local(app: web.Application) -> None:
+    worker = app.get(keys.WORKER)
+    if worker is not None:
+        worker.wake(others=False)
+
+
+def _sweep_now(app: web.Application) -> None:
+    """Another node found more due escalation work than one batch: sweep now, beside it."""
+    scheduler = app.get(keys.SCHEDULER)
+    job = None if scheduler is None else scheduler.get_job("escalation")
+    if job is not None:
+        job.modify(next_run_time=datetime.now(UTC))
+
+
+def _announce_backlog(app: web.Application) -> None:
+    wakeups = app.get(keys.WAKEUPS)
+    if wakeups is not None:
+        wakeups.announce("escalation")
 
 
 def _on_start(app: web.Application, scheduler: Any) -> None:
@@ -69,7 +125,9 @@ def _jobs(app: web.Application) -> list[JobSpec]:
             settings,
             clock,
             metrics=metrics.escalation,
-            node_id=socket.gethostname(),
+            node_id=app[keys.NODE],
+            after=lambda fired: _wake_local(app) if fired else None,
+            backlog=lambda: _announce_backlog(app),
         ),
         JobSpec("outbox", _wake_worker(app), seconds=settings.sweep_interval),
         JobSpec("rollups", _refresh_rollups(app), seconds=300, run_at_start=True),
@@ -81,9 +139,7 @@ def _jobs(app: web.Application) -> list[JobSpec]:
 
 def _wake_worker(app: web.Application) -> Callable[[], Any]:
     async def run() -> None:
-        worker = app.get(keys.WORKER)
-        if worker is not None:
-            worker.wake()
+        _wake_local(app)  # the periodic poll: this node only
 
     return run
 
@@ -179,22 +235,58 @@ async def notify_reports_ready(
     return len(users)
 
 
-async def _outbox_health(app: web.Application) -> dict[str, Any]:
-    stats = await outbox_stats(app[keys.DB], app[keys.CLOCK].now())
-    oldest = stats.get("oldest_pending_age_seconds") or 0
-    return {
-        "ok": oldest <= OUTBOX_STALE,
-        "pending": stats.get("pending"),
-        "dead": stats.get("dead"),
-        "oldest_pending_age_seconds": oldest,
-    }
+async def _worker_health(app: web.Application) -> dict[str, Any]:
+    """This node's delivery worker: its loop goes round (in memory, no database)."""
+    return app[keys.WORKER].status()
 
 
 async def _escalation_health(app: web.Application) -> dict[str, Any]:
+    """This node's escalation sweep: its last completed run, from its own heartbeat."""
+    scheduler = app.get(keys.SCHEDULER)
     status = await heartbeat_status(
-        app[keys.DB], app[keys.CLOCK].now(), app[keys.SETTINGS].sweep_interval
+        app[keys.DB],
+        app[keys.CLOCK].now(),
+        app[keys.SETTINGS].sweep_interval,
+        node=app[keys.NODE],
     )
-    return {"ok": status["healthy"], **status}
+    running = scheduler is not None and scheduler.running
+    return {"ok": status["healthy"] and running, "scheduler_running": running, **status}
+
+
+async def _cluster_health(app: web.Application) -> dict[str, Any]:
+    """Work of the whole cluster that waits: claims past their lease (their node died) and
+    the oldest due message and escalation step. Unhealthy when due work has waited longer
+    than STUCK_AFTER, whichever node should have done it: the load balancer then takes this
+    node out too, which is what the operators' alarm on /healthz is for."""
+    db, now = app[keys.DB], app[keys.CLOCK].now()
+    outbox = await stuck_notifications(db, now)
+    escalation = await stuck_items(db, now)
+    waited = max(outbox["oldest_due_seconds"] or 0, escalation["oldest_due_seconds"] or 0)
+    return {
+        "ok": waited <= STUCK_AFTER,
+        "stuck_after_seconds": STUCK_AFTER,
+        "outbox": outbox,
+        "escalation": escalation,
+    }
+
+
+async def node_figures(app: web.Application) -> None:
+    """Copy this node's and the cluster's current figures into the gauges (/metrics)."""
+    figures = app[keys.METRICS]
+    figures.node.info({"node": app[keys.NODE]})
+    worker, wakeups = app.get(keys.WORKER), app.get(keys.WAKEUPS)
+    db, now = app[keys.DB], app[keys.CLOCK].now()
+    figures.claims_held.set(0 if worker is None else len(worker.held))
+    if worker is not None and worker.looped_at is not None:
+        figures.worker_loop_age.set(time.monotonic() - worker.looped_at)
+    if wakeups is not None:
+        figures.wakeups.labels(direction="received").set(wakeups.received)
+        figures.wakeups.labels(direction="sent").set(wakeups.sent)
+    outbox = await stuck_notifications(db, now)
+    escalation = await stuck_items(db, now)
+    for work, stuck in (("outbox", outbox), ("escalation", escalation)):
+        figures.past_lease.labels(work=work).set(stuck["claims_past_lease"])
+        figures.oldest_due.labels(work=work).set(stuck["oldest_due_seconds"] or 0)
 
 
 class Metrics:
@@ -202,8 +294,37 @@ class Metrics:
     tests that build many apps never register a metric twice)."""
 
     def __init__(self) -> None:
-        from prometheus_client import CollectorRegistry
+        from prometheus_client import CollectorRegistry, Gauge, Info
 
-        self.registry = CollectorRegistry()
-        self.escalation = EscalationMetrics(self.registry)
-        self.notify = NotifyMetrics(self.registry)
+        self.registry = r = CollectorRegistry()
+        self.escalation = EscalationMetrics(r)
+        self.notify = NotifyMetrics(r)
+        # This node's figures (each node serves its own /metrics; `node` names it).
+        self.node = Info("hotline_node", "This node", registry=r)
+        self.claims_held = Gauge(
+            "hotline_node_claims_held", "Notifications this node is sending", registry=r
+        )
+        self.worker_loop_age = Gauge(
+            "hotline_node_worker_loop_age_seconds",
+            "Since this node's delivery worker last went round its loop",
+            registry=r,
+        )
+        self.wakeups = Gauge(
+            "hotline_node_wakeups",
+            "Wake-ups from and to other nodes (PostgreSQL LISTEN/NOTIFY) since start",
+            ["direction"],
+            registry=r,
+        )
+        # The cluster's, as this node sees them in the database.
+        self.past_lease = Gauge(
+            "hotline_claims_past_lease",
+            "Claims whose lease has passed without an outcome (their node died)",
+            ["work"],
+            registry=r,
+        )
+        self.oldest_due = Gauge(
+            "hotline_oldest_due_seconds",
+            "How long the most overdue due message or escalation step has waited",
+            ["work"],
+            registry=r,
+        )

@@ -11,6 +11,7 @@ run every job: the sweeps claim rows in the database, so duplicate runs are harm
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -95,6 +96,8 @@ def _logged(spec: JobSpec) -> Job:
             await spec.func()
         except Exception:  # a failing run must not kill the schedule; the next run retries
             log.exception("scheduled job %s failed", spec.id)
+        except asyncio.CancelledError:  # shutting down mid-run: the job's own task ends here
+            log.info("scheduled job %s stopped by shutdown; its claims come back", spec.id)
 
     run.__name__ = f"job_{spec.id}"
     return run
@@ -133,12 +136,15 @@ def escalation_job(
     metrics: EscalationMetrics | None = None,
     node_id: str | None = None,
     limit: int = 1000,
+    after: Callable[[int], object] | None = None,
+    backlog: Callable[[], object] | None = None,
 ) -> JobSpec:
-    """The escalation sweep every settings.sweep_interval seconds, first run at start-up."""
+    """The escalation sweep every settings.sweep_interval seconds, first run at start-up;
+    `after(steps fired)` runs after each (the service wakes its worker for the messages)."""
     node = node_id or socket.gethostname()
 
     async def run() -> None:
-        await sweep(
+        result = await sweep(
             db,
             holder,
             now=clock.now(),
@@ -146,6 +152,9 @@ def escalation_job(
             node_id=node,
             limit=limit,
             metrics=metrics,
+            backlog=backlog,
         )
+        if after is not None:
+            after(result.fired)
 
     return JobSpec(id="escalation", func=run, seconds=settings.sweep_interval, run_at_start=True)

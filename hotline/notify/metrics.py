@@ -95,3 +95,22 @@ async def outbox_stats(db: Database, now: datetime) -> dict[str, Any]:
         ),
         "sends": sends,
     }
+
+
+async def stuck_notifications(db: Database, now: datetime) -> dict[str, Any]:
+    """The cluster's delivery work that waits, for /healthz (it runs on every probe, so only
+    index lookups on the due index, never a count of the whole outbox): claims whose lease
+    has passed (their node died) and how long the most overdue due row has waited."""
+    due = col(Notification.next_attempt_at)
+    state = col(Notification.state)
+    async with db.read() as session:
+        expired = await session.scalar(select(func.count()).where(state == "sending", due < now))
+        first = await session.scalar(
+            select(func.min(due)).where(state.in_(("pending", "sending")), due <= now)
+        )
+    return {
+        "claims_past_lease": int(expired or 0),
+        "oldest_due_seconds": (
+            None if first is None else round(max(0.0, (now - as_utc(first)).total_seconds()), 3)
+        ),
+    }

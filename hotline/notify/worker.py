@@ -2,8 +2,10 @@
 
 `drain()` processes everything due and returns figures; tests call it at chosen times with a
 FrozenClock. `run()` loops until `stop()`: it drains when woken (the intake handler calls
-`wake()` right after a call commits, so the first send starts at once) or every `interval`
-seconds, which also picks up retries and rows whose sender crashed.
+`wake()` right after a call commits, so the first send starts at once; on PostgreSQL the
+other nodes are told too, see jobs/wakeups.py) or every `interval` seconds, which also picks
+up retries and rows whose node died. While sends run, their short leases are renewed every
+third of a lease (`_renew`), so only a node that stopped renewing loses its rows.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from hotline.db.engine import Database
 from hotline.jobs.heartbeat import write_heartbeat
 from hotline.models import Notification
 from hotline.notify.channels import Channel, SendResult, build_channels
-from hotline.notify.delivery import claim_due
+from hotline.notify.delivery import claim_due, renew_claims
 from hotline.notify.metrics import NotifyMetrics
 from hotline.notify.recorder import Recorder
 from hotline.rules.ruleset import RuleSet
@@ -63,6 +65,8 @@ class WorkerOptions(TypedDict, total=False):
     rng: random.Random | None
     backoff_base: float
     backoff_cap: float
+    node: str
+    announce: Callable[[], None] | None
 
 
 class DeliveryWorker:
@@ -73,15 +77,20 @@ class DeliveryWorker:
         clock: Clock,
         *,
         batch: int = 50,
-        lease: timedelta = timedelta(minutes=2),
-        interval: float = 5.0,
+        lease: timedelta = timedelta(seconds=6),
+        interval: float = 2.0,
         concurrency: int = 10,
         rng: random.Random | None = None,
         backoff_base: float = 30.0,
         backoff_cap: float = 3600.0,
         metrics: NotifyMetrics | None = None,
+        node: str = "local",
+        announce: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
+        self.node = node
+        # Tells the other nodes that work was committed (PostgreSQL NOTIFY), or None.
+        self.announce = announce
         self.channels = dict(channels)
         self.clock = clock
         self.batch = batch
@@ -106,12 +115,18 @@ class DeliveryWorker:
         self.last_drain: datetime | None = None
         self._beat_at: float | None = None  # time.monotonic() of the last heartbeat written
         self._progress: set[asyncio.Event] = set()  # each drain's: a send finished, or wake()
+        self.held: dict[int, int] = {}  # id -> attempts: claims whose outcome is not written
+        self._renewer: asyncio.Task[None] | None = None
+        self.looped_at: float | None = None  # time.monotonic() when run() last went round
 
-    def wake(self) -> None:
-        """Drain now (call after a transaction that enqueued notifications has committed)."""
+    def wake(self, *, others: bool = True) -> None:
+        """Drain now (call after a transaction that enqueued notifications has committed);
+        `others`: tell the other nodes too, so an idle one takes its share at once."""
         self._event.set()
         for progress in self._progress:
             progress.set()
+        if others and self.announce is not None:
+            self.announce()
 
     async def drain(self, now: datetime | None = None) -> DrainStats:
         """Send every notification due at `now` (default: the clock's now).
@@ -152,10 +167,13 @@ class DeliveryWorker:
                     not running or (not exhausted and room >= self.batch // 2)
                 ):
                     at = now or self.clock.now()
-                    claimed = await claim_due(self.db, now=at, limit=room, lease=self.lease)
+                    claimed = await claim_due(
+                        self.db, now=at, limit=room, lease=self.lease, node=self.node
+                    )
                     exhausted = len(claimed) < room  # nothing more is due right now
                     stats.claimed += len(claimed)
                     for n in claimed:
+                        self.held[n.id] = n.attempts
                         task = asyncio.create_task(self._deliver(n, now))
                         task.add_done_callback(done)
                         running.add(task)
@@ -181,19 +199,27 @@ class DeliveryWorker:
         """Send, then hand the outcome to the recorder without waiting for its write: the
         window of sends in flight and `concurrency` bound the sends, not the outcome writes
         (until written, the row stays "sending" under its lease: nobody else takes it)."""
+        nid = notification.id
+        assert nid is not None  # a claimed row
         self.sending += 1
         try:
             async with self._limit:
                 started = time.perf_counter()
                 result = await self._send(notification)
                 seconds = time.perf_counter() - started
+        except BaseException:  # cancelled (stop()): the lease, no longer renewed, brings it back
+            self.held.pop(nid, None)
+            raise
         finally:
             self.sending -= 1
         if self.metrics is not None:
             self.metrics.observe_send(notification.channel, result.outcome, seconds)
-        return self.recorder.submit(
+        outcome = self.recorder.submit(
             notification, result, now=now or self.clock.now(), duration_ms=int(seconds * 1000)
         )
+        # Renewed until written: until then the row is "sending" and must stay ours.
+        outcome.add_done_callback(lambda _: self.held.pop(nid, None))
+        return outcome
 
     async def _send(self, notification: Notification) -> SendResult:
         if notification.attempts > notification.max_attempts:
@@ -210,9 +236,29 @@ class DeliveryWorker:
             )
             return SendResult.retry(f"{type(exc).__name__}: {exc}")
 
+    async def _renew(self) -> None:
+        """Every third of a lease, extend the leases of the rows this node is still sending
+        (a slow webhook, an SMTP server taking its time): a living node keeps its rows, a
+        dead one loses them within a lease."""
+        every = self.lease.total_seconds() / 3
+        while True:
+            await asyncio.sleep(every)
+            held = list(self.held)
+            if not held:
+                continue
+            try:
+                await renew_claims(
+                    self.db, held, now=self.clock.now(), lease=self.lease, node=self.node
+                )
+            except Exception:  # the next round tries again; the lease has two thirds left
+                log.exception("renewing %d claims failed", len(held))
+
     async def run(self) -> None:
         """Drain on wake() or every `interval` seconds until stop()."""
+        if self._renewer is None:
+            self._renewer = asyncio.create_task(self._renew(), name="hotline-lease-renewal")
         while not self._stopping:
+            self.looped_at = time.monotonic()
             self._event.clear()
             try:
                 stats = await self.drain()
@@ -247,6 +293,11 @@ class DeliveryWorker:
             await asyncio.gather(task, return_exceptions=True)
         finally:
             await self.recorder.close()
+            renewer, self._renewer = self._renewer, None
+            if renewer is not None:
+                renewer.cancel()
+                await asyncio.gather(renewer, return_exceptions=True)
+            self.held.clear()
             for channel in self.channels.values():
                 close = getattr(channel, "close", None)  # SMTP: the sessions kept open
                 if close is not None:
@@ -262,8 +313,24 @@ class DeliveryWorker:
             return
         self._beat_at = beat
         await write_heartbeat(
-            self.db, job=HEARTBEAT_JOB, now=self.clock.now(), detail=stats.as_dict()
+            self.db, job=HEARTBEAT_JOB, now=self.clock.now(), detail=stats.as_dict(), node=self.node
         )
+
+    def status(self) -> dict[str, object]:
+        """This node's worker for /healthz: alive while its loop went round within three
+        intervals (a drain in progress counts: its sends finish or time out)."""
+        task = self._task
+        running = task is not None and not task.done()
+        age = None if self.looped_at is None else time.monotonic() - self.looped_at
+        busy = bool(self._progress)  # a drain is running
+        ok = running and (busy or (age is not None and age <= 3 * self.interval + 1))
+        return {
+            "ok": ok,
+            "node": self.node,
+            "running": running,
+            "loop_age_seconds": None if age is None else round(age, 3),
+            "claims_held": len(self.held),
+        }
 
 
 def _count(stats: DrainStats, outcome: asyncio.Future[str]) -> bool:

@@ -30,6 +30,7 @@ from sqlmodel import col
 
 from hotline.db.bulk import insert_rows
 from hotline.db.engine import Database
+from hotline.jobs.heartbeat import write_heartbeat
 from hotline.models import Call, DailyStat, Heartbeat, MonthlyStat, Referral, table_of
 from hotline.reports.periods import DEFAULT_TZ, local_midnight
 
@@ -239,7 +240,7 @@ async def _dirty_days(db: Database, since: datetime | None, tz: str) -> set[date
 async def watermark(db: Database) -> datetime | None:
     """Changes before this instant are in the rollup (None: never refreshed)."""
     async with db.read(offload=True) as session:
-        beat = await session.get(Heartbeat, JOB)
+        beat = await session.get(Heartbeat, (JOB, ""))
     if beat is None or not beat.detail.get("watermark"):
         return None
     return datetime.fromisoformat(beat.detail["watermark"])
@@ -260,14 +261,10 @@ async def refresh_rollups(
     todo = await _dirty_days(db, previous, tz)
     for first, end in _runs(todo):
         await _refresh_run(db, first, end, tz)
-    async with db.write() as session:
-        mark = started if previous is None else max(previous, started)
-        beat = await session.get(Heartbeat, JOB)
-        detail = {"watermark": mark.astimezone(UTC).isoformat(), "days": len(todo)}
-        if beat is None:
-            session.add(Heartbeat(job=JOB, finished_at=now, detail=detail))
-        else:
-            beat.finished_at, beat.detail = now, detail
+    mark = started if previous is None else max(previous, started)
+    detail = {"watermark": mark.astimezone(UTC).isoformat(), "days": len(todo)}
+    # The upsert: two nodes refreshing at once (both start at start-up) must not fail.
+    await write_heartbeat(db, job=JOB, now=now, detail=detail)
     return len(todo)
 
 

@@ -169,10 +169,11 @@ async def home(request: web.Request) -> web.StreamResponse:
 
 @allow(PUBLIC)
 async def healthz(request: web.Request) -> web.Response:
-    """Liveness and the database; background jobs report here too when they run."""
+    """Liveness and the database; this node's background parts (worker, escalation sweep)
+    and the cluster's stuck work report here too when they run (jobs/background.py)."""
     app = request.app
     started = time.perf_counter()
-    detail: dict[str, object] = {"status": "ok"}
+    detail: dict[str, object] = {"status": "ok", "node": app[keys.NODE]}
     try:
         await app[keys.DB].ping()
         detail["database"] = {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1)}
@@ -196,12 +197,14 @@ async def healthz(request: web.Request) -> web.Response:
 
 @allow(PUBLIC)
 async def metrics(request: web.Request) -> web.Response:
-    """Prometheus text: outbox, deliveries, sweeps, escalations. Counts only, no case data.
+    """Prometheus text: outbox, deliveries, sweeps, escalations, this node's figures (each
+    node answers for itself; `hotline_node_info` names it). Counts only, no case data.
     With HOTLINE_METRICS_TOKEN set, only for a scraper that sends it as a bearer token."""
     from hmac import compare_digest
 
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+    from hotline.jobs.background import node_figures
     from hotline.notify import outbox_stats
 
     app = request.app
@@ -214,5 +217,6 @@ async def metrics(request: web.Request) -> web.Response:
             )
     registry = app[keys.METRICS]
     registry.notify.set_stats(await outbox_stats(app[keys.DB], app[keys.CLOCK].now()))
+    await node_figures(app)
     body = generate_latest(registry.registry)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

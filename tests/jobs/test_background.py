@@ -37,10 +37,14 @@ async def test_a_call_is_delivered_by_the_running_service(settings, ruleset, aio
         subjects = " ".join(str(m["Subject"]) for m in smtp.messages)
         assert "cha dượng" not in subjects  # the minimum leaves the system
         health = await (await client.get("/healthz")).json()
-        assert health["outbox"]["ok"] is True
+        assert health["node"] == app[keys.NODE]
+        assert health["worker"]["ok"] is True and health["worker"]["node"] == app[keys.NODE]
+        assert health["cluster"]["ok"] is True
+        assert health["cluster"]["outbox"]["claims_past_lease"] == 0
         async with asyncio.timeout(20):
             while not (await (await client.get("/healthz")).json()).get("escalation", {}).get("ok"):
                 await asyncio.sleep(0.05)
         metrics = await (await client.get("/metrics")).text()
         assert 'hotline_notification_sends_total{channel="email",result="delivered"}' in metrics
         assert "hotline_escalation_sweep_seconds_count" in metrics
+        assert f'hotline_node_info{{node="{app[keys.NODE]}"}} 1.0' in metrics
