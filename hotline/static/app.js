@@ -355,7 +355,7 @@
       return b;
     }
     function tell(text, ...buttons) { note.replaceChildren(text + " ", ...buttons); note.hidden = false; }
-    saveDraft = debounce(() => {
+    function saveNow() {
       const fields = collect();
       const key = form.dataset.draftKey;
       if (!hasContent(fields)) return;
@@ -363,13 +363,15 @@
       const record = { user: (before && before.user) || user, at: Date.now(), path: location.pathname, fields };
       try { localStorage.setItem(DRAFT + key, JSON.stringify(record)); } catch (e) { return; }
       sessionStorage.setItem(TAB_DRAFT, key);
-    }, 300);
+    }
+    saveDraft = debounce(saveNow, 300);
     form.addEventListener("input", saveDraft);
     form.addEventListener("change", saveDraft);
+    form.addEventListener("submit", saveNow); // typed a moment ago: kept before the page goes
 
     const ownKey = form.dataset.draftKey;
     if (document.getElementById("session-prompt") || form.querySelector("[aria-invalid=true]") || document.getElementById("confirm-empty")) {
-      saveDraft(); // the server sent back what was posted: keep it here too, in case of a reload
+      saveNow(); // the server sent back what was posted: keep it at once (a reload, a sign-in)
       return;
     }
     const own = readDraft(ownKey);
