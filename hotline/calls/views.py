@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hotline.accounts.auth import Principal
+from hotline.calls.find import Query, like_word
 from hotline.escalation.policy import Snapshot
 from hotline.models import (
     Call,
@@ -32,6 +33,7 @@ from hotline.rules.ruleset import RuleSet
 
 PAGE_SIZE = 50
 STATUSES = ("open", "referred", "in_progress", "resolved", "closed")
+URGENCIES = ("emergency", "high", "normal", "low")
 
 
 class TimelineEntry(Protocol):
@@ -194,6 +196,9 @@ class CallFilter:
     since: datetime | None = None
     until: datetime | None = None
     phone: str | None = None
+    urgency: str | None = None
+    mine: bool = False  # only calls the reader took or logged
+    text: Query = field(default_factory=Query)  # the search box, read (hotline.calls.find)
     page: int = 1
 
 
@@ -223,6 +228,16 @@ async def search(
         query = query.where(col(Call.received_at) < filters.until)
     if filters.phone:
         query = query.where(col(Call.caller_phone_e164) == filters.phone)
+    if filters.urgency:
+        query = query.where(col(Call.urgency) == filters.urgency)
+    if filters.mine:
+        query = query.where(
+            or_(
+                col(Call.taken_by_id) == principal.user_id,
+                col(Call.logged_by_id) == principal.user_id,
+            )
+        )
+    query = matching(query, filters.text)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.execute(
         query.order_by(col(Call.received_at).desc(), col(Call.id).desc())
@@ -230,6 +245,21 @@ async def search(
         .limit(PAGE_SIZE)
     )
     return list(rows.scalars()), int(total or 0)
+
+
+def matching(query: Select[Any], text: Query) -> Select[Any]:
+    """Calls matching the search box: its phone number, or every word at the start of a word
+    of the folded text, or its reference."""
+    if text.phone:
+        return query.where(col(Call.caller_phone_e164) == text.phone)
+    conditions: list[ColumnElement[bool]] = []
+    if text.words:
+        conditions.append(
+            and_(*(col(Call.search_text).like(like_word(w), escape="\\") for w in text.words))
+        )
+    if text.references:
+        conditions.append(col(Call.reference).in_(text.references))
+    return query.where(or_(*conditions)) if conditions else query
 
 
 UNANSWERED = ("pending", "notified")

@@ -15,6 +15,7 @@ from hotline import keys
 from hotline.accounts.auth import PUBLIC, ROLES, STAFF, allow
 from hotline.calls import intake
 from hotline.calls import views as calls
+from hotline.calls.find import MAX_QUERY, Query, read_query
 from hotline.calls.parse import CallData, InvalidInput, normalise_phone, parse_call, routing_facts
 from hotline.routing.decide import decide
 from hotline.web.errors import read_json
@@ -188,7 +189,21 @@ def _parse_time(q: Mapping[str, str], name: str) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-SEARCH_FIELDS = {"status", "category", "line", "area", "since", "until", "page", "phone"}
+SEARCH_FIELDS = {
+    "status",
+    "category",
+    "line",
+    "area",
+    "since",
+    "until",
+    "page",
+    "phone",
+    "q",
+    "urgency",
+    "mine",
+}
+# Fields that may hold a phone number: only in the body of POST /api/v1/calls/search.
+BODY_ONLY = {"phone", "q"}
 
 
 def call_filter(
@@ -200,10 +215,10 @@ def call_filter(
     rules = request.app[keys.RULES].current
     errors: dict[str, str] = {}
     for key in q:
-        if key not in SEARCH_FIELDS or (key == "phone" and not phone_allowed):
+        if key not in SEARCH_FIELDS or (key in BODY_ONLY and not phone_allowed):
             errors[key] = (
-                "send phone numbers in the body of POST /api/v1/calls/search"
-                if key == "phone"
+                "send phone numbers and search words in the body of POST /api/v1/calls/search"
+                if key in BODY_ONLY
                 else "unknown field"
             )
     q = {k: str(v) for k, v in q.items() if v is not None}
@@ -235,18 +250,49 @@ def call_filter(
         _, phone, error = normalise_phone(q["phone"])
         if error:
             errors["phone"] = error
+    found = _find_fields(q, errors)
     if errors:
         raise InvalidInput(errors)
-    return calls.CallFilter(
-        status=status,
-        category=category,
-        line=line.code if line else None,
-        area=area,
-        since=_parse_time(q, "since"),
-        until=_parse_time(q, "until"),
-        page=page,
-        phone=phone,
+    return _for_reader(
+        request,
+        calls.CallFilter(
+            urgency=found.urgency,
+            mine=found.mine,
+            text=found.text,
+            status=status,
+            category=category,
+            line=line.code if line else None,
+            area=area,
+            since=_parse_time(q, "since"),
+            until=_parse_time(q, "until"),
+            page=page,
+            phone=phone,
+        ),
     )
+
+
+def _for_reader(request: web.Request, filters: calls.CallFilter) -> calls.CallFilter:
+    """An agency user finds its calls by reference only: never by a phone number (403), nor by
+    the words of names and narratives it may not read."""
+    if principal_of(request).role != "agency":
+        return filters
+    if filters.phone or filters.text.phone:
+        raise web.HTTPForbidden(reason="agency users cannot search by phone number")
+    filters.text = Query(references=filters.text.references)
+    return filters
+
+
+def _find_fields(q: Mapping[str, str], errors: dict[str, str]) -> calls.CallFilter:
+    """The search box (`q`, POST body only), `urgency` and `mine`, into a CallFilter."""
+    urgency = q.get("urgency") or None
+    if urgency and urgency not in calls.URGENCIES:
+        errors["urgency"] = "unknown urgency"
+    mine = q.get("mine", "false").lower()
+    if mine not in ("true", "false"):
+        errors["mine"] = "must be true or false"
+    if len(q.get("q", "")) > MAX_QUERY:
+        errors["q"] = "too long"
+    return calls.CallFilter(urgency=urgency, mine=mine == "true", text=read_query(q.get("q")))
 
 
 @allow(*ROLES)

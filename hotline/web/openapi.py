@@ -167,7 +167,17 @@ def _schemas() -> dict[str, Any]:
             name: {"type": "string"}
             for name in ("status", "category", "line", "area", "since", "until", "phone")
         }
-        | {"page": {"type": "integer", "minimum": 1}},
+        | {
+            "page": {"type": "integer", "minimum": 1},
+            "q": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "a reference, a phone number (any written form) or words of "
+                "the names, address and narrative, with or without diacritics",
+            },
+            "urgency": {"type": "string", "enum": ["emergency", "high", "normal", "low"]},
+            "mine": {"type": "boolean", "description": "only calls the reader took or logged"},
+        },
     }
     return {
         "PhoneQuery": phone,
@@ -258,6 +268,8 @@ def document() -> dict[str, Any]:
                     _q("area", "area code (subtree)"),
                     _q("since", "ISO date-time"),
                     _q("until", "ISO date-time"),
+                    _q("urgency"),
+                    _q("mine", "true: only calls the reader took or logged", kind="boolean"),
                     _q("page", kind="integer"),
                 ],
             ),

@@ -14,6 +14,7 @@ from hotline.web import (
     api,
     audit_log,
     dashboard,
+    find,
     operator,
     pages,
     privacy,
@@ -36,6 +37,8 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_get("/calls/new", operator.call_form, name="call_form")
     r.add_post("/calls/new", operator.call_submit, name="call_submit")
     r.add_post("/calls/earlier", operator.earlier_panel, name="call_earlier")
+    r.add_get("/calls/find", find.find_calls, name="call_find")
+    r.add_post("/calls/find", find.find_calls, name="call_find_submit")
     r.add_get(r"/calls/{id:\d+}", operator.call_detail, name="call_detail")
     r.add_get(r"/calls/{id:\d+}/edit", supervisor.edit_form, name="call_edit")
     r.add_post(r"/calls/{id:\d+}/edit", supervisor.edit_submit, name="call_edit_submit")
