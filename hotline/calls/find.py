@@ -67,6 +67,11 @@ def read_query(text: str | None) -> Query:
     return Query(words=words, references=references)
 
 
+def fts_query(words: Iterable[str]) -> str:
+    """An FTS5 query: every word, as the start of a word ("tan"* AND "canh"*)."""
+    return " AND ".join('"{}"*'.format(w.replace('"', '""')) for w in words)
+
+
 def like_word(word: str) -> str:
     """A LIKE pattern for a folded word at the start of a word of search_text."""
     escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

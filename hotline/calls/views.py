@@ -12,13 +12,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.engine import ScalarResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hotline.accounts.auth import Principal
-from hotline.calls.find import Query, like_word
+from hotline.calls.find import Query, fts_query, like_word
 from hotline.escalation.policy import Snapshot
 from hotline.models import (
     Call,
@@ -237,7 +247,7 @@ async def search(
                 col(Call.logged_by_id) == principal.user_id,
             )
         )
-    query = matching(query, filters.text)
+    query = matching(query, filters.text, sqlite=session.get_bind().dialect.name == "sqlite")
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.execute(
         query.order_by(col(Call.received_at).desc(), col(Call.id).desc())
@@ -247,13 +257,23 @@ async def search(
     return list(rows.scalars()), int(total or 0)
 
 
-def matching(query: Select[Any], text: Query) -> Select[Any]:
+def matching(query: Select[Any], text: Query, *, sqlite: bool) -> Select[Any]:
     """Calls matching the search box: its phone number, or every word at the start of a word
     of the folded text, or its reference."""
     if text.phone:
         return query.where(col(Call.caller_phone_e164) == text.phone)
     conditions: list[ColumnElement[bool]] = []
-    if text.words:
+    if text.words and sqlite:
+        # The FTS5 index over search_text (migration 0003): each word as a prefix.
+        conditions.append(
+            col(Call.id).in_(
+                select(literal_column("rowid"))
+                .select_from(table("call_fts"))
+                .where(literal_column("call_fts").op("MATCH")(fts_query(text.words)))
+            )
+        )
+    elif text.words:
+        # PostgreSQL: the same prefixes as LIKE patterns, served by the trigram index.
         conditions.append(
             and_(*(col(Call.search_text).like(like_word(w), escape="\\") for w in text.words))
         )

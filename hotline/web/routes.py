@@ -86,6 +86,7 @@ def setup_routes(app: web.Application, static: Path) -> None:
     # Admin: accounts, agencies, rules; the audit log; data-subject requests
     r.add_get("/admin/users", admin.users, name="admin_users")
     r.add_get("/admin/users/new", admin.user_new, name="admin_user_new")
+    r.add_post("/admin/logins/unlock", admin.login_unlock, name="admin_login_unlock")
     r.add_post("/admin/users/new", admin.user_create, name="admin_user_create")
     r.add_get(r"/admin/users/{id:\d+}", admin.user_page, name="admin_user")
     r.add_post(r"/admin/users/{id:\d+}", admin.user_update, name="admin_user_update")
