@@ -34,6 +34,7 @@ from hotline.models import (
     Call,
     CallCategory,
     EscalationEvent,
+    Notification,
     Person,
     Referral,
     TimelineEvent,
@@ -280,6 +281,50 @@ def matching(query: Select[Any], text: Query, *, sqlite: bool) -> Select[Any]:
     if text.references:
         conditions.append(col(Call.reference).in_(text.references))
     return query.where(or_(*conditions)) if conditions else query
+
+
+async def delivery_problems(session: AsyncSession, referral_ids: list[int]) -> dict[int, str]:
+    """Referrals whose notifications are not getting through: "dead" when every one of them
+    dead-lettered (the agency may not know), "retrying" when one failed and waits for another
+    attempt. Referrals delivered, or queued without a failure, are left out."""
+    if not referral_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            col(Notification.referral_id),
+            col(Notification.state),
+            col(Notification.last_error),
+        ).where(
+            col(Notification.referral_id).in_(referral_ids),
+            col(Notification.purpose) == "referral",
+        )
+    )
+    states: dict[int, list[tuple[str, str | None]]] = {}
+    for referral_id, state, error in rows:
+        states.setdefault(referral_id, []).append((state, error))
+    out: dict[int, str] = {}
+    for referral_id, found in states.items():
+        if any(state == "delivered" for state, _ in found):
+            continue
+        if all(state == "dead" for state, _ in found):
+            out[referral_id] = "dead"
+        elif any(state == "dead" or error for state, error in found):
+            out[referral_id] = "retrying"
+    return out
+
+
+async def calls_with_undelivered(session: AsyncSession, call_ids: list[int]) -> set[int]:
+    """Which of these calls have a referral notification that dead-lettered."""
+    if not call_ids:
+        return set()
+    rows = await session.execute(
+        select(col(Notification.call_id)).where(
+            col(Notification.call_id).in_(call_ids),
+            col(Notification.state) == "dead",
+            col(Notification.purpose) == "referral",
+        )
+    )
+    return {call_id for (call_id,) in rows if call_id is not None}
 
 
 UNANSWERED = ("pending", "notified")

@@ -101,13 +101,14 @@ async def find_calls(request: web.Request) -> web.Response:
         form = {name: str(posted.get(name, ""))[:400] for name in FIELDS}
     filters, errors = read_form(form, rules=rules, tz=request.app[keys.SETTINGS].timezone)
     rows: list[Any] = []
-    total, late = 0, set()
+    total, late, undelivered = 0, set(), set()
     searched = request.method == "POST" and not errors
     if searched:
         now = request.app[keys.CLOCK].now()
         async with request.app[keys.DB].write() as session:
             rows, total = await calls.search(session, filters, principal, rules)
             late = await calls.overdue_among(session, [c.id for c in rows if c.id], now=now)
+            undelivered = await calls.calls_with_undelivered(session, [c.id for c in rows if c.id])
             # Who searched, and how many calls it showed; never what was typed (a name or
             # a phone number is personal data).
             audit_request(
@@ -131,6 +132,7 @@ async def find_calls(request: web.Request) -> web.Response:
             "total": total,
             "filters": filters,
             "overdue_ids": late,
+            "undelivered_ids": undelivered,
             "page_size": calls.PAGE_SIZE,
             "pages": (total + calls.PAGE_SIZE - 1) // calls.PAGE_SIZE,
         },
