@@ -249,7 +249,10 @@ async def search(
             )
         )
     query = matching(query, filters.text, sqlite=session.get_bind().dialect.name == "sqlite")
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    # Counted over the ids alone: a subquery of whole rows makes SQLite carry every column.
+    total = await session.scalar(
+        select(func.count()).select_from(query.with_only_columns(col(Call.id)).subquery())
+    )
     rows = await session.execute(
         query.order_by(col(Call.received_at).desc(), col(Call.id).desc())
         .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
