@@ -38,7 +38,8 @@ async def one_line_menu(page) -> None:  # type: ignore[no-untyped-def]
     """Every link and button of the top bar on one line (their middles level) at 1366 px."""
     middles = await page.eval_on_selector_all(
         "header.topbar a, header.topbar button",
-        "els => els.map(e => { const r = e.getBoundingClientRect(); return r.top + r.height / 2; })",
+        "els => els.map(e => {"
+        " const r = e.getBoundingClientRect(); return r.top + r.height / 2; })",
     )
     assert max(middles) - min(middles) < 8, middles
 
