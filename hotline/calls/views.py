@@ -304,7 +304,8 @@ async def delivery_problems(session: AsyncSession, referral_ids: list[int]) -> d
     )
     states: dict[int, list[tuple[str, str | None]]] = {}
     for referral_id, state, error in rows:
-        states.setdefault(referral_id, []).append((state, error))
+        if referral_id is not None:  # always, by the IN above
+            states.setdefault(referral_id, []).append((state, error))
     out: dict[int, str] = {}
     for referral_id, found in states.items():
         if any(state == "delivered" for state, _ in found):
