@@ -161,6 +161,11 @@ class Call(SQLModel, table=True):
     escalation_claimed_by: str | None = Field(default=None, max_length=64)  # the node
     escalation_policy: dict[str, Any] = json_col(dict)
     overdue_at: datetime | None = utc_col()
+    # What "find a call" matches words against: the reference, caller and people's names, the
+    # address and the narrative, folded (lower case, no diacritics; hotline.calls.find).
+    search_text: str = Field(
+        default="", sa_column=sa.Column(sa.Text(), nullable=False, server_default="")
+    )
 
 
 class CallCategory(SQLModel, table=True):

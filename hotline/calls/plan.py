@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from hotline.calls.find import search_text
 from hotline.calls.parse import CallData, PersonData
 from hotline.escalation import policy
 from hotline.models import Call, Referral
@@ -154,6 +155,9 @@ def plan_call(
         "escalation_policy": {},
         "escalation_level": 0,
         "next_escalation_at": None,
+        "search_text": search_text(
+            data.caller_name, data.address, data.narrative, (p.name for p in data.people)
+        ),
     }
     decision = decide(facts_of(values, data.people), rules, occupancy=occupancy or {})
     _classify(values, decision)
@@ -227,6 +231,13 @@ def replan(
     still = any(r.status in ACTIVE and r.agency_code in wanted for r in active)
     values |= _state(values, decision, rules, now, active=bool(referrals) or still)
     values["updated_at"] = now
+    if changes.keys() & {"caller_name", "address", "narrative", "people"}:
+        values["search_text"] = search_text(
+            changes.get("caller_name", call.caller_name),
+            changes.get("address", call.address),
+            values["narrative"],
+            (p.name for p in (new_people if new_people is not None else people)),
+        )
     changed = {k: v for k, v in values.items() if k not in before or before[k] != v}
     fields = sorted(k for k in changes)
     events: list[Event] = []

@@ -66,6 +66,7 @@ async def redact_call(
     call.caller_name = call.caller_phone = call.caller_phone_e164 = None
     call.address = None
     call.narrative = ""
+    call.search_text = ""
     call.request_hash = None  # a hash of the body could confirm a guessed phone number
     call.suggested = [{k: v for k, v in s.items() if k != "words"} for s in call.suggested or []]
     call.redacted_at = now

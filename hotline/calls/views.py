@@ -12,17 +12,29 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.engine import ScalarResult
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from hotline.accounts.auth import Principal
+from hotline.calls.find import Query, fts_query, like_word
 from hotline.escalation.policy import Snapshot
 from hotline.models import (
     Call,
     CallCategory,
     EscalationEvent,
+    Notification,
     Person,
     Referral,
     TimelineEvent,
@@ -32,6 +44,7 @@ from hotline.rules.ruleset import RuleSet
 
 PAGE_SIZE = 50
 STATUSES = ("open", "referred", "in_progress", "resolved", "closed")
+URGENCIES = ("emergency", "high", "normal", "low")
 
 
 class TimelineEntry(Protocol):
@@ -201,6 +214,9 @@ class CallFilter:
     since: datetime | None = None
     until: datetime | None = None
     phone: str | None = None
+    urgency: str | None = None
+    mine: bool = False  # only calls the reader took or logged
+    text: Query = field(default_factory=Query)  # the search box, read (hotline.calls.find)
     page: int = 1
 
 
@@ -230,13 +246,96 @@ async def search(
         query = query.where(col(Call.received_at) < filters.until)
     if filters.phone:
         query = query.where(col(Call.caller_phone_e164) == filters.phone)
-    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    if filters.urgency:
+        query = query.where(col(Call.urgency) == filters.urgency)
+    if filters.mine:
+        query = query.where(
+            or_(
+                col(Call.taken_by_id) == principal.user_id,
+                col(Call.logged_by_id) == principal.user_id,
+            )
+        )
+    query = matching(query, filters.text, sqlite=session.get_bind().dialect.name == "sqlite")
+    # Counted over the ids alone: a subquery of whole rows makes SQLite carry every column.
+    total = await session.scalar(
+        select(func.count()).select_from(query.with_only_columns(col(Call.id)).subquery())
+    )
     rows = await session.execute(
         query.order_by(col(Call.received_at).desc(), col(Call.id).desc())
         .offset((max(filters.page, 1) - 1) * PAGE_SIZE)
         .limit(PAGE_SIZE)
     )
     return list(rows.scalars()), int(total or 0)
+
+
+def matching(query: Select[Any], text: Query, *, sqlite: bool) -> Select[Any]:
+    """Calls matching the search box: its phone number, or every word at the start of a word
+    of the folded text, or its reference."""
+    if text.phone:
+        return query.where(col(Call.caller_phone_e164) == text.phone)
+    conditions: list[ColumnElement[bool]] = []
+    if text.words and sqlite:
+        # The FTS5 index over search_text (migration 0003): each word as a prefix.
+        conditions.append(
+            col(Call.id).in_(
+                select(literal_column("rowid"))
+                .select_from(table("call_fts"))
+                .where(literal_column("call_fts").op("MATCH")(fts_query(text.words)))
+            )
+        )
+    elif text.words:
+        # PostgreSQL: the same prefixes as LIKE patterns, served by the trigram index.
+        conditions.append(
+            and_(*(col(Call.search_text).like(like_word(w), escape="\\") for w in text.words))
+        )
+    if text.references:
+        conditions.append(col(Call.reference).in_(text.references))
+    return query.where(or_(*conditions)) if conditions else query
+
+
+async def delivery_problems(session: AsyncSession, referral_ids: list[int]) -> dict[int, str]:
+    """Referrals whose notifications are not getting through: "dead" when every one of them
+    dead-lettered (the agency may not know), "retrying" when one failed and waits for another
+    attempt. Referrals delivered, or queued without a failure, are left out."""
+    if not referral_ids:
+        return {}
+    rows = await session.execute(
+        select(
+            col(Notification.referral_id),
+            col(Notification.state),
+            col(Notification.last_error),
+        ).where(
+            col(Notification.referral_id).in_(referral_ids),
+            col(Notification.purpose) == "referral",
+        )
+    )
+    states: dict[int, list[tuple[str, str | None]]] = {}
+    for referral_id, state, error in rows:
+        if referral_id is not None:  # always, by the IN above
+            states.setdefault(referral_id, []).append((state, error))
+    out: dict[int, str] = {}
+    for referral_id, found in states.items():
+        if any(state == "delivered" for state, _ in found):
+            continue
+        if all(state == "dead" for state, _ in found):
+            out[referral_id] = "dead"
+        elif any(state == "dead" or error for state, error in found):
+            out[referral_id] = "retrying"
+    return out
+
+
+async def calls_with_undelivered(session: AsyncSession, call_ids: list[int]) -> set[int]:
+    """Which of these calls have a referral notification that dead-lettered."""
+    if not call_ids:
+        return set()
+    rows = await session.execute(
+        select(col(Notification.call_id)).where(
+            col(Notification.call_id).in_(call_ids),
+            col(Notification.state) == "dead",
+            col(Notification.purpose) == "referral",
+        )
+    )
+    return {call_id for (call_id,) in rows if call_id is not None}
 
 
 UNANSWERED = ("pending", "notified")

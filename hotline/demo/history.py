@@ -218,6 +218,7 @@ class Generator:
                 "caller_anonymous": outcome in ("silent", "prank_or_abusive"),
                 "area_code": area,
                 "narrative": "" if outcome != "case" else "(dữ liệu mẫu)",
+                "search_text": "" if outcome != "case" else " du lieu mau ",
                 "categories": categories,
                 "subcategories": sorted(set(subcategories)),
                 "categories_source": "operator",  # history: chosen (or confirmed) by operators

@@ -405,3 +405,11 @@
     if (document.getElementById("narrative") && document.getElementById("narrative").value) suggest();
   });
 })();
+
+// Any page shown again with field errors: the first field in error gets the focus (the intake
+// form does this itself, after its own checks).
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.getElementById("intake-form")) return;
+  const bad = document.querySelector("main [aria-invalid=true]");
+  if (bad) bad.focus();
+});

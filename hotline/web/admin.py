@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from hotline import keys
 from hotline.accounts import users as accounts
-from hotline.accounts.auth import allow, issue_token, revoke_token
+from hotline.accounts.auth import allow, issue_token, lockouts, revoke_token, unlock
 from hotline.i18n.translation import lazy
 from hotline.models import ApiToken, User
 from hotline.web.security import audit_request
@@ -25,6 +25,7 @@ DONE = {
     "password": lazy("Password changed; the user's sessions were ended."),
     "logout": lazy("All sessions of this user were ended."),
     "revoked": lazy("Token revoked."),
+    "unlocked": lazy("Login unlocked for this username from this address."),
 }
 
 
@@ -53,6 +54,7 @@ def _done(request: web.Request, name: str, user_id: int, done: str) -> web.HTTPS
 
 @allow("admin")
 async def users(request: web.Request) -> web.Response:
+    now = request.app[keys.CLOCK].now()
     async with request.app[keys.DB].read() as session:
         rows = list(
             (
@@ -61,10 +63,33 @@ async def users(request: web.Request) -> web.Response:
                 )
             ).scalars()
         )
+        paused = await lockouts(session, now=now)
     return aiohttp_jinja2.render_template(
         "admin/users.html",
         request,
-        {"users": rows, "done": DONE.get(request.query.get("done", ""))},
+        {"users": rows, "lockouts": paused, "done": DONE.get(request.query.get("done", ""))},
+    )
+
+
+@allow("admin")
+async def login_unlock(request: web.Request) -> web.StreamResponse:  # noqa: RET503
+    """Lift the pause on a username from one address (its failed logins are forgotten)."""
+    form = await request.post()
+    username = str(form.get("username", ""))[:64]
+    address = str(form.get("address", ""))[:64] or None
+    async with request.app[keys.DB].write() as session:
+        forgotten = await unlock(session, username, address)
+        if forgotten:
+            audit_request(
+                request,
+                session,
+                "login.unlock",
+                "user",
+                username,
+                detail={"address": address, "failures": forgotten},
+            )
+    raise web.HTTPSeeOther(
+        str(request.app.router["admin_users"].url_for().with_query(done="unlocked"))
     )
 
 

@@ -31,6 +31,15 @@ DONE = {
 }
 
 
+def _reload_errors(request: web.Request) -> list[str]:
+    """After a failed reload (?done=reload_failed): each problem of the files, to list in the
+    error box (file, line and what is wrong)."""
+    error = request.app[keys.RULES].last_error
+    if request.query.get("done") != "reload_failed" or error is None:
+        return []
+    return [str(p) for p in error.problems]
+
+
 def _code(request: web.Request) -> str:
     code = request.match_info["code"]
     if code not in request.app[keys.RULES].current.agencies:
@@ -100,6 +109,7 @@ async def _page(
             "channel_types": agency_directory.CHANNEL_TYPES,
             "digest": based_on or agency_directory.digest(rules_dir),
             "done": DONE.get(request.query.get("done", "")),
+            "reload_errors": _reload_errors(request),
         },
         status=status,
     )
@@ -258,6 +268,7 @@ async def rules_page(request: web.Request) -> web.Response:
             "last_error": str(holder.last_error) if holder.last_error else None,
             "history": history,
             "done": DONE.get(request.query.get("done", "")),
+            "reload_errors": _reload_errors(request),
         },
     )
 

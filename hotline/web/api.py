@@ -15,6 +15,7 @@ from hotline import keys
 from hotline.accounts.auth import PUBLIC, ROLES, STAFF, allow
 from hotline.calls import intake
 from hotline.calls import views as calls
+from hotline.calls.find import MAX_QUERY, Query, read_query
 from hotline.calls.parse import (
     CallData,
     InvalidInput,
@@ -196,18 +197,35 @@ def _parse_time(q: Mapping[str, str], name: str) -> datetime | None:
         raise InvalidInput({name: str(exc)}) from None
 
 
-SEARCH_FIELDS = {"status", "category", "line", "area", "since", "until", "page", "phone"}
+SEARCH_FIELDS = {
+    "status",
+    "category",
+    "line",
+    "area",
+    "since",
+    "until",
+    "page",
+    "phone",
+    "q",
+    "urgency",
+    "mine",
+}
+# Fields that may hold a phone number: only in the body of POST /api/v1/calls/search.
+BODY_ONLY = {"phone", "q"}
 
 
 def _unknown_or_mistyped(q: Mapping[str, Any], *, phone_allowed: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     for key, value in q.items():
-        if key not in SEARCH_FIELDS or (key == "phone" and not phone_allowed):
+        if key not in SEARCH_FIELDS or (key in BODY_ONLY and not phone_allowed):
             errors[key] = (
-                "send phone numbers in the body of POST /api/v1/calls/search"
-                if key == "phone"
+                "send phone numbers and search words in the body of POST /api/v1/calls/search"
+                if key in BODY_ONLY
                 else "unknown field"
             )
+        elif key == "mine":
+            if not isinstance(value, str | bool | None):
+                errors[key] = "must be true or false"
         elif not isinstance(value, str | None) and not (
             key == "page" and isinstance(value, int) and not isinstance(value, bool)
         ):
@@ -258,18 +276,49 @@ def call_filter(
             times[name] = _parse_time(q, name)
         except InvalidInput as exc:
             errors |= exc.fields
+    found = _find_fields(q, errors)
     if errors:
         raise InvalidInput(errors)
-    return calls.CallFilter(
-        status=status,
-        category=category,
-        line=line.code if line else None,
-        area=area,
-        since=times["since"],
-        until=times["until"],
-        page=page,
-        phone=phone,
+    return _for_reader(
+        request,
+        calls.CallFilter(
+            urgency=found.urgency,
+            mine=found.mine,
+            text=found.text,
+            status=status,
+            category=category,
+            line=line.code if line else None,
+            area=area,
+            since=times["since"],
+            until=times["until"],
+            page=page,
+            phone=phone,
+        ),
     )
+
+
+def _for_reader(request: web.Request, filters: calls.CallFilter) -> calls.CallFilter:
+    """An agency user finds its calls by reference only: never by a phone number (403), nor by
+    the words of names and narratives it may not read."""
+    if principal_of(request).role != "agency":
+        return filters
+    if filters.phone or filters.text.phone:
+        raise web.HTTPForbidden(reason="agency users cannot search by phone number")
+    filters.text = Query(references=filters.text.references)
+    return filters
+
+
+def _find_fields(q: Mapping[str, str], errors: dict[str, str]) -> calls.CallFilter:
+    """The search box (`q`, POST body only), `urgency` and `mine`, into a CallFilter."""
+    urgency = q.get("urgency") or None
+    if urgency and urgency not in calls.URGENCIES:
+        errors["urgency"] = "unknown urgency"
+    mine = q.get("mine", "false").lower()
+    if mine not in ("true", "false"):
+        errors["mine"] = "must be true or false"
+    if len(q.get("q", "")) > MAX_QUERY:
+        errors["q"] = "too long"
+    return calls.CallFilter(urgency=urgency, mine=mine == "true", text=read_query(q.get("q")))
 
 
 @allow(*ROLES)

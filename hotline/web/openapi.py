@@ -228,6 +228,14 @@ def _schemas(rules: RuleSet) -> dict[str, Any]:
             "until": DATE_TIME,
             "phone": {"type": "string", "maxLength": 40, "description": "any written form"},
             "page": PAGE,
+            "q": {
+                "type": "string",
+                "maxLength": 200,
+                "description": "a reference, a phone number (any written form) or words of "
+                "the names, address and narrative, with or without diacritics",
+            },
+            "urgency": {"type": "string", "enum": ["emergency", "high", "normal", "low"]},
+            "mine": {"type": "boolean", "description": "only calls the reader took or logged"},
         },
     }
     return {
@@ -335,6 +343,15 @@ def document(rules: RuleSet) -> dict[str, Any]:
                     _q("area", "area code (subtree)", code(rules.areas)),
                     _q("since", "ISO date-time, 1970-2100", DATE_TIME),
                     _q("until", "ISO date-time, 1970-2100", DATE_TIME),
+                    _q(
+                        "urgency",
+                        schema={"type": "string", "enum": ["emergency", "high", "normal", "low"]},
+                    ),
+                    _q(
+                        "mine",
+                        "true: only calls the reader took or logged",
+                        {"type": "boolean"},
+                    ),
                     _q("page", schema=PAGE),
                 ],
             ),

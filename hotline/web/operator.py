@@ -332,11 +332,13 @@ async def call_queue(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as session:
         rows, total = await calls.search(session, filters, principal, rules)
         late = await calls.overdue_among(session, [c.id for c in rows if c.id], now=now)
+        undelivered = await calls.calls_with_undelivered(session, [c.id for c in rows if c.id])
     return aiohttp_jinja2.render_template(
         "operator/queue.html",
         request,
         {
             "overdue_ids": late,
+            "undelivered_ids": undelivered,
             "calls": rows,
             "total": total,
             "filters": filters,
@@ -360,6 +362,9 @@ async def call_detail(request: web.Request) -> web.Response:
         if view is None:
             raise web.HTTPNotFound(text="no such call")
         earlier = await calls.earlier_calls(session, view.call, principal, rules)
+        problems = await calls.delivery_problems(
+            session, [r.id for r in view.referrals if r.id is not None]
+        )
         audit_request(
             request,
             session,
@@ -379,6 +384,7 @@ async def call_detail(request: web.Request) -> web.Response:
                 for r in view.referrals
             },
             "earlier": earlier,
+            "delivery": problems,
             "created": request.query.get("created") == "1",
         },
     )

@@ -11,7 +11,7 @@ from aiohttp_session import get_session, new_session
 
 from hotline import keys
 from hotline.accounts import audit
-from hotline.accounts.auth import PUBLIC, ROLES, Principal, allow, authenticate, throttled
+from hotline.accounts.auth import PUBLIC, ROLES, Principal, allow, check_login
 from hotline.i18n.translation import LOCALES, lazy
 from hotline.models import User
 from hotline.web.security import audit_request, client_address, csrf_token, principal_of
@@ -76,25 +76,23 @@ async def login(request: web.Request) -> web.StreamResponse:
     if str(form.get("csrf", "")) != session.get("csrf"):
         error = lazy("Your session expired. Please log in again.")
     else:
-        async with app[keys.DB].write() as db_session:
-            if await throttled(db_session, username, address=address, now=now):
-                error = lazy("Too many failed attempts. Wait 15 minutes and try again.")
-                user = None
-            else:
-                user = await authenticate(db_session, username, password, address=address, now=now)
-                if user is None:
-                    error = lazy("Wrong username or password.")
-                else:
-                    principal = Principal.of(user, via="session")
-                    audit.record(
-                        db_session,
-                        at=now,
-                        principal=principal,
-                        action="login",
-                        object_type="user",
-                        object_id=user.id,
-                        address=address,
-                    )
+        check = await check_login(app[keys.DB], username, password, address=address, now=now)
+        user = check.user
+        if check.throttled:
+            error = lazy("Too many failed attempts. Wait 15 minutes and try again.")
+        elif user is None:
+            error = lazy("Wrong username or password.")
+        else:
+            async with app[keys.DB].write() as db_session:
+                audit.record(
+                    db_session,
+                    at=now,
+                    principal=Principal.of(user, via="session"),
+                    action="login",
+                    object_type="user",
+                    object_id=user.id,
+                    address=address,
+                )
     if error or user is None:
         return aiohttp_jinja2.render_template(
             "login.html",

@@ -60,6 +60,7 @@ def render_stored_notice(stored: Any, locale: str) -> str:
 
 # (route name, label, roles): pages beyond the operator's two, shown when the route exists.
 NAV = (
+    ("call_find", lazy("Find"), ("operator", "supervisor")),
     ("agency_inbox", lazy("Referrals"), ("agency",)),
     ("triage", lazy("Triage"), ("supervisor", "admin")),
     ("overdue", lazy("Overdue"), ("supervisor", "admin")),

@@ -14,6 +14,7 @@ from hotline.web import (
     api,
     audit_log,
     dashboard,
+    find,
     operator,
     pages,
     privacy,
@@ -36,6 +37,8 @@ def setup_routes(app: web.Application, static: Path) -> None:
     r.add_get("/calls/new", operator.call_form, name="call_form")
     r.add_post("/calls/new", operator.call_submit, name="call_submit")
     r.add_post("/calls/earlier", operator.earlier_panel, name="call_earlier")
+    r.add_get("/calls/find", find.find_calls, name="call_find")
+    r.add_post("/calls/find", find.find_calls, name="call_find_submit")
     r.add_get(r"/calls/{id:\d+}", operator.call_detail, name="call_detail")
     r.add_get(r"/calls/{id:\d+}/edit", supervisor.edit_form, name="call_edit")
     r.add_post(r"/calls/{id:\d+}/edit", supervisor.edit_submit, name="call_edit_submit")
@@ -83,6 +86,7 @@ def setup_routes(app: web.Application, static: Path) -> None:
     # Admin: accounts, agencies, rules; the audit log; data-subject requests
     r.add_get("/admin/users", admin.users, name="admin_users")
     r.add_get("/admin/users/new", admin.user_new, name="admin_user_new")
+    r.add_post("/admin/logins/unlock", admin.login_unlock, name="admin_login_unlock")
     r.add_post("/admin/users/new", admin.user_create, name="admin_user_create")
     r.add_get(r"/admin/users/{id:\d+}", admin.user_page, name="admin_user")
     r.add_post(r"/admin/users/{id:\d+}", admin.user_update, name="admin_user_update")

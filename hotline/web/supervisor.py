@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import aiohttp_jinja2
 from aiohttp import web
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlmodel import col
 
 from hotline import keys
@@ -17,7 +17,7 @@ from hotline.calls import intake
 from hotline.calls import views as calls
 from hotline.calls.parse import CallData, InvalidInput, parse_call
 from hotline.models import Call, Notification, Person, Referral
-from hotline.notify import dead_letters, local_messages, resend
+from hotline.notify import local_messages, resend
 from hotline.notify.outbox import OutboxError
 from hotline.web.api import wake_worker
 from hotline.web.operator import PERSON_ROWS, FormExtras, check_area, form_to_body
@@ -64,11 +64,32 @@ async def overdue(request: web.Request) -> web.Response:
     )
 
 
+UNDELIVERED_PAGE = 50
+
+
 @allow(*SUPERVISORS)
 async def undelivered(request: web.Request) -> web.Response:
-    scope = calls.visible_call_ids(principal_of(request), request.app[keys.RULES].current)
+    """Every dead letter of the calls the reader may see, newest first, a page at a time,
+    with its agency's name and phone; after a re-send, what became of it (queued, delivered,
+    or failed again)."""
+    rules = request.app[keys.RULES].current
+    text = request.query.get("page", "1")
+    page = int(text) if text.isdigit() and 0 < int(text) <= 100_000 else 1
+    dead = select(Notification).where(col(Notification.state) == "dead")
+    scope = calls.visible_call_ids(principal_of(request), rules)
+    if scope is not None:
+        dead = dead.where(col(Notification.call_id).in_(scope))
     async with request.app[keys.DB].read() as session:
-        rows = await dead_letters(session, among_calls=scope)
+        total = int(await session.scalar(select(func.count()).select_from(dead.subquery())) or 0)
+        rows = list(
+            (
+                await session.execute(
+                    dead.order_by(col(Notification.id).desc())
+                    .offset((page - 1) * UNDELIVERED_PAGE)
+                    .limit(UNDELIVERED_PAGE)
+                )
+            ).scalars()
+        )
         references: dict[int | None, str | None] = dict(
             (
                 await session.execute(
@@ -78,10 +99,37 @@ async def undelivered(request: web.Request) -> web.Response:
                 )
             ).all()
         )
+        agency_of: dict[int | None, str] = dict(
+            (
+                await session.execute(
+                    select(col(Referral.id), col(Referral.agency_code)).where(
+                        col(Referral.id).in_({r.referral_id for r in rows if r.referral_id})
+                    )
+                )
+            ).all()
+        )
+        resent = None
+        if request.query.get("resent", "").isdigit():
+            resent = await session.get(Notification, int(request.query["resent"]))
+    agencies = {n.id: rules.agencies.get(agency_of.get(n.referral_id, "")) for n in rows}
+    phones = {
+        code: [c.address for c in agency.channels if c.type == "sms"]
+        for code, agency in rules.agencies.items()
+    }
     return aiohttp_jinja2.render_template(
         "supervisor/undelivered.html",
         request,
-        {"rows": rows, "references": references, "done": request.query.get("resent")},
+        {
+            "rows": rows,
+            "total": total,
+            "page": page,
+            "page_size": UNDELIVERED_PAGE,
+            "page_url": lambda n: str(request.rel_url.with_query(page=n)),
+            "references": references,
+            "agencies": agencies,
+            "phones": phones,
+            "resent": resent,
+        },
     )
 
 

@@ -4,6 +4,7 @@ and the audit log page."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -326,6 +327,10 @@ async def test_rules_page_and_reload(client, accounts):
     assert failed.status == 200
     text = await failed.text()
     assert "lines.yaml" in text  # the last reload error is shown
+    # in an error box listing the errors, not a green "done" box
+    box = re.search(r'<div class="alert error" role="alert">(.*?)</div>', text, re.S)
+    assert box and "lines.yaml" in box.group(1) and "<li>" in box.group(1)
+    assert 'class="alert success"' not in text
     assert client.app[keys.RULES].last_error is not None
     assert [e.action for e in await actions(client, object_type="rules")] == ["rules.reload_failed"]
 

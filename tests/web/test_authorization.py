@@ -10,11 +10,12 @@ import logging
 import re
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from hotline import keys
 from hotline.accounts.auth import ROLES, revoke_token
-from hotline.models import ApiToken, AuditEvent, Call, Notification, Referral, User
+from hotline.models import ApiToken, AuditEvent, Call, LoginFailure, Notification, Referral, User
 from tests.helpers.accounts import PASSWORD, login
 from tests.helpers.admin import Browser, actions, make_app
 from tests.helpers.calls import GOOD
@@ -246,7 +247,9 @@ async def _try(client, username: str, password: str):  # type: ignore[no-untyped
     )
 
 
-async def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, accounts, clock):
+async def test_five_wrong_passwords_pause_the_username_from_that_address_only(
+    client, accounts, clock
+):
     for _ in range(5):
         assert (await _try(client, "operator", "wrong password")).status == 401
     refused = await _try(client, "operator", PASSWORD)
@@ -258,6 +261,44 @@ async def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client,
     assert (await _try(client, "operator", PASSWORD)).status == 401
     clock.advance(seconds=2)
     assert (await _try(client, "operator", PASSWORD)).status == 303
+
+
+async def test_an_attacker_elsewhere_cannot_lock_a_shared_account(client, accounts, clock):
+    async with client.app[keys.DB].write() as session:
+        for _ in range(30):
+            session.add(LoginFailure(at=clock.now(), username="operator", address="203.0.113.9"))
+    assert (await _try(client, "operator", PASSWORD)).status == 303  # from 127.0.0.1
+
+
+async def test_admin_sees_a_paused_login_and_unlocks_it(client, accounts, clock):
+    for _ in range(5):
+        await _try(client, "operator", "wrong password")
+    async with Browser(client) as admin:
+        csrf = await login(admin, "admin")
+        page = await (await admin.get("/admin/users")).text()
+        assert "Đăng nhập đang tạm khóa" in page and "127.0.0.1" in page
+        done = await admin.post(
+            "/admin/logins/unlock",
+            data={"csrf": csrf, "username": "operator", "address": "127.0.0.1"},
+            allow_redirects=False,
+        )
+        assert done.status == 303
+        page = await (await admin.get("/admin/users")).text()
+        assert "Đăng nhập đang tạm khóa" not in page
+    assert (await _try(client, "operator", PASSWORD)).status == 303
+    async with client.app[keys.DB].read() as session:
+        actions = list((await session.execute(select(AuditEvent.action))).scalars())
+    assert "login.unlock" in actions
+
+
+async def test_a_login_rehashes_a_password_stored_with_older_parameters(client, accounts):
+    old = PasswordHasher()  # the library's defaults: not the parameters the service uses
+    async with client.app[keys.DB].write() as session:
+        (await session.get(User, accounts["operator"].user_id)).password_hash = old.hash(PASSWORD)
+    assert (await _try(client, "operator", PASSWORD)).status == 303
+    async with client.app[keys.DB].read() as session:
+        stored = (await session.get(User, accounts["operator"].user_id)).password_hash
+    assert "m=19456,t=2,p=1" in stored
 
 
 async def test_many_failures_from_one_address_lock_the_address(client, accounts, clock):

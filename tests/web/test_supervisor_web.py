@@ -147,3 +147,56 @@ async def test_queue_marks_overdue_calls(client, accounts, clock):
     await login(client, "operator")
     page = await (await client.get("/calls")).text()
     assert 'class="overdue"' in page and call["reference"] in page
+
+
+async def test_undelivered_pages_through_every_dead_letter_with_the_agency(client, accounts):
+    call = await post_call(client, accounts, GOOD)
+    async with client.app[keys.DB].write() as session:
+        first = (await session.execute(select(Notification).limit(1))).scalar_one()
+        first.state, first.attempts, first.last_error = "dead", 8, "550 mailbox unavailable"
+        agency = (await session.get(Referral, first.referral_id)).agency_code
+        # 260 more dead letters of the same referral: more than the old list's 200
+        for n in range(260):
+            session.add(
+                Notification(
+                    call_id=first.call_id,
+                    referral_id=first.referral_id,
+                    channel="email",
+                    address=f"x{n}@example.test",
+                    payload={},
+                    state="dead",
+                    attempts=8,
+                    last_error="timeout",
+                    created_at=first.created_at,
+                )
+            )
+    await login(client, "supervisor")
+    page = await (await client.get("/undelivered")).text()
+    assert re.search(r'class="count">261<', page)
+    assert "1 / 6" in page
+    name = client.app[keys.RULES].current.agencies[agency].name
+    assert name in page
+    last = await (await client.get("/undelivered?page=6")).text()
+    assert "550 mailbox unavailable" in last and call["reference"] in last
+    assert "6 / 6" in last
+    # the call page says the referral was not delivered, not "pending"
+    detail = await (await client.get(f"/calls/{call['id']}")).text()
+    assert "Không gửi được" in detail
+    queue = await (await client.get("/calls")).text()
+    assert "chưa gửi được" in queue
+
+
+async def test_resend_says_what_became_of_it(client, accounts):
+    await post_call(client, accounts, GOOD)
+    async with client.app[keys.DB].write() as session:
+        row = (await session.execute(select(Notification).limit(1))).scalar_one()
+        row.state, row.attempts, row.last_error = "dead", 8, "550 mailbox unavailable"
+        dead_id = row.id
+    csrf = await login(client, "supervisor")
+    queued = await client.post(f"/undelivered/{dead_id}/resend", data={"csrf": csrf})
+    assert "chưa đến nơi" in await queued.text()  # queued, not "all sent"
+    async with client.app[keys.DB].write() as session:
+        row = await session.get(Notification, dead_id)
+        row.state, row.attempts, row.last_error = "dead", 8, "connection refused"
+    page = await (await client.get(f"/undelivered?resent={dead_id}")).text()
+    assert "vẫn thất bại: connection refused" in page
