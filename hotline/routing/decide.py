@@ -37,6 +37,7 @@ from hotline.routing.rules import (
     inside,
     subcategory_parents,
 )
+from hotline.routing.suggest import suggest
 from hotline.rules.ruleset import RuleSet
 from hotline.rules.schema import LineDef
 
@@ -97,8 +98,8 @@ def decide(
 
 
 def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decision:
-    classifier = rs.classification  # none without classification.yaml
-    suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
+    # None without classification.yaml and classifier/model.json: no suggestions.
+    suggestions = suggest(call.narrative, call.people, rs.classification, rs.model)
     routing = rs.routing
     notices: list[Notice] = []
     cats, subs = _categories(call, rs, suggestions, routing, notices)

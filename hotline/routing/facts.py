@@ -90,7 +90,12 @@ class Suggestion(NamedTuple):
     code: str
     kind: str  # "category" | "subcategory"
     score: float
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # why: the words that fired (rules), the words that weighed (model)
+    source: str = "rules"  # "rules" | "model" | "rules+model"
+    # Where each of `words` stands in the narrative as typed: [start, end) character offsets,
+    # and which part found it ("rules" or "model").
+    spans: tuple[tuple[int, int], ...] = ()
+    word_sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,6 +103,13 @@ class Suggestion(NamedTuple):
             "kind": self.kind,
             "score": self.score,
             "words": list(self.words),
+            "source": self.source,
+            "why": [
+                {"text": text, "start": span[0], "end": span[1], "source": source}
+                for text, span, source in zip(
+                    self.words, self.spans, self.word_sources, strict=False
+                )
+            ],
         }
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from hotline.i18n.text import fold_words
-from hotline.routing.classification import tokens_of
+from hotline.routing.tokens import folded_words as tokens_of
 from hotline.routing.decide import decide
 from hotline.routing.facts import CallFacts, PersonFacts, Suggestion
 from hotline.rules.ruleset import RuleSet
