@@ -282,7 +282,19 @@ def _score(state: _Found, child: bool) -> None:
             continue
         for target, weight in keyword.targets:
             state.scores[target] = state.scores.get(target, 0.0) + weight
-            state.places.setdefault(target, []).append((min(at), max(at)))
+            state.places.setdefault(target, []).extend(_runs(at))
+
+
+def _runs(at: tuple[int, ...]) -> list[Span]:
+    """The words a phrase matched, as runs of neighbours: a window phrase quotes the words
+    that fired ("bố dượng" ... "đánh"), not the words between them."""
+    runs: list[Span] = []
+    for i in sorted(at):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
 
 
 def _suggestion(

@@ -13,6 +13,9 @@ docs/CLASSIFIER.md documents the format; problems name the file, the line and th
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,3 +86,29 @@ def known_labels(taxonomy: Taxonomy) -> set[str]:
     for code, category in taxonomy.categories.items():
         out |= {f"{code}/{s.code}" for s in category.subcategories}
     return out
+
+
+_PHONE = re.compile(r"\+?\d[\d .\-]{6,}\d")
+
+
+def redact(narrative: str, names: Iterable[str]) -> str:
+    """A narrative without the names given (caller and people, matched whole, with or without
+    diacritics) and without phone numbers: what `classify train --from-db` learns from."""
+    text = _PHONE.sub("[số]", narrative)
+    for name in {n.strip() for n in names if n and n.strip()}:
+        for part in [name, *name.split()] if len(name.split()) > 1 else [name]:
+            if len(part) < 2:
+                continue
+            pattern = re.compile(rf"(?<!\w){re.escape(part)}(?!\w)", re.IGNORECASE)
+            text = pattern.sub("[tên]", text)
+            plain = strip_marks(part)
+            if plain != part:
+                text = re.compile(rf"(?<!\w){re.escape(plain)}(?!\w)", re.IGNORECASE).sub("[tên]", text)
+    return text
+
+
+def strip_marks(text: str) -> str:
+    """The text as typed on a keyboard without Vietnamese input: no diacritics, đ → d."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")

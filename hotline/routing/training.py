@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -23,10 +24,16 @@ C = 20.0
 # Weights below this (in absolute value) are left out of the file: on the test corpus they
 # changed no figure by more than half a point and made the file five times bigger.
 PRUNE_BELOW = 0.1
+# A feature must come from at least this many narratives: a word only one narrative has (a
+# name the redaction missed, a street) never reaches the weights file.
+MIN_NARRATIVES = 2
 
 
 def vectors(examples: Sequence[Example]) -> list[dict[str, float]]:
-    return [feature_values(folded_words(e.narrative), e.ages) for e in examples]
+    """Each example's features, keeping those found in MIN_NARRATIVES narratives or more."""
+    rows = [feature_values(folded_words(e.narrative), e.ages) for e in examples]
+    counts = Counter(feature for row in rows for feature in row)
+    return [{f: v for f, v in row.items() if counts[f] >= MIN_NARRATIVES} for row in rows]
 
 
 def train(

@@ -154,7 +154,13 @@ def test_scores_and_suggestion_shape(ruleset: RuleSet) -> None:
         "code": "gbv",
         "kind": "category",
         "score": top.score,
-        "words": list(top.words),
+        "words": ["bị chồng đánh", "dọa giết"],
+        "source": "rules",
+        # each quote with where it stands in the narrative and what found it
+        "why": [
+            {"text": "bị chồng đánh", "start": 0, "end": 13, "source": "rules"},
+            {"text": "dọa giết", "start": 15, "end": 23, "source": "rules"},
+        ],
     }
 
 
