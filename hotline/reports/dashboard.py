@@ -28,6 +28,7 @@ from hotline.reports.statistics import (
     subtree,
     summarize,
 )
+from hotline.reports.suggestions import suggestion_confirmations
 from hotline.rules.ruleset import RuleSet
 
 _Row = TypeVarTuple("_Row")  # the column types of a query's rows
@@ -70,6 +71,8 @@ class Dashboard:
     open_referrals_by_age: list[dict[str, Any]]
     dead_letters: int
     notes: list[str] = field(default_factory=list)
+    # Per category: calls given it as a suggestion, and the share whose operator chose it.
+    suggestions_confirmed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def breaches(self) -> dict[str, int]:
@@ -273,4 +276,7 @@ async def dashboard(
         escalations=escalations,
         open_referrals_by_age=ages,
         dead_letters=dead,
+        suggestions_confirmed=await suggestion_confirmations(
+            db, ruleset, since=since, until=until, areas=areas, line=line, locale=locale
+        ),
     )
