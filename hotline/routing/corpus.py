@@ -7,6 +7,7 @@ A corpus file is a list; each item is one narrative:
       subcategory: physical_violence    # the expected sub-category (optional)
       ages: [8]                         # the ages of the people at risk, as the form has them
       tags: [no_diacritics, southern]   # free labels for breakdowns (optional)
+      group: physical_violence-3        # narratives of one group share a fold (optional)
 
 docs/CLASSIFIER.md documents the format; problems name the file, the line and the field.
 """
@@ -32,6 +33,7 @@ class CorpusItem(Strict):
     subcategory: str | None = None
     ages: list[int] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
+    group: str | None = Field(default=None, max_length=200)
 
 
 class CorpusFile(RootModel[list[CorpusItem]]):
@@ -45,6 +47,7 @@ class Example:
     subcategory: str | None = None
     ages: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()
+    group: str | None = None  # cross-validation keeps a group in one fold
 
     @property
     def label(self) -> str:
@@ -75,7 +78,9 @@ def read_corpus(path: Path, taxonomy: Taxonomy | None = None) -> list[Example]:
     if problems:
         raise RulesError(problems)
     return [
-        Example(i.narrative, i.category, i.subcategory or None, tuple(i.ages), tuple(i.tags))
+        Example(
+            i.narrative, i.category, i.subcategory or None, tuple(i.ages), tuple(i.tags), i.group
+        )
         for i in items
     ]
 

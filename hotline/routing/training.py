@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -101,10 +102,17 @@ def _versioned(model: LinearModel) -> LinearModel:
 def cross_validate(
     examples: Sequence[Example], folds: int, fit: Callable[[Sequence[Example]], Any]
 ) -> list[tuple[Example, Any]]:
-    """Each example with the model fitted on the folds it is not in (fold = index % folds)."""
+    """Each example with the model fitted on the folds it is not in. An example's fold comes
+    from its group when it has one (a template's narratives stay together, so the figures
+    measure wording the model has not seen), else from its place in the list."""
+    def fold_of(index: int, example: Example) -> int:
+        key = example.group
+        return zlib.crc32(key.encode()) % folds if key else index % folds
+
+    folds_of = [fold_of(i, e) for i, e in enumerate(examples)]
     out: list[tuple[Example, Any]] = []
     for fold in range(folds):
-        held = [e for i, e in enumerate(examples) if i % folds == fold]
-        model = fit([e for i, e in enumerate(examples) if i % folds != fold])
+        held = [e for e, f in zip(examples, folds_of, strict=True) if f == fold]
+        model = fit([e for e, f in zip(examples, folds_of, strict=True) if f != fold])
         out += [(e, model) for e in held]
     return out

@@ -119,10 +119,10 @@ def retell(text: str, rng: random.Random) -> tuple[str, list[str]]:
 def narratives(scene: Scene, rng: random.Random, count: int) -> list[dict[str, object]]:
     label = scene.label
     category, _, sub = label.partition("/")
-    pool = [("vi", t, split_of(i, len(scene.vi))) for i, t in enumerate(scene.vi)]
-    pool += [("en", t, split_of(i, len(scene.en))) for i, t in enumerate(scene.en)]
+    pool = [("vi", t, split_of(i, len(scene.vi)), i) for i, t in enumerate(scene.vi)]
+    pool += [("en", t, split_of(i, len(scene.en)), i) for i, t in enumerate(scene.en)]
     notes = NOTES.get(label, [])
-    pool += [("note", t, split_of(i, len(notes))) for i, t in enumerate(notes)]
+    pool += [("note", t, split_of(i, len(notes)), i) for i, t in enumerate(notes)]
     out: list[dict[str, object]] = []
     seen: set[str] = set()
     for _attempt in range(count * 6):
@@ -130,7 +130,7 @@ def narratives(scene: Scene, rng: random.Random, count: int) -> list[dict[str, o
             break
         english = rng.random() < ENGLISH_SHARE and scene.en
         kinds = ["en"] if english else ["vi", "note"] if rng.random() < 0.08 and notes else ["vi"]
-        lang, template, split = rng.choice([p for p in pool if p[0] in kinds])
+        lang, template, split, number = rng.choice([p for p in pool if p[0] in kinds])
         age = rng.randint(*scene.ages) if scene.ages else None
         slots = {**SLOTS, **SLOTS_EN}
         if lang == "vi":  # how the caller opens and closes, as they please
@@ -151,6 +151,7 @@ def narratives(scene: Scene, rng: random.Random, count: int) -> list[dict[str, o
             item["ages"] = [age]
         if tags:
             item["tags"] = tags
+        item["group"] = f"{label}:{lang}{number}"  # the template: cross-validation folds
         item["split"] = split
         out.append(item)
     return out
