@@ -58,16 +58,22 @@ def main() -> None:
         gc.enable()
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     chars = statistics.median(len(n) for n, _ in calls)
-    print(f"{len(calls)} narratives (median {chars:.0f} characters) x {args.rounds} rounds; "
-          f"{os.cpu_count()} cpus, load average {load}")
+    print(
+        f"{len(calls)} narratives (median {chars:.0f} characters) x {args.rounds} rounds; "
+        f"{os.cpu_count()} cpus, load average {load}"
+    )
     for label, times in (("rules alone", alone), ("rules and model", both)):
         times.sort()
         p99 = times[int(len(times) * 0.99)]
-        print(f"  {label:<16} median {statistics.median(times) / 1000:7.1f} us   "
-              f"p99 {p99 / 1000:7.1f} us")
+        print(
+            f"  {label:<16} median {statistics.median(times) / 1000:7.1f} us   "
+            f"p99 {p99 / 1000:7.1f} us"
+        )
     ratio = statistics.median(both) / statistics.median(alone)
-    print(f"  rules and model / rules alone (medians, same run): {ratio:.1f}x   "
-          f"(target: rules and model <= 1000 us median)")
+    print(
+        f"  rules and model / rules alone (medians, same run): {ratio:.1f}x   "
+        f"(target: rules and model <= 1000 us median)"
+    )
 
 
 if __name__ == "__main__":

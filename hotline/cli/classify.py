@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 # stays within FALSE_CASE_LIMIT.
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
 FALSE_CASE_LIMIT = 3.0
+OTHER_LIMIT = 5.0
 
 
 def add_commands(sub: Any) -> None:
@@ -187,16 +188,19 @@ def train_and_write(
     from hotline.rules.yamlfile import RulesError
 
     case = rules.taxonomy.case_categories
-    threshold = 0.5
+    thresholds = (0.5, 0.5)
     when = datetime.now(UTC).replace(microsecond=0).isoformat()
     if folds > 1:
         fitted = cross_validate(examples, folds, lambda part: train(part, trained_at=when))
-        threshold = choose_threshold(fitted, case)
-        print(f"cross-validated ({folds} folds): the model suggests on its own from p >= {threshold}")
-        cv = _cv_report(rules, fitted, case, threshold)
+        thresholds = choose_thresholds(fitted, case)
+        print(
+            f"cross-validated ({folds} folds, by group): the model suggests a case category "
+            f"on its own from p >= {thresholds[0]}, another from p >= {thresholds[1]}"
+        )
+        cv = _cv_report(rules, fitted, case, thresholds)
         print("  " + "   ".join(f"{k} {v}" for k, v in cv.items()))
     try:
-        model = train(examples, trained_at=when, counts=counts, thresholds=(threshold, 0.5))
+        model = train(examples, trained_at=when, counts=counts, thresholds=thresholds)
     except ValueError as exc:
         print(f"hotline: {exc}", file=sys.stderr)
         return 2
@@ -226,33 +230,43 @@ def with_figures(model: LinearModel, figures: dict[str, float]) -> LinearModel:
     return replace(model, info=replace(model.info, figures=figures))
 
 
-def choose_threshold(
+def choose_thresholds(
     fitted: list[tuple[Example, LinearModel]], case: frozenset[str]
-) -> float:
-    """The lowest candidate at which the model alone, cross-validated, gives a case category
-    to at most FALSE_CASE_LIMIT per cent of the narratives that are not cases."""
-    from hotline.routing.facts import PersonFacts
-    from hotline.routing.suggest import suggest
+) -> tuple[float, float]:
+    """The probabilities from which the model suggests on its own, from its cross-validated
+    probabilities (model alone): for a case category, the lowest candidate at which at most
+    FALSE_CASE_LIMIT per cent of the narratives that are not cases get one; for any other
+    category, the lowest at which at most OTHER_LIMIT per cent of the case narratives get
+    one (it would stand beside, or before, the right category)."""
+    from hotline.routing.tokens import folded_words
 
-    highest: list[float] = []  # per non-case narrative: the model's top case probability
+    non_case: list[float] = []  # per narrative: the model's best wrong-kind probability
+    cases: list[float] = []
     for example, model in fitted:
+        probs = model.probabilities(folded_words(example.narrative), example.ages)
+        by_cat: dict[str, float] = {}
+        for category, p in zip(model.categories, probs, strict=True):
+            by_cat[category] = by_cat.get(category, 0.0) + p
         if example.category in case:
-            continue
-        people = [PersonFacts(age, None) for age in example.ages]
-        tops = [
-            s.score for s in suggest(example.narrative, people, None, _at(model, 0.01))
-            if s.kind == "category" and s.code in case
-        ]
-        highest.append(max(tops, default=0.0))
-    for threshold in THRESHOLDS:
-        share = 100 * sum(p >= threshold for p in highest) / len(highest) if highest else 0.0
-        if share <= FALSE_CASE_LIMIT:
-            return threshold
-    return THRESHOLDS[-1]
+            cases.append(max((p for c, p in by_cat.items() if c not in case), default=0.0))
+        else:
+            non_case.append(max((p for c, p in by_cat.items() if c in case), default=0.0))
+
+    def lowest(values: list[float], limit: float) -> float:
+        for threshold in THRESHOLDS:
+            share = 100 * sum(v >= threshold for v in values) / len(values) if values else 0.0
+            if share <= limit:
+                return threshold
+        return THRESHOLDS[-1]
+
+    return lowest(non_case, FALSE_CASE_LIMIT), lowest(cases, OTHER_LIMIT)
 
 
 def _cv_report(
-    rules: RuleSet, fitted: list[tuple[Example, LinearModel]], case: frozenset[str], at: float
+    rules: RuleSet,
+    fitted: list[tuple[Example, LinearModel]],
+    case: frozenset[str],
+    at: tuple[float, float],
 ) -> dict[str, float]:
     from hotline.routing.evaluation import Report, evaluate
 
@@ -263,21 +277,24 @@ def _cv_report(
     return total.figures()
 
 
-def _at(model: LinearModel, at: float) -> LinearModel:
-    from hotline.routing.model import LinearModel
+def _at(model: LinearModel, at: tuple[float, float]) -> LinearModel:
+    from dataclasses import replace
 
-    return LinearModel(model.labels, model.bias, model.weights, model.info, at, model.subcategory_at)
+    return replace(model, category_at=at[0], other_at=at[1])
 
 
 def _merge(total: Any, part: Any) -> None:
     """Add one narrative's report to the running total."""
+
+    def add(a: Any, b: Any) -> None:
+        for field in ("n", "top1", "top2", "none"):
+            setattr(a, field, getattr(a, field) + getattr(b, field))
+
     for name in ("overall", "case", "marked", "stripped"):
-        a, b = getattr(total, name), getattr(part, name)
-        a.n, a.top1, a.top2, a.none = a.n + b.n, a.top1 + b.top1, a.top2 + b.top2, a.none + b.none
+        add(getattr(total, name), getattr(part, name))
     for name in ("by_category", "by_tag"):
         for key, b in getattr(part, name).items():
-            a = getattr(total, name)[key]
-            a.n, a.top1, a.top2, a.none = a.n + b.n, a.top1 + b.top1, a.top2 + b.top2, a.none + b.none
+            add(getattr(total, name)[key], b)
     total.non_case += part.non_case
     total.false_case += part.false_case
     total.subs += part.subs

@@ -59,7 +59,7 @@ async def suggestion_confirmations(
     async with db.read(offload=True) as session:
         counts = confirmation_counts((cats, sugg) for cats, sugg in await session.execute(query))
     tax = ruleset.taxonomy
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "code": code,
             "label": tax.label("category", code, locale),

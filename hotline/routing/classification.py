@@ -81,9 +81,9 @@ def _marks_agree(keyword: Keyword, found: Sequence[Word], at: Sequence[int]) -> 
         word = found[i]
         if keyword.strict[n] and word.typed != word.folded:
             return False  # "roi" (a cane) against "rồi" (already)
-        if keyword.written is not None and word.typed != word.folded:
-            if not _same_word(word.typed, keyword.written[n]):
-                return False
+        marked = keyword.written is not None and word.typed != word.folded
+        if marked and not _same_word(word.typed, keyword.written[n]):  # type: ignore[index]
+            return False
     return True
 
 
@@ -166,10 +166,10 @@ class Classifier:
             for keyword in self.spread.get(word, ()):
                 if id(keyword) in seen:
                     continue
-                at = _spread_match(keyword, folded, start)
-                if at is not None and _marks_agree(keyword, found, at):
+                spread = _spread_match(keyword, folded, start)
+                if spread is not None and _marks_agree(keyword, found, spread):
                     seen.add(id(keyword))
-                    hits.append((keyword, at))
+                    hits.append((keyword, spread))
         return hits
 
     def _cancel_negatives(self, state: _Found) -> None:

@@ -129,8 +129,18 @@ def load_classification(doc: YamlDoc, ruleset: RuleSet) -> Classifier:
         load.add_list(
             ("negative_contexts", ni, "words"), negative.words, [(("", f"neg:{ni}"), 0.0)]
         )
+    _load_categories(load, ruleset, child_only)
+    _check_age_rules(load, ruleset)
+    if load.problems:
+        raise RulesError(load.problems)
+    clf.child_only = frozenset(child_only)
+    return clf
+
+
+def _load_categories(load: _Loader, ruleset: RuleSet, child_only: set[Target]) -> None:
+    tax = ruleset.taxonomy
     seen_cats: set[str] = set()
-    for ci, cat in enumerate(file.categories):
+    for ci, cat in enumerate(load.file.categories):
         path: Path_ = ("categories", ci)
         if cat.code not in tax.categories:
             load.problem((*path, "code"), f"unknown category {cat.code!r}")
@@ -154,11 +164,6 @@ def load_classification(doc: YamlDoc, ruleset: RuleSet) -> Classifier:
             if sub.child_only:
                 child_only.add((cat.code, sub.code))
             load.add_groups(sub_path, sub.terms, (cat.code, sub.code))
-    _check_age_rules(load, ruleset)
-    if load.problems:
-        raise RulesError(load.problems)
-    clf.child_only = frozenset(child_only)
-    return clf
 
 
 def _parents(ruleset: RuleSet) -> dict[str, frozenset[str]]:

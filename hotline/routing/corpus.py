@@ -108,7 +108,9 @@ def redact(narrative: str, names: Iterable[str]) -> str:
             text = pattern.sub("[tên]", text)
             plain = strip_marks(part)
             if plain != part:
-                text = re.compile(rf"(?<!\w){re.escape(plain)}(?!\w)", re.IGNORECASE).sub("[tên]", text)
+                text = re.compile(rf"(?<!\w){re.escape(plain)}(?!\w)", re.IGNORECASE).sub(
+                    "[tên]", text
+                )
     return text
 
 

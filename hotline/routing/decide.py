@@ -168,10 +168,16 @@ def _categories(
         """Is `sub` a sub-category of one of `cats`? (forced_marriage has two parents.)"""
         return not parents.get(sub, frozenset()).isdisjoint(cats)
 
+    # Routing on suggestions takes the keyword rules' (as it always did); the model's alone
+    # only when the rules found nothing, and then its first. The model's other suggestions
+    # are for the operator to confirm, not for routing unseen.
+    cat_suggestions = [s for s in suggestions if s.kind == "category"]
+    by_rules = [s for s in suggestions if s.source != "model"]
+    usable = by_rules if any(s.kind == "category" for s in by_rules) else cat_suggestions[:1]
     cats = tuple(call.categories)
     suggested: tuple[str, ...] = ()
     if not cats:
-        cats = tuple(s.code for s in suggestions if s.kind == "category")
+        cats = tuple(s.code for s in usable if s.kind == "category")
         for sub in call.subcategories:  # a chosen sub-category implies its category
             parent = tax.subcategories.get(sub)
             if parent and not under(sub, cats):
@@ -179,7 +185,9 @@ def _categories(
         suggested = cats
     subs = tuple(call.subcategories)
     if not subs:
-        subs = tuple(s.code for s in suggestions if s.kind == "subcategory" and under(s.code, cats))
+        from_rules = [s for s in by_rules if s.kind == "subcategory" and under(s.code, cats)]
+        pool = from_rules or [s for s in suggestions if s.kind == "subcategory"]
+        subs = tuple(s.code for s in pool if under(s.code, cats))
         suggested += subs
     if suggested:
         notices.append(Notice.of("suggested", codes=", ".join(suggested)))

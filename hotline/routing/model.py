@@ -83,9 +83,10 @@ class LinearModel:
     bias: tuple[float, ...]
     weights: Mapping[str, tuple[float, ...]]  # feature -> one weight per label
     info: ModelInfo
-    # Probabilities from which the model suggests on its own (chosen when training).
+    # Probabilities from which the model suggests a category on its own (chosen when
+    # training): a case category (child_abuse, gbv, trafficking), and any other.
     category_at: float = 0.5
-    subcategory_at: float = 0.5
+    other_at: float = 0.5
     categories: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -151,7 +152,7 @@ def to_json(model: LinearModel) -> dict[str, Any]:
         "examples": dict(model.info.examples),
         "figures": dict(model.info.figures),
         "category_at": model.category_at,
-        "subcategory_at": model.subcategory_at,
+        "other_at": model.other_at,
         "labels": list(model.labels),
         "bias": [round(b, 3) for b in model.bias],
         "weights": {f: _sparse(model.weights[f]) for f in sorted(model.weights)},
@@ -211,7 +212,7 @@ def from_json(data: Any, *, name: str = MODEL_FILE, known: set[str] | None = Non
         if numbers is None:
             raise bad(f"weights.{feature}", "pairs of a label index and a finite weight")
         weights[feature] = numbers
-    at = {key: data.get(key, 0.5) for key in ("category_at", "subcategory_at")}
+    at = {key: data.get(key, 0.5) for key in ("category_at", "other_at")}
     for key, value in at.items():
         if not isinstance(value, int | float) or not 0 < value <= 1:
             raise bad(key, "a probability above 0 and at most 1 is required")
@@ -229,7 +230,7 @@ def from_json(data: Any, *, name: str = MODEL_FILE, known: set[str] | None = Non
         weights=weights,
         info=info,
         category_at=float(at["category_at"]),
-        subcategory_at=float(at["subcategory_at"]),
+        other_at=float(at["other_at"]),
     )
 
 

@@ -42,14 +42,19 @@ def suggest(
         by_cat[category] = by_cat.get(category, 0.0) + p
     rule_cats = {s.code: s for s in by_rules if s.kind == "category"}
     least = rules.min_score if rules else 0.0
+    case = rules.case_categories if rules else frozenset()
+
+    def by_model(code: str) -> bool:
+        """Would the model suggest this category on its own?"""
+        return by_cat.get(code, 0.0) >= (model.category_at if code in case else model.other_at)
+
     ranked: list[tuple[float, str]] = []
-    for code in {*rule_cats, *(c for c, p in by_cat.items() if p >= model.category_at)}:
+    for code in {*rule_cats, *filter(by_model, by_cat)}:
         p = by_cat.get(code, 0.0)
         rule = rule_cats.get(code)
         if rule is not None and p < settings.veto_below and rule.score < 2 * least:
             continue  # one weak keyword against a confident model
         ranked.append((p + (settings.rules_bonus if rule else 0.0), code))
-    case = rules.case_categories if rules else frozenset()
     ranked.sort(key=lambda item: (-item[0], item[1] not in case, item[1]))
     ranked = ranked[: settings.max_categories]
     chosen = [code for _, code in ranked]
@@ -66,7 +71,9 @@ def suggest(
         )
         for score, code in ranked
     ]
-    subs = _subcategories(chosen, by_rules, rules, model, probs, by_cat, found)
+    subs = _subcategories(
+        [c for c in chosen if by_model(c)], chosen, by_rules, rules, model, probs, by_cat, found
+    )
     return (*cats, *subs)
 
 
@@ -107,6 +114,7 @@ def _combined(
 
 
 def _subcategories(
+    modelled: list[str],
     chosen: list[str],
     by_rules: tuple[Suggestion, ...],
     rules: Classifier | None,
@@ -125,10 +133,8 @@ def _subcategories(
     scored: dict[str, tuple[float, bool]] = {
         code: (s.score and 1.0, False) for code, s in rule_subs.items()
     }
-    for category in chosen:
+    for category in modelled:
         total = by_cat.get(category, 0.0)
-        if total < model.category_at:
-            continue
         shares = sorted(
             (
                 (probs[k] / total, model.labels[k].partition("/")[2])

@@ -82,7 +82,7 @@ def train(
         weights=weights,
         info=info,
         category_at=thresholds[0],
-        subcategory_at=thresholds[1],
+        other_at=thresholds[1],
     )
     return _versioned(model)
 
@@ -95,7 +95,7 @@ def _versioned(model: LinearModel) -> LinearModel:
     ).hexdigest()[:12]
     info = ModelInfo(digest, model.info.trained_at, model.info.examples, model.info.figures)
     return LinearModel(
-        model.labels, model.bias, model.weights, info, model.category_at, model.subcategory_at
+        model.labels, model.bias, model.weights, info, model.category_at, model.other_at
     )
 
 
@@ -105,6 +105,7 @@ def cross_validate(
     """Each example with the model fitted on the folds it is not in. An example's fold comes
     from its group when it has one (a template's narratives stay together, so the figures
     measure wording the model has not seen), else from its place in the list."""
+
     def fold_of(index: int, example: Example) -> int:
         key = example.group
         return zlib.crc32(key.encode()) % folds if key else index % folds

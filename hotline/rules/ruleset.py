@@ -234,7 +234,9 @@ def _build_core(directory: Path, docs: dict[str, YamlDoc]) -> RuleSet:
     agencies = _agencies(agencies_file, docs["agencies.yaml"], areas, taxonomy)
     return RuleSet(
         directory=directory,
-        version=_version(directory, [*docs, *([MODEL_FILE] if (directory / MODEL_FILE).is_file() else [])]),
+        version=_version(
+            directory, [*docs, *([MODEL_FILE] if (directory / MODEL_FILE).is_file() else [])]
+        ),
         taxonomy=taxonomy,
         areas=areas,
         lines=lines,

@@ -28,16 +28,27 @@ from vocab import SLOTS, SLOTS_EN  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 # Narratives per label; the rest of the labels get DEFAULT.
-COUNTS = {"counselling": 170, "information": 190, "other": 150, "silent": 70,
-          "prank_or_abusive": 90, "trafficking": 70}
+COUNTS = {
+    "counselling": 170,
+    "information": 190,
+    "other": 150,
+    "silent": 70,
+    "prank_or_abusive": 90,
+    "trafficking": 70,
+}
 DEFAULT = 100
 ENGLISH_SHARE = 0.2
 
 # Operator shorthand notes, as staff type them during a call.
 NOTES: dict[str, list[str]] = {
-    "child_abuse/physical_violence": ["TE {age}t bi {kin} danh, nghi BLTE", "NN {age}t, BLGĐ, bố dượng đánh"],
-    "child_abuse/sexual_abuse": ["NN nữ {age}t nghi bị XHTD, đối tượng là {outsider}",
-                                 "TE {age}t bị XHTD bởi người quen"],
+    "child_abuse/physical_violence": [
+        "TE {age}t bi {kin} danh, nghi BLTE",
+        "NN {age}t, BLGĐ, bố dượng đánh",
+    ],
+    "child_abuse/sexual_abuse": [
+        "NN nữ {age}t nghi bị XHTD, đối tượng là {outsider}",
+        "TE {age}t bị XHTD bởi người quen",
+    ],
     "child_abuse/neglect": ["TE {age}t bị bỏ mặc, ko ai chăm sóc"],
     "child_abuse/child_marriage": ["NN {age}t, nguy cơ tảo hôn"],
     "gbv/domestic_violence": ["BLGĐ, NN nữ {age}t bị ck đánh", "vụ BLGĐ, chồng say rượu đánh vợ"],
@@ -50,22 +61,75 @@ NOTES: dict[str, list[str]] = {
     "silent": ["CG im lặng", "cuộc gọi ko tiếng"],
 }
 
-TEEN = [("không", ["ko", "k", "hk", "khum"]), ("được", ["đc", "dc", "dk"]), ("gì", ["j", "gi"]),
-        ("bị", ["bj", "bi"]), ("chồng", ["ck"]), ("vợ", ["vk"]), ("mình", ["mk", "mik"]),
-        ("em", ["e"]), ("anh", ["a"]), ("rồi", ["r", "roài"]), ("biết", ["bik", "bít"]),
-        ("với", ["vs", "với"]), ("quá", ["wá", "qá"]), ("người", ["ng"]), ("yêu", ["iu"]),
-        ("vậy", ["v", "zậy"]), ("làm", ["lm"]), ("trước", ["trc"]), ("nhiều", ["nh"]),
-        ("muốn", ["mún"]), ("gia đình", ["gđ"]), ("bạn", ["bn"]), ("thương", ["thw"]),
-        ("điện thoại", ["đt"]), ("facebook", ["fb"]), ("tin nhắn", ["tn"])]
-SOUTH = [("không", ["hông", "hổng"]), ("tôi", ["tui"]), ("đánh", ["quánh", "uýnh"]),
-         ("ông ấy", ["ổng"]), ("bà ấy", ["bả"]), ("anh ấy", ["ảnh"]), ("chị ấy", ["chỉ"]),
-         ("mẹ", ["má"]), ("bố", ["ba", "tía"]), ("vậy", ["dzậy"]), ("rất", ["quá trời"]),
-         ("say rượu", ["xỉn"]), ("uống rượu", ["nhậu"]), ("đâu", ["đâu có"])]
-CENTRAL = [("gì", ["chi"]), ("sao", ["răng"]), ("thế", ["rứa"]), ("đâu", ["mô"]),
-           ("bây giờ", ["chừ"]), ("tôi", ["tui", "tau"]), ("mẹ", ["mạ", "mệ"]), ("bố", ["bọ"]),
-           ("nó", ["hắn"]), ("này", ["ni"]), ("kia", ["tê"]), ("không", ["khôn", "không"])]
-MIX = [" stress lắm", " sorry chị", " help em với", " toxic lắm", " nó block em rồi", " ok",
-       " thật sự rất scary", " em depressed lắm", " please help"]
+TEEN = [
+    ("không", ["ko", "k", "hk", "khum"]),
+    ("được", ["đc", "dc", "dk"]),
+    ("gì", ["j", "gi"]),
+    ("bị", ["bj", "bi"]),
+    ("chồng", ["ck"]),
+    ("vợ", ["vk"]),
+    ("mình", ["mk", "mik"]),
+    ("em", ["e"]),
+    ("anh", ["a"]),
+    ("rồi", ["r", "roài"]),
+    ("biết", ["bik", "bít"]),
+    ("với", ["vs", "với"]),
+    ("quá", ["wá", "qá"]),
+    ("người", ["ng"]),
+    ("yêu", ["iu"]),
+    ("vậy", ["v", "zậy"]),
+    ("làm", ["lm"]),
+    ("trước", ["trc"]),
+    ("nhiều", ["nh"]),
+    ("muốn", ["mún"]),
+    ("gia đình", ["gđ"]),
+    ("bạn", ["bn"]),
+    ("thương", ["thw"]),
+    ("điện thoại", ["đt"]),
+    ("facebook", ["fb"]),
+    ("tin nhắn", ["tn"]),
+]
+SOUTH = [
+    ("không", ["hông", "hổng"]),
+    ("tôi", ["tui"]),
+    ("đánh", ["quánh", "uýnh"]),
+    ("ông ấy", ["ổng"]),
+    ("bà ấy", ["bả"]),
+    ("anh ấy", ["ảnh"]),
+    ("chị ấy", ["chỉ"]),
+    ("mẹ", ["má"]),
+    ("bố", ["ba", "tía"]),
+    ("vậy", ["dzậy"]),
+    ("rất", ["quá trời"]),
+    ("say rượu", ["xỉn"]),
+    ("uống rượu", ["nhậu"]),
+    ("đâu", ["đâu có"]),
+]
+CENTRAL = [
+    ("gì", ["chi"]),
+    ("sao", ["răng"]),
+    ("thế", ["rứa"]),
+    ("đâu", ["mô"]),
+    ("bây giờ", ["chừ"]),
+    ("tôi", ["tui", "tau"]),
+    ("mẹ", ["mạ", "mệ"]),
+    ("bố", ["bọ"]),
+    ("nó", ["hắn"]),
+    ("này", ["ni"]),
+    ("kia", ["tê"]),
+    ("không", ["khôn", "không"]),
+]
+MIX = [
+    " stress lắm",
+    " sorry chị",
+    " help em với",
+    " toxic lắm",
+    " nó block em rồi",
+    " ok",
+    " thật sự rất scary",
+    " em depressed lắm",
+    " please help",
+]
 
 
 def strip_marks(text: str) -> str:
@@ -76,7 +140,11 @@ def strip_marks(text: str) -> str:
 def swap(text: str, pairs: list[tuple[str, list[str]]], rng: random.Random, rate: float) -> str:
     for word, alternatives in pairs:
         pattern = re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
-        text = pattern.sub(lambda m: rng.choice(alternatives) if rng.random() < rate else m.group(0), text)
+
+        def pick(match: re.Match[str], alternatives: list[str] = alternatives) -> str:
+            return rng.choice(alternatives) if rng.random() < rate else match.group(0)
+
+        text = pattern.sub(pick, text)
     return text
 
 
@@ -169,9 +237,13 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for split in ("train", "test"):
-        chosen = [{k: v for k, v in i.items() if k != "split"} for i in items if i["split"] == split]
-        head = (f"# The classifier's {split} corpus: written by scripts/corpus/generate.py "
-                f"(seed {args.seed}); docs/CLASSIFIER.md describes the format.\n")
+        chosen = [
+            {k: v for k, v in i.items() if k != "split"} for i in items if i["split"] == split
+        ]
+        head = (
+            f"# The classifier's {split} corpus: written by scripts/corpus/generate.py "
+            f"(seed {args.seed}); docs/CLASSIFIER.md describes the format.\n"
+        )
         text = yaml.safe_dump(chosen, allow_unicode=True, sort_keys=False, width=1000)
         (out / f"{split}.yaml").write_text(head + text, encoding="utf-8")
         print(f"{split}: {len(chosen)} narratives")

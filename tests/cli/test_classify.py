@@ -47,7 +47,17 @@ def test_eval_refuses_a_broken_corpus_with_file_and_line(tmp_path, capsys, monke
 
 def test_train_writes_a_model_the_rules_load(tmp_path, capsys, monkeypatch):  # type: ignore[no-untyped-def]
     rules = rules_without_model(tmp_path)
-    argv = ["classify", "train", str(SMALL), "--test", str(EVAL), "--dir", str(rules), "--folds", "0"]
+    argv = [
+        "classify",
+        "train",
+        str(SMALL),
+        "--test",
+        str(EVAL),
+        "--dir",
+        str(rules),
+        "--folds",
+        "0",
+    ]
     code, out, err = run(argv, capsys, monkeypatch)
     assert code == 0, err
     data = json.loads((rules / "classifier" / "model.json").read_text(encoding="utf-8"))

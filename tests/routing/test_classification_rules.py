@@ -140,14 +140,24 @@ def test_spans_point_into_the_narrative_as_typed(small) -> None:  # type: ignore
     ("edit", "field", "message"),
     [
         # an unknown slot name
-        ('words: ["{kin} đánh"]', "categories[0].subcategories[0].terms[0].words[0]", "unknown slot {kim}"),
+        (
+            'words: ["{kin} đánh"]',
+            "categories[0].subcategories[0].terms[0].words[0]",
+            "unknown slot {kim}",
+        ),
         # a negative context cancelling an unknown category
-        ("cancels: [child_abuse, gbv]", "negative_contexts[0].cancels[1]", "unknown category 'gvb'"),
+        (
+            "cancels: [child_abuse, gbv]",
+            "negative_contexts[0].cancels[1]",
+            "unknown category 'gvb'",
+        ),
         # needs takes child or adult
         ("needs: child", "categories[0].subcategories[1].terms[0].needs", "Input should be"),
     ],
 )
-def test_check_names_file_line_and_field(tmp_path: Path, edit: str, field: str, message: str) -> None:
+def test_check_names_file_line_and_field(
+    tmp_path: Path, edit: str, field: str, message: str
+) -> None:
     broken = {
         'words: ["{kin} đánh"]': 'words: ["{kim} đánh"]',
         "cancels: [child_abuse, gbv]": "cancels: [child_abuse, gvb]",

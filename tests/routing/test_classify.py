@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from hotline.i18n.text import fold_words
-from hotline.routing.tokens import folded_words as tokens_of
 from hotline.routing.decide import decide
 from hotline.routing.facts import CallFacts, PersonFacts, Suggestion
+from hotline.routing.tokens import folded_words as tokens_of
 from hotline.rules.ruleset import RuleSet
 
 
@@ -172,7 +172,7 @@ def test_tokens_match_text_fold(ruleset: RuleSet) -> None:
 def test_without_classification_file_nothing_is_suggested(ruleset: RuleSet) -> None:
     import dataclasses
 
-    bare = dataclasses.replace(ruleset, classification=None)
+    bare = dataclasses.replace(ruleset, classification=None, model=None)
     call = CallFacts(
         line="111",
         area=None,

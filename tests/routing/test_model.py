@@ -92,7 +92,8 @@ def shipped_copy(tmp_path: Path) -> Path:
         ('{"format": "something-else"}', "not a model file"),
         # a label the taxonomy does not have
         (
-            '{"format": "hotline-linear-1", "labels": ["gbv", "ufo"], "bias": [0, 0], "weights": {}}',
+            '{"format": "hotline-linear-1", "labels": ["gbv", "ufo"], "bias": [0, 0],'
+            ' "weights": {}}',
             "not in taxonomy.yaml: ufo",
         ),
         # a weight that is not a number
@@ -103,7 +104,8 @@ def shipped_copy(tmp_path: Path) -> Path:
         ),
         # one bias too few
         (
-            '{"format": "hotline-linear-1", "labels": ["gbv", "other"], "bias": [0], "weights": {}}',
+            '{"format": "hotline-linear-1", "labels": ["gbv", "other"], "bias": [0],'
+            ' "weights": {}}',
             "2 finite numbers are required",
         ),
     ],
