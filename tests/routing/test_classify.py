@@ -156,12 +156,18 @@ def test_scores_and_suggestion_shape(ruleset: RuleSet) -> None:
         "score": top.score,
         "words": ["bị chồng đánh", "dọa giết"],
         "source": "rules",
-        # each quote with where it stands in the narrative and what found it
-        "why": [
-            {"text": "bị chồng đánh", "start": 0, "end": 13, "source": "rules"},
-            {"text": "dọa giết", "start": 15, "end": 23, "source": "rules"},
-        ],
+        # where each quote stands in the narrative, and what found it
+        "spans": [[0, 13], [15, 23]],
+        "word_sources": ["rules", "rules"],
     }
+
+
+def test_why_pairs_each_word_with_its_place_and_source(ruleset: RuleSet) -> None:
+    (top, *_) = suggest("bị chồng đánh, dọa giết", adult(), ruleset)
+    assert top.why() == [
+        {"text": "bị chồng đánh", "start": 0, "end": 13, "source": "rules"},
+        {"text": "dọa giết", "start": 15, "end": 23, "source": "rules"},
+    ]
 
 
 def test_tokens_match_text_fold(ruleset: RuleSet) -> None:
