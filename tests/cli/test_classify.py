@@ -83,3 +83,29 @@ def test_redaction_for_training() -> None:
     out = redact(text, ["Nguyễn Thị Lan", ""])
     assert "Lan" not in out and "lan" not in out and "0912" not in out
     assert "bị chồng đánh" in out
+
+
+async def test_from_db_learns_from_classified_calls_redacted(db, ruleset):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from hotline.cli.classify import classified_calls
+    from tests.helpers.factories import T0, add_call
+
+    async with db.write() as s:
+        # classified by the operator: learnt from, names and number replaced
+        await add_call(
+            s,
+            narrative="Chị Lan gọi từ số 0912 345 678: bé Hoa 9 tuổi bị bố dượng đánh",
+            people=[{"name": "Trần Thị Hoa", "age": 9, "sex": "female"}],
+        )
+        # routed on the suggestions alone (no codes of the operator's): left out
+        await add_call(s, categories=[], subcategories=[], received_at=T0 + timedelta(hours=1))
+        # redacted already: left out
+        await add_call(s, redacted_at=T0, narrative="", received_at=T0 + timedelta(hours=2))
+    (example,) = await classified_calls(db, ruleset)
+    assert example.narrative == "Chị [tên] gọi từ số [số]: bé [tên] 9 tuổi bị bố dượng đánh"
+    assert (example.category, example.subcategory, example.ages) == (
+        "child_abuse",
+        "physical_violence",
+        (9,),
+    )
