@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from hotline.cli import db, demo, escalations, reports, rules, serve, users
+from hotline.cli import classify, db, demo, escalations, reports, rules, serve, users
 from hotline.db import logs
 from hotline.settings import SettingsError
 
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_commands(sub)
     users.add_commands(sub)
     rules.add_commands(sub)
+    classify.add_commands(sub)
     escalations.add_commands(sub)
     reports.add_commands(sub)
     demo.add_demo_data_command(sub)

@@ -28,6 +28,7 @@ from hotline.reports.statistics import (
     subtree,
     summarize,
 )
+from hotline.reports.suggestions import suggestion_confirmations
 from hotline.rules.ruleset import RuleSet
 
 _Row = TypeVarTuple("_Row")  # the column types of a query's rows
@@ -73,6 +74,8 @@ class Dashboard:
     # confirmed or changed by an operator since.
     classification: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Per category: calls given it as a suggestion, and the share whose operator chose it.
+    suggestions_confirmed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def breaches(self) -> dict[str, int]:
@@ -318,4 +321,7 @@ async def dashboard(
         open_referrals_by_age=ages,
         dead_letters=dead,
         classification=classification,
+        suggestions_confirmed=await suggestion_confirmations(
+            db, ruleset, since=since, until=until, areas=areas, line=line, locale=locale
+        ),
     )

@@ -1,86 +1,47 @@
-"""classification.yaml: keyword and phrase lists compiled into a trie over words at load time.
+"""classification.yaml: keyword phrases compiled into an index over words, and the matcher.
 
 Keywords and narratives are both folded (lower case, no diacritics, đ → d), so "bị đánh đập",
-"BI DANH DAP" and "bi danh dap" are the same three tokens. A phrase matches only on whole
-words. The trie maps each phrase, word by word, to the categories it scores for, so matching
-a narrative costs a few dictionary look-ups per word however many keywords there are.
+"BI DANH DAP" and "bi danh dap" are the same three words, matched whole. Marks the caller
+typed must agree with the keyword's ("dâm" is not "đấm"), and a short keyword written without
+marks (three letters or fewer: "roi", a cane; "cho") matches only text typed without marks,
+so it never fires on "rồi" (already) or "chợ" (market).
+
+Phrases of adjacent words sit in a trie (a few dictionary look-ups per word however many
+keywords there are); phrases with a window ("bố dượng ... đánh", up to N words between) or
+in either order are found from the positions of their words. Then, in order: negative
+contexts cancel the hints near them (an animal, online selling, a request for leaflets); the
+words that need a child count only when one is involved; the age rules move a child's abuse
+to child_abuse; child-only categories go when no child is; what reaches min_score is
+suggested, with the words that fired and where they stand in the narrative as typed.
+The loader is hotline/routing/classification_file.py.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Protocol
 
-from hotline.i18n.text import fold
 from hotline.routing.facts import Suggestion
-from hotline.rules.schema import AgeRule, ClassificationFile, TermGroup
-from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
+from hotline.routing.tokens import PersonLike, Word, ages_of, words
+from hotline.rules.schema import AgeRule, ModelSettings
 
-if TYPE_CHECKING:  # the type only: load_ruleset() calls this loader, not the reverse
-    from hotline.rules.ruleset import RuleSet
-
-_WORD = re.compile(r"\w+")
-_AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|years? old|yrs? old|yo|y o)\b")
-
-# A hit target: (category, sub-category or "") or ("", "age:<rule index>") for child words.
+# A hit target: (category, sub-category or ""); ("", "child") for the child words, ("",
+# "age:<rule index>") for an age rule's child words, ("", "neg:<index>") for negative words.
 Target = tuple[str, str]
 Span = tuple[int, int]  # the first and the last word of a phrase found in a narrative
-Places = dict[Target, list[Span]]  # target -> where each of its keywords was found
-
-
-@lru_cache(maxsize=50_000)
-def _fold_word(word: str) -> str:
-    """fold() of one word. Remembered: a language has few distinct words, and folding one
-    costs more than the rest of its matching."""
-    return fold(word)
-
-
-def _words(text: str) -> tuple[list[str], list[str]]:
-    """A text's words in lower case as typed (NFC), and the same words folded."""
-    typed = _WORD.findall(unicodedata.normalize("NFC", text).lower())
-    return typed, [_fold_word(word) for word in typed]
-
-
-def tokens_of(text: str) -> list[str]:
-    return _words(text)[1]
-
-
-def _same_word(typed: str, keyword: str) -> bool:
-    """Folding says they are the same letters; do the marks the caller typed agree?
-    Unmarked letters match anything ("danh" matches "đánh"), so text typed without
-    diacritics still matches, but "dâm" must not match the keyword "đấm"."""
-    if typed == keyword or len(typed) != len(keyword):
-        return True
-    return all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=True))
-
-
-def _marks_agree(
-    keyword: _Keyword, typed: list[str], folded: list[str], start: int, end: int
-) -> bool:
-    """Do the words found, from `start` to `end`, agree with the marks of the keyword as
-    written? Words typed without marks always do."""
-    if keyword.written is None:  # the keyword has no marks
-        return True
-    words = slice(start, end + 1)
-    return typed[words] == folded[words] or all(map(_same_word, typed[words], keyword.written))
-
-
-class PersonLike(Protocol):
-    @property
-    def age(self) -> int | None: ...
-
-    @property
-    def sex(self) -> str | None: ...
+SHORT = 3  # an unmarked keyword word this long or shorter matches only unmarked text
+CHILD: Target = ("", "child")
 
 
 @dataclass(eq=False)  # each keyword is its own: counted once per narrative
-class _Keyword:
+class Keyword:
+    folded: tuple[str, ...]
     written: tuple[str, ...] | None  # its words in lower case as written; None: no marks
+    strict: tuple[bool, ...]  # per word: short and unmarked, so only unmarked text matches
     targets: list[tuple[Target, float]]  # what it scores for, with its weight
+    window: int = 0
+    any_order: bool = False
+    needs: str | None = None  # "child" | "adult" | None
 
 
 @dataclass
@@ -88,7 +49,42 @@ class _Node:
     """A trie node: the next words of the phrases so far, and the phrases ending here."""
 
     children: dict[str, _Node] = field(default_factory=dict)
-    keywords: list[_Keyword] = field(default_factory=list)
+    keywords: list[Keyword] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Negative:
+    window: int | None
+    cancels: frozenset[str]
+
+
+@dataclass
+class _Found:
+    """What matching one narrative found, before scoring."""
+
+    hits: list[tuple[Keyword, tuple[int, ...]]] = field(default_factory=list)
+    scores: dict[Target, float] = field(default_factory=dict)
+    places: dict[Target, list[Span]] = field(default_factory=dict)
+
+
+def _same_word(typed: str, keyword: str) -> bool:
+    """Folding says they are the same letters; do the marks the caller typed agree?
+    Unmarked letters match anything ("danh" matches "đánh"), but "dâm" must not match the
+    keyword "đấm"."""
+    if typed == keyword or len(typed) != len(keyword):
+        return True
+    return all(a == b or a < "\x80" or b < "\x80" for a, b in zip(typed, keyword, strict=True))
+
+
+def _marks_agree(keyword: Keyword, found: Sequence[Word], at: Sequence[int]) -> bool:
+    for n, i in enumerate(at):
+        word = found[i]
+        if keyword.strict[n] and word.typed != word.folded:
+            return False  # "roi" (a cane) against "rồi" (already)
+        marked = keyword.written is not None and word.typed != word.folded
+        if marked and not _same_word(word.typed, keyword.written[n]):  # type: ignore[index]
+            return False
+    return True
 
 
 @dataclass
@@ -98,243 +94,266 @@ class Classifier:
     narrative_ages: bool
     age_rules: list[AgeRule]
     case_categories: frozenset[str]
-    root: _Node = field(default_factory=_Node)  # the trie over folded words
+    child_age: int = 18
+    settings: ModelSettings = field(default_factory=ModelSettings)
+    parents: dict[str, frozenset[str]] = field(default_factory=dict)  # sub-category -> categories
+    child_only: frozenset[Target] = frozenset()  # (category, "") or (category, sub)
+    negatives: list[Negative] = field(default_factory=list)
+    root: _Node = field(default_factory=_Node)  # the trie of adjacent phrases
+    spread: dict[str, list[Keyword]] = field(default_factory=dict)  # word -> window phrases
 
-    def add(self, word: str, targets: list[tuple[Target, float]]) -> None:
-        typed, folded = _words(word)
-        assert folded, "the loader adds only keywords with letters or digits"
-        node = self.root
-        for token in folded:
-            node = node.children.setdefault(token, _Node())
-        written = tuple(typed) if typed != folded else None
-        node.keywords.append(_Keyword(written, targets))
+    def add(self, keyword: Keyword) -> None:
+        if keyword.window == 0 and not keyword.any_order:
+            node = self.root
+            for token in keyword.folded:
+                node = node.children.setdefault(token, _Node())
+            node.keywords.append(keyword)
+            return
+        firsts = set(keyword.folded) if keyword.any_order else {keyword.folded[0]}
+        for first in firsts:
+            self.spread.setdefault(first, []).append(keyword)
 
     def suggest(self, narrative: str, people: Sequence[PersonLike]) -> tuple[Suggestion, ...]:
         """Categories first (best score first), then sub-categories."""
-        if not narrative.strip():
-            if self.empty_narrative:
+        found = words(narrative)
+        if not found:
+            if self.empty_narrative and not narrative.strip():
                 return (Suggestion(self.empty_narrative, "category", self.min_score, ()),)
             return ()
-        typed, folded = _words(narrative)
-        scores, places = self._match(typed, folded)
-        ages = [p.age for p in people if p.age is not None]
-        if not ages and self.narrative_ages:
-            ages = [int(m.group(1)) for m in _AGE.finditer(" ".join(folded))]
+        ages = ages_of(people, found, from_text=self.narrative_ages)
+        state = _Found(hits=self._match(found))
+        self._cancel_negatives(state)
+        child_hit = any(t == CHILD for k, _ in state.hits for t, _ in k.targets)
+        child = any(age < self.child_age for age in ages) if ages else child_hit
+        _score(state, child)
         for index, rule in enumerate(self.age_rules):
             # A child: an age below the limit, or no age known and the rule's child words.
             if ages:
-                child = any(age < rule.below_age for age in ages)
+                young = any(age < rule.below_age for age in ages)
             else:
-                child = ("", f"age:{index}") in scores
-            if child:
+                young = ("", f"age:{index}") in state.scores or (
+                    child_hit and rule.below_age >= self.child_age
+                )
+            if young:
                 adult = any(age >= rule.adult_age for age in ages)
-                _apply_age_rule(rule, scores, places, keep=rule.keep_when_adult and adult)
-        return self._rank(scores, places, typed)
+                _apply_age_rule(rule, state, keep=rule.keep_when_adult and adult)
+        if not child:
+            for target in [t for t in state.scores if self._child_only(t)]:
+                del state.scores[target]
+        return self._rank(state, found)
 
-    def _match(self, typed: list[str], folded: list[str]) -> tuple[dict[Target, float], Places]:
-        """Scores and where each target's keywords were found, each keyword counting once:
-        from each word that starts a keyword, the trie is walked along the words after it."""
-        scores: dict[Target, float] = {}
-        places: Places = {}
-        seen: set[_Keyword] = set()
+    def _child_only(self, target: Target) -> bool:
+        return target in self.child_only or (target[0], "") in self.child_only
+
+    # --- matching --------------------------------------------------------------------------
+
+    def _match(self, found: Sequence[Word]) -> list[tuple[Keyword, tuple[int, ...]]]:
+        """Each keyword found once, with the word positions it matched."""
+        folded = [w.folded for w in found]
+        hits: list[tuple[Keyword, tuple[int, ...]]] = []
+        seen: set[int] = set()
         for start, word in enumerate(folded):
             node = self.root.children.get(word)
             end = start
             while node is not None:
                 for keyword in node.keywords:
-                    if keyword in seen or not _marks_agree(keyword, typed, folded, start, end):
-                        continue
-                    seen.add(keyword)
-                    for target, weight in keyword.targets:
-                        scores[target] = scores.get(target, 0.0) + weight
-                        places.setdefault(target, []).append((start, end))
+                    at = tuple(range(start, end + 1))
+                    if id(keyword) not in seen and _marks_agree(keyword, found, at):
+                        seen.add(id(keyword))
+                        hits.append((keyword, at))
                 end += 1
                 node = node.children.get(folded[end]) if end < len(folded) else None
-        return scores, places
+            for keyword in self.spread.get(word, ()):
+                if id(keyword) in seen:
+                    continue
+                spread = _spread_match(keyword, folded, start)
+                if spread is not None and _marks_agree(keyword, found, spread):
+                    seen.add(id(keyword))
+                    hits.append((keyword, spread))
+        return hits
 
-    def _rank(
-        self, scores: dict[Target, float], places: Places, typed: list[str]
-    ) -> tuple[Suggestion, ...]:
+    def _cancel_negatives(self, state: _Found) -> None:
+        """Drop the targets of hits that a negative context near them cancels."""
+        negatives = [
+            (self.negatives[int(t[1][4:])], at)
+            for keyword, at in state.hits
+            for t, _ in keyword.targets
+            if t[1].startswith("neg:")
+        ]
+        if not negatives:
+            return
+        kept: list[tuple[Keyword, tuple[int, ...]]] = []
+        for keyword, at in state.hits:
+            targets = [
+                (t, w)
+                for t, w in keyword.targets
+                if not any(_cancels(neg, t, at, where) for neg, where in negatives)
+            ]
+            if targets:
+                kept.append((_with_targets(keyword, targets), at))
+        state.hits = kept
+
+    # --- ranking ---------------------------------------------------------------------------
+
+    def _rank(self, state: _Found, found: Sequence[Word]) -> tuple[Suggestion, ...]:
         least = self.min_score
+        scores, places = state.scores, state.places
         cats = [
-            Suggestion(cat, "category", round(score, 2), _quotes(typed, places[(cat, sub)]))
+            _suggestion(cat, "category", score, places[(cat, sub)], found)
             for (cat, sub), score in scores.items()
             if cat and not sub and score >= least
         ]
         chosen = {s.code for s in cats}
-        found: dict[str, tuple[float, list[Span]]] = {}  # sub-category -> score, places
+        merged: dict[str, tuple[float, list[Span]]] = {}  # sub-category -> score, places
         for (cat, sub), score in scores.items():
-            if not sub or cat not in chosen or score < least:
+            if not cat or not sub or cat not in chosen or score < least:
                 continue
             # A code under two categories (forced_marriage) is suggested once.
-            if sub in found:
-                best, where = found[sub]
-                found[sub] = (max(best, round(score, 2)), where + places[(cat, sub)])
-            else:
-                found[sub] = (round(score, 2), places[(cat, sub)])
+            best, where = merged.get(sub, (0.0, []))
+            merged[sub] = (max(best, score), where + places[(cat, sub)])
         subs = [
-            Suggestion(sub, "subcategory", score, _quotes(typed, where))
-            for sub, (score, where) in found.items()
+            _suggestion(sub, "subcategory", score, where, found)
+            for sub, (score, where) in merged.items()
         ]
         cats.sort(key=lambda s: (-s.score, s.code not in self.case_categories, s.code))
         subs.sort(key=lambda s: (-s.score, s.code))
         return (*cats, *subs)
 
 
-def _quotes(typed: list[str], places: list[Span]) -> tuple[str, ...]:
-    """The matched words as the caller typed them (lower case, single spaces): each phrase
-    once, in narrative order; overlapping phrases make one quote ("bị đánh" and "đánh đập"
-    make "bị đánh đập")."""
-    if not places:
-        return ()
-    quotes: dict[str, None] = {}  # an ordered set
-    spans = sorted(places)
-    start, end = spans[0]
-    for next_start, next_end in spans[1:]:
-        if next_start <= end:  # overlaps the phrase so far: one longer phrase
-            end = max(end, next_end)
+def _spread_match(keyword: Keyword, folded: Sequence[str], start: int) -> tuple[int, ...] | None:
+    """Positions of a window phrase whose first (or, in either order, any) word is at start."""
+    gap = keyword.window + 1
+    if not keyword.any_order:
+        at = [start]
+        for token in keyword.folded[1:]:
+            nxt = next(
+                (
+                    i
+                    for i in range(at[-1] + 1, min(at[-1] + 1 + gap, len(folded)))
+                    if folded[i] == token
+                ),
+                None,
+            )
+            if nxt is None:
+                return None
+            at.append(nxt)
+        return tuple(at)
+    # Either order: every word within a stretch of len(words) + window words around start;
+    # the positions are returned in the keyword's order (its marks are checked word by word).
+    reach = len(keyword.folded) - 1 + keyword.window
+    lo, hi = max(0, start - reach), min(len(folded), start + reach + 1)
+    chosen: list[int] = []
+    for token in keyword.folded:
+        if start not in chosen and token == folded[start]:
+            chosen.append(start)
+            continue
+        options = [i for i in range(lo, hi) if folded[i] == token and i not in chosen]
+        if not options:
+            return None
+        chosen.append(min(options, key=lambda i: abs(i - start)))
+    if start not in chosen or max(chosen) - min(chosen) > reach:
+        return None
+    return tuple(chosen)
+
+
+def _cancels(neg: Negative, target: Target, at: tuple[int, ...], where: tuple[int, ...]) -> bool:
+    if target[0] not in neg.cancels:
+        return False
+    if neg.window is None:
+        return True
+    return min(where) - neg.window <= max(at) and min(at) <= max(where) + neg.window
+
+
+def _with_targets(keyword: Keyword, targets: list[tuple[Target, float]]) -> Keyword:
+    return Keyword(
+        keyword.folded,
+        keyword.written,
+        keyword.strict,
+        targets,
+        keyword.window,
+        keyword.any_order,
+        keyword.needs,
+    )
+
+
+def _score(state: _Found, child: bool) -> None:
+    for keyword, at in state.hits:
+        if (keyword.needs == "child" and not child) or (keyword.needs == "adult" and child):
+            continue
+        for target, weight in keyword.targets:
+            state.scores[target] = state.scores.get(target, 0.0) + weight
+            state.places.setdefault(target, []).extend(_runs(at))
+
+
+def _runs(at: tuple[int, ...]) -> list[Span]:
+    """The words a phrase matched, as runs of neighbours: a window phrase quotes the words
+    that fired ("bố dượng" ... "đánh"), not the words between them."""
+    runs: list[Span] = []
+    for i in sorted(at):
+        if runs and i == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], i)
         else:
-            quotes[" ".join(typed[start : end + 1])] = None
-            start, end = next_start, next_end
-    quotes[" ".join(typed[start : end + 1])] = None
-    return tuple(quotes)
+            runs.append((i, i))
+    return runs
 
 
-def _apply_age_rule(
-    rule: AgeRule, scores: dict[Target, float], places: Places, *, keep: bool
-) -> None:
-    """Abuse words about a child count for the child category (child_abuse), not gbv alone."""
-    from_categories, to_category = rule.from_categories, rule.to_category
+def _suggestion(
+    code: str, kind: str, score: float, places: list[Span], found: Sequence[Word]
+) -> Suggestion:
+    quotes, spans = quotes_of(found, places)
+    return Suggestion(code, kind, round(score, 2), quotes, "rules", spans, ("rules",) * len(quotes))
+
+
+def quotes_of(
+    found: Sequence[Word], places: list[Span]
+) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
+    """The matched words as the caller typed them (lower case, single spaces) and where they
+    stand in the narrative (character offsets): each phrase once, in narrative order;
+    overlapping phrases make one quote ("bị đánh" and "đánh đập" make "bị đánh đập")."""
+    if not places:
+        return (), ()
+    merged: list[Span] = []
+    for start, end in sorted(places):
+        if merged and start <= merged[-1][1]:  # overlaps the phrase so far: one longer phrase
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    quotes: dict[str, tuple[int, int]] = {}  # an ordered set, first place of each quote
+    for start, end in merged:
+        text = " ".join(w.typed for w in found[start : end + 1])
+        quotes.setdefault(text, (found[start].start, found[end].end))
+    return tuple(quotes), tuple(quotes.values())
+
+
+def _apply_age_rule(rule: AgeRule, state: _Found, *, keep: bool) -> None:
+    """Abuse words about a child count for the child category (child_abuse), not gbv alone.
+    With only_subcategories, just those move (a forced marriage of a minor is a child
+    marriage), and their category's score moves with them."""
+    scores, places = state.scores, state.places
+
+    def add(target: Target, score: float, source: Target) -> None:
+        scores[target] = scores.get(target, 0.0) + score
+        places.setdefault(target, []).extend(places.get(source, []))
+
     for (cat, sub), score in list(scores.items()):
-        if cat not in from_categories:
+        if cat not in rule.from_categories:
+            continue
+        if rule.only_subcategories:
+            if sub not in rule.only_subcategories:
+                continue
+            add((rule.to_category, rule.subcategory_map.get(sub, "")), score, (cat, sub))
+            add((rule.to_category, ""), score, (cat, sub))
+            if not keep:
+                del scores[(cat, sub)]
+                left = scores.get((cat, ""), 0.0) - score
+                if left > 0:
+                    scores[(cat, "")] = left
+                else:
+                    scores.pop((cat, ""), None)
             continue
         # Sub-category words already count in their category's total, so each hit moves once.
-        target = (to_category, rule.subcategory_map.get(sub, "")) if sub else (to_category, "")
+        target = (rule.to_category, rule.subcategory_map.get(sub, "") if sub else "")
         if target[1] or not sub:
-            scores[target] = scores.get(target, 0.0) + score
-            places.setdefault(target, []).extend(places.get((cat, sub), []))
+            add(target, score, (cat, sub))
         if not keep:
             del scores[(cat, sub)]
-
-
-# --- loading -------------------------------------------------------------------------------
-
-
-def _phrase(
-    doc: YamlDoc, path: tuple[str | int, ...], word: str, problems: list[Problem]
-) -> tuple[str, ...]:
-    toks = tuple(tokens_of(word))
-    if not toks:
-        problems.append(doc.problem(path, f"{word!r} has no letters or digits to match"))
-    return toks
-
-
-def _add_groups(
-    clf: Classifier,
-    doc: YamlDoc,
-    path: tuple[str | int, ...],
-    groups: list[TermGroup],
-    target: Target,
-    problems: list[Problem],
-) -> None:
-    seen: set[tuple[str, ...]] = set()
-    for gi, group in enumerate(groups):
-        for wi, word in enumerate(group.words):
-            where = (*path, "terms", gi, "words", wi)
-            toks = _phrase(doc, where, word, problems)
-            if toks in seen:
-                problems.append(doc.problem(where, f"duplicate word {word!r} (after folding)"))
-            elif toks:
-                seen.add(toks)
-                # Words score for their category too: a sub-category implies its category.
-                targets = [(target, group.weight)]
-                if target[1]:
-                    targets.append(((target[0], ""), group.weight))
-                clf.add(word, targets)
-
-
-def load_classification(doc: YamlDoc, ruleset: RuleSet) -> Classifier:
-    """Validate classification.yaml against the taxonomy and compile its keyword index."""
-    file = doc.validate(ClassificationFile)
-    tax = ruleset.taxonomy
-    problems: list[Problem] = []
-    clf = Classifier(
-        min_score=file.min_score,
-        empty_narrative=file.empty_narrative,
-        narrative_ages=file.narrative_ages,
-        age_rules=list(file.age_rules),
-        case_categories=tax.case_categories,
-    )
-    if file.empty_narrative is not None and file.empty_narrative not in tax.categories:
-        problems.append(doc.problem(("empty_narrative",), "unknown category"))
-    seen_cats: set[str] = set()
-    for ci, cat in enumerate(file.categories):
-        path: tuple[str | int, ...] = ("categories", ci)
-        if cat.code not in tax.categories:
-            problems.append(doc.problem((*path, "code"), f"unknown category {cat.code!r}"))
-            continue
-        if cat.code in seen_cats:
-            problems.append(doc.problem((*path, "code"), f"duplicate category {cat.code!r}"))
-        seen_cats.add(cat.code)
-        _add_groups(clf, doc, path, cat.terms, (cat.code, ""), problems)
-        own = {s.code for s in tax.categories[cat.code].subcategories}
-        seen_subs: set[str] = set()
-        for si, sub in enumerate(cat.subcategories):
-            sub_path = (*path, "subcategories", si)
-            if sub.code not in own:
-                problems.append(doc.problem((*sub_path, "code"), _not_under(sub.code, cat.code)))
-                continue
-            if sub.code in seen_subs:
-                problems.append(doc.problem((*sub_path, "code"), f"duplicate {sub.code!r}"))
-            seen_subs.add(sub.code)
-            _add_groups(clf, doc, sub_path, sub.terms, (cat.code, sub.code), problems)
-    _check_age_rules(file, doc, ruleset, clf, problems)
-    if problems:
-        raise RulesError(problems)
-    return clf
-
-
-def _not_under(sub: str, cat: str) -> str:
-    return f"{sub!r} is not a sub-category of {cat!r} (see taxonomy.yaml)"
-
-
-def _check_age_rules(
-    file: ClassificationFile, doc: YamlDoc, ruleset: RuleSet, clf: Classifier, problems: list[Any]
-) -> None:
-    cats = ruleset.taxonomy.categories
-    subs_of = {code: {s.code for s in c.subcategories} for code, c in cats.items()}
-    ids: set[str] = set()
-    for ri, rule in enumerate(file.age_rules):
-        path: tuple[str | int, ...] = ("age_rules", ri)
-        if rule.id in ids:
-            problems.append(doc.problem((*path, "id"), f"duplicate age rule id {rule.id!r}"))
-        ids.add(rule.id)
-        for fi, code in enumerate(rule.from_categories):
-            if code not in cats:
-                problems.append(doc.problem((*path, "from_categories", fi), "unknown category"))
-        if rule.to_category not in cats:
-            problems.append(doc.problem((*path, "to_category"), "unknown category"))
-            continue
-        from_subs = set().union(*(subs_of.get(c, set()) for c in rule.from_categories))
-        for key, value in rule.subcategory_map.items():
-            if key not in from_subs:
-                problems.append(
-                    doc.problem(
-                        (*path, "subcategory_map", key),
-                        f"{key!r} is not a sub-category of from_categories",
-                    )
-                )
-            if value not in subs_of[rule.to_category]:
-                problems.append(
-                    doc.problem(
-                        (*path, "subcategory_map", key), _not_under(value, rule.to_category)
-                    )
-                )
-        if rule.adult_age < rule.below_age:
-            problems.append(doc.problem((*path, "adult_age"), "adult_age is below below_age"))
-        seen: set[tuple[str, ...]] = set()
-        for wi, word in enumerate(rule.child_words):
-            toks = _phrase(doc, (*path, "child_words", wi), word, problems)
-            if toks and toks not in seen:
-                seen.add(toks)
-                clf.add(word, [(("", f"age:{ri}"), 1.0)])

@@ -39,6 +39,7 @@ from hotline.routing.rules import (
     inside,
     subcategory_parents,
 )
+from hotline.routing.suggest import suggest
 from hotline.rules.ruleset import RuleSet
 from hotline.rules.schema import LineDef
 
@@ -119,8 +120,8 @@ def shelter_in_play(call: CallFacts, ruleset: RuleSet) -> bool:
 
 
 def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decision:
-    classifier = rs.classification  # none without classification.yaml
-    suggestions = classifier.suggest(call.narrative, call.people) if classifier else ()
+    # None without classification.yaml and classifier/model.json: no suggestions.
+    suggestions = suggest(call.narrative, call.people, rs.classification, rs.model)
     routing = rs.routing
     notices: list[Notice] = []
     cats, subs, source = _categories(call, rs, suggestions, routing, notices)
@@ -192,11 +193,17 @@ def _categories(
         """Is `sub` a sub-category of one of `cats`? (forced_marriage has two parents.)"""
         return not parents.get(sub, frozenset()).isdisjoint(cats)
 
+    # Routing on suggestions takes the keyword rules' (as it always did); the model's alone
+    # only when the rules found nothing, and then its first. The model's other suggestions
+    # are for the operator to confirm, not for routing unseen.
+    cat_suggestions = [s for s in suggestions if s.kind == "category"]
+    by_rules = [s for s in suggestions if s.source != "model"]
+    usable = by_rules if any(s.kind == "category" for s in by_rules) else cat_suggestions[:1]
     cats = tuple(call.categories)
     suggested: tuple[str, ...] = ()
     from_suggestions = False
     if not cats:
-        cats = tuple(s.code for s in suggestions if s.kind == "category")
+        cats = tuple(s.code for s in usable if s.kind == "category")
         from_suggestions = bool(cats)
         for sub in call.subcategories:  # a chosen sub-category implies its category
             parent = tax.subcategories.get(sub)
@@ -205,7 +212,9 @@ def _categories(
         suggested = cats
     subs = tuple(call.subcategories)
     if not subs:
-        subs = tuple(s.code for s in suggestions if s.kind == "subcategory" and under(s.code, cats))
+        from_rules = [s for s in by_rules if s.kind == "subcategory" and under(s.code, cats)]
+        pool = from_rules or [s for s in suggestions if s.kind == "subcategory"]
+        subs = tuple(s.code for s in pool if under(s.code, cats))
         suggested += subs
     if suggested:
         notices.append(Notice.of("suggested", codes=", ".join(suggested)))

@@ -20,6 +20,14 @@ CLOCKS = {
 }
 
 
+# Where a suggestion came from, as explain_text() names it.
+SOURCES = {
+    "rules": lazy("keywords"),
+    "model": lazy("model"),
+    "rules+model": lazy("keywords and model"),
+}
+
+
 def explain_text(decision: Decision, ruleset: RuleSet, locale: str = "vi") -> str:
     """A readable, multi-line account of a Decision for the CLI and the call page."""
     _ = translations(locale).gettext
@@ -37,6 +45,7 @@ def explain_text(decision: Decision, ruleset: RuleSet, locale: str = "vi") -> st
                 "score": f"{s.score:g}",
                 "words": words,
             }
+            line += f" [{_(SOURCES.get(s.source, s.source))}]"
             out.append(f"{indent}- {line}")
     else:
         out.append(_("Suggested categories: none"))

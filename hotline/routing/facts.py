@@ -90,15 +90,33 @@ class Suggestion(NamedTuple):
     code: str
     kind: str  # "category" | "subcategory"
     score: float
-    words: tuple[str, ...]
+    words: tuple[str, ...]  # why: the words that fired (rules), the words that weighed (model)
+    source: str = "rules"  # "rules" | "model" | "rules+model"
+    # Where each of `words` stands in the narrative as typed: [start, end) character offsets,
+    # and which part found it ("rules" or "model").
+    spans: tuple[tuple[int, int], ...] = ()
+    word_sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """As stored with the call. The narrative's own text is only in `words` (redaction and
+        the agencies' views drop it); `spans` are offsets, `word_sources` what found each."""
         return {
             "code": self.code,
             "kind": self.kind,
             "score": self.score,
             "words": list(self.words),
+            "source": self.source,
+            "spans": [list(span) for span in self.spans],
+            "word_sources": list(self.word_sources),
         }
+
+    def why(self) -> list[dict[str, Any]]:
+        """Each word with where it stands in the narrative and what found it (the intake
+        form marks them)."""
+        return [
+            {"text": text, "start": span[0], "end": span[1], "source": source}
+            for text, span, source in zip(self.words, self.spans, self.word_sources, strict=False)
+        ]
 
 
 class MatchedRule(NamedTuple):

@@ -17,7 +17,11 @@ from pydantic import BaseModel
 from hotline.escalation.ladders import EscalationFile, EscalationRules, load_escalation
 from hotline.i18n.text import fold
 from hotline.reports.crosswalks import Crosswalk, CrosswalksFile, load_crosswalks
-from hotline.routing.classification import Classifier, load_classification
+from hotline.routing import model as classifier_model
+from hotline.routing.classification import Classifier
+from hotline.routing.classification_file import load_classification
+from hotline.routing.corpus import known_labels
+from hotline.routing.model import MODEL_FILE, LinearModel
 from hotline.routing.rules import RoutingRules
 from hotline.routing.rules_file import load_rules
 from hotline.rules.schema import (
@@ -73,6 +77,7 @@ class RuleSet:
     # no suggestions; no rules.yaml, every case call to triage; no escalation.yaml, no
     # ladders; no holidays.yaml, only weekends are days off; no crosswalks.yaml, no frameworks.
     classification: Classifier | None = None  # classification.yaml
+    model: LinearModel | None = None  # classifier/model.json: the category model's weights
     routing: RoutingRules | None = None  # rules.yaml
     ladders: EscalationRules | None = None  # escalation.yaml
     holidays: WorkCalendar = WEEKENDS_ONLY  # holidays.yaml
@@ -174,6 +179,10 @@ def _load_optional(ruleset: RuleSet, docs: dict[str, YamlDoc], problems: list[Pr
         "classification.yaml", lambda doc: load_classification(doc, ruleset)
     )
     ruleset.routing = load("rules.yaml", lambda doc: load_rules(doc, ruleset))
+    path = ruleset.directory / MODEL_FILE
+    if path.is_file():
+        known = known_labels(ruleset.taxonomy)
+        ruleset.model = _collect(problems, lambda: classifier_model.load(path, known=known))
     ruleset.holidays = load("holidays.yaml", load_calendar) or WEEKENDS_ONLY
 
 
@@ -225,7 +234,9 @@ def _build_core(directory: Path, docs: dict[str, YamlDoc]) -> RuleSet:
     agencies = _agencies(agencies_file, docs["agencies.yaml"], areas, taxonomy)
     return RuleSet(
         directory=directory,
-        version=_version(directory, list(docs)),
+        version=_version(
+            directory, [*docs, *([MODEL_FILE] if (directory / MODEL_FILE).is_file() else [])]
+        ),
         taxonomy=taxonomy,
         areas=areas,
         lines=lines,

@@ -158,17 +158,39 @@ class TaxonomyFile(Strict):
 class TermGroup(Strict):
     weight: float = Field(gt=0, le=100)
     words: list[str] = Field(min_length=1)
+    # Up to this many other words may stand between the words of a phrase ("bố dượng say
+    # rượu về đánh" matches "bố dượng đánh" with window 4).
+    window: int = Field(default=0, ge=0, le=10)
+    # The words of a phrase may come in either order ("đánh ... bố dượng").
+    any_order: bool = False
+    # "child": the words count only when a child is involved (an age under child_age, or with
+    # no age known, a child word); "adult": only when no child is.
+    needs: Literal["child", "adult"] | None = None
 
 
 class SubcategoryTerms(Strict):
     code: str
     terms: list[TermGroup] = Field(min_length=1)
+    child_only: bool = False
 
 
 class CategoryTerms(Strict):
     code: str
     terms: list[TermGroup] = Field(default_factory=list)
     subcategories: list[SubcategoryTerms] = Field(default_factory=list)
+    # Suggested only when a child is involved (see TermGroup.needs).
+    child_only: bool = False
+
+
+class NegativeContext(Strict):
+    """Words that cancel the hints of some categories near them: an animal, online selling,
+    a request for leaflets are not a case."""
+
+    id: str = Field(pattern=CODE, max_length=80)
+    words: list[str] = Field(min_length=1)
+    # Hints within this many words either side are cancelled; none: anywhere in the narrative.
+    window: int | None = Field(default=None, ge=0, le=50)
+    cancels: list[str] = Field(min_length=1)  # category codes
 
 
 class AgeRule(Strict):
@@ -177,16 +199,36 @@ class AgeRule(Strict):
     from_categories: list[str] = Field(min_length=1)
     to_category: str
     subcategory_map: dict[str, str] = Field(default_factory=dict)
+    # Only these sub-categories of from_categories move (none listed: all of them).
+    only_subcategories: list[str] = Field(default_factory=list)
     child_words: list[str] = Field(default_factory=list)
     keep_when_adult: bool = True
     adult_age: int = Field(default=18, ge=1, le=30)
     source: str = Field(min_length=1)
 
 
+class ModelSettings(Strict):
+    """How the model's suggestions join the rules' (classifier/model.json)."""
+
+    # A category the rules suggest ranks as if the model had given it this much more.
+    rules_bonus: float = Field(default=0.5, ge=0, le=1)
+    # A category the rules suggest is dropped when the model gives it less than this and the
+    # rules' score is below twice min_score (a weak keyword against a confident model).
+    veto_below: float = Field(default=0.0, ge=0, le=1)
+    max_categories: int = Field(default=3, ge=1, le=10)
+
+
 class ClassificationFile(Strict):
     min_score: float = Field(default=2, gt=0)
     empty_narrative: str | None = None
     narrative_ages: bool = True
+    # Under this age a person is a child for `needs: child` and `child_only`.
+    child_age: int = Field(default=18, ge=1, le=30)
+    child_words: list[str] = Field(default_factory=list)
+    # Named word lists a phrase may use as {name}: "{kin} đánh" is "bố đánh", "mẹ đánh", ...
+    slots: dict[str, list[str]] = Field(default_factory=dict)
+    negative_contexts: list[NegativeContext] = Field(default_factory=list)
+    model: ModelSettings = Field(default_factory=ModelSettings)
     age_rules: list[AgeRule] = Field(default_factory=list)
     categories: list[CategoryTerms] = Field(min_length=1)
 

@@ -176,9 +176,14 @@
         box.replaceChildren(el("span", { class: "hint" }, box.dataset.empty)); return;
       }
       const head = el("div", {}, el("strong", {}, box.dataset.title + ": "));
+      // Each suggestion says where it came from (the rules, the model, both) and why: the
+      // words that fired or weighed, marked by what found them.
+      const sources = { rules: box.dataset.srcRules, model: box.dataset.srcModel, "rules+model": box.dataset.srcBoth };
       (d.suggestions || []).forEach((s) => {
         const span = el("span", { class: "sugg" }, el("span", { class: s.kind === "category" ? "tag strong" : "tag" }, s.label || s.code));
-        if (s.words && s.words.length) span.append(" ", ...s.words.map((w) => el("mark", {}, w)));
+        if (s.source) span.append(" ", el("small", { class: `src src-${s.source.replace("+", "-")}` }, sources[s.source] || s.source));
+        const why = s.why && s.why.length ? s.why : (s.words || []).map((w) => ({ text: w, source: s.source }));
+        if (why.length) span.append(" ", ...why.map((w) => el("mark", { class: `m-${w.source}`, title: sources[w.source] || "" }, w.text)));
         head.append(span);
       });
       parts.push(head);

@@ -263,6 +263,7 @@ async def rules_page(request: web.Request) -> web.Response:
         request,
         {
             "version": holder.current.version,
+            "model": holder.current.model.info if holder.current.model else None,
             "directory": directory,
             "files": files,
             "last_error": str(holder.last_error) if holder.last_error else None,

@@ -362,11 +362,14 @@ async def explain(request: web.Request) -> web.Response:
     async with request.app[keys.DB].read() as session:
         occupancy = await bed_occupancy(session, rules)
     locale = request.get(keys.LOCALE) or "vi"
-    out = decide(facts, rules, occupancy=occupancy).to_dict(locale)
-    # Labels for the intake page, so it needs no second request.
-    for item in out["suggestions"]:
+    decision = decide(facts, rules, occupancy=occupancy)
+    out = decision.to_dict(locale)
+    # Labels for the intake page, so it needs no second request, and each suggestion's
+    # reasons with where they stand in the narrative (the form marks them by source).
+    for item, suggestion in zip(out["suggestions"], decision.suggestions, strict=True):
         group = "category" if item["kind"] == "category" else "subcategory"
         item["label"] = rules.taxonomy.label(group, item["code"], locale)
+        item["why"] = suggestion.why()
     for item in out["referrals"]:
         agency = rules.agencies.get(item["agency_code"])
         item["agency_name"] = agency.name if agency else item["agency_code"]

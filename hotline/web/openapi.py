@@ -157,6 +157,12 @@ def _schemas(rules: RuleSet) -> dict[str, Any]:
                         "kind": {"type": "string"},
                         "score": {"type": "number"},
                         "words": CODES,
+                        "source": {"type": "string", "enum": ["rules", "model", "rules+model"]},
+                        "spans": {
+                            "type": "array",
+                            "items": {"type": "array", "items": {"type": "integer"}},
+                        },
+                        "word_sources": CODES,
                     },
                 },
             },

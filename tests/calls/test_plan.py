@@ -51,7 +51,7 @@ CASES = [
     ),
     Case(
         "nothing to go by: no category, the supervisors' triage queue",
-        {"narrative": "Người gọi kể chuyện dài về gia đình.", "people": []},
+        {"narrative": "zzzz qqqq", "people": []},
         [],
         None,
         set(),

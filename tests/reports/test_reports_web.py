@@ -75,3 +75,37 @@ async def test_dashboard_api(client, accounts):
     bad = await client.get("/api/v1/stats/dashboard?since=2026-03-10&until=2026-03-01")
     assert bad.status == 422
     assert "until" in (await bad.json())["error"]["fields"]
+
+
+async def test_dashboard_shows_the_share_of_suggestions_confirmed(client, accounts):
+    def suggested(*codes: str) -> list[dict[str, object]]:
+        return [{"code": c, "kind": "category", "score": 1.0, "words": []} for c in codes]
+
+    async with client.app[keys.DB].write() as s:
+        # gbv suggested three times, chosen by the operator twice; child_abuse suggested once,
+        # routed on the suggestion and not confirmed since
+        mine = {"received_at": T0, "categories_source": "operator"}
+        await add_call(s, **mine, categories=["gbv"], suggested=suggested("gbv"))
+        await add_call(s, **mine, categories=["gbv"], suggested=suggested("gbv", "counselling"))
+        await add_call(s, **mine, categories=["trafficking"], suggested=suggested("gbv"))
+        await add_call(
+            s,
+            received_at=T0,
+            categories=["child_abuse"],
+            categories_source="suggested",
+            subcategories=[],
+            suggested=suggested("child_abuse"),
+        )
+    await login(client, "supervisor")
+    html = await (await client.get("/supervisor/dashboard?period=month")).text()
+    section = html[html.index('id="suggestions_confirmed"') :]
+    section = section[: section.index("</section>")]
+    rows = [
+        [cell.split(">")[-1] for cell in row.split("</td>")[:-1]]
+        for row in section.split("<tr>")[2:]
+    ]
+    assert rows == [
+        ["Bạo lực trên cơ sở giới", "3", "2", "66.7 %"],
+        ["Xâm hại trẻ em", "1", "0", "0.0 %"],
+        ["Tư vấn", "1", "0", "0.0 %"],
+    ]

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 import pytest
 
 from hotline.i18n.text import fold_words
-from hotline.routing.classification import tokens_of
 from hotline.routing.decide import decide
 from hotline.routing.facts import CallFacts, PersonFacts, Suggestion
+from hotline.routing.tokens import folded_words as tokens_of
 from hotline.rules.ruleset import RuleSet
 
 
@@ -154,8 +154,20 @@ def test_scores_and_suggestion_shape(ruleset: RuleSet) -> None:
         "code": "gbv",
         "kind": "category",
         "score": top.score,
-        "words": list(top.words),
+        "words": ["bị chồng đánh", "dọa giết"],
+        "source": "rules",
+        # where each quote stands in the narrative, and what found it
+        "spans": [[0, 13], [15, 23]],
+        "word_sources": ["rules", "rules"],
     }
+
+
+def test_why_pairs_each_word_with_its_place_and_source(ruleset: RuleSet) -> None:
+    (top, *_) = suggest("bị chồng đánh, dọa giết", adult(), ruleset)
+    assert top.why() == [
+        {"text": "bị chồng đánh", "start": 0, "end": 13, "source": "rules"},
+        {"text": "dọa giết", "start": 15, "end": 23, "source": "rules"},
+    ]
 
 
 def test_tokens_match_text_fold(ruleset: RuleSet) -> None:
@@ -166,7 +178,7 @@ def test_tokens_match_text_fold(ruleset: RuleSet) -> None:
 def test_without_classification_file_nothing_is_suggested(ruleset: RuleSet) -> None:
     import dataclasses
 
-    bare = dataclasses.replace(ruleset, classification=None)
+    bare = dataclasses.replace(ruleset, classification=None, model=None)
     call = CallFacts(
         line="111",
         area=None,

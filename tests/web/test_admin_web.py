@@ -321,6 +321,11 @@ async def test_rules_page_and_reload(client, accounts):
     csrf = await login(client, "admin")
     page = await (await client.get("/admin/rules")).text()
     assert client.app[keys.RULES].current.version in page and "agencies.yaml" in page
+    # the category model: its version, when it was trained, its test figures
+    model = client.app[keys.RULES].current.model
+    assert model is not None
+    assert model.info.version in page and model.info.trained_at in page
+    assert f"{model.info.figures['case_top2']} %" in page
     path = client.app[keys.RULES].current.directory / "lines.yaml"
     path.write_text("lines: [oops", encoding="utf-8")
     failed = await client.post("/admin/rules/reload", data={"csrf": csrf})

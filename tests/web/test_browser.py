@@ -65,6 +65,9 @@ async def test_operator_logs_a_call_in_the_browser(browser_page, accounts):
     # Suggestions arrive while typing, without a page reload.
     await page.locator("#suggestions mark", has_text="đánh đập").first.wait_for()
     assert "Xâm hại trẻ em" in await page.inner_text("#suggestions")
+    # each suggestion says where it came from: here the keywords and the model agree
+    sources = await page.locator("#suggestions .src").all_inner_texts()
+    assert sources[0] == "từ khóa và mô hình"
     await page.check("label.u-high input")
     await page.screenshot(path=str(SHOTS / "intake-form.png"), full_page=True)
     await page.click(".actions button[type=submit]")
@@ -75,6 +78,20 @@ async def test_operator_logs_a_call_in_the_browser(browser_page, accounts):
     await page.goto(base + "/calls")
     assert reference in await page.inner_text("table.list")
     await page.screenshot(path=str(SHOTS / "queue.png"), full_page=True)
+
+
+async def test_model_suggestion_marks_its_words(browser_page, accounts):
+    page, base = browser_page
+    await page.goto(base + "/login")
+    await page.fill("#username", "operator")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.goto(base + "/calls/new")
+    # no keyword of the rules here: the suggestion is the model's, its words marked in blue
+    await page.fill("#narrative", "tối nào ổng cũng về la hét rồi xô chị ấy vào tường")
+    await page.locator("#suggestions mark.m-model").first.wait_for()
+    assert "mô hình" in await page.inner_text("#suggestions .src")
+    await page.screenshot(path=str(SHOTS / "intake-model-suggestion.png"), full_page=True)
 
 
 async def test_form_keeps_values_after_an_error(browser_page, accounts):
