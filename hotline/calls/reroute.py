@@ -216,6 +216,7 @@ async def _create_referrals(
             categories=list(decision.categories),
             urgency=call.urgency,
             limits=dict(p.limits),
+            sources=dict(p.limit_sources),
             created_at=now,
             reachable=agency_reachable(agency),
         )

@@ -23,7 +23,7 @@ CLOCKS = {
 
 
 def clock_text(clock: str, limit: str, locale: str | None = "vi") -> str:
-    """"acknowledge 15m" in the reader's language (a clock not listed as it is written)."""
+    """ "acknowledge 15m" in the reader's language (a clock not listed as it is written)."""
     if clock not in CLOCKS:
         return f"{clock} {limit}"
     return translations(locale).gettext(CLOCKS[clock]) % {"limit": limit}

@@ -31,14 +31,17 @@ def json_error(
     message: str,
     fields: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
+    choices: Mapping[str, Any] | None = None,
 ) -> web.Response:
-    body = {
+    body: dict[str, Any] = {
         "error": {
             "code": code,
             "message": translate(request, message),
             "fields": {k: translate(request, v) for k, v in (fields or {}).items()},
         }
     }
+    if choices:
+        body["error"]["choices"] = dict(choices)
     return web.json_response(
         body, status=status, headers=headers, dumps=lambda o: json.dumps(o, ensure_ascii=False)
     )
@@ -91,7 +94,9 @@ async def error_middleware(request: web.Request, handler: Any) -> web.StreamResp
             "invalid_transition": 409,
         }.get(exc.code, 422)
         if is_api(request):
-            return json_error(request, status, exc.code, "invalid input", exc.fields)
+            return json_error(
+                request, status, exc.code, "invalid input", exc.fields, choices=exc.choices
+            )
         raise web.HTTPBadRequest(text=translate(request, "invalid input")) from None
     except web.HTTPRequestEntityTooLarge:
         if is_api(request):
