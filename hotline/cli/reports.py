@@ -1,8 +1,8 @@
 """`hotline report`, `hotline reports prepare` and `hotline rollups`: the periodic report
 written by hand, and what the service's background jobs do, run by hand.
 
-    hotline report --period 2026-H1 --area kon-tum --format xlsx --out FILE
-    hotline reports prepare --out-dir DIR [--area kon-tum ...]   (or a daily cron)
+    hotline report --period 2026-H1 --area quang-ngai --format xlsx --out FILE
+    hotline reports prepare --out-dir DIR [--area quang-ngai ...]   (or a daily cron)
     hotline rollups [--full]                                      (after imports)
 
 Each command hands over to a plain function taking Settings and returning an exit code (the

@@ -96,7 +96,7 @@ def test_rules_explain_reads_a_call_file(tmp_path, capsys, monkeypatch):
         json.dumps(
             {
                 "line": "111",
-                "area": "tan-canh",
+                "area": "qn-dak-to",
                 "urgency": "emergency",
                 "people": [{"age": 12, "sex": "female"}],
                 "narrative": "Em bé 12 tuổi bị hàng xóm xâm hại tình dục",

@@ -290,7 +290,7 @@ async def test_clock_jump_fires_each_missed_step_once_in_order(db, ruleset, sett
 
 
 async def test_reroute_up_picks_the_province_when_the_district_is_silent(db, ruleset, settings):  # type: ignore[no-untyped-def]
-    call_id, ref_id = await setup_referral(db, ruleset, agency="ldtbxh-dak-to")
+    call_id, ref_id = await setup_referral(db, ruleset, agency="so-y-te-quang-ngai")
     await run(db, ruleset, settings, T0 + H)
     async with db.read() as session:
         referrals = (
@@ -303,7 +303,7 @@ async def test_reroute_up_picks_the_province_when_the_district_is_silent(db, rul
                 select(Notification.address).where(Notification.referral_id == referrals[-1].id)
             )
         ).all()
-    assert [r.agency_code for r in referrals] == ["ldtbxh-dak-to", "so-ldtbxh-kon-tum"]
+    assert [r.agency_code for r in referrals] == ["so-y-te-quang-ngai", "so-y-te-quang-ngai"]
     original, rerouted = referrals
     assert original.status == "pending"  # the original stays open
     assert rerouted.policy["ladder"] == "child-abuse-emergency"  # its own snapshot
@@ -352,8 +352,8 @@ async def test_dead_lettered_agency_escalates_at_once(db, ruleset, settings):  #
 
 
 async def test_agency_without_channels_escalates_at_once(db, ruleset, settings):  # type: ignore[no-untyped-def]
-    silent = ruleset.agencies["ldtbxh-dak-to"].model_copy(update={"channels": []})
-    rules = dataclasses.replace(ruleset, agencies={**ruleset.agencies, "ldtbxh-dak-to": silent})
+    silent = ruleset.agencies["so-y-te-quang-ngai"].model_copy(update={"channels": []})
+    rules = dataclasses.replace(ruleset, agencies={**ruleset.agencies, "so-y-te-quang-ngai": silent})
     call_id, _ = await setup_referral(db, rules)
     async with db.write() as session:
         await session.execute(update(Referral).values(next_escalation_at=T0))  # as planned
@@ -387,7 +387,7 @@ async def test_two_concurrent_sweeps_apply_each_step_once(db_url, ruleset, setti
             rerouted = await session.scalar(
                 select(func.count())
                 .select_from(Referral)
-                .where(Referral.agency_code == "so-ldtbxh-kon-tum")
+                .where(Referral.agency_code == "so-y-te-quang-ngai")
             )
             reminders = await session.scalar(
                 select(func.count())

@@ -23,7 +23,7 @@ async def setup_referral(
     db: Database,
     ruleset: RuleSet,
     *,
-    agency: str = "ldtbxh-dak-to",
+    agency: str = "so-y-te-quang-ngai",
     urgency: str = "emergency",
     categories: tuple[str, ...] = ("child_abuse",),
     created: datetime = T0,
@@ -31,8 +31,8 @@ async def setup_referral(
     """A call taken by an operator with one planned referral; supervisors for Kon Tum."""
     async with db.write() as session:
         operator = await make_user(session, role="operator")
-        await make_user(session, role="supervisor", areas=["kon-tum"])
-        await make_user(session, role="supervisor", areas=["thua-thien-hue"])
+        await make_user(session, role="supervisor", areas=["quang-ngai"])
+        await make_user(session, role="supervisor", areas=["hue"])
         call = await make_call(
             session,
             urgency=urgency,

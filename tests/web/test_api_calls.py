@@ -30,7 +30,7 @@ async def test_create_read_list_patch_round_trip(client, accounts):
     assert response.status == 201, await response.text()
     call = await response.json()
     assert call["reference"] and len(call["reference"]) == 7
-    assert call["line"] == "111" and call["area"] == "tan-canh"
+    assert call["line"] == "111" and call["area"] == "qn-dak-to"
     assert call["status"] == "referred"
     assert call["caller"]["phone_e164"] == "+84912345678"
     assert call["caller"]["phone"] == "0912 345 678"  # what was typed is kept
@@ -46,10 +46,10 @@ async def test_create_read_list_patch_round_trip(client, accounts):
     assert got.status == 200
     assert (await got.json())["narrative"] == GOOD["narrative"]
 
-    listed = await client.get("/api/v1/calls?category=child_abuse&area=dak-to", headers=op.headers)
+    listed = await client.get("/api/v1/calls?category=child_abuse&area=qn-dak-to", headers=op.headers)
     body = await listed.json()
     assert body["total"] == 1 and body["items"][0]["id"] == call["id"]
-    none = await client.get("/api/v1/calls?area=tp-kon-tum", headers=op.headers)
+    none = await client.get("/api/v1/calls?area=qn-kon-tum", headers=op.headers)
     assert (await none.json())["total"] == 0
 
     patched = await client.patch(
@@ -202,12 +202,12 @@ async def test_call_logged_after_the_fact_records_both_people(client, accounts, 
 
 async def test_agency_user_sees_only_its_referrals_and_no_identity(client, accounts):
     call = await (await post(client, accounts["operator"], GOOD)).json()
-    police = accounts["police"]  # ca-dak-to serves tan-canh
+    police = accounts["police"]  # ca-xa-dak-to serves qn-dak-to
     seen = await client.get(f"/api/v1/calls/{call['id']}", headers=police.headers)
     assert seen.status == 200
     body = await seen.json()
     assert "narrative" not in body and "caller" not in body
-    assert {r["agency"]["code"] for r in body["referrals"]} == {"ca-dak-to"}
+    assert {r["agency"]["code"] for r in body["referrals"]} == {"ca-xa-dak-to"}
     other = await client.get(f"/api/v1/calls/{call['id']}", headers=accounts["police-city"].headers)
     assert other.status == 404  # no leak that the call exists
     listed = await client.get("/api/v1/calls", headers=accounts["police-city"].headers)
@@ -243,7 +243,7 @@ async def test_lines_agencies_areas(client, accounts):
     agencies = await (await client.get("/api/v1/agencies?kind=safe_house", headers=headers)).json()
     assert {a["kind"] for a in agencies["items"]} == {"safe_house"}
     areas = await (await client.get("/api/v1/areas?q=tan canh", headers=headers)).json()
-    assert areas["items"][0]["code"] == "tan-canh"
+    assert areas["items"][0]["code"] == "qn-dak-to"
     assert areas["items"][0]["name"] == "Xã Tân Cảnh"
 
 
