@@ -50,6 +50,7 @@ __all__ = [
     "Suggestion",
     "decide",
     "explain_text",
+    "kind_limits",
 ]
 log = logging.getLogger(__name__)
 REASON_MAX = 500  # Referral.reason column
@@ -414,6 +415,35 @@ def _backup(state: _Routing, kind: str) -> tuple[str, str] | None:
 
 
 # --- referrals ---------------------------------------------------------------------------
+
+
+def kind_limits(
+    rs: RuleSet,
+    *,
+    kind: str,
+    categories: Sequence[str],
+    urgency: str,
+    subcategories: Sequence[str] = (),
+    needs: Sequence[str] = (),
+) -> dict[str, Limit]:
+    """The time limits rules.yaml gives a referral to an agency of `kind` for such a call
+    (by clock, the tightest, each with its source), without the rules' own limits."""
+    routing = rs.routing
+    if routing is None or routing.limits_index is None:
+        return {}
+    ctx = Context(
+        cats=tuple(categories),
+        subs=tuple(subcategories),
+        urgency=urgency,
+        needs=tuple(needs),
+        line=None,
+        ancestors=(),
+        people=(),
+        weekday=0,
+        minute=9 * 60,
+        after_hours=False,
+    )
+    return _tightest_limits([t.limit for t in routing.limits_index.matching(ctx)], kind)
 
 
 def _referrals(state: _Routing) -> tuple[PlannedReferral, ...]:

@@ -39,9 +39,7 @@ NOTICE_MESSAGES: dict[str, str] = {
     ),
     "after_hours": lazy("%(agency)s is closed: also referred to %(backup)s (open 24/7)."),
     "no_backup": lazy("%(agency)s is closed and no suitable 24/7 agency serves the area."),
-    "area_successor": lazy(
-        "Area %(old)s existed until %(since)s: the call is placed on %(new)s."
-    ),
+    "area_successor": lazy("Area %(old)s existed until %(since)s: the call is placed on %(new)s."),
     "area_split": lazy(
         "Area %(old)s existed until %(since)s and was split into %(choices)s: routed to "
         "%(area)s until the operator chooses one."

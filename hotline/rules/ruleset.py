@@ -166,8 +166,9 @@ class RuleSet:
             name = fold(area.name)
             haystack = f"{name} {area.code} {fold(self.area_path(area.code))}"
             if all(w in haystack for w in words):
-                # Names that contain the whole query come first, then shallow areas.
-                rank = 0 if " ".join(words) in name else 1
+                # Names that contain the whole query come first, live areas before the old
+                # map's, then shallow areas.
+                rank = (0 if " ".join(words) in name else 2) + (area.valid_to is not None)
                 scored.append((rank, len(self.ancestors(area.code)), area.name, area))
         scored.sort(key=lambda item: item[:3])
         return [item[3] for item in scored[:limit]]

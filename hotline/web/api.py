@@ -358,6 +358,10 @@ async def list_areas(request: web.Request) -> web.Response:
                     "kind": a.kind,
                     "parent": a.parent,
                     "path": rules.area_path(a.code),
+                    # An area of the old map: a call given it is placed on its successor.
+                    "live": a.valid_to is None,
+                    "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+                    "successors": [s.code for s in a.successor_list()],
                 }
                 for a in areas
             ]

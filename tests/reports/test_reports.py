@@ -252,7 +252,9 @@ async def test_dashboard_figures(db, ruleset):
     assert sum(b["count"] for b in d.open_referrals_by_age) == 1
     assert d.dead_letters == 0
     assert d.to_dict()["response_total"]["ack_breaches"] == 1
-    kt = await dashboard(db, ruleset, since=MARCH.since, until=MARCH.until, now=NOW, area="quang-ngai")
+    kt = await dashboard(
+        db, ruleset, since=MARCH.since, until=MARCH.until, now=NOW, area="quang-ngai"
+    )
     assert kt.calls == 3
     assert {a["key"] for a in kt.calls_by_area} == {"qn-dak-to", "qn-kon-tum"}
     with pytest.raises(ReportInputError) as err:
@@ -386,11 +388,15 @@ async def test_prepare_due_reports_writes_xlsx(db, ruleset, tmp_path):
 
     await seed_calls(db)
     paths = await prepare_due_reports(
-        db, ruleset, now=datetime(2026, 6, 5, tzinfo=UTC), out_dir=tmp_path, areas=[None, "quang-ngai"]
+        db,
+        ruleset,
+        now=datetime(2026, 6, 5, tzinfo=UTC),
+        out_dir=tmp_path,
+        areas=[None, "quang-ngai"],
     )
     assert [p.name for p in paths] == [
         "bao-cao-6-thang-2025-12_2026-05-toan-bo.xlsx",
-        "bao-cao-6-thang-2025-12_2026-05-kon-tum.xlsx",
+        "bao-cao-6-thang-2025-12_2026-05-quang-ngai.xlsx",
     ]
     wb = openpyxl.load_workbook(paths[0])
     assert "Tổng hợp" in wb.sheetnames

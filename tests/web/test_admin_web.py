@@ -244,7 +244,7 @@ async def test_agency_edit_writes_the_file_and_reloads(client, accounts):
     assert [h.days for h in house.hours] == [["mon", "tue", "wed", "thu", "fri"], ["sat"]]
     text = (rules.directory / "agencies.yaml").read_text(encoding="utf-8")
     assert text.startswith("# The agency directory.")  # comments elsewhere survive
-    assert yaml.safe_load(text)["agencies"][0]["code"] == "so-y-te-quang-ngai"
+    assert yaml.safe_load(text)["agencies"][0]["code"] == "ca-tinh-quang-ngai"
     async with client.app[keys.DB].read() as session:
         assert (await session.get(Agency, HOUSE)).beds == 6
     assert [e.action for e in await actions(client) if e.object_type in ("agency", "rules")] == [

@@ -46,7 +46,9 @@ async def test_create_read_list_patch_round_trip(client, accounts):
     assert got.status == 200
     assert (await got.json())["narrative"] == GOOD["narrative"]
 
-    listed = await client.get("/api/v1/calls?category=child_abuse&area=qn-dak-to", headers=op.headers)
+    listed = await client.get(
+        "/api/v1/calls?category=child_abuse&area=qn-dak-to", headers=op.headers
+    )
     body = await listed.json()
     assert body["total"] == 1 and body["items"][0]["id"] == call["id"]
     none = await client.get("/api/v1/calls?area=qn-kon-tum", headers=op.headers)
@@ -243,8 +245,12 @@ async def test_lines_agencies_areas(client, accounts):
     agencies = await (await client.get("/api/v1/agencies?kind=safe_house", headers=headers)).json()
     assert {a["kind"] for a in agencies["items"]} == {"safe_house"}
     areas = await (await client.get("/api/v1/areas?q=tan canh", headers=headers)).json()
-    assert areas["items"][0]["code"] == "qn-dak-to"
+    assert areas["items"][0]["code"] == "tan-canh"
     assert areas["items"][0]["name"] == "Xã Tân Cảnh"
+    assert areas["items"][0]["live"] is False  # the old map: where it went is given
+    assert areas["items"][0]["successors"] == ["qn-dak-to"]
+    live_first = await (await client.get("/api/v1/areas?q=dak to", headers=headers)).json()
+    assert live_first["items"][0]["code"] == "qn-dak-to" and live_first["items"][0]["live"]
 
 
 async def test_healthz(client):
@@ -325,6 +331,9 @@ async def test_shelter_goes_to_a_safe_house_only_while_it_has_a_free_bed(client,
         house = await session.get(Agency, "dia-chi-tin-cay-dak-to")
         assert house is not None and house.beds == 2
         house.beds_in_use = 2
+        province = await session.get(Agency, "nha-tam-lanh-quang-ngai")
+        assert province is not None
+        province.beds_in_use = province.beds
     second = await (await post(client, accounts["operator"], shelter)).json()
     assert "dia-chi-tin-cay-dak-to" not in {r["agency"]["code"] for r in second["referrals"]}
     async with client.app[keys.DB].read() as session:
@@ -334,7 +343,7 @@ async def test_shelter_goes_to_a_safe_house_only_while_it_has_a_free_bed(client,
             )
         )
         codes = {n["code"] for detail in notices for n in detail["notices"]}
-    # The full house is left out (no_free_bed), and no other safe house has a bed either.
+    # The full houses are left out (no_free_bed), and no other safe house has a bed either.
     assert {"no_free_bed", "safe_house_full_none"} <= codes
 
 
