@@ -3,6 +3,7 @@ all in the caller's one transaction (data functions add and flush; the handler c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import secrets
@@ -145,7 +146,9 @@ async def create_call(
     )
     # Decided before the INSERT, so the call is written once, whole: every statement in a
     # write transaction holds SQLite's one write lock a little longer for everyone.
-    decision = await decide_call(session, facts_of(call, data.people), rules)
+    # An old area code given (data.area_given) is on the call as its successor: say so.
+    facts = dataclasses.replace(facts_of(call, data.people), area_given=data.area_given)
+    decision = await decide_call(session, facts, rules)
     call.suggested = [s.to_dict() for s in decision.suggestions]
     set_call_state(call, decision, rules=rules, now=now, active=bool(decision.referrals))
     session.add(call)
