@@ -22,7 +22,8 @@ TAN_CANH = (
 )
 QN_DAK_TO = (
     "  - {code: qn-dak-to, name: Xã Đăk Tô, kind: commune, parent: quang-ngai,"
-    ' official_code: "23401", valid_from: 2025-07-01, source: Nghị quyết 1677/NQ-UBTVQH15 ngày 16/6/2025}\n"
+    ' official_code: "23401", valid_from: 2025-07-01,'
+    " source: Nghị quyết 1677/NQ-UBTVQH15 ngày 16/6/2025}\n"
 )
 POLICE = """  - code: ca-xa-dak-to
     kind: police
