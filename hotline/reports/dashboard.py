@@ -136,21 +136,29 @@ def area_spread(ruleset: RuleSet, root: str | None, areas_as: str = "logged") ->
         i = chain.index(top)
         return chain[i - 1] if i > 0 else top
 
+    def resolve(code: str, share: float, out: dict[str, float]) -> None:
+        """Follow the successors while they tell where the calls went: one group, or parts
+        with known shares; else the area is listed apart, with what came to it."""
+        area = ruleset.areas[code]
+        groups = {child(part) for part, _share in ruleset.current(code)}
+        successors = area.successor_list()
+        if ruleset.is_live(code) or not successors or len(groups) == 1:
+            group = groups.pop() if len(groups) == 1 else child(code)
+            out[group] = out.get(group, 0.0) + share
+        elif len(successors) > 1 and any(s.share is None for s in successors):
+            out[code] = out.get(code, 0.0) + share  # listed apart under its old name
+        else:
+            for s in successors:
+                resolve(s.code, share * ((s.share or 0.0) if len(successors) > 1 else 1.0), out)
+
     def spread(code: str | None) -> list[tuple[str, float]]:
         if not code:
             return [("", 1.0)]
         if areas_as != "today" or code not in ruleset.areas or ruleset.is_live(code):
             return [(child(code), 1.0)]
-        groups: dict[str, float | None] = {}
-        for part, share in ruleset.current(code):
-            g = child(part)
-            old = groups.get(g, 0.0)
-            groups[g] = None if old is None or share is None else old + share
-        if len(groups) == 1:
-            return [(next(iter(groups)), 1.0)]
-        if any(share is None for share in groups.values()):
-            return [(code, 1.0)]  # listed apart under its old name
-        return [(g, float(share or 0)) for g, share in groups.items()]
+        out: dict[str, float] = {}
+        resolve(code, 1.0, out)
+        return list(out.items())
 
     return spread
 
