@@ -495,7 +495,9 @@ def _successor_cycles(file: AreasFile, doc: YamlDoc, areas: dict[str, AreaDef]) 
     problems = []
     for index, area in enumerate(file.areas):
         # Walk every path of successors from this area: coming back to it is a cycle.
-        todo = [(s.code, (area.code, s.code)) for s in area.successor_list()]
+        todo: list[tuple[str, tuple[str, ...]]] = [
+            (s.code, (area.code, s.code)) for s in area.successor_list()
+        ]
         seen: set[str] = set()
         while todo:
             code, trail = todo.pop()
