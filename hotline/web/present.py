@@ -101,7 +101,7 @@ def time_limits(context: Any, policy: dict[str, Any] | None) -> list[dict[str, A
     sources = policy.get("sources", {})
     due = policy.get("due", {})
     locale = context.get("locale", "vi")
-    return [
+    rows = [
         {
             "what": clock_text(clock, limit, locale),
             "due": datetime.fromisoformat(due[clock]) if clock in due else None,
@@ -109,6 +109,7 @@ def time_limits(context: Any, policy: dict[str, Any] | None) -> list[dict[str, A
         }
         for clock, limit in policy.get("limits", {}).items()
     ]
+    return sorted(rows, key=lambda r: (r["due"] is None, r["due"] or datetime.min))
 
 
 @jinja2.pass_context

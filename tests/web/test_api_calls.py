@@ -249,6 +249,7 @@ async def test_lines_agencies_areas(client, accounts):
     assert areas["items"][0]["name"] == "Xã Tân Cảnh"
     assert areas["items"][0]["live"] is False  # the old map: where it went is given
     assert areas["items"][0]["successors"] == ["qn-dak-to"]
+    assert areas["items"][0]["today"][0]["path"] == "Xã Đăk Tô, Tỉnh Quảng Ngãi"
     live_first = await (await client.get("/api/v1/areas?q=dak to", headers=headers)).json()
     assert live_first["items"][0]["code"] == "qn-dak-to" and live_first["items"][0]["live"]
 
