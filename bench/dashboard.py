@@ -159,9 +159,9 @@ async def measure(url: str, rules: RuleSet, repeat: int) -> dict[str, float]:
             repeat,
         )
         p = parse_period("2026-H1", now=NOW)
-        out["dashboard 2026-H1 kon-tum"] = await timed(
+        out["dashboard 2026-H1 quang-ngai"] = await timed(
             lambda: dash.dashboard(
-                db, rules, since=p.since, until=p.until, area="kon-tum", now=NOW
+                db, rules, since=p.since, until=p.until, area="quang-ngai", now=NOW
             ),
             repeat,
         )

@@ -66,7 +66,7 @@ from hotline.rules.ruleset import RuleSet, load_ruleset  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 
 NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
-AGENCY = "ldtbxh-dak-to"
+AGENCY = "so-y-te-quang-ngai"
 CALL_SKIP = {"id"}
 REF_SKIP = {"id"}
 
@@ -98,7 +98,7 @@ def call_row(i: int, operator: int, created: datetime) -> dict[str, Any]:
         "taken_by_id": operator,
         "logged_by_id": operator,
         "caller_anonymous": False,
-        "area_code": "tan-canh",
+        "area_code": "qn-dak-to",
         "narrative": "bench",
         "categories": '["child_abuse"]',
         "subcategories": "[]",
@@ -169,7 +169,7 @@ async def prepare(db: Database, rules: RuleSet) -> int:
             username="boss",
             role="supervisor",
             email="boss@bench.example",
-            areas=["kon-tum"],
+            areas=["quang-ngai"],
             created_at=NOW,
         )
         session.add_all([operator, boss])

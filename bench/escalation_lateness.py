@@ -52,7 +52,7 @@ from hotline.rules.jurisdiction import sync  # noqa: E402
 from hotline.rules.ruleset import RuleSet, load_ruleset  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 
-AGENCY = "ldtbxh-dak-to"
+AGENCY = "so-y-te-quang-ngai"
 SECRET = "bench-lateness-secret-0123456789"
 
 
@@ -97,7 +97,7 @@ async def fill(
                 logged_at=created,
                 taken_by_id=operator.id,
                 logged_by_id=operator.id,
-                area_code="tan-canh",
+                area_code="qn-dak-to",
                 narrative="bench",
                 categories=["child_abuse"],
                 urgency="emergency",

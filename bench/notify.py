@@ -52,7 +52,7 @@ from hotline.rules.schema import Channel  # noqa: E402
 from hotline.settings import Settings  # noqa: E402
 from tests.helpers.servers import SmtpSink  # noqa: E402
 
-AGENCY = "ldtbxh-dak-to"
+AGENCY = "so-y-te-quang-ngai"
 
 
 async def pg_admin(url: str, sql: str) -> None:
@@ -102,7 +102,7 @@ async def fill(db: Database, settings: Settings, count: int) -> float:
                     received_at=now,
                     logged_at=now,
                     updated_at=now,
-                    area_code="tan-canh",
+                    area_code="qn-dak-to",
                     categories=["child_abuse"],
                     urgency="high",
                     status="referred",

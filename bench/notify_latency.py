@@ -53,7 +53,7 @@ CALL = {
     "line": "111",
     "caller": {"name": "Chị Hoa", "phone": "0912 345 678", "relation": "neighbour"},
     "people": [{"age": 9, "sex": "female"}],
-    "area": "tan-canh",
+    "area": "qn-dak-to",
     "address": "Thôn 3",
     "narrative": "Bé gái 9 tuổi bị cha dượng đánh đập nhiều ngày, có vết bầm trên tay.",
     "categories": ["child_abuse"],

@@ -188,9 +188,9 @@ async def accounts(client, clock: FrozenClock) -> dict[str, Account]:  # type: i
         ("operator", "operator", None),
         ("supervisor", "supervisor", None),
         ("admin", "admin", None),
-        ("police", "agency", "ca-dak-to"),
-        ("police-city", "agency", "ca-tp-kon-tum"),
-        ("cp-dakto", "agency", "ldtbxh-dak-to"),
+        ("police", "agency", "ca-xa-dak-to"),
+        ("police-city", "agency", "ca-phuong-kon-tum"),
+        ("cp-dakto", "agency", "so-y-te-quang-ngai"),
     ]
     out: dict[str, Account] = {}
     async with db.write() as session:

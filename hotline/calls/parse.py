@@ -60,9 +60,16 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in _STEP)
 class InvalidInput(ValueError):
     """Bad input: `fields` maps a field path ("people[0].age") to a message id."""
 
-    def __init__(self, fields: Mapping[str, str], code: str = "invalid") -> None:
+    def __init__(
+        self,
+        fields: Mapping[str, str],
+        code: str = "invalid",
+        choices: Mapping[str, list[dict[str, str]]] | None = None,
+    ) -> None:
         self.fields = dict(fields)
         self.code = code
+        # field -> the values to choose from (an old area split in two or more)
+        self.choices = dict(choices or {})
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.fields.items()))
 
 
@@ -85,6 +92,7 @@ class CallData:
     caller_anonymous: bool = False
     people: list[PersonData] = field(default_factory=list)
     area: str | None = None
+    area_given: str | None = None  # the retired code given, when `area` is its successor
     address: str | None = None
     narrative: str = ""
     categories: list[str] = field(default_factory=list)
@@ -181,6 +189,7 @@ class _Checker:
         self.rules = rules
         self.now = now
         self.errors: dict[str, str] = {}
+        self.choices: dict[str, list[dict[str, str]]] = {}
 
     def fail(self, name: str, message: str) -> None:
         self.errors.setdefault(name, message)
@@ -244,7 +253,7 @@ def parse_call(data: Any, rules: RuleSet, *, now: datetime, partial: bool = Fals
     _place_and_story(check, call)
     _classification(check, call, partial)
     if check.errors:
-        raise InvalidInput(check.errors)
+        raise InvalidInput(check.errors, choices=check.choices)
     return call
 
 
@@ -364,7 +373,7 @@ def _place_and_story(check: _Checker, call: CallData) -> None:
         if not isinstance(area, str) or area not in check.rules.areas:
             check.fail("area", _("unknown area"))
         else:
-            call.area = area
+            _current_area(check, call, area)
     call.address = check.text("address", data.get("address"), LIMITS["address"])
     narrative = check.text("narrative", data.get("narrative"), MAX_NARRATIVE)
     call.narrative = narrative or ""
@@ -373,6 +382,24 @@ def _place_and_story(check: _Checker, call: CallData) -> None:
         call.emergency_processing = check.flag(
             "emergency_processing", data.get("emergency_processing")
         )
+
+
+def _current_area(check: _Checker, call: CallData, area: str) -> None:
+    """A call is placed on an area that exists on the day it rang. An old code (the map
+    before a reform) becomes its successor, remembered in `area_given` so the answer and
+    the timeline say so; an old area split in parts must be chosen among them."""
+    rules = check.rules
+    tz = rules.routing.timezone if rules.routing is not None else UTC
+    on = (call.received_at or check.now).astimezone(tz).date()
+    if rules.is_live(area, on):
+        call.area = area
+        return
+    parts = [code for code, _share in rules.current(area, on)]
+    if len(parts) == 1:
+        call.area, call.area_given = parts[0], area
+        return
+    check.fail("area", _("this area was split: choose one of the areas listed in `choices`"))
+    check.choices["area"] = [{"code": c, "name": rules.area_path(c)} for c in parts]
 
 
 def _classification(check: _Checker, call: CallData, partial: bool) -> None:
@@ -406,4 +433,5 @@ def routing_facts(data: CallData, *, now: datetime) -> CallFacts:
         needs=tuple(data.needs),
         people=tuple(PersonFacts(age=p.age, sex=p.sex) for p in data.people),
         received_at=data.received_at or now,
+        area_given=data.area_given,
     )

@@ -12,6 +12,7 @@ the write.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -159,7 +160,9 @@ def plan_call(
             data.caller_name, data.address, data.narrative, (p.name for p in data.people)
         ),
     }
-    decision = decide(facts_of(values, data.people), rules, occupancy=occupancy or {})
+    # An old area code given (data.area_given) is on the call as its successor: say so.
+    facts = dataclasses.replace(facts_of(values, data.people), area_given=data.area_given)
+    decision = decide(facts, rules, occupancy=occupancy or {})
     _classify(values, decision)
     referrals = tuple(_new_referrals(decision, values, rules, now))
     values |= _state(values, decision, rules, now, active=bool(referrals))
@@ -308,6 +311,7 @@ def _new_referrals(
             categories=list(decision.categories),
             urgency=values["urgency"],
             limits=dict(p.limits),
+            sources=dict(p.limit_sources),
             created_at=now,
             reachable=bool(agency.channels),
         )

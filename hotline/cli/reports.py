@@ -1,8 +1,8 @@
 """`hotline report`, `hotline reports prepare` and `hotline rollups`: the periodic report
 written by hand, and what the service's background jobs do, run by hand.
 
-    hotline report --period 2026-H1 --area kon-tum --format xlsx --out FILE
-    hotline reports prepare --out-dir DIR [--area kon-tum ...]   (or a daily cron)
+    hotline report --period 2026-H1 --area quang-ngai --format xlsx --out FILE
+    hotline reports prepare --out-dir DIR [--area quang-ngai ...]   (or a daily cron)
     hotline rollups [--full]                                      (after imports)
 
 Each command hands over to a plain function taking Settings and returning an exit code (the
@@ -32,6 +32,12 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--area", help="area code (its whole subtree)")
     p.add_argument("--line", help="line number")
     p.add_argument("--framework", choices=["chi", "gbvims"], help="group by a crosswalk")
+    p.add_argument(
+        "--areas",
+        default="today",
+        choices=["today", "logged"],
+        help="group areas as today's map (old calls through their successors) or as logged",
+    )
     p.add_argument("--format", default="xlsx", choices=["xlsx", "csv"])
     p.add_argument("--section", default="summary", help="CSV: which section")
     p.add_argument("--out", help="output file (required for XLSX)")
@@ -56,6 +62,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         area=args.area,
         line=args.line,
         framework=args.framework,
+        areas_as=args.areas,
         format=args.format,
         out=args.out,
         section=args.section,
@@ -94,6 +101,7 @@ def report_command(
     area: str | None = None,
     line: str | None = None,
     framework: str | None = None,
+    areas_as: str = "today",
     format: str = "xlsx",
     out: str | None = None,
     section: str = "summary",
@@ -113,7 +121,7 @@ def report_command(
 
     async def work(db: Database, rules: RuleSet) -> int:
         report = await build_report(
-            db, rules, period=period, area=area, line=line, framework=framework
+            db, rules, period=period, area=area, line=line, framework=framework, areas_as=areas_as
         )
         if format == "xlsx":
             assert out is not None  # refused above without --out

@@ -17,6 +17,12 @@ def add_commands(sub: Any) -> None:
     p = rules.add_parser("check", help="validate a rules directory (exit 1 on errors)")
     p.add_argument("dir", nargs="?")
     p.set_defaults(func=cmd_check)
+    p = rules.add_parser(
+        "coverage", help="every live area x agency kind: the agency chosen, or none reachable"
+    )
+    p.add_argument("dir", nargs="?")
+    p.add_argument("--gaps", action="store_true", help="list only what is unreachable")
+    p.set_defaults(func=cmd_coverage)
     p = rules.add_parser("explain", help="explain how a call (JSON file) would be routed")
     p.add_argument("call_json")
     p.add_argument("--dir")
@@ -40,6 +46,24 @@ def cmd_check(args: argparse.Namespace) -> int:
         f"{len(rules.lines)} lines, {len(rules.agencies)} agencies)"
     )
     return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Exit 1 when some live area cannot reach some agency kind the rules may need."""
+    from hotline.routing.coverage import coverage, coverage_text
+    from hotline.rules.ruleset import load_ruleset
+    from hotline.rules.yamlfile import RulesError
+
+    directory = args.dir or str(load_settings(args).rules_dir)
+    try:
+        rules = load_ruleset(directory)
+    except RulesError as exc:
+        print(f"{directory}: {len(exc.problems)} problem(s)")
+        print(exc)
+        return 1
+    rows = coverage(rules)
+    print(coverage_text(rules, rows, gaps_only=args.gaps))
+    return 1 if any(row.gaps for row in rows) else 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

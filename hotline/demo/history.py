@@ -150,9 +150,11 @@ class Generator:
         return tuple(out)
 
     def _areas_under(self, root: str | None) -> list[str]:
+        """Today's areas (the generated history is recent): not the old map's."""
+        live = [c for c in self.rules.areas if self.rules.is_live(c)]
         if root is None:
-            return [c for c, a in self.rules.areas.items() if a.parent is not None]
-        return [c for c in self.rules.areas if self.rules.contains(root, c)]
+            return [c for c in live if self.rules.areas[c].parent is not None]
+        return [c for c in live if self.rules.contains(root, c)]
 
     def _profile(self, code: str) -> AgencyProfile:
         r = random.Random(f"{code}-profile")

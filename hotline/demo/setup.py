@@ -15,8 +15,9 @@ from hotline.rules import jurisdiction
 from hotline.rules.ruleset import RuleSet, load_ruleset
 from hotline.settings import Settings
 
-# Demo agency users: one per agency kind, in Kon Tum city where the reference has most.
-PREFERRED_AREAS = ("tp-kon-tum", "dak-to", "kon-tum")
+# Demo agency users: one per agency kind, in Phường Kon Tum (the centre of the former Kon Tum
+# city) and Xã Đăk Tô where the reference has most, else the province of Quảng Ngãi.
+PREFERRED_AREAS = ("qn-kon-tum", "qn-dak-to", "quang-ngai")
 
 
 def demo_agencies(rules: RuleSet) -> dict[str, str]:

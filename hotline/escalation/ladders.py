@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
-from hotline.rules.schema import CODE, Strict
+from hotline.rules.schema import CLOCKS, CODE, Strict
 from hotline.rules.yamlfile import Problem, RulesError, YamlDoc
 from hotline.timelimits.durations import Duration, parse_duration
 
@@ -257,8 +257,13 @@ class _LadderChecker:
             )
         after = self.duration(path + ("after",), d.after) if d.after is not None else None
         start = d.from_ or CREATED
-        if start != CREATED and start not in limits:
-            self.problem(path + ("from",), f"{start!r} is not one of this ladder's limits")
+        # A clock of rules.yaml (set per agency kind there) may be missing for a referral:
+        # the step then does not fire for it.
+        if start != CREATED and start not in limits and start not in CLOCKS:
+            self.problem(
+                path + ("from",),
+                f"{start!r} is not one of this ladder's limits nor a clock ({', '.join(CLOCKS)})",
+            )
         if d.after is None and start == CREATED:
             self.problem(path + ("after",), "give `after`, `from` or both")
         actions = [self.action(path + ("do", ai), a) for ai, a in enumerate(d.do)]
@@ -298,8 +303,8 @@ class _LadderChecker:
         """Steps are written in the order they fall due (working days taken as days)."""
         previous: timedelta | None = None
         for si, step in enumerate(steps):
-            if step is None:
-                continue
+            if step is None or (step.start != CREATED and step.start not in limits):
+                continue  # counted from a limit set per referral: its time is not known here
             offset = nominal_offset(step, limits)
             if previous is not None and offset < previous:
                 self.problem(

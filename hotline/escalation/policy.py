@@ -108,16 +108,20 @@ def plan_referral(
     limits: Mapping[str, str] | None = None,
     created_at: datetime,
     reachable: bool = True,
+    sources: Mapping[str, str] | None = None,
 ) -> ReferralPlan:
     """Due times and the policy snapshot for a new referral. `limits` (from the routing rule,
-    e.g. {"acknowledge": "15m"}) override the ladder's. An unreachable agency (no channel)
-    makes the referral due at once, so the first sweep escalates it."""
+    e.g. {"acknowledge": "15m"}) override the ladder's; `sources` says where each comes from
+    (kept in the snapshot for the call page). An unreachable agency (no channel) makes the
+    referral due at once, so the first sweep escalates it."""
     rules = _rules(ruleset)
     ladder = ladder_for(ruleset, categories=categories, urgency=urgency)
     if rules is None or ladder is None:
         return ReferralPlan(None, None, None, {})
     merged = {**rules.limits_for(ladder, urgency), **_checked(limits or {})}
     policy = _snapshot(ruleset, ladder, merged, created_at)
+    if sources:
+        policy["sources"] = {k: v for k, v in sources.items() if k in merged}
     due = {k: _parse(v) for k, v in policy["due"].items()}
     first = first_due(policy)
     if not reachable and first is not None:
@@ -184,8 +188,11 @@ def _due_times(
     expanded), from the time the item was created. Remembered: the referrals of a call
     usually have the same ladder, limits and time, and working days take some counting."""
     due = {name: due_at(created_at, value, calendar) for name, value in limits}
-    times = []
+    times: list[tuple[str, ...]] = []
     for step in steps:
+        if step.start != CREATED and step.start not in due:
+            times.append(())  # counted from a limit this item does not have: never fires
+            continue
         base = created_at if step.start == CREATED else due[step.start]
         at = due_at(base, step.after, calendar) if step.after else base
         fires = [at]

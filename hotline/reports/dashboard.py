@@ -8,7 +8,7 @@ the calls received; line, area and hour counts add up exactly.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVarTuple
@@ -76,6 +76,7 @@ class Dashboard:
     notes: list[str] = field(default_factory=list)
     # Per category: calls given it as a suggestion, and the share whose operator chose it.
     suggestions_confirmed: list[dict[str, Any]] = field(default_factory=list)
+    areas_as: str = "today"  # areas grouped as today's map, or as the calls were logged
 
     @property
     def breaches(self) -> dict[str, int]:
@@ -110,20 +111,83 @@ def funnel_counts(counts: dict[Key, Counts], ruleset: RuleSet) -> dict[str, int]
     return out
 
 
-def area_mapper(ruleset: RuleSet, root: str | None) -> Any:
-    """Maps an area code to the child of `root` that holds it (root itself stays root)."""
-    top = root or next(code for code, a in ruleset.areas.items() if a.parent is None)
+# How reports group calls by area: by today's areas (an old call counts where its area went),
+# or by the area each call was logged with.
+AREAS_AS = ("today", "logged")
+
+
+def area_mapper(ruleset: RuleSet, root: str | None, areas_as: str = "logged") -> Any:
+    """Maps an area code to the child of `root` that holds it (root itself stays root). With
+    areas_as="today" an area of the old map goes to the group of its successor; an area split
+    across groups goes to the group with the largest share, or stays apart (its own code)
+    where the shares are not known (area_spread() divides the counts)."""
+    spread = area_spread(ruleset, root, areas_as)
 
     def to_child(code: str | None) -> str:
-        if not code:
-            return ""
+        parts = spread(code)
+        return max(parts, key=lambda p: p[1])[0]
+
+    return to_child
+
+
+def area_spread(ruleset: RuleSet, root: str | None, areas_as: str = "logged") -> Any:
+    """Maps an area code to [(group, share)]: one group with share 1, except, in today's
+    areas, an old area split across groups with known shares, which is divided."""
+    top = root or next(code for code, a in ruleset.areas.items() if a.parent is None)
+
+    def child(code: str) -> str:
         chain = ruleset.ancestors(code)
         if top not in chain:
             return code
         i = chain.index(top)
         return chain[i - 1] if i > 0 else top
 
-    return to_child
+    def resolve(code: str, share: float, out: dict[str, float]) -> None:
+        """Follow the successors while they tell where the calls went: one group, or parts
+        with known shares; else the area is listed apart, with what came to it."""
+        area = ruleset.areas[code]
+        groups = {child(part) for part, _share in ruleset.current(code)}
+        successors = area.successor_list()
+        if ruleset.is_live(code) or not successors or len(groups) == 1:
+            group = groups.pop() if len(groups) == 1 else child(code)
+            out[group] = out.get(group, 0.0) + share
+        elif len(successors) > 1 and any(s.share is None for s in successors):
+            out[code] = out.get(code, 0.0) + share  # listed apart under its old name
+        else:
+            for s in successors:
+                resolve(s.code, share * ((s.share or 0.0) if len(successors) > 1 else 1.0), out)
+
+    def spread(code: str | None) -> list[tuple[str, float]]:
+        if not code:
+            return [("", 1.0)]
+        if areas_as != "today" or code not in ruleset.areas or ruleset.is_live(code):
+            return [(child(code), 1.0)]
+        out: dict[str, float] = {}
+        resolve(code, 1.0, out)
+        return list(out.items())
+
+    return spread
+
+
+def apportion(n: int, shares: Sequence[float]) -> list[int]:
+    """n split by shares into whole numbers that add up to n (largest remainder first)."""
+    total = sum(shares) or 1.0
+    exact = [n * s / total for s in shares]
+    whole = [int(x) for x in exact]
+    order = sorted(range(len(shares)), key=lambda i: exact[i] - whole[i], reverse=True)
+    for i in order[: n - sum(whole)]:
+        whole[i] += 1
+    return whole
+
+
+def area_label(ruleset: RuleSet, code: str, none: str) -> str:
+    """An area's name; an area of the old map says until when it existed."""
+    area = ruleset.areas.get(code)
+    if area is None:
+        return none
+    if area.valid_to is not None:
+        return f"{area.name} (–{area.valid_to.strftime('%d/%m/%Y')})"
+    return area.name
 
 
 def _tally(counts: dict[Key, Counts], key: Any) -> dict[str, int]:
@@ -242,7 +306,9 @@ async def _side_figures(
     return escalations, buckets, dead_letters
 
 
-def check_filters(ruleset: RuleSet, area: str | None, line: str | None) -> set[str] | None:
+def check_filters(
+    ruleset: RuleSet, area: str | None, line: str | None, areas_as: str = "logged"
+) -> set[str] | None:
     if line is not None and line not in ruleset.lines:
         found = ruleset.find_line(line)
         if found is None:
@@ -251,7 +317,10 @@ def check_filters(ruleset: RuleSet, area: str | None, line: str | None) -> set[s
         return None
     if area not in ruleset.areas:
         raise ReportInputError("area", f"unknown area {area!r}")
-    return subtree(ruleset, area)
+    if areas_as not in AREAS_AS:
+        raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
+    # Today's areas: the calls of the old map whose areas went there count too.
+    return ruleset.subtree(area) if areas_as == "today" else subtree(ruleset, area)
 
 
 async def dashboard(
@@ -265,11 +334,15 @@ async def dashboard(
     now: datetime | None = None,
     locale: str = "vi",
     tz: str = DEFAULT_TZ,
+    areas_as: str = "today",
 ) -> Dashboard:
-    """Every figure of the supervisor dashboard for calls received in [since, until)."""
+    """Every figure of the supervisor dashboard for calls received in [since, until), areas
+    grouped as today's map (default) or as the calls were logged (areas_as="logged")."""
     if until <= since:
         raise ReportInputError("until", "until must be after since")
-    areas = check_filters(ruleset, area, line)
+    if areas_as not in AREAS_AS:
+        raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
+    areas = check_filters(ruleset, area, line, areas_as)
     if line is not None and line not in ruleset.lines:
         found = ruleset.find_line(line)
         assert found is not None  # check_filters raised otherwise
@@ -277,11 +350,15 @@ async def dashboard(
     now = now or datetime.now(UTC)
     counts = await read_counts(db, since, until, tz=tz, areas=areas, line=line)
     tax = ruleset.taxonomy
-    to_child = area_mapper(ruleset, area)
+    spread = area_spread(ruleset, area, areas_as)
     none = NONE_LABEL[locale]
     by_line = _tally(counts, lambda k: (k[0],))
     by_cat = _tally(counts, lambda k: k[2].split("+") if k[2] else ("",))
-    by_area = _tally(counts, lambda k: (to_child(k[1]),))
+    by_area: dict[str, int] = {}
+    for k, c in counts.items():
+        parts = spread(k[1])
+        for (g, _share), n in zip(parts, apportion(c.calls, [s for _, s in parts]), strict=True):
+            by_area[g] = by_area.get(g, 0) + n
     hours = [0] * 24
     for c in counts.values():
         hours = [a + b for a, b in zip(hours, c.hours, strict=True)]
@@ -305,9 +382,7 @@ async def dashboard(
         calls_by_category=_listing(
             by_cat, lambda k: tax.label("category", k, locale) if k else none, tax.categories
         ),
-        calls_by_area=_listing(
-            by_area, lambda k: ruleset.areas[k].name if k in ruleset.areas else none
-        ),
+        calls_by_area=_listing(by_area, lambda k: area_label(ruleset, k, none)),
         calls_by_hour=hours,
         funnel=[
             {"key": k, "label": vi if locale == "vi" else en, "count": funnel[k]}
@@ -324,4 +399,5 @@ async def dashboard(
         suggestions_confirmed=await suggestion_confirmations(
             db, ruleset, since=since, until=until, areas=areas, line=line, locale=locale
         ),
+        areas_as=areas_as,
     )

@@ -48,12 +48,19 @@ def _xlsx_value(value: Any, kind: str) -> Any:
     return value
 
 
+AREAS_AS_LABEL = {
+    "today": "theo bản đồ hiện hành / as today's map",
+    "logged": "theo địa bàn lúc ghi nhận / as logged",
+}
+
+
 def _write_sheet(wb: Workbook, report: Report, section: Section, locale: str) -> None:
     ws = wb.create_sheet(SHEET_TITLES.get(section.key, section.key)[:31])
     p = report.period
     ws.append([section.title(locale)])
     ws["A1"].font = Font(bold=True, size=13)
     scope = report.area or ("toàn bộ" if locale == "vi" else "all areas")
+    scope += " (" + AREAS_AS_LABEL[report.areas_as] + ")"
     ws.append(
         [
             f"Kỳ báo cáo: {p.label} ({fmt.day(p.first_day)} – {fmt.day(p.last_day)}); "

@@ -19,9 +19,13 @@ from hotline.db.engine import Database
 from hotline.reports import cases
 from hotline.reports.dashboard import (
     AGE_BUCKETS,
+    AREAS_AS,
     FUNNEL,
     _side_figures,
+    apportion,
+    area_label,
     area_mapper,
+    area_spread,
     check_filters,
     funnel_counts,
 )
@@ -130,6 +134,7 @@ async def build_report(
     framework: str | None = None,
     line: str | None = None,
     now: datetime | None = None,
+    areas_as: str = "today",
 ) -> Report:
     """The report for a period ("2026-H1", "2026", …, or a Period), optionally limited to an
     area (and below) or a line; `framework` ("chi", "gbvims", "vn111") groups the category
@@ -141,7 +146,9 @@ async def build_report(
         raise ReportInputError(
             "framework", f"unknown framework {framework!r} (known: {', '.join(walks) or 'none'})"
         )
-    areas = check_filters(ruleset, area, line)
+    if areas_as not in AREAS_AS:
+        raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
+    areas = check_filters(ruleset, area, line, areas_as)
     counts = await read_counts(db, p.since, p.until, tz=p.tz, areas=areas, line=line)
     facts = await referral_facts(db, since=p.since, until=p.until, areas=areas, line=line)
     case_calls = await cases.case_calls(
@@ -151,7 +158,7 @@ async def build_report(
     totals = funnel_counts(counts, ruleset)
     sections = [
         _summary(totals, summarize("all", "", facts, now), escalations, ages),
-        _areas(counts, facts, ruleset, area, now),
+        _areas(counts, facts, ruleset, area, now, areas_as),
         _categories(counts, facts, case_calls, ruleset, framework, now),
         _agency_kinds(facts, ruleset, now),
         _lines(counts, ruleset),
@@ -165,7 +172,18 @@ async def build_report(
         notes.append(
             f"Không có dữ liệu trong kỳ báo cáo {p.label} / No data for the period {p.label}."
         )
-    return Report(p, area, line, framework, now, sections, empty, notes)
+    notes.append(AREAS_NOTE[areas_as])
+    return Report(p, area, line, framework, now, sections, empty, notes, areas_as)
+
+
+AREAS_NOTE = {
+    "today": "Địa bàn theo bản đồ hiện hành: cuộc gọi ghi nhận ở địa bàn cũ được tính vào địa bàn "
+    "kế thừa (chia theo tỷ lệ nếu biết, nếu không thì liệt kê riêng) / Areas as today's map: "
+    "calls logged on an old area count in its successor (divided by the known shares, else "
+    "listed apart).",
+    "logged": "Địa bàn theo lúc ghi nhận cuộc gọi (bản đồ cũ giữ nguyên) / Areas as each call "
+    "was logged (the old map kept).",
+}
 
 
 def _summary(
@@ -207,15 +225,37 @@ def _summary(
 
 
 def _areas(
-    counts: dict[Key, Counts], facts: list[Fact], ruleset: RuleSet, root: str | None, now: datetime
+    counts: dict[Key, Counts],
+    facts: list[Fact],
+    ruleset: RuleSet,
+    root: str | None,
+    now: datetime,
+    areas_as: str = "today",
 ) -> Section:
-    to_child = area_mapper(ruleset, root)
+    to_child = area_mapper(ruleset, root, areas_as)
+    spread = area_spread(ruleset, root, areas_as)
     order = [c for c in ruleset.areas if to_child(c) == c]
 
     def label(k: str) -> str:
-        return ruleset.areas[k].name if k in ruleset.areas else "(không rõ địa bàn)"
+        return area_label(ruleset, k, "(không rõ địa bàn)")
 
-    by_counts = _split(counts, lambda k: (to_child(k[1]),))
+    # A call of an old area split with known shares is divided between its parts' groups;
+    # its referral statistics go to the group with the largest share.
+    by_counts: dict[str, dict[Key, Counts]] = {}
+    for k, c in counts.items():
+        parts = spread(k[1])
+        if len(parts) == 1:
+            by_counts.setdefault(parts[0][0], {})[k] = c
+            continue
+        shares = [s for _, s in parts]
+        for (g, _), calls, referred, resolved in zip(
+            parts,
+            apportion(c.calls, shares),
+            apportion(c.referred, shares),
+            apportion(c.resolved, shares),
+            strict=True,
+        ):
+            by_counts.setdefault(g, {})[k] = Counts(calls, referred, resolved)
     cols, rows, total = _grouped(
         "Địa bàn",
         "Area",

@@ -60,6 +60,7 @@ class Report:
     sections: list[Section]
     empty: bool
     notes: list[str] = field(default_factory=list)
+    areas_as: str = "today"  # areas grouped as today's map, or as the calls were logged
 
     def section(self, key: str) -> Section:
         return next(s for s in self.sections if s.key == key)

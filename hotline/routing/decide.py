@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 
 from hotline.routing.explain import explain_text
 from hotline.routing.facts import (
@@ -52,6 +53,7 @@ __all__ = [
     "Suggestion",
     "decide",
     "explain_text",
+    "kind_limits",
     "shelter_in_play",
 ]
 log = logging.getLogger(__name__)
@@ -155,6 +157,7 @@ def _decide(call: CallFacts, rs: RuleSet, occupancy: Mapping[str, int]) -> Decis
         return done(triage=True)
     line = _line(rs, call.line)
     area = call.area if call.area in rs.areas else _line_area(call, rs, line, notices)
+    area = _live_area(call, rs, area, notices)
     ctx = _context(call, rs, routing, cats, subs, line, area)
     rules = routing.index.matching(ctx) if routing.index else []
     if not rules:
@@ -242,6 +245,58 @@ def _line_area(
         notices.append(Notice.of("line_area", area=rs.area_path(line.area)))
         return line.area
     return None
+
+
+def _live_area(call: CallFacts, rs: RuleSet, area: str | None, notices: list[Notice]) -> str | None:
+    """The area to route in: the call's own while it exists on the day of the call; for an
+    area since retired (a stored call of the old map, routed again) its successor, or, where
+    it was split, the nearest area above all its parts (the operator is told to choose)."""
+    tz = rs.routing.timezone if rs.routing is not None else UTC
+    on = call.received_at.astimezone(tz).date()
+    if call.area_given and call.area_given in rs.areas and area in rs.areas:
+        old = rs.areas[call.area_given]
+        notices.append(
+            Notice.of(
+                "area_successor",
+                old=old.name,
+                since=str(old.valid_to),
+                new=rs.area_path(area),
+            )
+        )
+    if area is None or rs.is_live(area, on):
+        return area
+    old = rs.areas[area]
+    parts = [code for code, _share in rs.current(area, on)]
+    if not parts:
+        return area
+    if len(parts) == 1:
+        notices.append(
+            Notice.of(
+                "area_successor",
+                old=old.name,
+                since=str(old.valid_to),
+                new=rs.area_path(parts[0]),
+            )
+        )
+        return parts[0]
+    common = _common_ancestor(rs, parts)
+    notices.append(
+        Notice.of(
+            "area_split",
+            old=old.name,
+            since=str(old.valid_to),
+            choices=", ".join(rs.areas[c].name for c in parts),
+            area=rs.area_path(common) if common else "—",
+        )
+    )
+    return common
+
+
+def _common_ancestor(rs: RuleSet, codes: Sequence[str]) -> str | None:
+    """The nearest area above (or equal to) every one of `codes`."""
+    chains = [rs.ancestors(c) for c in codes]
+    shared = set(chains[0]).intersection(*chains[1:])
+    return next((c for c in chains[0] if c in shared), None)
 
 
 def _context(
@@ -400,6 +455,35 @@ def _backup(state: _Routing, kind: str) -> tuple[str, str] | None:
 # --- referrals ---------------------------------------------------------------------------
 
 
+def kind_limits(
+    rs: RuleSet,
+    *,
+    kind: str,
+    categories: Sequence[str],
+    urgency: str,
+    subcategories: Sequence[str] = (),
+    needs: Sequence[str] = (),
+) -> dict[str, Limit]:
+    """The time limits rules.yaml gives a referral to an agency of `kind` for such a call
+    (by clock, the tightest, each with its source), without the rules' own limits."""
+    routing = rs.routing
+    if routing is None or routing.limits_index is None:
+        return {}
+    ctx = Context(
+        cats=tuple(categories),
+        subs=tuple(subcategories),
+        urgency=urgency,
+        needs=tuple(needs),
+        line=None,
+        ancestors=(),
+        people=(),
+        weekday=0,
+        minute=9 * 60,
+        after_hours=False,
+    )
+    return _tightest_limits([t.limit for t in routing.limits_index.matching(ctx)], kind)
+
+
 def _referrals(state: _Routing) -> tuple[PlannedReferral, ...]:
     routing = state.routing
     general = routing.limits_index.matching(state.ctx) if routing.limits_index else []
@@ -416,17 +500,23 @@ def _referral(
     first rule that asked for it (after_id for a backup only), every rule's reason."""
     limits = [t.limit for t in general] + [limit for r in planned.rules for limit in r.limits]
     reasons = [rule.reason for rule in planned.rules] + planned.backup_for
+    best = _tightest_limits(limits, planned.kind)
     return PlannedReferral(
         agency_code=code,
         agency_kind=planned.kind,
         rule_id=planned.rules[0].id if planned.rules else after_id,
         reason="; ".join(reasons)[:REASON_MAX],
-        limits=_tightest(limits, planned.kind),
+        limits={clock: str(limit.duration) for clock, limit in best.items()},
+        limit_sources={clock: limit.source for clock, limit in best.items()},
     )
 
 
 def _tightest(limits: list[Limit], kind: str) -> dict[str, str]:
     """For each clock, the shortest of the limits that apply to `kind` (the first of equals)."""
+    return {clock: str(limit.duration) for clock, limit in _tightest_limits(limits, kind).items()}
+
+
+def _tightest_limits(limits: list[Limit], kind: str) -> dict[str, Limit]:
     best: dict[str, Limit] = {}
     for limit in limits:
         if limit.kinds is not None and kind not in limit.kinds:
@@ -434,4 +524,4 @@ def _tightest(limits: list[Limit], kind: str) -> dict[str, str]:
         old = best.get(limit.clock)
         if old is None or limit.key < old.key:
             best[limit.clock] = limit
-    return {clock: str(best[clock].duration) for clock in sorted(best)}
+    return {clock: best[clock] for clock in sorted(best)}

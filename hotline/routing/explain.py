@@ -17,6 +17,8 @@ CLOCKS = {
     "acknowledge": lazy("acknowledge %(limit)s"),
     "first_action": lazy("first action %(limit)s"),
     "resolve": lazy("resolve %(limit)s"),
+    "plan_approval": lazy("plan approved %(limit)s"),
+    "measure_end": lazy("measure ends %(limit)s"),
 }
 
 
@@ -26,6 +28,13 @@ SOURCES = {
     "model": lazy("model"),
     "rules+model": lazy("keywords and model"),
 }
+
+
+def clock_text(clock: str, limit: str, locale: str | None = "vi") -> str:
+    """ "acknowledge 15m" in the reader's language (a clock not listed as it is written)."""
+    if clock not in CLOCKS:
+        return f"{clock} {limit}"
+    return translations(locale).gettext(CLOCKS[clock]) % {"limit": limit}
 
 
 def explain_text(decision: Decision, ruleset: RuleSet, locale: str = "vi") -> str:
@@ -106,4 +115,8 @@ def _referral_lines(decision: Decision, ruleset: RuleSet, locale: str) -> list[s
             "limits": limits or "—",
         }
         out.append(f"  - {line}")
+        for clock, limit in r.limits.items():
+            source = r.limit_sources.get(clock)
+            if source:
+                out.append(f"      · {clock_text(clock, limit, locale)}: {source}")
     return out

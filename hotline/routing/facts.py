@@ -39,6 +39,11 @@ NOTICE_MESSAGES: dict[str, str] = {
     ),
     "after_hours": lazy("%(agency)s is closed: also referred to %(backup)s (open 24/7)."),
     "no_backup": lazy("%(agency)s is closed and no suitable 24/7 agency serves the area."),
+    "area_successor": lazy("Area %(old)s existed until %(since)s: the call is placed on %(new)s."),
+    "area_split": lazy(
+        "Area %(old)s existed until %(since)s and was split into %(choices)s: routed to "
+        "%(area)s until the operator chooses one."
+    ),
 }
 
 
@@ -84,6 +89,8 @@ class CallFacts:
     needs: tuple[str, ...]
     people: tuple[PersonFacts, ...]
     received_at: datetime  # aware, UTC
+    # The retired area code the caller gave, when parse placed the call on its successor.
+    area_given: str | None = None
 
 
 class Suggestion(NamedTuple):
@@ -134,6 +141,8 @@ class PlannedReferral(NamedTuple):
     rule_id: str
     reason: str
     limits: Mapping[str, str]  # clock -> duration, e.g. {"acknowledge": "15m"}
+    # clock -> where its limit comes from (the law, or the deployment's own rule)
+    limit_sources: Mapping[str, str] = {}
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -142,6 +151,7 @@ class PlannedReferral(NamedTuple):
             "rule_id": self.rule_id,
             "reason": self.reason,
             "limits": dict(self.limits),
+            "limit_sources": dict(self.limit_sources),
         }
 
 

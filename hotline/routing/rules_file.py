@@ -237,7 +237,11 @@ def load_rules(doc: YamlDoc, ruleset: RuleSet) -> RoutingRules:
     compiled.limits_index = RuleIndex(limits)
     compiled.parents = subcategory_parents(ruleset.taxonomy)
     compiled.ancestors = {code: tuple(ruleset.ancestors(code)) for code in ruleset.areas}
-    for agency in ruleset.agencies.values():
+    # Same-kind agencies of one area in the order they are chosen: priority, then file order.
+    ordered = sorted(
+        ruleset.agencies.values(), key=lambda a: a.priority if a.priority is not None else 10**6
+    )
+    for agency in ordered:
         compiled.agencies.setdefault(agency.kind, {}).setdefault(agency.area, []).append(
             agency.code
         )

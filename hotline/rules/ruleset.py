@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -97,6 +98,64 @@ class RuleSet:
     def contains(self, ancestor: str, code: str) -> bool:
         return ancestor in self.ancestors(code)
 
+    # --- areas over time (areas.yaml valid_from, valid_to, successors) ---
+
+    def is_live(self, code: str, on: date | None = None) -> bool:
+        """The area exists on the day `on`; without a day: it has not been retired."""
+        area = self.areas.get(code)
+        if area is None:
+            return False
+        return area.valid_to is None if on is None else area.live_on(on)
+
+    def current(self, code: str, on: date | None = None) -> list[tuple[str, float | None]]:
+        """The live area(s) an area is on the day `on` (without a day: today's map): itself
+        when it is live, else its successors followed to the live ones, each with its share
+        of the old area (None where the split is not known)."""
+        out: dict[str, float | None] = {}
+        todo: list[tuple[str, float | None, int]] = [(code, 1.0, 0)]
+        while todo:
+            here, share, depth = todo.pop(0)
+            area = self.areas.get(here)
+            if area is None or depth > len(self.areas):  # unknown, or a cycle (refused at load)
+                continue
+            retired = area.valid_to is not None and (on is None or area.valid_to < on)
+            if not retired or not area.successors:
+                if here in out:
+                    old = out[here]
+                    out[here] = None if old is None or share is None else old + share
+                else:
+                    out[here] = share
+                continue
+            successors = area.successor_list()
+            for s in successors:
+                part = (
+                    share
+                    if len(successors) == 1
+                    else (None if share is None or s.share is None else share * s.share)
+                )
+                todo.append((s.code, part, depth + 1))
+        return list(out.items())
+
+    def live_areas(self, on: date | None = None) -> list[str]:
+        return [code for code in self.areas if self.is_live(code, on)]
+
+    def subtree(self, root: str) -> set[str]:
+        """The area, every area below it, and every retired area whose successors lie there
+        (with the areas below those): the calls of the old map that count in it today."""
+        out, todo = set(), [root]
+        while todo:
+            code = todo.pop()
+            if code not in out:
+                out.add(code)
+                todo += self.children.get(code, [])
+        if not self.is_live(root):
+            return out
+        for code, area in self.areas.items():
+            retired = code not in out and area.valid_to is not None
+            if retired and any(c in out for c, _share in self.current(code)):
+                out.add(code)
+        return out
+
     def area_path(self, code: str) -> str:
         """ "Xã Tân Cảnh, Huyện Đăk Tô, Tỉnh Kon Tum" (the country left out)."""
         names = [self.areas[c].name for c in self.ancestors(code) if self.areas[c].parent]
@@ -112,8 +171,9 @@ class RuleSet:
             name = fold(area.name)
             haystack = f"{name} {area.code} {fold(self.area_path(area.code))}"
             if all(w in haystack for w in words):
-                # Names that contain the whole query come first, then shallow areas.
-                rank = 0 if " ".join(words) in name else 1
+                # Names that contain the whole query come first, live areas before the old
+                # map's, then shallow areas.
+                rank = (0 if " ".join(words) in name else 2) + (area.valid_to is not None)
                 scored.append((rank, len(self.ancestors(area.code)), area.name, area))
         scored.sort(key=lambda item: item[:3])
         return [item[3] for item in scored[:limit]]
@@ -135,6 +195,17 @@ class RuleSet:
 
     def agencies_of_kind(self, kind: str) -> Iterator[AgencyDef]:
         return (a for a in self.agencies.values() if a.kind == kind)
+
+    def needed_kinds(self) -> list[str]:
+        """The agency kinds rules.yaml may refer a call to (refer_if_found ones are optional)."""
+        if self.routing is None:
+            return []
+        kinds: dict[str, None] = {}
+        for rule in self.routing.rules:
+            for alternatives in rule.refer:
+                kinds.update(dict.fromkeys(alternatives))
+        order = self.taxonomy.codes("agency_kind")
+        return sorted(kinds, key=lambda k: order.index(k) if k in order else len(order))
 
 
 def load_ruleset(directory: str | Path) -> RuleSet:
@@ -314,7 +385,146 @@ def _areas(file: AreasFile, doc: YamlDoc) -> dict[str, AreaDef]:
         problems.append(doc.problem(("areas",), f"the tree needs exactly one root, found {roots}"))
     if problems:
         raise RulesError(problems)
+    problems += _lifetimes(file, doc, areas)
+    if problems:
+        raise RulesError(problems)
     return areas
+
+
+def _lifetimes(file: AreasFile, doc: YamlDoc, areas: dict[str, AreaDef]) -> list[Problem]:
+    """Areas with a life: a retired area names its successors, which exist and are there the
+    day after; no live area hangs under a retired one; no cycle of successors."""
+    problems: list[Problem] = []
+    for index, area in enumerate(file.areas):
+        where: tuple[str | int, ...] = ("areas", index)
+        problems += _own_life(doc, where, area)
+        problems += _successor_lives(doc, where, area, areas)
+        parent = areas.get(area.parent) if area.parent else None
+        if parent is not None:
+            problems += _within_parent(doc, where, area, parent)
+    problems += _successor_cycles(file, doc, areas)
+    return problems
+
+
+def _own_life(doc: YamlDoc, where: tuple[str | int, ...], area: AreaDef) -> list[Problem]:
+    problems = []
+    start, end = area.valid_from, area.valid_to
+    if start is not None and end is not None and start > end:
+        problems.append(doc.problem(where + ("valid_to",), "valid_to is before valid_from"))
+    successors = area.successor_list()
+    if end is not None and not successors:
+        problems.append(
+            doc.problem(
+                where + ("successors",),
+                f"the area was retired on {end} but has no successors: name the area(s) "
+                "it became, so its calls still route and count",
+            )
+        )
+    if successors and end is None:
+        problems.append(
+            doc.problem(where + ("valid_to",), "an area with successors needs valid_to")
+        )
+    shares = [s.share for s in successors if s.share is not None]
+    if len(successors) > 1 and shares:
+        if len(shares) != len(successors):
+            problems.append(
+                doc.problem(where + ("successors",), "give every successor a share, or none")
+            )
+        elif abs(sum(shares) - 1) > 0.01:
+            problems.append(
+                doc.problem(where + ("successors",), f"the shares add up to {sum(shares):g}, not 1")
+            )
+    return problems
+
+
+def _successor_lives(
+    doc: YamlDoc, where: tuple[str | int, ...], area: AreaDef, areas: dict[str, AreaDef]
+) -> list[Problem]:
+    """Each successor exists, once, and is there the day after the area's last day (a new
+    area made by the reform starts that day: an earlier start would overlap)."""
+    problems = []
+    seen: set[str] = set()
+    end = area.valid_to
+    for si, s in enumerate(area.successor_list()):
+        path = where + ("successors", si)
+        if s.code in seen:
+            problems.append(doc.problem(path, f"successor {s.code!r} listed twice"))
+        seen.add(s.code)
+        new = areas.get(s.code)
+        if new is None:
+            problems.append(doc.problem(path, f"unknown area {s.code!r}"))
+        elif end is not None and new.valid_from is not None and new.valid_from <= end:
+            problems.append(
+                doc.problem(
+                    path,
+                    f"overlapping validity: {area.code!r} exists until {end} and its "
+                    f"successor {s.code!r} from {new.valid_from}",
+                )
+            )
+        elif end is not None and not new.live_on(end + timedelta(days=1)):
+            day_after = end + timedelta(days=1)
+            problems.append(
+                doc.problem(path, f"successor {s.code!r} does not exist on {day_after}")
+            )
+    return problems
+
+
+def _within_parent(
+    doc: YamlDoc, where: tuple[str | int, ...], area: AreaDef, parent: AreaDef
+) -> list[Problem]:
+    """An area lives within its parent's life: a live area under a retired one is orphaned."""
+    problems = []
+    start, end = area.valid_from, area.valid_to
+    if parent.valid_to is not None and end is None:
+        problems.append(
+            doc.problem(
+                where + ("parent",),
+                f"orphaned: the area is live but its parent {parent.code!r} was retired on "
+                f"{parent.valid_to}; move it under a live area",
+            )
+        )
+    elif parent.valid_to is not None and end is not None and end > parent.valid_to:
+        problems.append(
+            doc.problem(
+                where + ("valid_to",),
+                f"overlapping validity: the area outlives its parent {parent.code!r} "
+                f"(retired on {parent.valid_to})",
+            )
+        )
+    if parent.valid_from is not None and (start is None or start < parent.valid_from):
+        problems.append(
+            doc.problem(
+                where + ("valid_from",),
+                f"overlapping validity: the area exists before its parent {parent.code!r} "
+                f"(from {parent.valid_from})",
+            )
+        )
+    return problems
+
+
+def _successor_cycles(file: AreasFile, doc: YamlDoc, areas: dict[str, AreaDef]) -> list[Problem]:
+    problems = []
+    for index, area in enumerate(file.areas):
+        # Walk every path of successors from this area: coming back to it is a cycle.
+        todo: list[tuple[str, tuple[str, ...]]] = [
+            (s.code, (area.code, s.code)) for s in area.successor_list()
+        ]
+        seen: set[str] = set()
+        while todo:
+            code, trail = todo.pop()
+            if code == area.code:
+                problems.append(
+                    doc.problem(
+                        ("areas", index, "successors"),
+                        f"the successors form a cycle: {' → '.join(trail)}",
+                    )
+                )
+                break
+            if code in seen or code not in areas:
+                continue
+            seen.add(code)
+            todo += [(s.code, (*trail, s.code)) for s in areas[code].successor_list()]
+    return problems
 
 
 def _lines(file: LinesFile, doc: YamlDoc, areas: dict[str, AreaDef]) -> dict[str, LineDef]:
@@ -322,6 +532,10 @@ def _lines(file: LinesFile, doc: YamlDoc, areas: dict[str, AreaDef]) -> dict[str
     for index, line in enumerate(file.lines):
         if line.area is not None and line.area not in areas:
             problems.append(doc.problem(("lines", index, "area"), f"unknown area {line.area!r}"))
+        elif line.area is not None and areas[line.area].valid_to is not None:
+            problems.append(
+                doc.problem(("lines", index, "area"), _retired(areas[line.area], "the line"))
+            )
         if line.level != "national" and line.area is None:
             problems.append(
                 doc.problem(
@@ -346,6 +560,8 @@ def _agencies(
             problems.append(doc.problem(where + ("kind",), f"unknown agency kind {agency.kind!r}"))
         if agency.area not in areas:
             problems.append(doc.problem(where + ("area",), f"unknown area {agency.area!r}"))
+        elif areas[agency.area].valid_to is not None:
+            problems.append(doc.problem(where + ("area",), _retired(areas[agency.area], "it")))
         if agency.kind == "safe_house" and agency.beds is None:
             problems.append(
                 doc.problem(where + ("beds",), "a safe house needs its capacity (beds)")
@@ -354,9 +570,43 @@ def _agencies(
             problems.append(
                 doc.problem(where + ("operated_by",), f"unknown agency {agency.operated_by!r}")
             )
+    problems += _priorities(file, doc)
     if problems:
         raise RulesError(problems)
     return {a.code: a for a in file.agencies}
+
+
+def _retired(area: AreaDef, what: str) -> str:
+    went = ", ".join(s.code for s in area.successor_list())
+    return f"area {area.code!r} was retired on {area.valid_to}: re-point {what} to {went}"
+
+
+def _priorities(file: AgenciesFile, doc: YamlDoc) -> list[Problem]:
+    """Two agencies of one kind in one area: each says which is chosen first (`priority`,
+    lower first), else only the first in file order would ever get a referral. Safe houses
+    are chosen by free beds, so they may share an area without one."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for index, agency in enumerate(file.agencies):
+        groups.setdefault((agency.kind, agency.area), []).append(index)
+    problems = []
+    for (kind, area), indexes in groups.items():
+        if len(indexes) < 2 or kind == "safe_house":
+            continue
+        given = [file.agencies[i].priority for i in indexes]
+        names = ", ".join(file.agencies[i].code for i in indexes)
+        for i in indexes:
+            priority = file.agencies[i].priority
+            if priority is None:
+                message = (
+                    f"{len(indexes)} {kind} agencies in area {area!r} ({names}): give each a "
+                    "priority (lower is chosen first)"
+                )
+            elif given.count(priority) > 1:
+                message = f"priority {priority} is shared by {kind} agencies in {area!r}: {names}"
+            else:
+                continue
+            problems.append(doc.problem(("agencies", i, "priority"), message))
+    return problems
 
 
 class RuleSetHolder:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -37,6 +38,14 @@ class Label(Strict):
 # --- areas.yaml ---------------------------------------------------------------------------
 
 
+class Successor(Strict):
+    """Where part of a retired area went: its code, and the share of the old area (its
+    population, 0 < share <= 1) when the old area was split and the share is known."""
+
+    code: str
+    share: float | None = Field(default=None, gt=0, le=1)
+
+
 class AreaDef(Strict):
     code: str = Field(pattern=CODE, max_length=64)
     name: str = Field(min_length=1, max_length=200)
@@ -44,6 +53,20 @@ class AreaDef(Strict):
     kind: str = Field(pattern=CODE, max_length=32)
     parent: str | None = None
     official_code: str | None = Field(default=None, max_length=32)
+    # An area's life: the first and the last day it exists (none: always, still). A retired
+    # area (valid_to set) names where it went; calls logged on it keep it.
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successors: list[str | Successor] = Field(default_factory=list)
+    source: str | None = Field(default=None, max_length=500)  # the act that made or ended it
+
+    def successor_list(self) -> list[Successor]:
+        return [Successor(code=s) if isinstance(s, str) else s for s in self.successors]
+
+    def live_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
 
 
 class AreasFile(Strict):
@@ -58,7 +81,7 @@ class LineDef(Strict):
     display: str | None = None
     name: str = Field(min_length=1)
     name_en: str | None = None
-    level: Literal["national", "provincial", "city", "district"]
+    level: Literal["national", "provincial", "city", "district", "commune"]
     area: str | None = None
     free: bool = False
     hours: str | None = None
@@ -115,6 +138,9 @@ class AgencyDef(Strict):
     hours: Hours | None = None
     beds: int | None = Field(default=None, ge=0)
     operated_by: str | None = None
+    # Two live agencies of one kind in one area: the lower priority is chosen first.
+    priority: int | None = Field(default=None, ge=0, le=1000)
+    source: str | None = Field(default=None, max_length=500)  # the act that set the body up
 
 
 class AgenciesFile(Strict):
@@ -236,7 +262,12 @@ class ClassificationFile(Strict):
 # --- rules.yaml ---------------------------------------------------------------------------
 
 HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
-ClockName = Literal["acknowledge", "first_action", "resolve"]
+# acknowledge: the agency confirms it has the referral; first_action: safety assessed or the
+# victim reached; resolve: the referral's own deliverable (plan drafted, report verified);
+# plan_approval: the support plan approved; measure_end: the protective measure the referral
+# starts ends unless renewed (temporary separation, no-contact order, support period).
+CLOCKS = ("acknowledge", "first_action", "resolve", "plan_approval", "measure_end")
+ClockName = Literal["acknowledge", "first_action", "resolve", "plan_approval", "measure_end"]
 
 
 class PersonCondition(Strict):

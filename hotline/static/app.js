@@ -55,13 +55,20 @@
     }
     function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); severalShown = false; }
     function choose(item) {
-      hidden.value = item.code; input.value = item.name; path.textContent = item.path;
+      // An area of the old map: the call goes on what it is today; split, pick the part.
+      const today = item.today || [];
+      if (today.length > 1) { items = today; active = 0; render(); input.focus(); return; }
+      const now = today.length === 1 ? today[0] : item;
+      hidden.value = now.code; path.textContent = now.path;
+      input.value = now === item ? item.name : item.name + " → " + now.name;
       close(); showError(""); suggest(); saveDraft();
       if (unknown && unknown.checked) { unknown.checked = false; unknownNote.hidden = true; }
     }
     function render() {
       list.replaceChildren(...items.map((item, i) => {
-        const li = el("li", { role: "option", id: `area-opt-${i}`, "aria-selected": String(i === active) }, item.name, el("small", {}, item.path));
+        const now = (item.today || []).map((t) => t.name).join(", ");
+        const li = el("li", { role: "option", id: `area-opt-${i}`, "aria-selected": String(i === active) },
+          now ? item.name + " → " + now : item.name, el("small", {}, item.path));
         li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(item); });
         return li;
       }));

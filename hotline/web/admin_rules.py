@@ -16,6 +16,7 @@ from hotline.accounts.auth import allow
 from hotline.calls.occupancy import bed_occupancy
 from hotline.i18n.translation import lazy
 from hotline.models import Agency, AuditEvent
+from hotline.routing.coverage import coverage
 from hotline.rules import agency_directory
 from hotline.rules.yamlfile import RulesError
 from hotline.web import reload as rules_admin
@@ -239,6 +240,24 @@ async def agency_capacity(request: web.Request) -> web.StreamResponse:
         )
     raise web.HTTPSeeOther(
         str(request.app.router["admin_agency"].url_for(code=code).with_query(done="capacity"))
+    )
+
+
+@allow("admin")
+async def coverage_page(request: web.Request) -> web.Response:
+    """Every live area x the agency kinds the rules may need: the agency chosen, or none."""
+    rules = request.app[keys.RULES].current
+    rows = coverage(rules)
+    return aiohttp_jinja2.render_template(
+        "admin/coverage.html",
+        request,
+        {
+            "rules": rules,
+            "kinds": rules.needed_kinds(),
+            "rows": rows,
+            "gaps": sum(len(row.gaps) for row in rows),
+            "only_gaps": request.query.get("gaps") == "1",
+        },
     )
 
 

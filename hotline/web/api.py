@@ -436,6 +436,17 @@ async def list_areas(request: web.Request) -> web.Response:
                     "kind": a.kind,
                     "parent": a.parent,
                     "path": rules.area_path(a.code),
+                    # An area of the old map: a call given it is placed on its successor.
+                    "live": a.valid_to is None,
+                    "valid_to": a.valid_to.isoformat() if a.valid_to else None,
+                    "successors": [s.code for s in a.successor_list()],
+                    # What it is on today's map (the live area, or the parts to choose from).
+                    "today": [
+                        {"code": c, "name": rules.areas[c].name, "path": rules.area_path(c)}
+                        for c, _share in rules.current(a.code)
+                    ]
+                    if a.valid_to is not None
+                    else [],
                 }
                 for a in areas
             ]

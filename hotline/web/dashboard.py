@@ -1,7 +1,7 @@
 """Supervisor dashboard and report downloads, and the response-times API.
 
 Handlers (routes are wired in hotline/web/routes.py):
-  supervisor_dashboard   GET /supervisor/dashboard?period=&since=&until=&area=&line=
+  supervisor_dashboard   GET /supervisor/dashboard?period=&since=&until=&area=&line=&areas=
   dashboard_csv          GET /supervisor/dashboard.csv?chart=<key>&(same filters)
   report_download        GET /supervisor/report?period=&area=&framework=&format=xlsx|csv&section=
   api_response_times     GET /api/v1/stats/response-times?period=|since=&until=&group_by=&area=
@@ -225,6 +225,7 @@ async def _dashboard(request: web.Request) -> tuple[Dashboard, Any]:
         now=now,
         locale=_locale(request),
         tz=settings.timezone,
+        areas_as=request.query.get("areas") or "today",
     )
     return d, period
 
@@ -288,6 +289,7 @@ async def report_download(request: web.Request) -> web.Response:
             line=q.get("line") or None,
             framework=q.get("framework") or None,
             now=now,
+            areas_as=q.get("areas") or "today",
         )
         name = f"bao-cao-{period.label.replace('..', '_')}-{q.get('area') or 'toan-bo'}"
         if q.get("format", "xlsx") == "csv":

@@ -32,14 +32,17 @@ def json_error(
     message: str,
     fields: Mapping[str, str] | None = None,
     headers: Mapping[str, str] | None = None,
+    choices: Mapping[str, Any] | None = None,
 ) -> web.Response:
-    body = {
+    body: dict[str, Any] = {
         "error": {
             "code": code,
             "message": translate(request, message),
             "fields": {printable(k): translate(request, v) for k, v in (fields or {}).items()},
         }
     }
+    if choices:
+        body["error"]["choices"] = dict(choices)
     return web.json_response(
         body, status=status, headers=headers, dumps=lambda o: json.dumps(o, ensure_ascii=False)
     )
@@ -108,7 +111,9 @@ def _invalid(request: web.Request, exc: InvalidInput) -> web.Response:
         "invalid_transition": 409,
     }.get(exc.code, 422)
     if is_api(request):
-        return json_error(request, status, exc.code, "invalid input", exc.fields)
+        return json_error(
+            request, status, exc.code, "invalid input", exc.fields, choices=exc.choices
+        )
     # Pages: the same status as the API, the fields named in plain text.
     named = "; ".join(f"{printable(k)}: {translate(request, v)}" for k, v in exc.fields.items())
     page_error = {

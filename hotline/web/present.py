@@ -14,6 +14,7 @@ from babel.dates import format_datetime, format_timedelta
 from hotline import keys
 from hotline.clock import as_utc
 from hotline.i18n.translation import LOCALES, lazy
+from hotline.routing.explain import clock_text
 from hotline.web.security import csrf_token
 
 
@@ -89,6 +90,27 @@ def install_filters(env: jinja2.Environment) -> None:
     env.filters["localtime"] = localtime
     env.filters["label"] = label
     env.filters["ago"] = ago
+    env.filters["time_limits"] = time_limits
+
+
+@jinja2.pass_context
+def time_limits(context: Any, policy: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A referral's time limits from its policy snapshot: what (in the reader's language),
+    the limit, when it falls due, and where it comes from (the law, or the deployment)."""
+    if not policy:
+        return []
+    sources = policy.get("sources", {})
+    due = policy.get("due", {})
+    locale = context.get("locale", "vi")
+    rows = [
+        {
+            "what": clock_text(clock, limit, locale),
+            "due": datetime.fromisoformat(due[clock]) if clock in due else None,
+            "source": sources.get(clock, ""),
+        }
+        for clock, limit in policy.get("limits", {}).items()
+    ]
+    return sorted(rows, key=lambda r: (r["due"] is None, r["due"] or datetime.min))
 
 
 @jinja2.pass_context

@@ -105,6 +105,7 @@ def setup_routes(app: web.Application, static: Path) -> None:
         "/admin/agencies/{code}/capacity", admin_rules.agency_capacity, name="admin_agency_capacity"
     )
     r.add_get("/admin/rules", admin_rules.rules_page, name="admin_rules")
+    r.add_get("/admin/rules/coverage", admin_rules.coverage_page, name="admin_coverage")
     r.add_post("/admin/rules/reload", admin_rules.rules_reload, name="admin_rules_reload")
     r.add_get("/audit", audit_log.audit_log, name="audit_log")
     r.add_get(r"/calls/{id:\d+}/redact", privacy.redact_form, name="call_redact")

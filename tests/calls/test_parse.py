@@ -22,7 +22,7 @@ def test_routing_facts_from_a_call_body(ruleset: RuleSet) -> None:
         "received_at": "2026-03-10T09:00:00+07:00",
         "caller": {"name": "A", "phone": "0912 345 678", "anonymous": False},
         "people": [{"age": 9, "sex": "female", "name": "B"}, {"age": "40"}],
-        "area": "tan-canh",
+        "area": "qn-dak-to",
         "address": "thôn 1",
         "narrative": "bé bị đánh",
         "urgency": "high",

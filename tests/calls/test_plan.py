@@ -80,7 +80,7 @@ CASES = [
         {"safe_house", "police", "womens_union"},
     ),
     Case(
-        "the same, the district's house full: no bed up the tree, a supervisor must find one",
+        "the same, the commune's house full: referred up the tree to the province's",
         {
             "narrative": WIFE_BEATEN,
             "people": [PersonData(age=30, sex="female")],
@@ -90,8 +90,8 @@ CASES = [
         },
         ["gbv"],
         "operator",
-        {"police", "womens_union"},
-        notices={"safe_house_full_none", "no_free_bed"},
+        {"safe_house", "police", "womens_union"},
+        notices={"safe_house_full"},
         occupancy={"dia-chi-tin-cay-dak-to": 2},
     ),
     Case(
@@ -118,7 +118,7 @@ CASES = [
 def plan(ruleset: RuleSet, case: Case) -> CallPlan:
     fields: dict[str, Any] = {
         "line": "111",
-        "area": "tan-canh",
+        "area": "qn-dak-to",
         "narrative": GIRL_BEATEN,
         "people": [PersonData(age=9, sex="female")],
         "urgency": "high",
@@ -169,7 +169,7 @@ def test_the_occupancy_is_read_only_when_a_shelter_may_be_in_play(ruleset: RuleS
         return facts_of(
             {
                 "line_code": "111",
-                "area_code": "tan-canh",
+                "area_code": "qn-dak-to",
                 "narrative": WIFE_BEATEN,
                 "categories": [],
                 "subcategories": [],

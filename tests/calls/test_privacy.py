@@ -72,7 +72,7 @@ async def statistics(client) -> dict:  # type: ignore[no-untyped-def]
 
 async def test_redaction_clears_personal_data_and_keeps_statistics(client, accounts, clock):
     call = await new_call(client, accounts)
-    other = await new_call(client, accounts, GOOD | {"area": "tp-kon-tum"})
+    other = await new_call(client, accounts, GOOD | {"area": "qn-kon-tum"})
     before = await statistics(client)
     clock.advance(minutes=5)
     sup = accounts["supervisor"]

@@ -27,10 +27,11 @@ from tests.helpers.factories import T0, make_call, make_user
 
 @pytest.fixture(scope="module")
 def ca_policy(ruleset: RuleSet) -> dict[str, Any]:
-    """child-abuse-emergency from T0: acknowledge 15m; steps at 15m, 30m, 1h, 2h15 (+2h x3),
-    first action 12h, resolve 5wd."""
+    """child-abuse-emergency from T0 for the lead agency: acknowledge 15m; steps at 15m, 30m,
+    1h, 2h15 (+2h x3), first action 12h, resolve 5wd, plan approved 7wd (rules.yaml)."""
+    limits = {"first_action": "12h", "resolve": "5wd", "plan_approval": "7wd"}
     return plan_referral(
-        ruleset, categories=["child_abuse"], urgency="emergency", created_at=T0
+        ruleset, categories=["child_abuse"], urgency="emergency", limits=limits, created_at=T0
     ).policy
 
 
@@ -137,11 +138,20 @@ PLAN_CASES = [
     (
         ["child_abuse"],
         "emergency",
-        {},
+        {"first_action": "12h", "resolve": "5wd"},
         T0 + 15 * M,
         datetime(2026, 3, 17, 2, tzinfo=UTC),
         "child-abuse-emergency",
-        "15m to acknowledge, support plan in 5 working days",
+        "15m to acknowledge, the lead's support plan in 5 working days",
+    ),
+    (
+        ["child_abuse"],
+        "emergency",
+        {},
+        T0 + 15 * M,
+        None,
+        "child-abuse-emergency",
+        "the same call's health referral: no support-plan limit",
     ),
     (["gbv"], "high", {}, T0 + H, None, "urgent", "1h to acknowledge, no resolve limit"),
     (["gbv"], "normal", {}, T0 + 4 * H, None, "routine", "4h to acknowledge"),
@@ -149,11 +159,20 @@ PLAN_CASES = [
     (
         ["trafficking"],
         "normal",
-        {},
+        {"resolve": "3d"},
         T0 + 4 * H,
         T0 + 72 * H,
         "trafficking",
-        "verification within 3 days",
+        "the police's verification within 3 days",
+    ),
+    (
+        ["trafficking"],
+        "normal",
+        {},
+        T0 + 4 * H,
+        None,
+        "trafficking",
+        "the Women's Union of a trafficking call: no verification limit",
     ),
     (
         ["trafficking"],
@@ -290,7 +309,7 @@ async def test_clock_jump_fires_each_missed_step_once_in_order(db, ruleset, sett
 
 
 async def test_reroute_up_picks_the_province_when_the_district_is_silent(db, ruleset, settings):  # type: ignore[no-untyped-def]
-    call_id, ref_id = await setup_referral(db, ruleset, agency="ldtbxh-dak-to")
+    call_id, ref_id = await setup_referral(db, ruleset, agency="tham-van-tan-canh")
     await run(db, ruleset, settings, T0 + H)
     async with db.read() as session:
         referrals = (
@@ -303,13 +322,13 @@ async def test_reroute_up_picks_the_province_when_the_district_is_silent(db, rul
                 select(Notification.address).where(Notification.referral_id == referrals[-1].id)
             )
         ).all()
-    assert [r.agency_code for r in referrals] == ["ldtbxh-dak-to", "so-ldtbxh-kon-tum"]
+    assert [r.agency_code for r in referrals] == ["tham-van-tan-canh", "so-y-te-quang-ngai"]
     original, rerouted = referrals
     assert original.status == "pending"  # the original stays open
     assert rerouted.policy["ladder"] == "child-abuse-emergency"  # its own snapshot
     assert rerouted.ack_due_at == T0 + H + 15 * M and rerouted.next_escalation_at is not None
     assert rerouted.rule_id == "escalation:child-abuse-emergency"
-    assert notified == ["bvte@so-ldtbxh.kontum.example"]
+    assert notified == ["bvte@syt.quangngai.example"]
     # The province's referral climbs its own ladder; at the top, re-routing tells supervisors.
     await run(db, ruleset, settings, T0 + 2 * H + 15 * M)
     top = await events(db, f"referral:{rerouted.id}")
@@ -352,8 +371,8 @@ async def test_dead_lettered_agency_escalates_at_once(db, ruleset, settings):  #
 
 
 async def test_agency_without_channels_escalates_at_once(db, ruleset, settings):  # type: ignore[no-untyped-def]
-    silent = ruleset.agencies["ldtbxh-dak-to"].model_copy(update={"channels": []})
-    rules = dataclasses.replace(ruleset, agencies={**ruleset.agencies, "ldtbxh-dak-to": silent})
+    silent = ruleset.agencies["tham-van-tan-canh"].model_copy(update={"channels": []})
+    rules = dataclasses.replace(ruleset, agencies={**ruleset.agencies, "tham-van-tan-canh": silent})
     call_id, _ = await setup_referral(db, rules)
     async with db.write() as session:
         await session.execute(update(Referral).values(next_escalation_at=T0))  # as planned
@@ -387,7 +406,7 @@ async def test_two_concurrent_sweeps_apply_each_step_once(db_url, ruleset, setti
             rerouted = await session.scalar(
                 select(func.count())
                 .select_from(Referral)
-                .where(Referral.agency_code == "so-ldtbxh-kon-tum")
+                .where(Referral.agency_code == "so-y-te-quang-ngai")
             )
             reminders = await session.scalar(
                 select(func.count())

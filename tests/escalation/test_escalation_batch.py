@@ -69,7 +69,7 @@ async def test_one_batch_with_every_kind_of_step(db, ruleset, settings):  # type
                 )
             )
         )
-    assert added == "so-ldtbxh-kon-tum"
+    assert added == "so-y-te-quang-ngai"
     assert stored[marked].overdue_at == T0 + H and stored[reminded].overdue_at is None
     assert stored[answered].escalation_level == stored[reminded].escalation_level == 1
     # The reminder rendered from Core rows is the one the ORM objects give.

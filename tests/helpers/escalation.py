@@ -12,6 +12,7 @@ from hotline.db.engine import Database
 from hotline.escalation.policy import plan_referral
 from hotline.escalation.sweep import sweep
 from hotline.models import EscalationEvent
+from hotline.routing.decide import kind_limits
 from hotline.rules.ruleset import RuleSet
 from tests.helpers.factories import T0, make_call, make_referral, make_user
 
@@ -23,16 +24,17 @@ async def setup_referral(
     db: Database,
     ruleset: RuleSet,
     *,
-    agency: str = "ldtbxh-dak-to",
+    agency: str = "tham-van-tan-canh",
     urgency: str = "emergency",
     categories: tuple[str, ...] = ("child_abuse",),
     created: datetime = T0,
 ) -> tuple[int, int]:
-    """A call taken by an operator with one planned referral; supervisors for Kon Tum."""
+    """A call taken by an operator with one planned referral, with the time limits rules.yaml
+    gives the agency's kind; supervisors for Quảng Ngãi and Huế."""
     async with db.write() as session:
         operator = await make_user(session, role="operator")
-        await make_user(session, role="supervisor", areas=["kon-tum"])
-        await make_user(session, role="supervisor", areas=["thua-thien-hue"])
+        await make_user(session, role="supervisor", areas=["quang-ngai"])
+        await make_user(session, role="supervisor", areas=["hue"])
         call = await make_call(
             session,
             urgency=urgency,
@@ -40,8 +42,18 @@ async def setup_referral(
             received_at=created,
             taken_by_id=operator.id,
         )
+        limits = kind_limits(
+            ruleset,
+            kind=ruleset.agencies[agency].kind,
+            categories=categories,
+            urgency=urgency,
+        )
         plan = plan_referral(
-            ruleset, categories=list(categories), urgency=urgency, created_at=created
+            ruleset,
+            categories=list(categories),
+            urgency=urgency,
+            limits={clock: str(limit.duration) for clock, limit in limits.items()},
+            created_at=created,
         )
         referral = await make_referral(
             session,

@@ -2,7 +2,7 @@
 
     async with db.write() as session:
         call = await make_call(session, urgency="emergency")
-        referral = await make_referral(session, call, agency_code="ca-dak-to")
+        referral = await make_referral(session, call, agency_code="ca-xa-dak-to")
 
 The areas, lines and agencies of the shipped rules are mirrored into the database the first
 time they are needed (foreign keys), via hotline.rules.jurisdiction.sync.
@@ -63,7 +63,7 @@ async def make_call(
         "caller_phone": "0912 345 678",
         "caller_phone_e164": "+84912345678",
         "caller_relation": "neighbour",
-        "area_code": "tan-canh",
+        "area_code": "qn-dak-to",
         "address": "Thôn 3, xã Tân Cảnh",
         "narrative": NARRATIVE,
         "categories": ["child_abuse"],
@@ -87,7 +87,7 @@ async def make_referral(
     session: AsyncSession,
     call: Call,
     *,
-    agency_code: str = "ldtbxh-dak-to",
+    agency_code: str = "so-y-te-quang-ngai",
     ruleset: RuleSet | None = None,
     **overrides: Any,
 ) -> Referral:

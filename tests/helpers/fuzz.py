@@ -30,8 +30,8 @@ from tests.helpers.calls import GOOD
 # One account per role; the supervisor is limited to one area, so scopes are exercised too.
 ROLE_ACCOUNTS = {
     "operator": ("fuzz-operator", None, ()),
-    "supervisor": ("fuzz-supervisor", None, ("tp-kon-tum",)),
-    "agency": ("fuzz-police", "ca-dak-to", ()),
+    "supervisor": ("fuzz-supervisor", None, ("qn-kon-tum",)),
+    "agency": ("fuzz-police", "ca-xa-dak-to", ()),
     "admin": ("fuzz-admin", None, ()),
 }
 

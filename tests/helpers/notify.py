@@ -19,7 +19,7 @@ from hotline.rules.schema import AgencyDef, Channel
 from hotline.settings import Settings
 from tests.helpers.factories import make_call, make_referral
 
-AGENCY = "ldtbxh-dak-to"
+AGENCY = "so-y-te-quang-ngai"
 
 
 def agency_with(ruleset: RuleSet, *channels: dict[str, Any], code: str = AGENCY) -> AgencyDef:

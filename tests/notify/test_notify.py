@@ -71,7 +71,7 @@ async def test_email_carries_the_minimum_and_a_working_ack_link(
     subject, body = msg["Subject"], msg.get_content()
     assert msg["To"] == "bvte@dakto.test" and msg["From"] == "hl@hotline.test"
     assert subject.startswith("[CAO] Chuyển gửi vụ việc T-")
-    assert subject.endswith(": Xâm hại trẻ em – Xã Tân Cảnh")
+    assert subject.endswith(": Xâm hại trẻ em – Xã Đăk Tô")
     assert f"<notification-{queued.ids[0]}@hotline.test>" == msg["Message-ID"]
     assert "Hạn xác nhận:      10:00 10/03/2026" in body  # 03:00 UTC shown in Ho Chi Minh time
     for secret in PERSONAL:

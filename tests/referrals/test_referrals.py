@@ -22,7 +22,7 @@ from tests.helpers.factories import make_call, make_referral
 async def _referrals(db, n: int = 1, **kw):  # type: ignore[no-untyped-def]
     async with db.write() as session:
         call = await make_call(session)
-        agencies = ["ldtbxh-dak-to", "ca-dak-to", "ttyt-dak-to"][:n]
+        agencies = ["so-y-te-quang-ngai", "ca-xa-dak-to", "ttyt-kv-dak-to"][:n]
         refs = [await make_referral(session, call, agency_code=a, **kw) for a in agencies]
         return call.id, [r.id for r in refs]
 

@@ -54,7 +54,7 @@ async def seed_referrals(db) -> None:  # type: ignore[no-untyped-def]
         def at(seconds: float) -> datetime:
             return T0 + timedelta(seconds=seconds)
 
-        common = {"agency_code": "ldtbxh-dak-to", "created_at": T0}
+        common = {"agency_code": "so-y-te-quang-ngai", "created_at": T0}
         await make_referral(
             s, c1, **common, status="resolved", acknowledged_at=at(600), resolved_at=at(2 * D)
         )
@@ -69,7 +69,7 @@ async def seed_referrals(db) -> None:  # type: ignore[no-untyped-def]
         await make_referral(
             s,
             c3,
-            agency_code="ldtbxh-dak-to",
+            agency_code="so-y-te-quang-ngai",
             created_at=late,
             ack_due_at=late + timedelta(hours=1),
             resolve_due_at=late + timedelta(days=5),
@@ -78,7 +78,7 @@ async def seed_referrals(db) -> None:  # type: ignore[no-untyped-def]
         await make_referral(
             s,
             c2,
-            agency_code="ca-dak-to",
+            agency_code="ca-xa-dak-to",
             created_at=T0,
             status="resolved",
             acknowledged_at=at(300),
@@ -117,11 +117,11 @@ async def test_response_times_groups_and_filters(db, ruleset):
     lines = {r.key: r.referrals for r in await response_times(db, group_by="line", **kw)}
     assert lines == {"111": 6, "02603862991": 1}
     agencies = {r.key for r in await response_times(db, group_by="agency", **kw)}
-    assert agencies == {"ldtbxh-dak-to", "ca-dak-to"}
+    assert agencies == {"so-y-te-quang-ngai", "ca-xa-dak-to"}
     cats = {r.key: r.referrals for r in await response_times(db, group_by="category", **kw)}
     assert cats == {"child_abuse": 7}
-    (area,) = await response_times(db, group_by="area", area="dak-to", **kw)
-    assert (area.key, area.referrals) == ("tan-canh", 7)
+    (area,) = await response_times(db, group_by="area", area="qn-dak-to", **kw)
+    assert (area.key, area.referrals) == ("qn-dak-to", 7)
     assert await response_times(db, group_by="area", area="lai-chau", **kw) == []
     with pytest.raises(ReportInputError) as err:
         await response_times(db, group_by="weekday", **kw)
@@ -205,10 +205,10 @@ async def seed_calls(db) -> None:  # type: ignore[no-untyped-def]
             received_at=T0 + timedelta(hours=1),
             categories=["child_abuse", "gbv"],
             subcategories=["sexual_abuse", "sexual_violence"],
-            area_code="tp-kon-tum",
+            area_code="qn-kon-tum",
         )
         await add_call(
-            s, received_at=T0, categories=["counselling"], subcategories=[], area_code="tam-duong"
+            s, received_at=T0, categories=["counselling"], subcategories=[], area_code="lc-binh-lu"
         )
         await add_call(s, received_at=T0, categories=["silent"], subcategories=[])
         await add_call(s, received_at=T0, categories=["silent"], subcategories=[], area_code=None)
@@ -224,7 +224,7 @@ async def seed_calls(db) -> None:  # type: ignore[no-untyped-def]
         await make_referral(
             s,
             c2,
-            agency_code="ca-tp-kon-tum",
+            agency_code="ca-phuong-kon-tum",
             created_at=T0,
             acknowledged_at=T0 + timedelta(hours=2),
             status="acknowledged",
@@ -244,7 +244,7 @@ async def test_dashboard_figures(db, ruleset):
     cats = {c["key"]: c["calls"] for c in d.calls_by_category}
     assert cats == {"child_abuse": 2, "gbv": 1, "counselling": 1, "silent": 2}
     areas = {a["key"]: a["calls"] for a in d.calls_by_area}
-    assert areas == {"kon-tum": 3, "lai-chau": 1, "": 1}
+    assert areas == {"quang-ngai": 3, "lai-chau": 1, "": 1}
     assert sum(d.calls_by_hour) == 5 and d.calls_by_hour[9] == 4
     assert d.response_total.referrals == 2
     # The police referral: acknowledged after 2 h (limit 1 h), open past its 5-day limit.
@@ -252,9 +252,11 @@ async def test_dashboard_figures(db, ruleset):
     assert sum(b["count"] for b in d.open_referrals_by_age) == 1
     assert d.dead_letters == 0
     assert d.to_dict()["response_total"]["ack_breaches"] == 1
-    kt = await dashboard(db, ruleset, since=MARCH.since, until=MARCH.until, now=NOW, area="kon-tum")
+    kt = await dashboard(
+        db, ruleset, since=MARCH.since, until=MARCH.until, now=NOW, area="quang-ngai"
+    )
     assert kt.calls == 3
-    assert {a["key"] for a in kt.calls_by_area} == {"dak-to", "tp-kon-tum"}
+    assert {a["key"] for a in kt.calls_by_area} == {"qn-dak-to", "qn-kon-tum"}
     with pytest.raises(ReportInputError) as err:
         await dashboard(db, ruleset, since=MARCH.since, until=MARCH.until, area="atlantis")
     assert err.value.field == "area"
@@ -386,11 +388,15 @@ async def test_prepare_due_reports_writes_xlsx(db, ruleset, tmp_path):
 
     await seed_calls(db)
     paths = await prepare_due_reports(
-        db, ruleset, now=datetime(2026, 6, 5, tzinfo=UTC), out_dir=tmp_path, areas=[None, "kon-tum"]
+        db,
+        ruleset,
+        now=datetime(2026, 6, 5, tzinfo=UTC),
+        out_dir=tmp_path,
+        areas=[None, "quang-ngai"],
     )
     assert [p.name for p in paths] == [
         "bao-cao-6-thang-2025-12_2026-05-toan-bo.xlsx",
-        "bao-cao-6-thang-2025-12_2026-05-kon-tum.xlsx",
+        "bao-cao-6-thang-2025-12_2026-05-quang-ngai.xlsx",
     ]
     wb = openpyxl.load_workbook(paths[0])
     assert "Tổng hợp" in wb.sheetnames
@@ -411,7 +417,7 @@ def test_report_command_writes_xlsx_and_csv(db_url, settings, tmp_path, capsys):
 
     asyncio.run(seed_it())
     out = tmp_path / "r.xlsx"
-    assert report_command(settings, period="2026-H1", area="kon-tum", out=str(out)) == 0
+    assert report_command(settings, period="2026-H1", area="quang-ngai", out=str(out)) == 0
     assert openpyxl.load_workbook(out)["Địa bàn"]
     assert report_command(settings, period="2026-H1", format="csv", section="funnel") == 0
     assert "Cuộc gọi tiếp nhận,5" in capsys.readouterr().out

@@ -67,7 +67,7 @@ async def test_report_download_and_response_times_api(client, accounts):
 async def test_dashboard_api(client, accounts):
     await seed(client)
     await login(client, "supervisor")
-    response = await client.get("/api/v1/stats/dashboard?period=2026-03&area=dak-to")
+    response = await client.get("/api/v1/stats/dashboard?period=2026-03&area=qn-dak-to")
     assert response.status == 200
     body = await response.json()
     assert body["calls"] == 2 and body["period"]["label"] == "2026-03"

@@ -235,7 +235,7 @@ def test_rule_referring_nobody(rules_dir: Path) -> None:
 
 
 def test_safe_house_without_beds(rules_dir: Path) -> None:
-    line = edit(rules_dir, "agencies.yaml", "    beds: 4\n", "")
+    line = edit(rules_dir, "agencies.yaml", "    beds: 3\n", "")
     problem = only(rules_dir)
     assert problem.file == "agencies.yaml" and problem.field.endswith(".beds")
     assert "beds" in problem.message and problem.line is not None and problem.line < line
@@ -296,7 +296,7 @@ def test_a_new_deployment_edits_data_only(rules_dir: Path) -> None:
         """rules:
   - id: night-city-line-gbv
     description: Đêm, đường dây thành phố, bạo lực giới, báo công an.
-    when: {categories: [gbv], line: ['02603915034'], area: [tp-kon-tum],
+    when: {categories: [gbv], line: ['02603915034'], area: [qn-kon-tum],
            time: {start: '22:00', end: '06:00'}}
     refer: [police]
     limits: [{clock: acknowledge, limit: 10m, source: local rule}]
@@ -311,7 +311,7 @@ def test_a_new_deployment_edits_data_only(rules_dir: Path) -> None:
     at = datetime(2026, 3, 10, 16, 30, tzinfo=UTC)  # 23:30 local
     call = CallFacts(
         "02603915034",
-        "duy-tan",
+        "qn-kon-tum",
         "bị chồng đánh",
         (),
         (),

@@ -46,17 +46,17 @@ async def test_create_user_keeps_values_on_error_then_the_user_can_log_in(client
         | {"csrf": csrf, "username": "Lan Nguyen!", "password": "short", "email": "not-an-email"}
     )
     bad.add("lines", "111")
-    bad.add("areas", "dak-to")
+    bad.add("areas", "qn-dak-to")
     response = await client.post("/admin/users/new", data=bad)
     assert response.status == 422
     page = await response.text()
     assert field_error(page, "username") and field_error(page, "password")
     assert field_error(page, "email")
     assert 'value="Nguyễn Thị Lan"' in page and 'value="not-an-email"' in page
-    assert 'value="111" checked' in page and 'value="dak-to" selected' in page
+    assert 'value="111" checked' in page and 'value="qn-dak-to" selected' in page
     assert "mật khẩu" not in page  # a password is never sent back
     good = MultiDict(NEW_USER | {"csrf": csrf})
-    good.add("areas", "dak-to")
+    good.add("areas", "qn-dak-to")
     created = await client.post("/admin/users/new", data=good, allow_redirects=False)
     assert created.status == 303, await created.text()
     taken = await client.post("/admin/users/new", data=good)
@@ -65,7 +65,7 @@ async def test_create_user_keeps_values_on_error_then_the_user_can_log_in(client
         user = (
             await session.execute(select(User).where(User.username == "lan.nguyen"))
         ).scalar_one()
-    assert user.role == "supervisor" and user.areas == ["dak-to"]
+    assert user.role == "supervisor" and user.areas == ["qn-dak-to"]
     [event] = await actions(client, action="user.create")
     assert event.object_id == str(user.id) and event.actor == "admin:admin"
     await client.post("/logout", data={"csrf": csrf})
@@ -202,7 +202,7 @@ async def test_token_shown_once_then_revoked(client, accounts):
 
 # --- agencies and rules -------------------------------------------------------------------
 
-HOUSE = "nha-tam-lanh-tp-kon-tum"
+HOUSE = "nha-tam-lanh-kon-tum"
 
 
 def agency_form(csrf: str, digest: str, **changes: str) -> dict[str, str]:
@@ -245,7 +245,7 @@ async def test_agency_edit_writes_the_file_and_reloads(client, accounts):
     assert [h.days for h in house.hours] == [["mon", "tue", "wed", "thu", "fri"], ["sat"]]
     text = (rules.directory / "agencies.yaml").read_text(encoding="utf-8")
     assert text.startswith("# The agency directory.")  # comments elsewhere survive
-    assert yaml.safe_load(text)["agencies"][0]["code"] == "so-ldtbxh-kon-tum"
+    assert yaml.safe_load(text)["agencies"][0]["code"] == "ca-tinh-quang-ngai"
     async with client.app[keys.DB].read() as session:
         assert (await session.get(Agency, HOUSE)).beds == 6
     assert [e.action for e in await actions(client) if e.object_type in ("agency", "rules")] == [

@@ -25,7 +25,7 @@ async def referral_for(client, accounts, agency: str) -> dict:  # type: ignore[n
 
 async def test_ack_then_statuses_through_the_api(client, accounts):
     police = accounts["police"]
-    referral = await referral_for(client, accounts, "ca-dak-to")
+    referral = await referral_for(client, accounts, "ca-xa-dak-to")
     url = f"/api/v1/referrals/{referral['id']}"
     first = await client.post(url + "/ack", headers=police.headers)
     assert first.status == 200
@@ -55,7 +55,7 @@ async def test_ack_then_statuses_through_the_api(client, accounts):
 
 
 async def test_decline_needs_a_reason(client, accounts):
-    referral = await referral_for(client, accounts, "ca-dak-to")
+    referral = await referral_for(client, accounts, "ca-xa-dak-to")
     response = await client.post(
         f"/api/v1/referrals/{referral['id']}/status",
         json={"status": "declined", "note": " "},
@@ -65,7 +65,7 @@ async def test_decline_needs_a_reason(client, accounts):
 
 
 async def test_other_agency_gets_404_everywhere(client, accounts):
-    referral = await referral_for(client, accounts, "ca-dak-to")
+    referral = await referral_for(client, accounts, "ca-xa-dak-to")
     other = accounts["police-city"]
     for method, url, body in [
         ("post", f"/api/v1/referrals/{referral['id']}/ack", None),
@@ -74,7 +74,7 @@ async def test_other_agency_gets_404_everywhere(client, accounts):
     ]:
         response = await getattr(client, method)(url, json=body, headers=other.headers)
         assert response.status == 404, (url, await response.text())
-    guessed = await client.get("/api/v1/referrals?agency=ca-dak-to", headers=other.headers)
+    guessed = await client.get("/api/v1/referrals?agency=ca-xa-dak-to", headers=other.headers)
     assert guessed.status == 404
     async with client.app[keys.DB].read() as session:
         status = await session.scalar(select(Referral.status).where(Referral.id == referral["id"]))
@@ -82,7 +82,7 @@ async def test_other_agency_gets_404_everywhere(client, accounts):
 
 
 async def test_inbox_page_acknowledge(client, accounts):
-    referral = await referral_for(client, accounts, "ca-dak-to")
+    referral = await referral_for(client, accounts, "ca-xa-dak-to")
     csrf = await login(client, "police")
     inbox = await (await client.get("/agency/referrals")).text()
     assert f"/agency/referrals/{referral['id']}" in inbox
@@ -106,7 +106,7 @@ async def test_inbox_page_acknowledge(client, accounts):
 
 
 async def test_signed_link_acknowledges_in_one_click(client, accounts, clock, settings):
-    referral = await referral_for(client, accounts, "ca-dak-to")
+    referral = await referral_for(client, accounts, "ca-xa-dak-to")
     token = make_ack_token(settings.secret_key, referral["id"], now=clock.now())
     page = await client.get(f"/ack/{token}")
     assert page.status == 200
@@ -121,7 +121,7 @@ async def test_signed_link_acknowledges_in_one_click(client, accounts, clock, se
 
 
 async def test_signed_link_works_for_a_logged_in_user(client, accounts, clock, settings):
-    referral = await referral_for(client, accounts, "ca-dak-to")
+    referral = await referral_for(client, accounts, "ca-xa-dak-to")
     token = make_ack_token(settings.secret_key, referral["id"], now=clock.now())
     await login(client, "police")  # the officer is logged in in the same browser
     page = await (await client.get(f"/ack/{token}")).text()
@@ -148,7 +148,7 @@ async def test_inbox_is_sorted_by_urgency_then_deadline(client, accounts):
 
 
 async def test_tampered_and_expired_links_are_refused(client, accounts, clock, settings):
-    referral = await referral_for(client, accounts, "ca-dak-to")
+    referral = await referral_for(client, accounts, "ca-xa-dak-to")
     token = make_ack_token(settings.secret_key, referral["id"], now=clock.now())
     other_id = re.sub(r"^ack\.\d+\.", f"ack.{referral['id'] + 1}.", token)
     assert (await client.post(f"/ack/{other_id}")).status == 400

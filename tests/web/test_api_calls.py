@@ -30,7 +30,7 @@ async def test_create_read_list_patch_round_trip(client, accounts):
     assert response.status == 201, await response.text()
     call = await response.json()
     assert call["reference"] and len(call["reference"]) == 7
-    assert call["line"] == "111" and call["area"] == "tan-canh"
+    assert call["line"] == "111" and call["area"] == "qn-dak-to"
     assert call["status"] == "referred"
     assert call["caller"]["phone_e164"] == "+84912345678"
     assert call["caller"]["phone"] == "0912 345 678"  # what was typed is kept
@@ -46,10 +46,12 @@ async def test_create_read_list_patch_round_trip(client, accounts):
     assert got.status == 200
     assert (await got.json())["narrative"] == GOOD["narrative"]
 
-    listed = await client.get("/api/v1/calls?category=child_abuse&area=dak-to", headers=op.headers)
+    listed = await client.get(
+        "/api/v1/calls?category=child_abuse&area=qn-dak-to", headers=op.headers
+    )
     body = await listed.json()
     assert body["total"] == 1 and body["items"][0]["id"] == call["id"]
-    none = await client.get("/api/v1/calls?area=tp-kon-tum", headers=op.headers)
+    none = await client.get("/api/v1/calls?area=qn-kon-tum", headers=op.headers)
     assert (await none.json())["total"] == 0
 
     patched = await client.patch(
@@ -202,12 +204,12 @@ async def test_call_logged_after_the_fact_records_both_people(client, accounts, 
 
 async def test_agency_user_sees_only_its_referrals_and_no_identity(client, accounts):
     call = await (await post(client, accounts["operator"], GOOD)).json()
-    police = accounts["police"]  # ca-dak-to serves tan-canh
+    police = accounts["police"]  # ca-xa-dak-to serves qn-dak-to
     seen = await client.get(f"/api/v1/calls/{call['id']}", headers=police.headers)
     assert seen.status == 200
     body = await seen.json()
     assert "narrative" not in body and "caller" not in body
-    assert {r["agency"]["code"] for r in body["referrals"]} == {"ca-dak-to"}
+    assert {r["agency"]["code"] for r in body["referrals"]} == {"ca-xa-dak-to"}
     other = await client.get(f"/api/v1/calls/{call['id']}", headers=accounts["police-city"].headers)
     assert other.status == 404  # no leak that the call exists
     listed = await client.get("/api/v1/calls", headers=accounts["police-city"].headers)
@@ -245,6 +247,11 @@ async def test_lines_agencies_areas(client, accounts):
     areas = await (await client.get("/api/v1/areas?q=tan canh", headers=headers)).json()
     assert areas["items"][0]["code"] == "tan-canh"
     assert areas["items"][0]["name"] == "Xã Tân Cảnh"
+    assert areas["items"][0]["live"] is False  # the old map: where it went is given
+    assert areas["items"][0]["successors"] == ["qn-dak-to"]
+    assert areas["items"][0]["today"][0]["path"] == "Xã Đăk Tô, Tỉnh Quảng Ngãi"
+    live_first = await (await client.get("/api/v1/areas?q=dak to", headers=headers)).json()
+    assert live_first["items"][0]["code"] == "qn-dak-to" and live_first["items"][0]["live"]
 
 
 async def test_healthz(client):
@@ -325,6 +332,9 @@ async def test_shelter_goes_to_a_safe_house_only_while_it_has_a_free_bed(client,
         house = await session.get(Agency, "dia-chi-tin-cay-dak-to")
         assert house is not None and house.beds == 2
         house.beds_in_use = 2
+        province = await session.get(Agency, "nha-tam-lanh-quang-ngai")
+        assert province is not None
+        province.beds_in_use = province.beds
     second = await (await post(client, accounts["operator"], shelter)).json()
     assert "dia-chi-tin-cay-dak-to" not in {r["agency"]["code"] for r in second["referrals"]}
     async with client.app[keys.DB].read() as session:
@@ -334,7 +344,7 @@ async def test_shelter_goes_to_a_safe_house_only_while_it_has_a_free_bed(client,
             )
         )
         codes = {n["code"] for detail in notices for n in detail["notices"]}
-    # The full house is left out (no_free_bed), and no other safe house has a bed either.
+    # The full houses are left out (no_free_bed), and no other safe house has a bed either.
     assert {"no_free_bed", "safe_house_full_none"} <= codes
 
 

@@ -21,7 +21,7 @@ from tests.helpers.admin import Browser, actions, make_app
 from tests.helpers.calls import GOOD
 from tests.helpers.route_walk import ACCOUNT_OF, SAFE, Route, check_headers, routes, send
 
-CITY = GOOD | {"area": "tp-kon-tum", "address": "Tổ 5, phường Quyết Thắng"}
+CITY = GOOD | {"area": "qn-kon-tum", "address": "Tổ 5, phường Quyết Thắng"}
 
 
 @pytest.fixture
@@ -33,12 +33,12 @@ async def app(settings, clock, tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def world(client, accounts) -> dict:  # type: ignore[no-untyped-def]
-    """Two calls: one referred (among others) to ca-dak-to, one to ca-tp-kon-tum."""
+    """Two calls: one referred (among others) to ca-xa-dak-to, one to ca-phuong-kon-tum."""
     op = accounts["operator"].headers
     dakto = await (await client.post("/api/v1/calls", json=GOOD, headers=op)).json()
     city = await (await client.post("/api/v1/calls", json=CITY, headers=op)).json()
-    mine = next(r for r in dakto["referrals"] if r["agency"]["code"] == "ca-dak-to")
-    theirs = next(r for r in city["referrals"] if r["agency"]["code"] == "ca-tp-kon-tum")
+    mine = next(r for r in dakto["referrals"] if r["agency"]["code"] == "ca-xa-dak-to")
+    theirs = next(r for r in city["referrals"] if r["agency"]["code"] == "ca-phuong-kon-tum")
     async with client.app[keys.DB].read() as session:
         token_id = await session.scalar(
             select(ApiToken.id).where(ApiToken.user_id == accounts["operator"].user_id)
@@ -50,7 +50,7 @@ async def world(client, accounts) -> dict:  # type: ignore[no-untyped-def]
         "city_referral": theirs["id"],
         "user": accounts["operator"].user_id,
         "token_id": token_id,
-        "code": "nha-tam-lanh-tp-kon-tum",
+        "code": "nha-tam-lanh-kon-tum",
         "token": "x.y.z",
         "lang": "en",
     }
@@ -172,7 +172,7 @@ async def test_agency_users_cannot_reach_other_agencies_cases(client, accounts, 
         ("GET", f"/api/v1/calls/{other_call['id']}", None),
         ("POST", f"/api/v1/referrals/{other_ref}/ack", None),
         ("POST", f"/api/v1/referrals/{other_ref}/status", {"status": "accepted"}),
-        ("GET", "/api/v1/referrals?agency=ca-tp-kon-tum", None),
+        ("GET", "/api/v1/referrals?agency=ca-phuong-kon-tum", None),
     ]
     missing = {"GET": "/api/v1/calls/999999", "POST": "/api/v1/referrals/999999/ack"}
     for method, path, body in probes:
@@ -187,7 +187,7 @@ async def test_agency_users_cannot_reach_other_agencies_cases(client, accounts, 
     listed = await (await client.get("/api/v1/calls", headers=police.headers)).json()
     assert [c["id"] for c in listed["items"]] == [world["call"]]
     referrals = await (await client.get("/api/v1/referrals", headers=police.headers)).json()
-    assert {r["agency"]["code"] for r in referrals["items"]} == {"ca-dak-to"}
+    assert {r["agency"]["code"] for r in referrals["items"]} == {"ca-xa-dak-to"}
     csrf = await login(client, "police")
     page = await client.get(f"/agency/referrals/{other_ref}")
     assert page.status == 404
@@ -378,7 +378,7 @@ async def test_injection_strings_are_stored_verbatim_and_shown_escaped(client, a
         "csrf": csrf,
         "line": "111",
         "caller_phone": "0912 345 678",
-        "area": "tan-canh",
+        "area": "qn-dak-to",
         "caller_name": INJECTIONS[0],
         "address": INJECTIONS[1],
         "narrative": " ".join(INJECTIONS) + " bị đánh",
@@ -518,7 +518,7 @@ async def test_no_personal_data_in_any_log(client, accounts, caplog, clock):
                 http,
                 client.app[keys.RULES].current,
             ).drain()
-        mine = next(r for r in call["referrals"] if r["agency"]["code"] == "ca-dak-to")
+        mine = next(r for r in call["referrals"] if r["agency"]["code"] == "ca-xa-dak-to")
         await client.post(f"/api/v1/referrals/{mine['id']}/ack", headers=police.headers)
         await client.post(
             f"/api/v1/referrals/{mine['id']}/status",

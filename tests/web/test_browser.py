@@ -60,7 +60,7 @@ async def test_operator_logs_a_call_in_the_browser(browser_page, accounts):
     # The area picker finds "Xã Tân Cảnh" from "tan canh" typed without diacritics.
     await page.fill("#area-search", "tan canh")
     await page.click("#area-results li >> nth=0")
-    assert await page.input_value("#area") == "tan-canh"
+    assert await page.input_value("#area") == "qn-dak-to"
     await page.fill("#narrative", "Bé gái 11 tuổi bị cha dượng đánh đập, bỏ đói nhiều ngày.")
     # Suggestions arrive while typing, without a page reload.
     await page.locator("#suggestions mark", has_text="đánh đập").first.wait_for()
@@ -109,3 +109,34 @@ async def test_form_keeps_values_after_an_error(browser_page, accounts):
     assert await page.input_value("input[name=people-0-age]") == "200"
     assert await page.input_value("#narrative") == "Chị bị chồng đánh"
     await page.screenshot(path=str(SHOTS / "intake-error.png"), full_page=True)
+
+
+async def test_old_district_asks_for_the_commune_and_admin_sees_coverage(browser_page, accounts):  # type: ignore[no-untyped-def]
+    page, base = browser_page
+    await page.goto(base + "/login")
+    await page.fill("#username", "operator")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.goto(base + "/calls/new")
+    # The old district of Đăk Tô was split: picking it lists the communes it became.
+    await page.fill("#area-search", "huyen dak to")
+    first = page.locator("#area-results li").first
+    await first.wait_for()
+    assert "→" in await first.inner_text() and "Xã Kon Đào" in await first.inner_text()
+    await first.dispatch_event("mousedown")
+    parts = page.locator("#area-results li")
+    await parts.nth(2).wait_for()
+    assert [await parts.nth(i).inner_text() for i in range(3)][1].startswith("Xã Kon Đào")
+    await parts.nth(1).dispatch_event("mousedown")
+    assert await page.input_value("#area") == "qn-kon-dao"
+    await page.screenshot(path=str(SHOTS / "intake-old-area.png"), full_page=True)
+    await page.context.clear_cookies()  # a new session: the admin's
+    await page.goto(base + "/login")
+    await page.fill("#username", "admin")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.goto(base + "/admin/rules/coverage")
+    assert "Độ bao phủ" in await page.inner_text("h1")
+    assert await page.locator("td.unreachable").count() == 0
+    assert "Công an xã Đăk Tô" in await page.inner_text("table.coverage")
+    await page.screenshot(path=str(SHOTS / "admin-coverage.png"), full_page=False)

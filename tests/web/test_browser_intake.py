@@ -68,7 +68,7 @@ async def test_a_usual_call_by_keyboard_only(browser, client, accounts):
             await page.keyboard.press("ArrowLeft")  # normal -> high
     assert not typed, f"never reached {typed}"
     # Tab out of the area field picked the one match: nothing silently dropped.
-    assert await page.input_value("#area") == "tan-canh"
+    assert await page.input_value("#area") == "qn-dak-to"
     assert await page.is_checked("input[name=urgency][value=high]")
     await page.locator("#suggestions mark").first.wait_for()
     await shoot(page, "intake-keyboard")
@@ -178,7 +178,7 @@ async def test_expired_session_keeps_the_call_and_signs_in_back_to_it(
     await page.wait_for_url(f"**/calls/new?draft={key}")
     await page.wait_for_selector("#draft-note:not([hidden])")
     assert await page.input_value("#narrative") == "Bé gái 9 tuổi bị cha dượng đánh"
-    assert await page.input_value("#area") == "tan-canh"
+    assert await page.input_value("#area") == "qn-dak-to"
     await page.keyboard.press("Control+Enter")
     await page.wait_for_selector(".ref.big")
     assert await calls_in(client) == 1

@@ -28,7 +28,7 @@ async def test_typed_area_resolves_when_it_means_one_area(client, accounts):
     assert response.status == 303
     async with client.app[keys.DB].read() as session:
         call = (await session.execute(select(Call))).scalar_one()
-    assert call.area_code == "tan-canh"
+    assert call.area_code == "qn-dak-to"
 
 
 async def test_area_that_matches_nothing_is_an_error_and_the_text_stays(client, accounts):

@@ -56,6 +56,7 @@ SCOPES: dict[str, str] = {
     "call_find": "list",
     "call_find_submit": "list",
     "admin_login_unlock": "admin",
+    "admin_coverage": "admin",
     "triage": "list",
     "overdue": "list",
     "dead_letters": "list",
@@ -129,7 +130,7 @@ async def case(client, accounts, clock) -> dict[str, Any]:  # type: ignore[no-un
 
     op = accounts["operator"].headers
     call = await (await client.post("/api/v1/calls", json=GOOD, headers=op)).json()
-    referral = next(r for r in call["referrals"] if r["agency"]["code"] == "ca-dak-to")
+    referral = next(r for r in call["referrals"] if r["agency"]["code"] == "ca-xa-dak-to")
     db = client.app[keys.DB]
     async with aiohttp.ClientSession() as http:
         await make_worker(
@@ -142,7 +143,7 @@ async def case(client, accounts, clock) -> dict[str, Any]:  # type: ignore[no-un
             .values(state="dead")
         )
         for username, role, lines, areas in (
-            ("sup-city", "supervisor", (), ("tp-kon-tum",)),
+            ("sup-city", "supervisor", (), ("qn-kon-tum",)),
             ("op-other-line", "operator", ("18001567",), ()),
         ):
             user = await create_user(
@@ -160,7 +161,7 @@ def ids(world: dict[str, Any], accounts: Any) -> dict[str, Any]:
         "referral": world["referral"],
         "user": accounts["operator"].user_id,
         "token_id": 1,
-        "code": "nha-tam-lanh-tp-kon-tum",
+        "code": "nha-tam-lanh-kon-tum",
         "token": "x.y.z",
         "lang": "en",
         "id": 1,

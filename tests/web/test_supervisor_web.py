@@ -56,7 +56,7 @@ async def test_triage_call_gets_its_area_and_is_routed(client, accounts):
     assert "Chị bị chồng đánh" in page  # the form comes back filled in
     fields = edit_form(page) | {
         "csrf": csrf,
-        "area": "dak-to",
+        "area": "qn-dak-to",
         "categories": "gbv",
         "urgency": "high",
     }
@@ -65,7 +65,7 @@ async def test_triage_call_gets_its_area_and_is_routed(client, accounts):
     after = await (
         await client.get(f"/api/v1/calls/{call['id']}", headers=accounts["supervisor"].headers)
     ).json()
-    assert after["triage"] is False and after["area"] == "dak-to"
+    assert after["triage"] is False and after["area"] == "qn-dak-to"
     assert "womens_union" in {r["agency"]["kind"] for r in after["referrals"]}
     assert call["reference"] not in await (await client.get("/triage")).text()
 
