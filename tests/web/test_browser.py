@@ -3,25 +3,10 @@ the intake form as an operator would, save, and find the call in the queue."""
 
 from __future__ import annotations
 
-import os
-import shutil
-from pathlib import Path
-
 import pytest
 
 from tests.helpers.accounts import PASSWORD
-
-CHROMIUM = os.environ.get("HOTLINE_CHROMIUM") or shutil.which("chromium") or ""
-SHOTS = Path(__file__).parent / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.helpers.browser import ARGS, CHROMIUM, SHOTS
 
 pytestmark = [
     pytest.mark.browser,
