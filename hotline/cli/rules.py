@@ -30,16 +30,24 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_explain)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _load_or_report(args: argparse.Namespace) -> tuple[str, Any]:
+    """The rules directory and its rule set; None (the problems printed) when they do not
+    load."""
     from hotline.rules.ruleset import load_ruleset
     from hotline.rules.yamlfile import RulesError
 
     directory = args.dir or str(load_settings(args).rules_dir)
     try:
-        rules = load_ruleset(directory)
+        return directory, load_ruleset(directory)
     except RulesError as exc:
         print(f"{directory}: {len(exc.problems)} problem(s)")
         print(exc)
+        return directory, None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    directory, rules = _load_or_report(args)
+    if rules is None:
         return 1
     print(
         f"{directory}: OK (version {rules.version}: {len(rules.areas)} areas, "
@@ -51,15 +59,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_coverage(args: argparse.Namespace) -> int:
     """Exit 1 when some live area cannot reach some agency kind the rules may need."""
     from hotline.routing.coverage import coverage, coverage_text
-    from hotline.rules.ruleset import load_ruleset
-    from hotline.rules.yamlfile import RulesError
 
-    directory = args.dir or str(load_settings(args).rules_dir)
-    try:
-        rules = load_ruleset(directory)
-    except RulesError as exc:
-        print(f"{directory}: {len(exc.problems)} problem(s)")
-        print(exc)
+    _directory, rules = _load_or_report(args)
+    if rules is None:
         return 1
     rows = coverage(rules)
     print(coverage_text(rules, rows, gaps_only=args.gaps))
