@@ -89,40 +89,63 @@ class LinearModel:
     other_at: float = 0.5
     categories: tuple[str, ...] = field(init=False)
 
+    # Per set of labels (a category, a sub-category), each feature's summed weight for them:
+    # made the first time evidence() is asked for that set.
+    _summed: dict[tuple[int, ...], dict[str, float]] = field(init=False, repr=False)
+
     def __post_init__(self) -> None:
         object.__setattr__(self, "categories", tuple(label.split("/")[0] for label in self.labels))
+        object.__setattr__(self, "_summed", {})
 
-    def probabilities(self, folded: Sequence[str], ages: Sequence[int]) -> list[float]:
-        """One probability per label (softmax of the linear scores)."""
-        text = text_features(folded)
+    def probabilities(
+        self,
+        folded: Sequence[str],
+        ages: Sequence[int],
+        text: Mapping[str, list[Span]] | None = None,
+    ) -> list[float]:
+        """One probability per label (softmax of the linear scores). `text`: the words' text
+        features, when the caller has them already."""
+        if text is None:
+            text = text_features(folded)
         rows = [row for row in map(self.weights.get, text) if row is not None]
+        sums = list(map(sum, zip(*rows, strict=True))) if rows else [0.0] * len(self.labels)
         scale = 1 / math.sqrt(len(text)) if text else 0.0
-        sums = [sum(column) * scale for column in zip(*rows, strict=True)] if rows else None
         age_row = self.weights.get(age_band(ages))
-        logits = list(self.bias)
-        for k in range(len(logits)):
-            logits[k] += (sums[k] if sums else 0.0) + (age_row[k] if age_row else 0.0)
+        logits = [
+            b + s * scale + (age_row[k] if age_row else 0.0)
+            for k, (b, s) in enumerate(zip(self.bias, sums, strict=True))
+        ]
         top = max(logits)
         exps = [math.exp(x - top) for x in logits]
         total = sum(exps)
         return [e / total for e in exps]
 
     def evidence(
-        self, words: Sequence[Word], labels: Sequence[int], *, most: int = 3
+        self,
+        words: Sequence[Word],
+        labels: Sequence[int],
+        *,
+        most: int = 3,
+        text: Mapping[str, list[Span]] | None = None,
     ) -> list[Span]:
         """The runs of words that weighed most for these labels, strongest first: each word's
         share of the score (a feature's weight split among the places it was found), adjacent
         words that count for the labels joined into one run."""
-        text = text_features([w.folded for w in words])
+        if text is None:
+            text = text_features([w.folded for w in words])
+        summed = self._summed_for(labels)
         share = [0.0] * len(words)
         for feature, places in text.items():
-            row = self.weights.get(feature)
-            if row is None:
+            total = summed.get(feature)
+            if total is None:
                 continue
-            weight = sum(row[k] for k in labels) / len(places)
+            weight = total / len(places)
             for first, last in places:
-                for i in range(first, last + 1):
-                    share[i] += weight / (last - first + 1)
+                if first == last:
+                    share[first] += weight
+                else:
+                    for i in range(first, last + 1):
+                        share[i] += weight / (last - first + 1)
         positive = [s > 0 and s >= 0.25 * max(share) for s in share] if share else []
         runs: list[tuple[float, Span]] = []
         i = 0
@@ -137,6 +160,18 @@ class LinearModel:
                 i += 1
         runs.sort(key=lambda run: -run[0])
         return [span for _, span in runs[:most]]
+
+    def _summed_for(self, labels: Sequence[int]) -> dict[str, float]:
+        key = tuple(sorted(set(labels)))
+        found = self._summed.get(key)
+        if found is None:
+            found = {}
+            for feature, row in self.weights.items():
+                total = sum(row[k] for k in key)
+                if total:
+                    found[feature] = total
+            self._summed[key] = found  # a handful of label sets: bounded by the taxonomy
+        return found
 
 
 # --- the weights file -----------------------------------------------------------------------

@@ -10,11 +10,11 @@ category the model adds its likeliest sub-categories. Pure: no clock, no databas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hotline.routing.classification import Classifier, quotes_of
 from hotline.routing.facts import Suggestion
-from hotline.routing.model import LinearModel
+from hotline.routing.model import LinearModel, Span, text_features
 from hotline.routing.tokens import PersonLike, Word, ages_of, words
 from hotline.rules.schema import ModelSettings
 
@@ -36,7 +36,9 @@ def suggest(
         return by_rules
     settings = rules.settings if rules else ModelSettings()
     ages = ages_of(people, found, from_text=rules.narrative_ages if rules else True)
-    probs = model.probabilities([w.folded for w in found], ages)
+    folded = [w.folded for w in found]
+    text = text_features(folded)  # once: the probabilities and every explanation use them
+    probs = model.probabilities(folded, ages, text)
     by_cat: dict[str, float] = {}
     for category, p in zip(model.categories, probs, strict=True):
         by_cat[category] = by_cat.get(category, 0.0) + p
@@ -68,11 +70,20 @@ def suggest(
             _labels(model, code),
             model,
             found,
+            text,
         )
         for score, code in ranked
     ]
     subs = _subcategories(
-        [c for c in chosen if by_model(c)], chosen, by_rules, rules, model, probs, by_cat, found
+        [c for c in chosen if by_model(c)],
+        chosen,
+        by_rules,
+        rules,
+        model,
+        probs,
+        by_cat,
+        found,
+        text,
     )
     return (*cats, *subs)
 
@@ -95,16 +106,17 @@ def _combined(
     labels: list[int],
     model: LinearModel,
     found: Sequence[Word],
+    text: Mapping[str, list[Span]],
 ) -> Suggestion:
     """One suggestion: the rules' words first, then the model's that the rules did not name."""
     texts = list(rule.words) if rule else []
     spans = list(rule.spans) if rule else []
     sources = ["rules"] * len(texts)
     if by_model:
-        quotes, places = quotes_of(found, model.evidence(found, labels))
-        for text, span in zip(quotes, places, strict=True):
+        quotes, places = quotes_of(found, model.evidence(found, labels, text=text))
+        for quote, span in zip(quotes, places, strict=True):
             if not any(s[0] <= span[0] and span[1] <= s[1] for s in spans):
-                texts.append(text)
+                texts.append(quote)
                 spans.append(span)
                 sources.append("model")
     source = "rules+model" if rule and by_model else "rules" if rule else "model"
@@ -122,6 +134,7 @@ def _subcategories(
     probs: list[float],
     by_cat: dict[str, float],
     found: Sequence[Word],
+    text: Mapping[str, list[Span]],
 ) -> list[Suggestion]:
     parents = rules.parents if rules else {}
     rule_subs = {
@@ -161,6 +174,7 @@ def _subcategories(
                 _labels(model, category, sub),
                 model,
                 found,
+                text,
             )
         )
     out.sort(key=lambda s: (-s.score, s.code))
