@@ -26,7 +26,7 @@ from hotline.settings import PROJECT_ROOT, Settings
 from hotline.web import present
 from hotline.web.error_pages import error_page_middleware
 from hotline.web.errors import error_middleware
-from hotline.web.limits import limits_middleware
+from hotline.web.limits import PARSER_LIMITS, limits_middleware, quiet_parser_refusals
 from hotline.web.routes import setup_routes
 from hotline.web.security import auth_middleware, headers_middleware
 
@@ -53,6 +53,7 @@ def create_app(
     if len(settings.secret_key) < 16:
         raise ValueError("HOTLINE_SECRET_KEY must be set (at least 16 characters)")
     privacy.protect_logs()
+    quiet_parser_refusals()
     storage = EncryptedCookieStorage(
         session_key(settings.secret_key),
         cookie_name="hotline_session",
@@ -63,18 +64,21 @@ def create_app(
     )
     # Order matters: headers on every answer; errors shaped; bounds checked and the body
     # read within its deadline before anything uses them (the CSRF check reads forms); the
-    # session before anyone reads it; the language before the auth check may render a refusal.
+    # session before anyone reads it; the language (it only compares ?lang=, the session's and
+    # cookie's choice and Accept-Language with the known locales) before any refusal.
     app = web.Application(
         middlewares=[
             headers_middleware,
             error_page_middleware,
             error_middleware,
             session_middleware(storage),  # before limits: an error page it causes reads the session
+            present.locale_middleware,  # before limits: their refusals in the reader's language
             limits_middleware,
-            present.locale_middleware,
             auth_middleware,
         ],
         client_max_size=settings.max_body_bytes,
+        # Every server of this app (hotline serve, tests, benches) parses with these limits.
+        handler_args=PARSER_LIMITS,
     )
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock or SystemClock()

@@ -40,6 +40,7 @@ from hotline.models import (
     TimelineEvent,
     written,
 )
+from hotline.reports.scope import Scope
 from hotline.rules.ruleset import RuleSet
 
 PAGE_SIZE = 50
@@ -95,6 +96,22 @@ def visible_call_ids(principal: Principal, rules: RuleSet) -> Select[Any] | None
     query = select(col(Call.id))
     restricted = visible(query, principal, rules)
     return None if restricted is query else restricted
+
+
+def figures_scope(principal: Principal, rules: RuleSet) -> Scope | None:
+    """The calls the principal's figures (dashboard, statistics, reports) are made of, by the
+    same rule as visible(); None when they may see every call. An agency's calls are not a
+    matter of lines and areas: no figures route lets agencies in, and this gives them none."""
+    if principal.role == "agency":
+        return Scope()
+    areas = principal.areas if principal.role == "supervisor" else ()
+    if principal.role == "admin" or not (principal.lines or areas):
+        return None
+    return Scope(
+        lines=frozenset(principal.lines),
+        roots=tuple(areas),
+        areas=frozenset(subtree_codes(rules, areas)),
+    )
 
 
 def subtree_codes(rules: RuleSet, roots: Sequence[str]) -> list[str]:

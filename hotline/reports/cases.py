@@ -15,6 +15,7 @@ from hotline.db.engine import Database
 from hotline.models import Call, CallCategory, Referral, table_of
 from hotline.reports.crosswalks import UNMAPPED, Crosswalk
 from hotline.reports.rollups import RESOLVED, Counts, Key
+from hotline.reports.scope import Scope, narrow
 from hotline.reports.tables import Column, Section
 from hotline.rules.ruleset import RuleSet
 
@@ -44,6 +45,7 @@ async def case_calls(
     until: datetime,
     areas: set[str] | None = None,
     line: str | None = None,
+    scope: Scope | None = None,
 ) -> list[CaseCall]:
     """Calls received in [since, until) with a case category.
 
@@ -70,10 +72,7 @@ async def case_calls(
         col(Call.received_at) >= since,
         col(Call.received_at) < until,
     )
-    if areas is not None:
-        query = query.where(col(Call.area_code).in_(sorted(areas)))
-    if line is not None:
-        query = query.where(col(Call.line_code) == line)
+    query = narrow(query, areas=areas, line=line, scope=scope)
     out: dict[int, CaseCall] = {}
     async with db.read(offload=True) as session:
         for cid, line_code, area, cats, subs, status, ref in await session.execute(query):

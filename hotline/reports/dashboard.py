@@ -19,7 +19,8 @@ from sqlmodel import col
 from hotline.db.engine import Database
 from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
 from hotline.reports.periods import DEFAULT_TZ, ReportInputError
-from hotline.reports.rollups import Counts, Key, read_counts
+from hotline.reports.rollups import Counts, Filters, Key, read_counts
+from hotline.reports.scope import Scope, narrow
 from hotline.reports.statistics import (
     OPEN,
     Row,
@@ -77,6 +78,7 @@ class Dashboard:
     # Per category: calls given it as a suggestion, and the share whose operator chose it.
     suggestions_confirmed: list[dict[str, Any]] = field(default_factory=list)
     areas_as: str = "today"  # areas grouped as today's map, or as the calls were logged
+    scope: Scope | None = None  # the reader's lines and areas, when the figures are limited
 
     @property
     def breaches(self) -> dict[str, int]:
@@ -92,6 +94,7 @@ class Dashboard:
         out["response_total"] = self.response_total.to_dict()
         out["response_by_agency_kind"] = [r.to_dict() for r in self.response_by_agency_kind]
         out["breaches"] = self.breaches
+        out["scope"] = self.scope.to_dict() if self.scope else None
         return out
 
 
@@ -205,17 +208,14 @@ def _listing(
     return [{"key": k, "label": label(k), "calls": tally.get(k, 0)} for k in keys if k in tally]
 
 
-def _filters(query: sa.Select[*_Row], areas: set[str] | None, line: str | None) -> sa.Select[*_Row]:
-    """The query (over Call) narrowed to the areas and the line asked for."""
-    if areas is not None:
-        query = query.where(col(Call.area_code).in_(sorted(areas)))
-    if line is not None:
-        query = query.where(col(Call.line_code) == line)
-    return query
+def _filters(query: sa.Select[*_Row], filters: Filters) -> sa.Select[*_Row]:
+    """The query (over Call) narrowed to the areas and the line asked for, and the scope."""
+    areas, line, scope = filters
+    return narrow(query, areas=areas, line=line, scope=scope)
 
 
 async def classification_figures(
-    db: Database, since: datetime, until: datetime, areas: set[str] | None, line: str | None
+    db: Database, since: datetime, until: datetime, filters: Filters
 ) -> dict[str, int]:
     """By suggestion: calls received in [since, until) whose categories were the suggested
     ones when logged; of which still unconfirmed, confirmed as they were, or changed."""
@@ -226,8 +226,7 @@ async def classification_figures(
                 sa.select(sa.func.count())
                 .select_from(Call)
                 .where(*in_period, col(Call.categories_source) == "suggested"),
-                areas,
-                line,
+                filters,
             )
         )
         later = await session.execute(
@@ -236,8 +235,7 @@ async def classification_figures(
                 .join(Call, col(Call.id) == TimelineEvent.call_id)
                 .where(*in_period, col(TimelineEvent.kind) == "classified")
                 .order_by(col(TimelineEvent.id)),
-                areas,
-                line,
+                filters,
             )
         )
         outcome: dict[int, str] = {}
@@ -259,8 +257,7 @@ async def _side_figures(
     since: datetime,
     until: datetime,
     now: datetime,
-    areas: set[str] | None,
-    line: str | None,
+    filters: Filters,
     locale: str,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
     async with db.read(offload=True) as session:
@@ -269,16 +266,14 @@ async def _side_figures(
             .join(Call, col(Call.id) == EscalationEvent.call_id)
             .where(col(EscalationEvent.fired_at) >= since, col(EscalationEvent.fired_at) < until)
             .group_by(col(EscalationEvent.step)),
-            areas,
-            line,
+            filters,
         )
         by_step = {int(s): int(n) for s, n in await session.execute(esc)}
         opened = _filters(
             sa.select(col(Referral.created_at))
             .join(Call, col(Call.id) == Referral.call_id)
             .where(col(Referral.status).in_(OPEN)),
-            areas,
-            line,
+            filters,
         )
         ages = [now - t for (t,) in await session.execute(opened)]
         dead = _filters(
@@ -286,8 +281,7 @@ async def _side_figures(
             .select_from(Notification)
             .join(Call, col(Call.id) == Notification.call_id, isouter=True)
             .where(col(Notification.state) == "dead"),
-            areas,
-            line,
+            filters,
         )
         dead_letters = int(await session.scalar(dead) or 0)
     buckets: list[dict[str, Any]] = []
@@ -335,9 +329,11 @@ async def dashboard(
     locale: str = "vi",
     tz: str = DEFAULT_TZ,
     areas_as: str = "today",
+    scope: Scope | None = None,
 ) -> Dashboard:
     """Every figure of the supervisor dashboard for calls received in [since, until), areas
-    grouped as today's map (default) or as the calls were logged (areas_as="logged")."""
+    grouped as today's map (default) or as the calls were logged (areas_as="logged"), of
+    the calls in the reader's `scope` only."""
     if until <= since:
         raise ReportInputError("until", "until must be after since")
     if areas_as not in AREAS_AS:
@@ -348,7 +344,7 @@ async def dashboard(
         assert found is not None  # check_filters raised otherwise
         line = found.code
     now = now or datetime.now(UTC)
-    counts = await read_counts(db, since, until, tz=tz, areas=areas, line=line)
+    counts = await read_counts(db, since, until, tz=tz, areas=areas, line=line, scope=scope)
     tax = ruleset.taxonomy
     spread = area_spread(ruleset, area, areas_as)
     none = NONE_LABEL[locale]
@@ -363,9 +359,10 @@ async def dashboard(
     for c in counts.values():
         hours = [a + b for a, b in zip(hours, c.hours, strict=True)]
     funnel = funnel_counts(counts, ruleset)
-    facts = await referral_facts(db, since=since, until=until, areas=areas, line=line)
-    escalations, ages, dead = await _side_figures(db, since, until, now, areas, line, locale)
-    classification = await classification_figures(db, since, until, areas, line)
+    facts = await referral_facts(db, since=since, until=until, areas=areas, line=line, scope=scope)
+    filters = (areas, line, scope)
+    escalations, ages, dead = await _side_figures(db, since, until, now, filters, locale)
+    classification = await classification_figures(db, since, until, filters)
 
     def line_label(k: str) -> str:
         ln = ruleset.lines.get(k)
@@ -397,7 +394,15 @@ async def dashboard(
         dead_letters=dead,
         classification=classification,
         suggestions_confirmed=await suggestion_confirmations(
-            db, ruleset, since=since, until=until, areas=areas, line=line, locale=locale
+            db,
+            ruleset,
+            since=since,
+            until=until,
+            areas=areas,
+            line=line,
+            locale=locale,
+            scope=scope,
         ),
         areas_as=areas_as,
+        scope=scope,
     )

@@ -31,6 +31,7 @@ from hotline.reports.dashboard import (
 )
 from hotline.reports.periods import Period, ReportInputError, parse_period
 from hotline.reports.rollups import Counts, Key, read_counts
+from hotline.reports.scope import Scope
 from hotline.reports.statistics import Fact, Row, group_facts, referral_facts, summarize
 from hotline.reports.tables import Column, Report, Section
 from hotline.rules.ruleset import RuleSet
@@ -135,10 +136,12 @@ async def build_report(
     line: str | None = None,
     now: datetime | None = None,
     areas_as: str = "today",
+    scope: Scope | None = None,
 ) -> Report:
     """The report for a period ("2026-H1", "2026", …, or a Period), optionally limited to an
     area (and below) or a line; `framework` ("chi", "gbvims", "vn111") groups the category
-    table by that framework's groups (routing_rules/crosswalks.yaml)."""
+    table by that framework's groups (routing_rules/crosswalks.yaml). Only the calls in the
+    reader's `scope` count, and a note says so."""
     now = now or datetime.now(UTC)
     p = period if isinstance(period, Period) else parse_period(period, now=now)
     walks = ruleset.crosswalks
@@ -149,12 +152,15 @@ async def build_report(
     if areas_as not in AREAS_AS:
         raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
     areas = check_filters(ruleset, area, line, areas_as)
-    counts = await read_counts(db, p.since, p.until, tz=p.tz, areas=areas, line=line)
-    facts = await referral_facts(db, since=p.since, until=p.until, areas=areas, line=line)
-    case_calls = await cases.case_calls(
-        db, ruleset, since=p.since, until=p.until, areas=areas, line=line
+    counts = await read_counts(db, p.since, p.until, tz=p.tz, areas=areas, line=line, scope=scope)
+    facts = await referral_facts(
+        db, since=p.since, until=p.until, areas=areas, line=line, scope=scope
     )
-    escalations, ages, _dead = await _side_figures(db, p.since, p.until, now, areas, line, "vi")
+    case_calls = await cases.case_calls(
+        db, ruleset, since=p.since, until=p.until, areas=areas, line=line, scope=scope
+    )
+    filters = (areas, line, scope)
+    escalations, ages, _dead = await _side_figures(db, p.since, p.until, now, filters, "vi")
     totals = funnel_counts(counts, ruleset)
     sections = [
         _summary(totals, summarize("all", "", facts, now), escalations, ages),
@@ -173,6 +179,8 @@ async def build_report(
             f"Không có dữ liệu trong kỳ báo cáo {p.label} / No data for the period {p.label}."
         )
     notes.append(AREAS_NOTE[areas_as])
+    if scope is not None:
+        notes.append(scope_note(scope, ruleset))
     return Report(p, area, line, framework, now, sections, empty, notes, areas_as)
 
 
@@ -184,6 +192,20 @@ AREAS_NOTE = {
     "logged": "Địa bàn theo lúc ghi nhận cuộc gọi (bản đồ cũ giữ nguyên) / Areas as each call "
     "was logged (the old map kept).",
 }
+
+
+def scope_note(scope: Scope, ruleset: RuleSet) -> str:
+    lines = ", ".join(
+        (ruleset.lines[c].display or ruleset.lines[c].number) if c in ruleset.lines else c
+        for c in sorted(scope.lines)
+    )
+    areas = ", ".join(ruleset.areas[c].name if c in ruleset.areas else c for c in scope.roots)
+    vi = "; ".join(p for p in (lines and f"đường dây {lines}", areas and f"địa bàn {areas}") if p)
+    en = "; ".join(p for p in (lines and f"lines {lines}", areas and f"areas {areas}") if p)
+    return (
+        f"Chỉ gồm các cuộc gọi trong phạm vi của người lập báo cáo ({vi}) / Only the calls "
+        f"within the scope of the person who made the report ({en})."
+    )
 
 
 def _summary(

@@ -33,6 +33,7 @@ from hotline.db.engine import Database
 from hotline.jobs.heartbeat import write_heartbeat
 from hotline.models import Call, DailyStat, Heartbeat, MonthlyStat, Referral, table_of
 from hotline.reports.periods import DEFAULT_TZ, local_midnight
+from hotline.reports.scope import Scope, narrow
 
 JOB = "rollups"
 # Writers commit within seconds; re-reading a few minutes of changes is cheap insurance.
@@ -57,6 +58,7 @@ class Counts:
 
 
 Key = tuple[str, str, str]  # line, area ("" = none), category set ("a+b", "" = none)
+Filters = tuple[set[str] | None, str | None, Scope | None]  # areas, line, the reader's scope
 
 
 def category_key(raw: str | None, cache: dict[str | None, str]) -> str:
@@ -281,11 +283,16 @@ def _filtered(
     counted: dict[date, dict[Key, Counts]],
     areas: set[str] | None,
     line: str | None,
+    scope: Scope | None,
     into: dict[Key, Counts],
 ) -> None:
     for keys in counted.values():
         for key, counts in keys.items():
-            if (areas is None or key[1] in areas) and (line is None or key[0] == line):
+            if (
+                (areas is None or key[1] in areas)
+                and (line is None or key[0] == line)
+                and (scope is None or scope.admits(key[0], key[1]))
+            ):
                 into.setdefault(key, Counts()).add(counts)
 
 
@@ -297,10 +304,11 @@ async def read_counts(
     tz: str = DEFAULT_TZ,
     areas: set[str] | None = None,
     line: str | None = None,
+    scope: Scope | None = None,
 ) -> dict[Key, Counts]:
     """Call counts for [since, until) by (line, area, category set): whole days the rollup
     covers come from daily_stat, the rest (partial days, days after the last refresh) is
-    aggregated live from `call`."""
+    aggregated live from `call`. Only the calls in the reader's `scope` count."""
     zone = ZoneInfo(tz)
     mark = await watermark(db)
     first, end = _full_days(since, until, zone)
@@ -310,10 +318,10 @@ async def read_counts(
         live = [(since, until)]
         if first < trusted_end:
             live = [(since, local_midnight(first, tz)), (local_midnight(trusted_end, tz), until)]
-            await _read_rollup(session, first, trusted_end, areas, line, out)
+            await _read_rollup(session, first, trusted_end, (areas, line, scope), out)
         for lo, hi in live:
             if lo < hi:
-                _filtered(await aggregate(session, lo, hi, tz), areas, line, out)
+                _filtered(await aggregate(session, lo, hi, tz), areas, line, scope, out)
     return out
 
 
@@ -321,8 +329,7 @@ async def _read_rollup(
     session: AsyncSession,
     first: date,
     end: date,
-    areas: set[str] | None,
-    line: str | None,
+    filters: Filters,
     out: dict[Key, Counts],
 ) -> None:
     """Whole months inside [first, end) from monthly_stat, the days around them from
@@ -330,13 +337,13 @@ async def _read_rollup(
     m_first = first if first.day == 1 else _month_end(first)
     m_end = end.replace(day=1)
     if m_first < m_end:
-        await _read_table(session, MonthlyStat, "month", m_first, m_end, areas, line, out)
+        await _read_table(session, MonthlyStat, "month", m_first, m_end, filters, out)
         spans = [(first, m_first), (m_end, end)]
     else:
         spans = [(first, end)]
     for lo, hi in spans:
         if lo < hi:
-            await _read_table(session, DailyStat, "day", lo, hi, areas, line, out)
+            await _read_table(session, DailyStat, "day", lo, hi, filters, out)
 
 
 async def _read_table(
@@ -345,21 +352,20 @@ async def _read_table(
     column: str,
     first: date,
     end: date,
-    areas: set[str] | None,
-    line: str | None,
+    filters: Filters,
     out: dict[Key, Counts],
 ) -> None:
     t = table_of(model)
+    areas, line, scope = filters
     cols = [sa.func.sum(t.c[name]) for name in ("calls", "referred", "resolved", *HOURS)]
     query = (
         sa.select(t.c.line_code, t.c.area_code, t.c.categories, *cols)
         .where(t.c[column] >= first, t.c[column] < end)
         .group_by(t.c.line_code, t.c.area_code, t.c.categories)
     )
-    if areas is not None:
-        query = query.where(t.c.area_code.in_(sorted(areas)))
-    if line is not None:
-        query = query.where(t.c.line_code == line)
+    query = narrow(
+        query, areas=areas, line=line, scope=scope, columns=(t.c.line_code, t.c.area_code)
+    )
     for row in await session.execute(query):
         line_code, area, cats, calls, referred, resolved, *hours = row
         counts = Counts(int(calls), int(referred), int(resolved), [int(h) for h in hours])

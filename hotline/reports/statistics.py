@@ -32,6 +32,7 @@ from sqlmodel import col
 from hotline.db.engine import Database
 from hotline.models import Call, EscalationEvent, Referral
 from hotline.reports.periods import ReportInputError, check_group
+from hotline.reports.scope import Scope, narrow
 from hotline.rules.ruleset import RuleSet
 
 OPEN = ("pending", "notified", "acknowledged", "accepted", "in_progress")
@@ -142,8 +143,9 @@ async def referral_facts(
     until: datetime,
     areas: Iterable[str] | None = None,
     line: str | None = None,
+    scope: Scope | None = None,
 ) -> list[Fact]:
-    """Referrals created in [since, until), withdrawn ones left out."""
+    """Referrals created in [since, until), withdrawn ones left out, of calls in `scope`."""
     query = (
         sa.select(
             col(Referral.id),
@@ -170,10 +172,7 @@ async def referral_facts(
             col(Referral.status) != "withdrawn",
         )
     )
-    if areas is not None:
-        query = query.where(col(Call.area_code).in_(sorted(areas)))
-    if line is not None:
-        query = query.where(col(Call.line_code) == line)
+    query = narrow(query, areas=areas, line=line, scope=scope)
     cache: dict[str | None, tuple[str, ...]] = {}
     out = []
     async with db.read(offload=True) as session:
@@ -324,11 +323,12 @@ async def response_times(
     area: str | None = None,
     line: str | None = None,
     locale: str = "vi",
+    scope: Scope | None = None,
 ) -> list[Row]:
     """Response-time statistics of the referrals created in [since, until), one Row per
     group (agency, agency_kind, category, line, area, or total). `now` decides which open
     referrals are already past due (default: the current time). With `area` (needs the
-    rule set) only calls in that area and below count."""
+    rule set) only calls in that area and below count; only those in the reader's `scope`."""
     check_group(group_by)
     if until <= since:
         raise ReportInputError("until", "until must be after since")
@@ -337,7 +337,7 @@ async def response_times(
         if ruleset is None or area not in ruleset.areas:
             raise ReportInputError("area", f"unknown area {area!r}")
         areas = subtree(ruleset, area)
-    facts = await referral_facts(db, since=since, until=until, areas=areas, line=line)
+    facts = await referral_facts(db, since=since, until=until, areas=areas, line=line, scope=scope)
     return rows_for(facts, group_by, now=now or datetime.now(UTC), ruleset=ruleset, locale=locale)
 
 

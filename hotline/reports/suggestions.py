@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from hotline.models import Call
+from hotline.reports.scope import Scope, narrow
 
 if TYPE_CHECKING:
     from hotline.db.engine import Database
@@ -46,15 +47,13 @@ async def suggestion_confirmations(
     areas: set[str] | None = None,
     line: str | None = None,
     locale: str = "vi",
+    scope: Scope | None = None,
 ) -> list[dict[str, Any]]:
     """Rows for the dashboard: code, label, suggested, confirmed, share (per cent)."""
     query = sa.select(col(Call.categories), col(Call.suggested), col(Call.categories_source)).where(
         col(Call.received_at) >= since, col(Call.received_at) < until
     )
-    if areas is not None:
-        query = query.where(col(Call.area_code).in_(sorted(areas)))
-    if line is not None:
-        query = query.where(col(Call.line_code) == line)
+    query = narrow(query, areas=areas, line=line, scope=scope)
     async with db.read(offload=True) as session:
         rows = await session.execute(query)
         counts = confirmation_counts(

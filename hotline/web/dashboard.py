@@ -22,13 +22,17 @@ from aiohttp import web
 from hotline import keys
 from hotline.accounts.auth import allow
 from hotline.calls.parse import InvalidInput
+from hotline.calls.views import figures_scope
 from hotline.reports import fmt
 from hotline.reports.dashboard import Dashboard, dashboard
 from hotline.reports.export import write_csv, write_xlsx
 from hotline.reports.periodic import build_report
 from hotline.reports.periods import ReportInputError, check_group, period_from_params
+from hotline.reports.scope import Scope
 from hotline.reports.statistics import response_times
+from hotline.rules.ruleset import RuleSet
 from hotline.web.charts import columns, hbars
+from hotline.web.security import principal_of
 
 SUPERVISORS = ("supervisor", "admin")
 TEXT = {
@@ -226,8 +230,24 @@ async def _dashboard(request: web.Request) -> tuple[Dashboard, Any]:
         locale=_locale(request),
         tz=settings.timezone,
         areas_as=request.query.get("areas") or "today",
+        scope=_scope(request),
     )
     return d, period
+
+
+def _scope(request: web.Request) -> Scope | None:
+    return figures_scope(principal_of(request), request.app[keys.RULES].current)
+
+
+def scope_names(scope: Scope | None, rules: RuleSet) -> str:
+    """The reader's lines and areas by name, for the notice that the figures are theirs only."""
+    if scope is None:
+        return ""
+    lines = [
+        (rules.lines[c].display or rules.lines[c].number) if c in rules.lines else c
+        for c in sorted(scope.lines)
+    ]
+    return ", ".join(lines + [rules.areas[c].name if c in rules.areas else c for c in scope.roots])
 
 
 @allow(*SUPERVISORS)
@@ -242,7 +262,12 @@ async def supervisor_dashboard(request: web.Request) -> web.Response:
             "supervisor/dashboard.html", request, context, status=400
         )
     context.update(
-        dash=d, period=period, charts=charts_of(d, locale), query=request.query_string, fmt=fmt
+        dash=d,
+        period=period,
+        charts=charts_of(d, locale),
+        query=request.query_string,
+        fmt=fmt,
+        scope_names=scope_names(d.scope, request.app[keys.RULES].current),
     )
     return aiohttp_jinja2.render_template("supervisor/dashboard.html", request, context)
 
@@ -290,6 +315,7 @@ async def report_download(request: web.Request) -> web.Response:
             framework=q.get("framework") or None,
             now=now,
             areas_as=q.get("areas") or "today",
+            scope=_scope(request),
         )
         name = f"bao-cao-{period.label.replace('..', '_')}-{q.get('area') or 'toan-bo'}"
         if q.get("format", "xlsx") == "csv":
@@ -327,6 +353,7 @@ async def api_response_times(request: web.Request) -> web.Response:
             area=q.get("area") or None,
             line=q.get("line") or None,
             locale=_locale(request),
+            scope=_scope(request),
         )
     except ReportInputError as exc:
         raise InvalidInput({exc.field: exc.message}) from None

@@ -1,5 +1,6 @@
-"""Error pages for people: 400, 401, 403, 404, 405, 409, 413, 429, 500 and 503 as styled pages in
-the reader's language, each with a way back. The API keeps its JSON errors (errors.py)."""
+"""Error pages for people: 400, 401, 403, 404, 405, 409, 413, 414, 415, 422, 429, 431, 500
+and 503 as styled pages in the reader's language, each with a way back. The API keeps its JSON
+errors (errors.py)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ PAGES = {
         lazy("What you sent is too large"),
         lazy("Shorten the text or send a smaller file, then try again."),
     ),
+    414: (
+        lazy("This address is too long"),
+        lazy("Go back and use the page's own links and forms."),
+    ),
     415: (
         lazy("What you sent could not be read"),
         lazy("Go back and send the page's own form again."),
@@ -52,6 +57,10 @@ PAGES = {
         lazy("Go back, correct the field named below and try again."),
     ),
     429: (lazy("Too many attempts"), lazy("Wait a few minutes and try again.")),
+    431: (
+        lazy("Your browser sent too much data with the request"),
+        lazy("Clear this site's cookies in your browser, then log in again."),
+    ),
     500: (
         lazy("Something went wrong on our side"),
         lazy("It may not have been saved: go back and check. If it recurs, tell a supervisor."),
@@ -65,7 +74,7 @@ STALE = (
 
 
 # Statuses whose text names the fields refused, already in the reader's language (errors.py).
-DETAILED = (415, 422)
+DETAILED = (414, 415, 422, 431)
 
 
 def error_page(

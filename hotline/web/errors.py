@@ -109,6 +109,8 @@ def _invalid(request: web.Request, exc: InvalidInput) -> web.Response:
         "unsupported_media": 415,
         "idempotency_conflict": 409,
         "invalid_transition": 409,
+        "uri_too_long": 414,
+        "header_too_large": 431,
     }.get(exc.code, 422)
     if is_api(request):
         return json_error(
@@ -119,6 +121,8 @@ def _invalid(request: web.Request, exc: InvalidInput) -> web.Response:
     page_error = {
         415: web.HTTPUnsupportedMediaType,
         409: web.HTTPConflict,
+        414: web.HTTPRequestURITooLong,
+        431: web.HTTPRequestHeaderFieldsTooLarge,
     }.get(status, web.HTTPUnprocessableEntity)
     raise page_error(text=f"{translate(request, 'invalid input')}: {named}") from None
 

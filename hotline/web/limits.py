@@ -3,6 +3,10 @@
 One middleware (after the error middleware, before sessions and the auth check, which may read
 a form's CSRF field) answers for every route:
 
+- a URL over MAX_URL_BYTES gets 414, a header line over MAX_HEADER_BYTES 431 naming the
+  header, in the API's JSON shape or as an error page (aiohttp's parser would answer a plain
+  text 400 itself: its limits are raised to PARSER_LIMITS, handed to every server through the
+  application's `handler_args`, so such requests reach this middleware);
 - ids in the path (`{id}`, `{token_id}`) are whole numbers within the id columns' range,
   else 404, as for an id that names nothing; other path values with NUL or a lone surrogate
   also 404;
@@ -13,6 +17,12 @@ a form's CSRF field) answers for every route:
   never-ending body would otherwise hold a connection and a handler), and a client that goes
   away mid-body is noted at debug level, without a traceback;
 - multipart bodies, which no route takes, get 415.
+
+What stays with aiohttp's parser, which answers a plain-text 400 before any middleware runs
+(aiohttp has no public hook to shape that answer): a URL or header beyond PARSER_LIMITS, more
+than 128 headers, bytes HTTP forbids in a header (control characters, a bare CR or LF,
+separators in a name) and a malformed request line. ParserRefusals logs those at INFO as one
+line naming the kind, without aiohttp's traceback and its quote of the offending line.
 
 JSON bodies are checked where they are decoded (hotline.web.errors.read_json): depth before
 parsing (hotline.calls.parse.json_depth), then the same characters in every string, by field
@@ -26,6 +36,7 @@ import logging
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http import HttpProcessingError
 
 from hotline import keys
 from hotline.calls.parse import MAX_ID, InvalidInput, bad_characters, printable
@@ -47,6 +58,14 @@ READ_HEADERS = (
     "Cookie",
 )
 NOT_ALLOWED = lazy("contains characters that are not allowed")
+# aiohttp's own limits, kept as the service's answer: a longer URL or header is a probe or a bug.
+MAX_URL_BYTES = 8190
+MAX_HEADER_BYTES = 8190  # one header line, name and value
+# The parser's limits, above the service's so that the middleware answers the requests
+# between them; 128 headers of 32 KiB bound a request's headers to 4 MiB.
+PARSER_LIMITS = {"max_line_size": 32768, "max_field_size": 32768}
+URL_TOO_LONG = lazy("is longer than 8,190 bytes")
+HEADER_TOO_LARGE = lazy("is longer than 8,190 bytes")
 
 
 def page_number(raw: Any) -> int:
@@ -67,6 +86,42 @@ def id_value(raw: str | None) -> int | None:
         return None
     value = int(raw)
     return value if 1 <= value <= MAX_ID else None
+
+
+def _check_sizes(request: web.Request) -> None:
+    if len(request.raw_path.encode("utf-8", "surrogateescape")) > MAX_URL_BYTES:
+        raise InvalidInput({"url": URL_TOO_LONG}, code="uri_too_long")
+    for name, value in request.raw_headers:
+        if len(name) + len(value) > MAX_HEADER_BYTES:
+            header = name.decode("ascii", "replace")
+            raise InvalidInput({header: HEADER_TOO_LARGE}, code="header_too_large")
+
+
+class ParserRefusals(logging.Filter):
+    """aiohttp logs each request its parser refuses at ERROR with a traceback whose message
+    quotes up to 100 bytes of the offending line (a URL's query, a header's value: a phone
+    number, a token). Such a record becomes one INFO line naming the kind of refusal."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, HttpProcessingError):
+            record.msg, record.args = (
+                "request refused by the HTTP parser: %s",
+                (type(exc).__name__,),
+            )
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+        return True
+
+
+_REFUSALS = ParserRefusals()
+
+
+def quiet_parser_refusals() -> None:
+    """Install ParserRefusals on aiohttp's server logger (idempotent)."""
+    logger = logging.getLogger("aiohttp.server")
+    if _REFUSALS not in logger.filters:
+        logger.addFilter(_REFUSALS)
 
 
 def _check_path(request: web.Request) -> None:
@@ -133,6 +188,7 @@ def _closing(request: web.Request, status: int, code: str, message: str) -> web.
 
 @web.middleware
 async def limits_middleware(request: web.Request, handler: Any) -> web.StreamResponse:
+    _check_sizes(request)
     if request.match_info.http_exception is None:
         _check_path(request)
     _check_query_and_headers(request)

@@ -28,8 +28,9 @@ NULL_STR = {"type": ["string", "null"]}
 CODES = {"type": "array", "items": {"type": "string"}}  # in answers
 DATE_TIME = {"type": "string", "format": "date-time"}
 # Statuses every operation may answer: refused credentials or role, an id that names nothing
-# (or one the reader may not see), input naming its faulty fields, and an overloaded database.
-COMMON = ("401", "403", "404", "422", "503")
+# (or one the reader may not see), a URL or header over 8,190 bytes, input naming its faulty
+# fields, and an overloaded database.
+COMMON = ("401", "403", "404", "414", "422", "431", "503")
 # ...and those with a request body: too slow (HOTLINE_BODY_TIMEOUT), too large
 # (HOTLINE_MAX_BODY_BYTES), not JSON.
 WITH_BODY = ("408", "413", "415")
@@ -509,7 +510,10 @@ def document(rules: RuleSet) -> dict[str, Any]:
                         "description": "recorded",
                         "content": {"application/json": {"schema": {"type": "object"}}},
                     },
-                    **{s: ERROR for s in ("401", "403", "408", "413", "415", "422", "503")},
+                    **{
+                        s: ERROR
+                        for s in ("401", "403", "408", "413", "414", "415", "422", "431", "503")
+                    },
                 },
             }
         },

@@ -10,9 +10,14 @@ line, the city police (another agency).
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
 from typing import Any
 
 import aiohttp
+import openpyxl
 import pytest
 from sqlalchemy import update
 
@@ -29,7 +34,8 @@ from tests.helpers.route_walk import SAFE, Route, routes, send
 #   referral  the path names a referral: likewise
 #   list      it lists cases (calls, referrals, notifications, messages): outside one's scope
 #             the case's reference and id do not appear
-#   figures   counts and times only, never a case (dashboards, statistics, reports)
+#   figures   counts and times only, never a case (dashboards, statistics, reports), of the
+#             calls in the reader's scope only (FIGURES below says how each is read)
 #   own       the reader's own session or the service itself (login, language, health)
 #   admin     admins only, and nothing in it is a case (accounts, agencies, rules)
 #   audit     the audit log: supervisors and admins, who answer for every access
@@ -264,3 +270,97 @@ async def test_an_agency_sees_only_its_own_referrals_events(client, accounts, ca
         )
     ).json()
     assert len(full["timeline"]) > len(view["timeline"])
+
+
+# How each figures route is read for the number of calls (or referrals) it counts: the
+# query to send, and how to read the count out of the answer. A new figures route without
+# an entry fails the test below.
+def _kpi_calls(body: bytes) -> int:
+    found = re.search(r'<div class="k">Cuộc gọi</div><div class="v">([\d.]+)</div>', body.decode())
+    assert found, "the dashboard shows its call count"
+    return int(found.group(1).replace(".", ""))
+
+
+def _csv_total(body: bytes) -> int:
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    return sum(int(row[1]) for row in rows[1:])
+
+
+def _csv_summary_calls(body: bytes) -> int:
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    return int(next(row for row in rows if "Cuộc gọi tiếp nhận" in row)[-1])
+
+
+def _xlsx_summary_calls(body: bytes) -> int:
+    sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).worksheets[0]
+    row = next(r for r in sheet.iter_rows(values_only=True) if "Cuộc gọi tiếp nhận" in r)
+    return int(next(v for v in reversed(row) if isinstance(v, int | float)))
+
+
+FIGURES: dict[str, list[tuple[str, Any]]] = {
+    "supervisor_dashboard": [("period=month", _kpi_calls)],
+    "dashboard_csv": [("period=month&chart=calls_by_line", _csv_total)],
+    "report_download": [
+        ("period=month", _xlsx_summary_calls),
+        ("period=month&format=csv&section=summary", _csv_summary_calls),
+    ],
+    "api_dashboard": [("period=month", lambda body: json.loads(body)["calls"])],
+    "api_response_times": [
+        ("period=month&group_by=line", lambda b: sum(r["referrals"] for r in json.loads(b)["rows"]))
+    ],
+}
+
+
+async def _count(client: Any, who: str, accounts: Any, route: Route, query: str, read: Any) -> int:
+    target = f"{route.path}?{query}"
+    if route.api:
+        response = await client.get(target, headers=accounts[who].headers)
+        body = await response.read()
+    else:
+        async with Browser(client) as browser:
+            await login(browser, who)
+            response = await browser.get(target, allow_redirects=False)
+            body = await response.read()
+    assert response.status == 200, (route.name, who, body[:300])
+    return int(read(body))
+
+
+async def test_figures_count_only_the_calls_in_ones_scope(client, accounts, case):
+    """Every figures route (dashboard, its CSVs, XLSX and CSV reports, the statistics API):
+    a supervisor limited to the city of Kon Tum counts exactly what an unlimited supervisor
+    counts for that area, which leaves out the case in Đắk Tô district."""
+    op = accounts["operator"].headers
+    city = await client.post("/api/v1/calls", json=GOOD | {"area": "quyet-thang"}, headers=op)
+    assert city.status == 201, await city.text()
+    table = [r for r in routes(client.app, ids(case, accounts)) if r.method == "GET"]
+    figures = [r for r in table if SCOPES[str(r.name)] == "figures"]
+    assert {str(r.name) for r in figures} == set(FIGURES), "each figures route needs a reader"
+    for route in figures:
+        for query, read in FIGURES[str(route.name)]:
+            everything = await _count(client, "supervisor", accounts, route, query, read)
+            in_city = await _count(
+                client, "supervisor", accounts, route, f"{query}&area=qn-kon-tum", read
+            )
+            scoped = await _count(client, "sup-city", accounts, route, query, read)
+            assert 0 < in_city < everything, (route.name, query, in_city, everything)
+            assert scoped == in_city, (route.name, query, scoped, in_city)
+
+
+async def test_the_scoped_dashboard_and_report_say_whose_figures_they_are(client, accounts, case):
+    async with Browser(client) as browser:
+        await login(browser, "sup-city")
+        page = await (await browser.get("/supervisor/dashboard?period=month&lang=en")).text()
+        report = await (await browser.get("/supervisor/report?period=month")).read()
+    assert "Only the calls of your lines and areas are counted: Phường Kon Tum." in page
+    sheet = openpyxl.load_workbook(io.BytesIO(report), read_only=True).worksheets[0]
+    text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
+    assert "Only the calls within the scope of the person who made the report" in text
+    assert "địa bàn Phường Kon Tum" in text
+    dashboard = await client.get(
+        "/api/v1/stats/dashboard?period=month", headers=accounts["sup-city"].headers
+    )
+    assert (await dashboard.json())["scope"] == {"lines": [], "areas": ["qn-kon-tum"]}
+    unscoped = await client.get(
+        "/api/v1/stats/dashboard?period=month", headers=accounts["supervisor"].headers
+    )
+    assert (await unscoped.json())["scope"] is None
