@@ -16,7 +16,7 @@ from hotline.accounts.auth import Principal
 from hotline.calls.occupancy import occupancy_for
 from hotline.calls.parse import CallData, InvalidInput, PersonData
 from hotline.calls.plan import ACTIVE, call_values, facts_of, plan_call, replan
-from hotline.calls.write import write_call
+from hotline.calls.write import AlreadyLogged, write_call
 from hotline.models import Call, Person, Referral, User, table_of
 from hotline.routing.decide import Decision
 from hotline.rules.ruleset import RuleSet
@@ -41,12 +41,18 @@ async def find_replay(
     found = (await session.execute(_REPLAY, {"user_id": principal.user_id, "key": key})).first()
     if found is None:
         return None
-    if found.request_hash != body_hash:
+    return replayed(AlreadyLogged(int(found.id), found.request_hash), body_hash)
+
+
+def replayed(logged: AlreadyLogged, body_hash: str) -> int:
+    """The call a repeated request made (answered again), or InvalidInput when the key came
+    back with another body."""
+    if logged.request_hash != body_hash:
         raise InvalidInput(
             {"Idempotency-Key": "was used before with a different body"},
             code="idempotency_conflict",
         )
-    return int(found.id)
+    return logged.call_id
 
 
 async def _taken_by(session: AsyncSession, data: CallData, principal: Principal) -> int:
@@ -85,7 +91,8 @@ async def create_call(
     body_hash: str | None = None,
 ) -> Created:
     """Plan and write a new call: its people, referrals, notifications, timeline and audit row
-    (seven statements, and one more for the beds when a shelter may be needed)."""
+    (seven statements, and one more for the beds when a shelter may be needed). AlreadyLogged:
+    this user sent this Idempotency-Key before; nothing was written."""
     facts = facts_of(
         {
             "line_code": data.line,

@@ -1,10 +1,11 @@
 """Write a CallPlan in the handler's one transaction, in a fixed number of statements.
 
 A new call: INSERT the call (its reference drawn here; a clash, one in millions, draws
-again), its people, its category codes, its referrals (RETURNING their ids), their
-notifications (RETURNING ids), the timeline and the audit row: seven statements whatever the
-number of referrals, none read back. A changed call: the same, with UPDATEs for the call and
-the withdrawn referrals and DELETEs before the people and codes it replaces. The handler
+again; an Idempotency-Key this user sent before raises AlreadyLogged with nothing written),
+its people, its category codes, its referrals (RETURNING their ids), their notifications
+(RETURNING ids), the timeline and the audit row: seven statements whatever the number of
+referrals, none read back. A changed call: the same, with UPDATEs for the call and the
+withdrawn referrals and DELETEs before the people and codes it replaces. The handler
 commits; any failure rolls all of it back.
 """
 
@@ -14,7 +15,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -101,21 +102,40 @@ async def write_call(
     return Written(call, people or [], referrals, timeline)
 
 
+class AlreadyLogged(Exception):
+    """This user logged a call with this Idempotency-Key before: that call's id and the hash
+    of the request that made it. Nothing was written."""
+
+    def __init__(self, call_id: int, request_hash: str | None) -> None:
+        super().__init__(call_id)
+        self.call_id, self.request_hash = call_id, request_hash
+
+
+# ON CONFLICT DO NOTHING without a target: the reference or (logged_by_id, idempotency_key).
 _INSERT_CALL = {
-    name: make(_CALL).on_conflict_do_nothing(index_elements=["reference"]).returning(_CALL.c.id)
+    name: make(_CALL).on_conflict_do_nothing().returning(_CALL.c.id)
     for name, make in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
+_LOGGED = select(_CALL.c.id, _CALL.c.request_hash).where(
+    _CALL.c.logged_by_id == bindparam("user_id"), _CALL.c.idempotency_key == bindparam("key")
+)
 
 
 async def _insert_call(session: AsyncSession, values: dict[str, Any]) -> Call:
-    """INSERT the call under a new reference; a reference already taken inserts nothing
-    (ON CONFLICT DO NOTHING) and another is drawn."""
+    """INSERT the call under a new reference. When nothing is inserted, either this user's
+    Idempotency-Key was used before (AlreadyLogged; the retry of a request, no read before
+    every insert) or the reference was taken (one in millions): another is drawn."""
     stmt = _INSERT_CALL[session.get_bind().dialect.name]
     while True:
         reference = new_reference()
         call_id = await session.scalar(stmt, {"reference": reference, **values})
         if call_id is not None:
             return written(Call, {"id": int(call_id), "reference": reference, **values})
+        if values.get("idempotency_key") is not None:
+            params = {"user_id": values["logged_by_id"], "key": values["idempotency_key"]}
+            found = (await session.execute(_LOGGED, params)).first()
+            if found is not None:
+                raise AlreadyLogged(int(found.id), found.request_hash)
 
 
 async def _update_call(session: AsyncSession, call: Call, plan: CallPlan) -> None:

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy.exc import IntegrityError
 
 from hotline import keys
 from hotline.accounts.auth import PUBLIC, ROLES, STAFF, allow
@@ -77,36 +76,24 @@ async def create_call(request: web.Request) -> web.Response:
     view: calls.CallView | None = None
     try:
         async with write_for(request) as session:
-            replay = key and await intake.find_replay(
-                session, principal=principal, key=key, body_hash=body_hash
+            new = await intake.create_call(
+                session,
+                data,
+                rules=rules,
+                settings=app[keys.SETTINGS],
+                principal=principal,
+                now=now,
+                address=client_address(request),
+                idempotency_key=key,
+                body_hash=body_hash,
             )
-            if replay:
-                call_id, replayed = replay, True
-            else:
-                new = await intake.create_call(
-                    session,
-                    data,
-                    rules=rules,
-                    settings=app[keys.SETTINGS],
-                    principal=principal,
-                    now=now,
-                    address=client_address(request),
-                    idempotency_key=key,
-                    body_hash=body_hash,
-                )
-                assert new.call.id is not None
-                call_id, replayed = new.call.id, False
-                view = calls.view_of_new(new.call, new.people, new.referrals, new.timeline)
-    except IntegrityError:
-        view = None
-        # A concurrent request with the same key won the race: return its call.
-        async with app[keys.DB].read() as session:
-            replay = key and await intake.find_replay(
-                session, principal=principal, key=key, body_hash=body_hash
-            )
-        if not replay:
-            raise
-        call_id, replayed = replay, True
+        assert new.call.id is not None
+        call_id, replayed = new.call.id, False
+        view = calls.view_of_new(new.call, new.people, new.referrals, new.timeline)
+    except intake.AlreadyLogged as logged:
+        # A retry, or a concurrent request with the same key that committed first (its INSERT
+        # waited for that one): the call that key made, as it is now.
+        call_id, replayed = intake.replayed(logged, body_hash), True
     if not replayed:
         wake_worker(request)
     assert call_id is not None

@@ -10,7 +10,6 @@ import aiohttp_jinja2
 from aiohttp import web
 from multidict import MultiDictProxy
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from hotline import keys
@@ -308,12 +307,9 @@ async def call_submit(request: web.Request) -> web.Response:
                 pbx = await session.get(TelephonyCall, pbx_id)
                 if pbx is not None and pbx.call_id is None:
                     pbx.call_id = call.id
-    except IntegrityError:
-        # The same form saved by a concurrent request (a double submit) won the race.
-        saved = await _saved_before(request, extras.idempotency_key)
-        if saved is None:
-            raise
-        _to_detail(request, saved, extras.idempotency_key, replayed=True)
+    except intake.AlreadyLogged as logged:
+        # The same form saved by a concurrent request (a double submit) first.
+        _to_detail(request, logged.call_id, extras.idempotency_key, replayed=True)
     wake_worker(request)
     assert call.id is not None
     _to_detail(request, call.id, extras.idempotency_key, replayed=False)

@@ -48,7 +48,7 @@ def counting(db: Database) -> Iterator[dict[str, list[str]]]:
         event.remove(engine, "begin", on_begin)
 
 
-async def test_a_call_with_four_referrals_is_nine_statements_in_two_transactions(client, accounts):  # type: ignore[no-untyped-def]
+async def test_a_call_with_four_referrals_is_eight_statements_in_two_transactions(client, accounts):  # type: ignore[no-untyped-def]
     db = client.app[keys.DB]
     headers = {**accounts["operator"].headers, "Idempotency-Key": "count-1"}
     await client.get("/api/v1/calls", headers=accounts["operator"].headers)  # "last used" stamped
@@ -57,11 +57,11 @@ async def test_a_call_with_four_referrals_is_nine_statements_in_two_transactions
     assert response.status == 201
     body = await response.json()
     assert len(body["referrals"]) == 4
-    # The token's user; the replay check of the Idempotency-Key; then the call, its people,
-    # category codes, referrals, notifications, timeline and audit row, one statement each.
+    # The token's user; then the call (a used Idempotency-Key inserts nothing, and only then
+    # is it looked up), its people, category codes, referrals, notifications, timeline and
+    # audit row, one statement each.
     assert seen["statements"] == [
         "SELECT FROM api_token",
-        "SELECT FROM call",
         "INSERT call",
         "INSERT person",
         "INSERT call_category",
@@ -117,3 +117,28 @@ async def test_a_write_that_fails_halfway_leaves_no_trace(client, accounts):  # 
     async with db.read() as session:
         for model in (Call, Referral, Notification, TimelineEvent):
             assert (await session.execute(select(model))).first() is None, model
+
+
+async def test_the_same_key_sent_twice_at_once_makes_one_call(client, accounts):  # type: ignore[no-untyped-def]
+    import asyncio
+
+    headers = {**accounts["operator"].headers, "Idempotency-Key": "twice-at-once"}
+    first, second = await asyncio.gather(
+        client.post("/api/v1/calls", json=GOOD, headers=headers),
+        client.post("/api/v1/calls", json=GOOD, headers=headers),
+    )
+    assert (first.status, second.status) == (201, 201)
+    bodies = [await first.json(), await second.json()]
+    assert bodies[0]["id"] == bodies[1]["id"]
+    assert sorted(r.headers.get("Idempotent-Replayed", "") for r in (first, second)) == [
+        "",
+        "true",
+    ]
+    async with client.app[keys.DB].read() as session:
+        calls = (await session.scalars(select(Call.id))).all()
+    assert calls == [bodies[0]["id"]]
+    # The key again with another body: a conflict, naming the header.
+    other = await client.post("/api/v1/calls", json={**GOOD, "urgency": "low"}, headers=headers)
+    assert other.status == 409
+    error = (await other.json())["error"]
+    assert error["code"] == "idempotency_conflict" and "Idempotency-Key" in error["fields"]
