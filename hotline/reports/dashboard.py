@@ -18,7 +18,14 @@ from sqlmodel import col
 
 from hotline.db.engine import Database
 from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
-from hotline.reports.periods import DEFAULT_TZ, ReportInputError
+from hotline.reports.periods import (
+    DEFAULT_TZ,
+    ONE_OF,
+    UNKNOWN_AREA,
+    UNKNOWN_LINE,
+    UNTIL_BEFORE,
+    ReportInputError,
+)
 from hotline.reports.rollups import Counts, Key, read_counts
 from hotline.reports.statistics import (
     OPEN,
@@ -312,13 +319,13 @@ def check_filters(
     if line is not None and line not in ruleset.lines:
         found = ruleset.find_line(line)
         if found is None:
-            raise ReportInputError("line", f"unknown line {line!r}")
+            raise ReportInputError("line", UNKNOWN_LINE, value=line[:40])
     if area is None:
         return None
     if area not in ruleset.areas:
-        raise ReportInputError("area", f"unknown area {area!r}")
+        raise ReportInputError("area", UNKNOWN_AREA, value=area[:40])
     if areas_as not in AREAS_AS:
-        raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
+        raise ReportInputError("areas", ONE_OF, choices=", ".join(AREAS_AS))
     # Today's areas: the calls of the old map whose areas went there count too.
     return ruleset.subtree(area) if areas_as == "today" else subtree(ruleset, area)
 
@@ -339,9 +346,9 @@ async def dashboard(
     """Every figure of the supervisor dashboard for calls received in [since, until), areas
     grouped as today's map (default) or as the calls were logged (areas_as="logged")."""
     if until <= since:
-        raise ReportInputError("until", "until must be after since")
+        raise ReportInputError("until", UNTIL_BEFORE)
     if areas_as not in AREAS_AS:
-        raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
+        raise ReportInputError("areas", ONE_OF, choices=", ".join(AREAS_AS))
     areas = check_filters(ruleset, area, line, areas_as)
     if line is not None and line not in ruleset.lines:
         found = ruleset.find_line(line)

@@ -31,7 +31,7 @@ from sqlmodel import col
 
 from hotline.db.engine import Database
 from hotline.models import Call, EscalationEvent, Referral
-from hotline.reports.periods import ReportInputError, check_group
+from hotline.reports.periods import UNKNOWN_AREA, UNTIL_BEFORE, ReportInputError, check_group
 from hotline.rules.ruleset import RuleSet
 
 OPEN = ("pending", "notified", "acknowledged", "accepted", "in_progress")
@@ -331,11 +331,11 @@ async def response_times(
     rule set) only calls in that area and below count."""
     check_group(group_by)
     if until <= since:
-        raise ReportInputError("until", "until must be after since")
+        raise ReportInputError("until", UNTIL_BEFORE)
     areas = None
     if area is not None:
         if ruleset is None or area not in ruleset.areas:
-            raise ReportInputError("area", f"unknown area {area!r}")
+            raise ReportInputError("area", UNKNOWN_AREA, value=area[:40])
         areas = subtree(ruleset, area)
     facts = await referral_facts(db, since=since, until=until, areas=areas, line=line)
     return rows_for(facts, group_by, now=now or datetime.now(UTC), ruleset=ruleset, locale=locale)
