@@ -187,14 +187,15 @@ def apportion(n: int, shares: Sequence[float]) -> list[int]:
     return whole
 
 
-def area_label(ruleset: RuleSet, code: str, none: str) -> str:
+def area_label(ruleset: RuleSet, code: str, none: str, locale: str = "vi") -> str:
     """An area's name; an area of the old map says until when it existed."""
     area = ruleset.areas.get(code)
     if area is None:
         return none
+    name = ruleset.area_name(code, locale)
     if area.valid_to is not None:
-        return f"{area.name} (–{area.valid_to.strftime('%d/%m/%Y')})"
-    return area.name
+        return f"{name} (–{area.valid_to.strftime('%d/%m/%Y')})"
+    return name
 
 
 def _tally(counts: dict[Key, Counts], key: Any) -> dict[str, int]:
@@ -389,7 +390,7 @@ async def dashboard(
         calls_by_category=_listing(
             by_cat, lambda k: tax.label("category", k, locale) if k else none, tax.categories
         ),
-        calls_by_area=_listing(by_area, lambda k: area_label(ruleset, k, none)),
+        calls_by_area=_listing(by_area, lambda k: area_label(ruleset, k, none, locale)),
         calls_by_hour=hours,
         funnel=[
             {"key": k, "label": vi if locale == "vi" else en, "count": funnel[k]}

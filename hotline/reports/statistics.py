@@ -276,14 +276,14 @@ def label_for(group_by: str, key: str, ruleset: RuleSet | None, locale: str = "v
     if ruleset is None or not key:
         return key or ("(không rõ)" if locale == "vi" else "(unknown)")
     if group_by == "agency":
-        return ruleset.agencies[key].name if key in ruleset.agencies else key
+        return ruleset.agency_name(key, locale)
     if group_by == "agency_kind":
         return ruleset.taxonomy.label("agency_kind", key, locale)
     if group_by == "line":
         line = ruleset.lines.get(key)
         return (line.display or line.number) if line else key
     if group_by == "area":
-        return ruleset.areas[key].name if key in ruleset.areas else key
+        return ruleset.area_name(key, locale)
     if group_by == "category":
         return ruleset.taxonomy.label("category", key, locale)
     return "Tổng" if locale == "vi" else "Total"
