@@ -18,7 +18,14 @@ from sqlmodel import col
 
 from hotline.db.engine import Database
 from hotline.models import Call, EscalationEvent, Notification, Referral, TimelineEvent
-from hotline.reports.periods import DEFAULT_TZ, ReportInputError
+from hotline.reports.periods import (
+    DEFAULT_TZ,
+    ONE_OF,
+    UNKNOWN_AREA,
+    UNKNOWN_LINE,
+    UNTIL_BEFORE,
+    ReportInputError,
+)
 from hotline.reports.rollups import Counts, Filters, Key, read_counts
 from hotline.reports.scope import Scope, narrow
 from hotline.reports.statistics import (
@@ -183,14 +190,15 @@ def apportion(n: int, shares: Sequence[float]) -> list[int]:
     return whole
 
 
-def area_label(ruleset: RuleSet, code: str, none: str) -> str:
+def area_label(ruleset: RuleSet, code: str, none: str, locale: str = "vi") -> str:
     """An area's name; an area of the old map says until when it existed."""
     area = ruleset.areas.get(code)
     if area is None:
         return none
+    name = ruleset.area_name(code, locale)
     if area.valid_to is not None:
-        return f"{area.name} (–{area.valid_to.strftime('%d/%m/%Y')})"
-    return area.name
+        return f"{name} (–{area.valid_to.strftime('%d/%m/%Y')})"
+    return name
 
 
 def _tally(counts: dict[Key, Counts], key: Any) -> dict[str, int]:
@@ -306,13 +314,13 @@ def check_filters(
     if line is not None and line not in ruleset.lines:
         found = ruleset.find_line(line)
         if found is None:
-            raise ReportInputError("line", f"unknown line {line!r}")
+            raise ReportInputError("line", UNKNOWN_LINE, value=line[:40])
     if area is None:
         return None
     if area not in ruleset.areas:
-        raise ReportInputError("area", f"unknown area {area!r}")
+        raise ReportInputError("area", UNKNOWN_AREA, value=area[:40])
     if areas_as not in AREAS_AS:
-        raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
+        raise ReportInputError("areas", ONE_OF, choices=", ".join(AREAS_AS))
     # Today's areas: the calls of the old map whose areas went there count too.
     return ruleset.subtree(area) if areas_as == "today" else subtree(ruleset, area)
 
@@ -335,9 +343,9 @@ async def dashboard(
     grouped as today's map (default) or as the calls were logged (areas_as="logged"), of
     the calls in the reader's `scope` only."""
     if until <= since:
-        raise ReportInputError("until", "until must be after since")
+        raise ReportInputError("until", UNTIL_BEFORE)
     if areas_as not in AREAS_AS:
-        raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
+        raise ReportInputError("areas", ONE_OF, choices=", ".join(AREAS_AS))
     areas = check_filters(ruleset, area, line, areas_as)
     if line is not None and line not in ruleset.lines:
         found = ruleset.find_line(line)
@@ -379,7 +387,7 @@ async def dashboard(
         calls_by_category=_listing(
             by_cat, lambda k: tax.label("category", k, locale) if k else none, tax.categories
         ),
-        calls_by_area=_listing(by_area, lambda k: area_label(ruleset, k, none)),
+        calls_by_area=_listing(by_area, lambda k: area_label(ruleset, k, none, locale)),
         calls_by_hour=hours,
         funnel=[
             {"key": k, "label": vi if locale == "vi" else en, "count": funnel[k]}

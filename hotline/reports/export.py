@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from hotline.reports import fmt
-from hotline.reports.periods import ReportInputError
+from hotline.reports.periods import ONE_OF, ReportInputError
 from hotline.reports.tables import Column, Report, Section
 
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
@@ -131,7 +131,7 @@ def write_csv(
         sec = report.section(section)
     except StopIteration:
         known = ", ".join(s.key for s in report.sections)
-        raise ReportInputError("section", f"unknown section {section!r} ({known})") from None
+        raise ReportInputError("section", ONE_OF, choices=known) from None
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\r\n")
     columns = [c for c in sec.columns if c.key != "kind"]

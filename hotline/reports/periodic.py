@@ -29,7 +29,7 @@ from hotline.reports.dashboard import (
     check_filters,
     funnel_counts,
 )
-from hotline.reports.periods import Period, ReportInputError, parse_period
+from hotline.reports.periods import ONE_OF, Period, ReportInputError, parse_period
 from hotline.reports.rollups import Counts, Key, read_counts
 from hotline.reports.scope import Scope
 from hotline.reports.statistics import Fact, Row, group_facts, referral_facts, summarize
@@ -146,11 +146,9 @@ async def build_report(
     p = period if isinstance(period, Period) else parse_period(period, now=now)
     walks = ruleset.crosswalks
     if framework is not None and framework not in walks:
-        raise ReportInputError(
-            "framework", f"unknown framework {framework!r} (known: {', '.join(walks) or 'none'})"
-        )
+        raise ReportInputError("framework", ONE_OF, choices=", ".join(walks) or "-")
     if areas_as not in AREAS_AS:
-        raise ReportInputError("areas", f"one of {', '.join(AREAS_AS)}")
+        raise ReportInputError("areas", ONE_OF, choices=", ".join(AREAS_AS))
     areas = check_filters(ruleset, area, line, areas_as)
     counts = await read_counts(db, p.since, p.until, tz=p.tz, areas=areas, line=line, scope=scope)
     facts = await referral_facts(

@@ -31,7 +31,7 @@ from sqlmodel import col
 
 from hotline.db.engine import Database
 from hotline.models import Call, EscalationEvent, Referral
-from hotline.reports.periods import ReportInputError, check_group
+from hotline.reports.periods import UNKNOWN_AREA, UNTIL_BEFORE, ReportInputError, check_group
 from hotline.reports.scope import Scope, narrow
 from hotline.rules.ruleset import RuleSet
 
@@ -275,14 +275,14 @@ def label_for(group_by: str, key: str, ruleset: RuleSet | None, locale: str = "v
     if ruleset is None or not key:
         return key or ("(không rõ)" if locale == "vi" else "(unknown)")
     if group_by == "agency":
-        return ruleset.agencies[key].name if key in ruleset.agencies else key
+        return ruleset.agency_name(key, locale)
     if group_by == "agency_kind":
         return ruleset.taxonomy.label("agency_kind", key, locale)
     if group_by == "line":
         line = ruleset.lines.get(key)
         return (line.display or line.number) if line else key
     if group_by == "area":
-        return ruleset.areas[key].name if key in ruleset.areas else key
+        return ruleset.area_name(key, locale)
     if group_by == "category":
         return ruleset.taxonomy.label("category", key, locale)
     return "Tổng" if locale == "vi" else "Total"
@@ -331,11 +331,11 @@ async def response_times(
     rule set) only calls in that area and below count; only those in the reader's `scope`."""
     check_group(group_by)
     if until <= since:
-        raise ReportInputError("until", "until must be after since")
+        raise ReportInputError("until", UNTIL_BEFORE)
     areas = None
     if area is not None:
         if ruleset is None or area not in ruleset.areas:
-            raise ReportInputError("area", f"unknown area {area!r}")
+            raise ReportInputError("area", UNKNOWN_AREA, value=area[:40])
         areas = subtree(ruleset, area)
     facts = await referral_facts(db, since=since, until=until, areas=areas, line=line, scope=scope)
     return rows_for(facts, group_by, now=now or datetime.now(UTC), ruleset=ruleset, locale=locale)

@@ -25,6 +25,7 @@ from hotline.routing.corpus import known_labels
 from hotline.routing.model import MODEL_FILE, LinearModel
 from hotline.routing.rules import RoutingRules
 from hotline.routing.rules_file import load_rules
+from hotline.rules.names import localized
 from hotline.rules.schema import (
     AgenciesFile,
     AgencyDef,
@@ -156,10 +157,24 @@ class RuleSet:
                 out.add(code)
         return out
 
-    def area_path(self, code: str) -> str:
-        """ "Xã Tân Cảnh, Huyện Đăk Tô, Tỉnh Kon Tum" (the country left out)."""
-        names = [self.areas[c].name for c in self.ancestors(code) if self.areas[c].parent]
-        return ", ".join(names) or (self.areas[code].name if code in self.areas else code)
+    def area_name(self, code: str, locale: str = "vi") -> str:
+        """The area's name in `locale` (English made from the Vietnamese when not given)."""
+        area = self.areas.get(code)
+        return localized(area.name, area.name_en, locale, area=True) if area else code
+
+    def area_path(self, code: str, locale: str = "vi") -> str:
+        """ "Xã Tân Cảnh, Huyện Đăk Tô, Tỉnh Kon Tum" (the country left out); in English
+        "Tân Cảnh Commune, Đăk Tô District, Kon Tum Province"."""
+        names = [self.area_name(c, locale) for c in self.ancestors(code) if self.areas[c].parent]
+        return ", ".join(names) or self.area_name(code, locale)
+
+    def agency_name(self, code: str, locale: str = "vi") -> str:
+        agency = self.agencies.get(code)
+        return localized(agency.name, agency.name_en, locale) if agency else code
+
+    def line_name(self, code: str, locale: str = "vi") -> str:
+        line = self.lines.get(code)
+        return localized(line.name, line.name_en, locale) if line else code
 
     def search_areas(self, query: str, limit: int = 20) -> list[AreaDef]:
         """Areas whose name or code matches every word typed, with or without diacritics."""

@@ -425,3 +425,14 @@ document.addEventListener("DOMContentLoaded", () => {
   const bad = document.querySelector("main [aria-invalid=true]");
   if (bad) bad.focus();
 });
+
+// Period pickers (dashboard, reports): typing a date means "the dates below", so the period
+// list follows; choosing a preset leaves the dates to the server, which shows its days.
+document.addEventListener("DOMContentLoaded", () => {
+  for (const form of document.querySelectorAll("form[data-period-picker]")) {
+    const period = form.querySelector("select[name=period]");
+    for (const input of form.querySelectorAll("input[type=date]")) {
+      for (const kind of ["input", "change"]) input.addEventListener(kind, () => { period.value = "custom"; });
+    }
+  }
+});

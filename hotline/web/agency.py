@@ -8,6 +8,7 @@ GET never changes anything (mail scanners follow links), the button's POST ackno
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import aiohttp_jinja2
@@ -201,10 +202,17 @@ async def inbox(request: web.Request) -> web.Response:
     )
 
 
-@allow("agency")
-async def referral_page(request: web.Request) -> web.Response:
+async def _referral_view(
+    request: web.Request,
+    referral_id: int,
+    *,
+    errors: Mapping[str, str] | None = None,
+    note: str = "",
+    status: int = 200,
+) -> web.Response:
+    """The referral page: the case, the response forms and the referral's timeline. Shown
+    again after a refused action with the errors beside their fields and the note as typed."""
     principal = principal_of(request)
-    referral_id = _id(request)
     async with request.app[keys.DB].write() as session:
         referral = await _referral_for(
             session, referral_id, principal, request.app[keys.RULES].current
@@ -228,14 +236,15 @@ async def referral_page(request: web.Request) -> web.Response:
                 )
             ).scalars()
         )
-        audit_request(
-            request,
-            session,
-            "referral.read",
-            "referral",
-            referral_id,
-            principal=principal,
-        )
+        if not errors:
+            audit_request(
+                request,
+                session,
+                "referral.read",
+                "referral",
+                referral_id,
+                principal=principal,
+            )
     return aiohttp_jinja2.render_template(
         "agency/referral.html",
         request,
@@ -244,10 +253,16 @@ async def referral_page(request: web.Request) -> web.Response:
             "call": call,
             "people": people,
             "events": events,
-            "errors": {},
-            "note": "",
+            "errors": dict(errors or {}),
+            "note": note,
         },
+        status=status,
     )
+
+
+@allow("agency")
+async def referral_page(request: web.Request) -> web.Response:
+    return await _referral_view(request, _id(request))
 
 
 @allow("agency")
@@ -259,32 +274,7 @@ async def referral_action(request: web.Request) -> web.StreamResponse:
     try:
         await _change(request, referral_id, None if action == "ack" else action, note, via="portal")
     except InvalidInput as exc:
-        async with request.app[keys.DB].read() as session:
-            referral = await _referral_for(
-                session, referral_id, principal_of(request), request.app[keys.RULES].current
-            )
-            call = await session.get(Call, referral.call_id)
-            people = list(
-                (
-                    await session.execute(
-                        select(Person).where(col(Person.call_id) == referral.call_id)
-                    )
-                ).scalars()
-            )
-        return aiohttp_jinja2.render_template(
-            "agency/referral.html",
-            request,
-            {
-                "referral": referral,
-                "call": call,
-                "people": people,
-                "events": [],
-                "errors": exc.fields,
-                "note": note,
-                "action": action,
-            },
-            status=422,
-        )
+        return await _referral_view(request, referral_id, errors=exc.fields, note=note, status=422)
     raise web.HTTPSeeOther(str(request.app.router["agency_referral"].url_for(id=str(referral_id))))
 
 

@@ -413,6 +413,7 @@ async def list_areas(request: web.Request) -> web.Response:
     """All areas, or with ?q= the best matches, diacritics optional ("tan canh")."""
     rules = request.app[keys.RULES].current
     query = request.query.get("q", "").strip()[:100]
+    locale = request.get(keys.LOCALE) or "vi"
     areas = rules.search_areas(query, limit=20) if query else list(rules.areas.values())
     return ok(
         {
@@ -422,14 +423,14 @@ async def list_areas(request: web.Request) -> web.Response:
                     "name": a.name,
                     "kind": a.kind,
                     "parent": a.parent,
-                    "path": rules.area_path(a.code),
+                    "path": rules.area_path(a.code, locale),
                     # An area of the old map: a call given it is placed on its successor.
                     "live": a.valid_to is None,
                     "valid_to": a.valid_to.isoformat() if a.valid_to else None,
                     "successors": [s.code for s in a.successor_list()],
                     # What it is on today's map (the live area, or the parts to choose from).
                     "today": [
-                        {"code": c, "name": rules.areas[c].name, "path": rules.area_path(c)}
+                        {"code": c, "name": rules.areas[c].name, "path": rules.area_path(c, locale)}
                         for c, _share in rules.current(a.code)
                     ]
                     if a.valid_to is not None

@@ -3,7 +3,8 @@
 Handlers (routes are wired in hotline/web/routes.py):
   supervisor_dashboard   GET /supervisor/dashboard?period=&since=&until=&area=&line=&areas=
   dashboard_csv          GET /supervisor/dashboard.csv?chart=<key>&(same filters)
-  report_download        GET /supervisor/report?period=&area=&framework=&format=xlsx|csv&section=
+  report_download        GET /supervisor/report?period=|since=&until=&area=&framework=
+                             &format=xlsx|csv&section=
   api_response_times     GET /api/v1/stats/response-times?period=|since=&until=&group_by=&area=
   api_dashboard          GET /api/v1/stats/dashboard?period=|since=&until=&area=&line=
 
@@ -14,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -23,11 +26,18 @@ from hotline import keys
 from hotline.accounts.auth import allow
 from hotline.calls.parse import InvalidInput
 from hotline.calls.views import figures_scope
+from hotline.i18n.translation import lazy
 from hotline.reports import fmt
 from hotline.reports.dashboard import Dashboard, dashboard
 from hotline.reports.export import write_csv, write_xlsx
 from hotline.reports.periodic import build_report
-from hotline.reports.periods import ReportInputError, check_group, period_from_params
+from hotline.reports.periods import (
+    ONE_OF,
+    PRESETS,
+    ReportInputError,
+    check_group,
+    period_from_params,
+)
 from hotline.reports.scope import Scope
 from hotline.reports.statistics import response_times
 from hotline.rules.ruleset import RuleSet
@@ -35,56 +45,46 @@ from hotline.web.charts import columns, hbars
 from hotline.web.security import principal_of
 
 SUPERVISORS = ("supervisor", "admin")
+# Column and chart names, translated when the page or CSV is made.
 TEXT = {
-    "vi": {
-        "calls": "Cuộc gọi",
-        "count": "Số lượng",
-        "hour": "Giờ",
-        "line": "Đường dây",
-        "category": "Loại vụ việc",
-        "area": "Địa bàn",
-        "step": "Bước",
-        "age": "Thời gian chờ",
-        "kind": "Loại cơ quan",
-        "referrals": "Lượt chuyển gửi",
-        "ack": "Tiếp nhận – trung vị",
-        "ack90": "Tiếp nhận – P90",
-        "res": "Giải quyết – trung vị",
-        "ack_share": "Tiếp nhận kịp thời",
-        "res_share": "Giải quyết kịp thời",
-        "by_line": "Cuộc gọi theo đường dây",
-        "by_category": "Cuộc gọi theo loại",
-        "by_area": "Cuộc gọi theo địa bàn",
-        "by_hour": "Cuộc gọi theo giờ trong ngày",
-        "funnel": "Phễu tiếp nhận – can thiệp",
-        "response": "Thời gian phản hồi theo cơ quan",
-        "open": "Chuyển gửi chưa xong theo thời gian chờ",
-    },
-    "en": {
-        "calls": "Calls",
-        "count": "Count",
-        "hour": "Hour",
-        "line": "Line",
-        "category": "Category",
-        "area": "Area",
-        "step": "Step",
-        "age": "Age",
-        "kind": "Agency kind",
-        "referrals": "Referrals",
-        "ack": "Acknowledge – median",
-        "ack90": "Acknowledge – p90",
-        "res": "Resolve – median",
-        "ack_share": "Acknowledged in time",
-        "res_share": "Resolved in time",
-        "by_line": "Calls by line",
-        "by_category": "Calls by category",
-        "by_area": "Calls by area",
-        "by_hour": "Calls by hour of day",
-        "funnel": "Funnel",
-        "response": "Response times by agency kind",
-        "open": "Open referrals by age",
-    },
+    "calls": lazy("Calls"),
+    "count": lazy("Count"),
+    "hour": lazy("Hour"),
+    "line": lazy("Line"),
+    "category": lazy("Category"),
+    "area": lazy("Area"),
+    "step": lazy("Step"),
+    "age": lazy("Age"),
+    "kind": lazy("Agency kind"),
+    "referrals": lazy("Referrals"),
+    "ack": lazy("Acknowledge – median"),
+    "ack90": lazy("Acknowledge – p90"),
+    "res": lazy("Resolve – median"),
+    "ack_share": lazy("Acknowledged in time"),
+    "res_share": lazy("Resolved in time"),
+    "by_line": lazy("Calls by line"),
+    "by_category": lazy("Calls by category"),
+    "by_area": lazy("Calls by area"),
+    "by_hour": lazy("Calls by hour of day"),
+    "funnel": lazy("Intake – intervention funnel"),
+    "response": lazy("Response times by agency kind"),
+    "open": lazy("Open referrals by age"),
 }
+# The parameters the pages' forms send, by the label of their field (errors name it).
+FIELD_LABELS = {
+    "period": lazy("Period"),
+    "since": lazy("From"),
+    "until": lazy("To"),
+    "area": lazy("Area"),
+    "line": lazy("Line"),
+    "areas": lazy("Group by"),
+    "framework": lazy("Framework"),
+    "format": lazy("Format"),
+    "section": lazy("Section"),
+    "chart": lazy("Chart"),
+}
+REPORT_FORMATS = ("xlsx", "csv")
+DASHBOARD = ("period", "since", "until", "area", "line", "areas")  # the page's own filters
 
 
 def last_half(now: Any) -> str:
@@ -110,9 +110,13 @@ def _simple(
     }
 
 
-def charts_of(d: Dashboard, locale: str) -> list[dict[str, Any]]:
+def _gettext(request: web.Request) -> Callable[[str], str]:
+    return request.app[keys.CATALOGS].get(_locale(request)).gettext
+
+
+def charts_of(d: Dashboard, locale: str, gettext: Callable[[str], str]) -> list[dict[str, Any]]:
     """Each chart with its table: raw rows (CSV) and formatted cells (page)."""
-    t = TEXT.get(locale, TEXT["vi"])
+    t = {key: gettext(text) for key, text in TEXT.items()}
     out = [
         _simple(
             "calls_by_line",
@@ -215,21 +219,38 @@ def charts_of(d: Dashboard, locale: str) -> list[dict[str, Any]]:
     return out
 
 
-async def _dashboard(request: web.Request) -> tuple[Dashboard, Any]:
+def report_presets(now: Any) -> list[tuple[str, str, dict[str, str]]]:
+    """The report form's choices: (period, label id, label values), the last completed
+    half-year first (the report most often asked for)."""
+    today = fmt.local(now).date()
+    this_half = f"{today.year}-H{1 if today.month < 7 else 2}"
+    return [
+        (last_half(now), lazy("Last half-year (%(period)s)"), {"period": last_half(now)}),
+        (this_half, lazy("This half-year (%(period)s)"), {"period": this_half}),
+        ("6months", lazy("Last 6 months"), {}),
+        ("last-month", lazy("Last month"), {}),
+        ("this-month", lazy("This month"), {}),
+        (str(today.year - 1), lazy("Last year (%(period)s)"), {"period": str(today.year - 1)}),
+        ("this-year", lazy("This year"), {}),
+    ]
+
+
+async def _dashboard(request: web.Request, query: Any = None) -> tuple[Dashboard, Any]:
     app = request.app
+    q = request.query if query is None else query
     settings, now = app[keys.SETTINGS], app[keys.CLOCK].now()
-    period = period_from_params(request.query, now=now, tz=settings.timezone)
+    period = period_from_params(q, now=now, tz=settings.timezone)
     d = await dashboard(
         app[keys.DB],
         app[keys.RULES].current,
         since=period.since,
         until=period.until,
-        area=request.query.get("area") or None,
-        line=request.query.get("line") or None,
+        area=q.get("area") or None,
+        line=q.get("line") or None,
         now=now,
         locale=_locale(request),
         tz=settings.timezone,
-        areas_as=request.query.get("areas") or "today",
+        areas_as=q.get("areas") or "today",
         scope=_scope(request),
     )
     return d, period
@@ -239,37 +260,73 @@ def _scope(request: web.Request) -> Scope | None:
     return figures_scope(principal_of(request), request.app[keys.RULES].current)
 
 
-def scope_names(scope: Scope | None, rules: RuleSet) -> str:
+def scope_names(scope: Scope | None, rules: RuleSet, locale: str = "vi") -> str:
     """The reader's lines and areas by name, for the notice that the figures are theirs only."""
     if scope is None:
         return ""
-    lines = [
-        (rules.lines[c].display or rules.lines[c].number) if c in rules.lines else c
-        for c in sorted(scope.lines)
-    ]
-    return ", ".join(lines + [rules.areas[c].name if c in rules.areas else c for c in scope.roots])
+    lines = [rules.line_name(c, locale) for c in sorted(scope.lines)]
+    return ", ".join(lines + [rules.area_name(c, locale) for c in scope.roots])
+
+
+def _errors(request: web.Request, exc: ReportInputError) -> dict[str, str]:
+    """A report error as the page shows it: by its field, in the reader's language."""
+    return {exc.field: exc.text(_gettext(request))}
+
+
+async def _page(
+    request: web.Request,
+    query: Any,
+    *,
+    errors: dict[str, str] | None = None,
+    report: dict[str, str] | None = None,
+    report_errors: dict[str, str] | None = None,
+) -> web.Response:
+    """The dashboard for `query`, with the errors of its own form or of the report form; the
+    figures are left out while the dashboard's own filters are wrong."""
+    now = request.app[keys.CLOCK].now()
+    filters = dict(query)
+    if filters.get("since") or filters.get("until"):
+        filters.setdefault("period", "custom")
+    context: dict[str, Any] = {
+        "filters": filters,
+        "errors": dict(errors or {}),
+        "charts": [],
+        "presets": PRESETS,
+        "report": report or {},
+        "report_errors": report_errors or {},
+        # the report form's fields carry ids of their own ("report-period")
+        "report_errors_ids": {f"report-{k}": v for k, v in (report_errors or {}).items()},
+        "report_presets": report_presets(now),
+        "field_labels": FIELD_LABELS,
+        "fmt": fmt,
+    }
+    if not context["errors"]:
+        try:
+            d, period = await _dashboard(request, query)
+        except ReportInputError as exc:
+            context["errors"] = _errors(request, exc)
+        else:
+            if filters.get("period") != "custom":  # the preset's days, shown in the date boxes
+                first, last = period.first_day.isoformat(), period.last_day.isoformat()
+                filters.update(since=first, until=last)
+            context.update(
+                dash=d,
+                period=period,
+                charts=charts_of(d, _locale(request), _gettext(request)),
+                query=urlencode({k: v for k, v in query.items() if k in DASHBOARD and v}),
+                scope_names=scope_names(d.scope, request.app[keys.RULES].current, _locale(request)),
+            )
+    bad = context["errors"] or context["report_errors"]
+    return aiohttp_jinja2.render_template(
+        "supervisor/dashboard.html", request, context, status=400 if bad else 200
+    )
 
 
 @allow(*SUPERVISORS)
 async def supervisor_dashboard(request: web.Request) -> web.Response:
-    locale = _locale(request)
-    context: dict[str, Any] = {"filters": dict(request.query), "errors": {}, "charts": []}
-    try:
-        d, period = await _dashboard(request)
-    except ReportInputError as exc:
-        context["errors"] = {exc.field: exc.message}
-        return aiohttp_jinja2.render_template(
-            "supervisor/dashboard.html", request, context, status=400
-        )
-    context.update(
-        dash=d,
-        period=period,
-        charts=charts_of(d, locale),
-        query=request.query_string,
-        fmt=fmt,
-        scope_names=scope_names(d.scope, request.app[keys.RULES].current),
-    )
-    return aiohttp_jinja2.render_template("supervisor/dashboard.html", request, context)
+    """The dashboard; a wrong filter (an end before the start, an unknown period) shows the
+    form again with what was chosen and the error beside its field (400)."""
+    return await _page(request, request.query)
 
 
 def _csv_response(text: str, filename: str) -> web.Response:
@@ -286,11 +343,12 @@ async def dashboard_csv(request: web.Request) -> web.Response:
     try:
         d, period = await _dashboard(request)
     except ReportInputError as exc:
-        raise web.HTTPBadRequest(text=str(exc)) from None
+        raise InvalidInput(_errors(request, exc)) from None
     key = request.query.get("chart", "")
-    chart = next((c for c in charts_of(d, _locale(request)) if c["key"] == key), None)
+    charts = charts_of(d, _locale(request), _gettext(request))
+    chart = next((c for c in charts if c["key"] == key), None)
     if chart is None:
-        raise web.HTTPBadRequest(text=f"chart: unknown chart {key!r}")
+        raise InvalidInput({"chart": lazy("Pick a value from the list.")})
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(chart["headers"])
@@ -300,9 +358,13 @@ async def dashboard_csv(request: web.Request) -> web.Response:
 
 @allow(*SUPERVISORS)
 async def report_download(request: web.Request) -> web.Response:
+    """The periodic report as XLSX (or one section as CSV). A wrong choice shows the
+    dashboard again with the report form as it was sent and the error beside its field."""
     app, q = request.app, request.query
     try:
         now = app[keys.CLOCK].now()
+        if q.get("format", "xlsx") not in REPORT_FORMATS:
+            raise ReportInputError("format", ONE_OF, choices=", ".join(REPORT_FORMATS))
         period = period_from_params(
             q, now=now, tz=app[keys.SETTINGS].timezone, default=last_half(now)
         )
@@ -325,7 +387,9 @@ async def report_download(request: web.Request) -> web.Response:
                 out.getvalue().lstrip("\ufeff"), f"{name}-{q.get('section', 'summary')}.csv"
             )
     except ReportInputError as exc:
-        raise web.HTTPBadRequest(text=str(exc)) from None
+        # the dashboard keeps the area and grouping the report form carried along
+        keep = {k: q[k] for k in ("area", "areas", "line") if q.get(k) and exc.field != k}
+        return await _page(request, keep, report=dict(q), report_errors=_errors(request, exc))
     body = io.BytesIO()
     write_xlsx(report, body, locale=_locale(request))
     return web.Response(
@@ -356,7 +420,7 @@ async def api_response_times(request: web.Request) -> web.Response:
             scope=_scope(request),
         )
     except ReportInputError as exc:
-        raise InvalidInput({exc.field: exc.message}) from None
+        raise InvalidInput(_errors(request, exc)) from None
     return web.json_response(
         {"period": period.to_dict(), "group_by": group_by, "rows": [r.to_dict() for r in rows]}
     )
@@ -369,5 +433,5 @@ async def api_dashboard(request: web.Request) -> web.Response:
     try:
         d, period = await _dashboard(request)
     except ReportInputError as exc:
-        raise InvalidInput({exc.field: exc.message}) from None
+        raise InvalidInput(_errors(request, exc)) from None
     return web.json_response({"period": period.to_dict(), **d.to_dict()})

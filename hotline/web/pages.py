@@ -72,7 +72,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     app = request.app
     now = app[keys.CLOCK].now()
     address = client_address(request)
-    error = None
+    error, wrong = None, False
     if str(form.get("csrf", "")) != session.get("csrf"):
         error = lazy("Your session expired. Please log in again.")
     else:
@@ -81,7 +81,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         if check.throttled:
             error = lazy("Too many failed attempts. Wait 15 minutes and try again.")
         elif user is None:
-            error = lazy("Wrong username or password.")
+            error, wrong = lazy("Wrong username or password."), True
         else:
             async with app[keys.DB].write() as db_session:
                 audit.record(
@@ -99,6 +99,7 @@ async def login(request: web.Request) -> web.StreamResponse:
             request,
             {
                 "error": error,
+                "wrong": wrong,  # the two fields are marked invalid, named by the message
                 "username": username,
                 "next": target or "",
                 "csrf": csrf_token(session),

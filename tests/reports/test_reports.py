@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from hotline.i18n.translation import load_catalogs
 from hotline.models import Call, CallCategory, DailyStat, MonthlyStat
 from hotline.reports.dashboard import dashboard
 from hotline.reports.export import write_csv, write_xlsx
@@ -19,6 +20,7 @@ from hotline.reports.periods import (
     PeriodError,
     ReportInputError,
     custom_period,
+    local_midnight,
     parse_instant,
     parse_period,
     period_from_params,
@@ -147,6 +149,14 @@ def test_quantile_interpolates_between_ranks():
         ("today", datetime(2026, 3, 19, 17, tzinfo=UTC), datetime(2026, 3, 20, 17, tzinfo=UTC)),
         ("week", datetime(2026, 3, 13, 17, tzinfo=UTC), datetime(2026, 3, 20, 17, tzinfo=UTC)),
         ("month", datetime(2026, 2, 18, 17, tzinfo=UTC), datetime(2026, 3, 20, 17, tzinfo=UTC)),
+        # the pickers' presets (local days, first .. end exclusive): 20 March 2026 is a Friday
+        ("yesterday", local_midnight(date(2026, 3, 19)), local_midnight(date(2026, 3, 20))),
+        ("this-week", local_midnight(date(2026, 3, 16)), local_midnight(date(2026, 3, 21))),
+        ("this-month", local_midnight(date(2026, 3, 1)), local_midnight(date(2026, 3, 21))),
+        ("last-month", local_midnight(date(2026, 2, 1)), local_midnight(date(2026, 3, 1))),
+        # six months back, today included
+        ("6months", local_midnight(date(2025, 9, 21)), local_midnight(date(2026, 3, 21))),
+        ("this-year", local_midnight(date(2026, 1, 1)), local_midnight(date(2026, 3, 21))),
     ],
 )
 def test_named_periods_are_local_days(text, since, until):
@@ -164,6 +174,7 @@ def test_named_periods_are_local_days(text, since, until):
         (lambda: custom_period("2026-02-30", "2026-03-01"), "since"),
         (lambda: parse_instant("yesterday", field="until"), "until"),
         (lambda: period_from_params({"since": "2026-03-01", "until": "x"}, now=NOW), "until"),
+        (lambda: period_from_params({"period": "custom"}, now=NOW), "since"),  # no dates
     ],
 )
 def test_bad_periods_name_the_field(call, field):
@@ -171,6 +182,33 @@ def test_bad_periods_name_the_field(call, field):
         call()
     assert err.value.field == field
     assert isinstance(err.value, ValueError)
+
+
+def test_a_period_error_speaks_the_readers_language():
+    with pytest.raises(PeriodError) as err:
+        custom_period("2026-03-10", "2026-03-01")
+    assert err.value.message == "The end date must be on or after the start date."
+    vi = load_catalogs().get("vi").gettext
+    assert err.value.text(vi) == "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu."
+    with pytest.raises(PeriodError) as err:
+        parse_period("2026-H3", now=NOW)
+    assert err.value.text(vi).startswith("'2026-H3' không phải là một kỳ (2026-H1")
+
+
+@pytest.mark.parametrize(
+    ("params", "label"),
+    [
+        ({"period": "week", "since": "2026-01-01"}, "week"),  # a preset wins over stale dates
+        (
+            {"period": "custom", "since": "2026-03-01", "until": "2026-03-02"},
+            "2026-03-01..2026-03-02",
+        ),
+        ({"since": "2026-03-01", "until": "2026-03-02"}, "2026-03-01..2026-03-02"),  # the API's
+        ({}, "month"),
+    ],
+)
+def test_the_pickers_choice_decides_between_preset_and_dates(params, label):
+    assert period_from_params(params, now=NOW).label == label
 
 
 def test_custom_period_includes_the_until_day():

@@ -38,7 +38,53 @@ async def test_dashboard_page_has_charts_tables_and_csv(client, accounts):
     assert body.startswith(b"\xef\xbb\xbf")
     assert "Xâm hại trẻ em,1" in body.decode("utf-8-sig")
     bad = await client.get("/supervisor/dashboard?period=2026-H3")
-    assert bad.status == 400 and "period" in await bad.text()
+    assert bad.status == 400 and 'aria-describedby="err-period"' in await bad.text()
+    unknown = await client.get("/supervisor/dashboard.csv?chart=pie&period=month")
+    assert unknown.status == 422 and "chart" in await unknown.text()
+
+
+async def test_a_wrong_period_is_named_in_the_readers_language_and_the_form_kept(client, accounts):
+    await login(client, "supervisor")
+    query = "period=custom&since=2026-03-10&until=2026-03-01&line=111"
+    page = await client.get(f"/supervisor/dashboard?{query}")
+    html = await page.text()
+    assert page.status == 400
+    assert 'aria-invalid="true" aria-describedby="err-until"' in html
+    assert "Đến: Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in html
+    assert 'value="2026-03-10"' in html and 'value="2026-03-01"' in html  # kept as typed
+    assert '<option value="custom" selected' in html
+    assert 'id="calls_by_line"' not in html  # no figures for a period that is not one
+    english = await client.get(f"/supervisor/dashboard?{query}&lang=en")
+    text = await english.text()
+    assert english.status == 400
+    assert "To: The end date must be on or after the start date." in text
+    assert "Ngày" not in text
+
+
+async def test_a_preset_shows_its_days_in_the_date_boxes(client, accounts):
+    await login(client, "supervisor")
+    html = await (await client.get("/supervisor/dashboard?period=last-month")).text()
+    # the test clock stands in March 2026: last month is February
+    assert 'name="since" id="since" value="2026-02-01"' in html
+    assert 'name="until" id="until" value="2026-02-28"' in html
+    assert '<option value="last-month" selected' in html
+
+
+async def test_a_wrong_report_period_shows_the_dashboard_with_the_report_form_kept(
+    client, accounts
+):
+    await login(client, "supervisor")
+    response = await client.get(
+        "/supervisor/report?period=custom&since=2026-05-01&until=2026-04-01&format=csv&area=qn-dak-to"
+    )
+    html = await response.text()
+    assert response.status == 400
+    assert 'aria-invalid="true" aria-describedby="err-report-until"' in html
+    assert "Đến: Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in html
+    assert 'id="report-since" value="2026-05-01"' in html
+    assert '<option value="csv" selected' in html
+    assert 'id="calls_by_line"' in html  # the dashboard itself is fine
+    assert '<input type="hidden" name="area" value="qn-dak-to">' in html
 
 
 async def test_operators_cannot_see_the_dashboard(client, accounts):

@@ -99,8 +99,18 @@ async def test_inbox_page_acknowledge(client, accounts):
         f"/agency/referrals/{referral['id']}", data={"csrf": csrf, "action": "declined", "note": ""}
     )
     assert bad.status == 422
-    # The error beside the note, in the page's language.
-    assert '<span class="field-error">Cần nêu lý do từ chối</span>' in await bad.text()
+    # The error beside the note, in the page's language, the note named by it; the timeline
+    # stays (the acknowledgement just made is on it).
+    html = await bad.text()
+    assert '<span class="field-error" id="err-note">Cần nêu lý do từ chối</span>' in html
+    assert 'aria-invalid="true" aria-describedby="err-note"' in html
+    timeline = html[html.index('<ol class="plain">') :]
+    assert "Đã xác nhận" in timeline[: timeline.index("</ol>")]
+    typed = await client.post(
+        f"/agency/referrals/{referral['id']}",
+        data={"csrf": csrf, "action": "resolved", "note": "  "},
+    )
+    assert typed.status == 422 and ">  </textarea>" in await typed.text()  # kept as typed
     forbidden = await client.get(f"/agency/referrals/{referral['id'] + 1000}")
     assert forbidden.status == 404
 

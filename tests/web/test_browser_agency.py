@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from hotline import keys
+from hotline.models import Referral
 from tests.helpers.browser import ARGS, CHROMIUM, MARKS, axe_violations, shoot, sign_in
 from tests.helpers.calls import GOOD
 
@@ -50,3 +52,77 @@ async def test_inbox_on_a_phone(phone, client, accounts, lang):
     assert await page.evaluate("document.documentElement.scrollWidth") <= 390
     assert await axe_violations(page) == ""
     await shoot(page, f"agency-referral-phone-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+async def test_one_click_link_opened_while_logged_out(phone, client, accounts, settings, lang):
+    from hotline.referrals.links import make_ack_token
+
+    page, base = phone
+    created = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
+    referral = next(
+        r for r in (await created.json())["referrals"] if r["agency"]["code"] == "ca-xa-dak-to"
+    )
+    token = make_ack_token(settings.secret_key, referral["id"], now=client.app[keys.CLOCK].now())
+    # the e-mail's link, in a browser that never logged in; the language as chosen before
+    await page.goto(f"{base}/lang/{lang}?next=/ack/{token}")
+    text = await page.inner_text("main")
+    assert "cha dượng" not in text and "Đăk Tô" not in text  # nothing about the case
+    assert await axe_violations(page) == ""
+    await shoot(page, f"ack-link-logged-out-{lang}")
+    await page.click("button[type=submit]")
+    await page.wait_for_selector(".alert.success")
+    assert "/login" not in page.url  # no log-in needed for the one click
+    async with client.app[keys.DB].read() as session:
+        assert (await session.get(Referral, referral["id"])).status == "acknowledged"
+    assert await axe_violations(page) == ""
+    await shoot(page, f"ack-link-done-{lang}")
+
+
+async def thumb_reach(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """The control is on the screen's width and big enough for a thumb (44 px high)."""
+    box = await page.locator(selector).bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, selector
+    assert box["height"] >= 40, (selector, box)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+async def test_every_agency_action_on_a_phone(phone, client, accounts, lang):
+    page, base = phone
+    created = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
+    referral = next(
+        r for r in (await created.json())["referrals"] if r["agency"]["code"] == "ca-xa-dak-to"
+    )
+    url = f"/agency/referrals/{referral['id']}"
+    await sign_in(page, base, "police", then=f"/lang/{lang}?next={url}")
+    # acknowledge
+    ack = "form:has(input[value=ack]) button"
+    await thumb_reach(page, ack)
+    await page.click(ack)
+    await page.wait_for_selector("button[value=accepted]")
+    # resolve without an outcome: refused, the note named, the timeline kept
+    await page.click("button[value=accepted]")
+    await page.wait_for_selector("button[value=resolved]")
+    await page.click("button[value=resolved]")
+    await page.wait_for_selector("#err-note")
+    assert await page.get_attribute("#note", "aria-describedby") == "err-note"
+    assert await page.evaluate("document.activeElement.id") == "note"
+    assert await page.locator("ol.plain li").count() >= 3  # routed, notified, acknowledged…
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert await axe_violations(page) == ""
+    await shoot(page, f"agency-action-refused-phone-{lang}")
+    # in progress, then resolved with the outcome typed
+    await page.click("button[value=in_progress]")
+    await page.wait_for_selector("button[value=resolved]")
+    await page.fill(
+        "#note", "Đã đến nhà, trẻ an toàn" if lang == "vi" else "Visited; the child is safe"
+    )
+    for button in ("button[value=resolved]", "button[value=declined]"):
+        await thumb_reach(page, button)
+    await page.click("button[value=resolved]")
+    await page.wait_for_selector(".status.s-resolved")
+    assert await page.locator("form.respond").count() == 0  # nothing left to do
+    assert await axe_violations(page) == ""
+    await shoot(page, f"agency-resolved-phone-{lang}")
+    async with client.app[keys.DB].read() as session:
+        assert (await session.get(Referral, referral["id"])).status == "resolved"
