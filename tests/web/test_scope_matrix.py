@@ -351,7 +351,7 @@ async def test_the_scoped_dashboard_and_report_say_whose_figures_they_are(client
         await login(browser, "sup-city")
         page = await (await browser.get("/supervisor/dashboard?period=month&lang=en")).text()
         report = await (await browser.get("/supervisor/report?period=month")).read()
-    assert "Only the calls of your lines and areas are counted: Phường Kon Tum." in page
+    assert "Only the calls of your lines and areas are counted: Kon Tum Ward." in page
     sheet = openpyxl.load_workbook(io.BytesIO(report), read_only=True).worksheets[0]
     text = " ".join(str(v) for row in sheet.iter_rows(values_only=True) for v in row if v)
     assert "Only the calls within the scope of the person who made the report" in text
