@@ -37,7 +37,10 @@ if TYPE_CHECKING:
 # stays within FALSE_CASE_LIMIT.
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
 FALSE_CASE_LIMIT = 3.0
-OTHER_LIMIT = 5.0
+# A case narrative given a non-case category by the model alone still has its case category
+# from the rules or the model, usually first: 10 % here cost no case call its place in the
+# first two in cross-validation, and 5 % left twice as many calls with no suggestion.
+OTHER_LIMIT = 10.0
 
 
 def add_commands(sub: Any) -> None:

@@ -4,7 +4,9 @@ Keywords and narratives are both folded (lower case, no diacritics, đ → d), s
 "BI DANH DAP" and "bi danh dap" are the same three words, matched whole. Marks the caller
 typed must agree with the keyword's ("dâm" is not "đấm"), and a short keyword written without
 marks (three letters or fewer: "roi", a cane; "cho") matches only text typed without marks,
-so it never fires on "rồi" (already) or "chợ" (market).
+so it never fires on "rồi" (already) or "chợ" (market). A window phrase whose words stand
+apart needs the marks on its short marked words ("ma ... dam" may be "mà không dám", not "má
+... đấm").
 
 Phrases of adjacent words sit in a trie (a few dictionary look-ups per word however many
 keywords there are); phrases with a window ("bố dượng ... đánh", up to N words between) or
@@ -83,6 +85,20 @@ def _marks_agree(keyword: Keyword, found: Sequence[Word], at: Sequence[int]) -> 
             return False  # "roi" (a cane) against "rồi" (already)
         marked = keyword.written is not None and word.typed != word.folded
         if marked and not _same_word(word.typed, keyword.written[n]):  # type: ignore[index]
+            return False
+    return True
+
+
+def _apart_agree(keyword: Keyword, found: Sequence[Word], at: Sequence[int]) -> bool:
+    """A window phrase whose words stand apart, in text typed without marks: its short words
+    written with marks ("má", "sờ", "bắt") are a guess there, so they do not match. "ma ...
+    dam" is as likely "mà không dám" (dare not) as "má ... đấm" (mother punches); adjacent,
+    the words match as in any other phrase."""
+    if keyword.written is None or list(at) == list(range(at[0], at[-1] + 1)):
+        return True
+    for n, i in enumerate(at):
+        short = len(keyword.folded[n]) <= SHORT and keyword.written[n] != keyword.folded[n]
+        if short and found[i].typed == found[i].folded:
             return False
     return True
 
@@ -167,7 +183,11 @@ class Classifier:
                 if id(keyword) in seen:
                     continue
                 spread = _spread_match(keyword, folded, start)
-                if spread is not None and _marks_agree(keyword, found, spread):
+                if (
+                    spread is not None
+                    and _marks_agree(keyword, found, spread)
+                    and _apart_agree(keyword, found, spread)
+                ):
                     seen.add(id(keyword))
                     hits.append((keyword, spread))
         return hits

@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/corpus/generate.py [--seed 17] [--out routing_rules/classifier/corpus]
 
-The narratives come from the scenes in scenes.py (templates written for this project) filled
-from vocab.py, then retold the ways callers and operators write: without diacritics, SMS and
+The narratives come from the scenes in scenes.py and scenes_more.py (templates written for
+this project; the second batch draws from its own random stream) filled from vocab.py, then retold the ways callers and operators write: without diacritics, SMS and
 teen code, Southern and Central speech, operator shorthand (XHTD, BLGĐ, MBN), English mixed
 in. The split is by template: a template's narratives are all in train or all in test, so the
 test figures measure wording the model has not seen, not slot fillers it has.
@@ -24,6 +24,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenes import SCENES, Scene  # noqa: E402
+from scenes_more import SCENES_MORE  # noqa: E402
 from vocab import SLOTS, SLOTS_EN  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +38,18 @@ COUNTS = {
     "trafficking": 70,
 }
 DEFAULT = 100
+# The second batch (scenes_more.py): narratives per scene, by label; the rest get MORE_DEFAULT.
+MORE_COUNTS = {
+    "counselling": 90,
+    "information": 130,
+    "other": 140,
+    "silent": 40,
+    "prank_or_abusive": 60,
+    "gbv/threats": 80,
+    "custody_dispute": 80,
+    "financial_support": 70,
+}
+MORE_DEFAULT = 45
 ENGLISH_SHARE = 0.2
 
 # Operator shorthand notes, as staff type them during a call.
@@ -184,12 +197,16 @@ def retell(text: str, rng: random.Random) -> tuple[str, list[str]]:
     return text, tags
 
 
-def narratives(scene: Scene, rng: random.Random, count: int) -> list[dict[str, object]]:
+def narratives(
+    scene: Scene, rng: random.Random, count: int, batch: str = ""
+) -> list[dict[str, object]]:
+    """`batch` prefixes the template names (the cross-validation groups) of a later batch of
+    scenes; the operator notes come with the first batch only."""
     label = scene.label
     category, _, sub = label.partition("/")
     pool = [("vi", t, split_of(i, len(scene.vi)), i) for i, t in enumerate(scene.vi)]
     pool += [("en", t, split_of(i, len(scene.en)), i) for i, t in enumerate(scene.en)]
-    notes = NOTES.get(label, [])
+    notes = NOTES.get(label, []) if not batch else []
     pool += [("note", t, split_of(i, len(notes)), i) for i, t in enumerate(notes)]
     out: list[dict[str, object]] = []
     seen: set[str] = set()
@@ -219,7 +236,7 @@ def narratives(scene: Scene, rng: random.Random, count: int) -> list[dict[str, o
             item["ages"] = [age]
         if tags:
             item["tags"] = tags
-        item["group"] = f"{label}:{lang}{number}"  # the template: cross-validation folds
+        item["group"] = f"{label}:{batch}{lang}{number}"  # the template: cross-validation folds
         item["split"] = split
         out.append(item)
     return out
@@ -234,6 +251,11 @@ def main() -> None:
     items: list[dict[str, object]] = []
     for scene in SCENES:
         items += narratives(scene, rng, COUNTS.get(scene.label, DEFAULT))
+    # The second batch draws from its own stream: the first batch's narratives stay as they were.
+    more = random.Random(f"{args.seed}-more")
+    for number, scene in enumerate(SCENES_MORE):
+        count = MORE_COUNTS.get(scene.label, MORE_DEFAULT)
+        items += narratives(scene, more, count, batch=f"b{number}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for split in ("train", "test"):
