@@ -326,9 +326,29 @@ async def ack_link_submit(request: web.Request) -> web.Response:
                 referral = await session.get(Referral, referral_id)
             withdrawn = referral is not None and referral.status == "withdrawn"
             problem = "withdrawn" if withdrawn else "closed"  # declined or resolved meanwhile
+    principal = request.get(keys.PRINCIPAL)
+    mine = (  # the officer is logged in as that agency: straight to the referral, no log-in
+        referral_id
+        if referral_id is not None
+        and principal is not None
+        and principal.agency_code is not None
+        and await _agency_of(request, referral_id) == principal.agency_code
+        else None
+    )
     return aiohttp_jinja2.render_template(
         "agency/ack.html",
         request,
-        {"problem": problem, "done": problem is None, "token": request.match_info["token"]},
+        {
+            "problem": problem,
+            "done": problem is None,
+            "token": request.match_info["token"],
+            "mine": mine,
+        },
         status=400 if problem not in (None, "withdrawn") else 200,
     )
+
+
+async def _agency_of(request: web.Request, referral_id: int) -> str | None:
+    async with request.app[keys.DB].read() as session:
+        referral = await session.get(Referral, referral_id)
+    return referral.agency_code if referral is not None else None

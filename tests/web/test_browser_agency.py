@@ -79,6 +79,31 @@ async def test_one_click_link_opened_while_logged_out(phone, client, accounts, s
     await shoot(page, f"ack-link-done-{lang}")
 
 
+async def test_one_click_link_opened_by_a_logged_in_officer(phone, client, accounts, settings):  # type: ignore[no-untyped-def]
+    """The officer is logged in (the inbox open in another tab) and taps the e-mail's link:
+    the button works (it carries the session's CSRF token), no 403."""
+    from hotline.referrals.links import make_ack_token
+
+    page, base = phone
+    created = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
+    referral = next(
+        r for r in (await created.json())["referrals"] if r["agency"]["code"] == "ca-xa-dak-to"
+    )
+    token = make_ack_token(settings.secret_key, referral["id"], now=client.app[keys.CLOCK].now())
+    await sign_in(page, base, "police", then=f"/ack/{token}")
+    async with page.expect_navigation():  # the page's own button, not the header's log-out
+        await page.click("main button[type=submit]")
+    await page.wait_for_selector(".alert.success")
+    async with client.app[keys.DB].read() as session:
+        assert (await session.get(Referral, referral["id"])).status == "acknowledged"
+    assert await axe_violations(page) == ""
+    await shoot(page, "ack-link-logged-in-vi")
+    # Logged in as that agency: the next step is the referral itself, not a log-in page.
+    await page.click("main a")
+    assert page.url.endswith(f"/agency/referrals/{referral['id']}")
+    assert (await created.json())["reference"] in await page.inner_text("main")
+
+
 async def thumb_reach(page, selector: str) -> None:  # type: ignore[no-untyped-def]
     """The control is on the screen's width and big enough for a thumb (44 px high)."""
     box = await page.locator(selector).bounding_box()
