@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +32,23 @@ MARKS = [
         reason="needs Chromium: apt-get install chromium (or set HOTLINE_CHROMIUM to its path)",
     ),
 ]
+
+
+@asynccontextmanager
+async def open_page(client: Any, width: int, height: int) -> AsyncIterator[tuple[Any, str]]:
+    """Debian's Chromium with one page of this size (its own browser context), and the test
+    server's base URL; the browser is closed afterwards."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            context = await chromium.new_context(viewport={"width": width, "height": height})
+            page = await context.new_page()
+            page.set_default_timeout(10_000)
+            yield page, str(client.make_url("/")).rstrip("/")
+        finally:
+            await chromium.close()
 
 
 async def sign_in(page, base: str, username: str, *, then: str | None = None) -> None:  # type: ignore[no-untyped-def]

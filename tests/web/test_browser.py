@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.accounts import PASSWORD
-from tests.helpers.browser import ARGS, CHROMIUM, SHOTS
+from tests.helpers.browser import CHROMIUM, SHOTS, open_page
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,15 +20,8 @@ pytestmark = [
 
 @pytest.fixture
 async def browser_page(client):  # type: ignore[no-untyped-def]
-    from playwright.async_api import async_playwright
-
-    SHOTS.mkdir(exist_ok=True)
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = await browser.new_page(viewport={"width": 1366, "height": 900})
-        page.set_default_timeout(10_000)
-        yield page, str(client.make_url("/")).rstrip("/")
-        await browser.close()
+    async with open_page(client, 1366, 900) as opened:
+        yield opened
 
 
 async def test_operator_logs_a_call_in_the_browser(browser_page, accounts):

@@ -7,7 +7,7 @@ import pytest
 
 from hotline import keys
 from hotline.models import Referral
-from tests.helpers.browser import ARGS, CHROMIUM, MARKS, axe_violations, shoot, sign_in
+from tests.helpers.browser import MARKS, axe_violations, open_page, shoot, sign_in
 from tests.helpers.calls import GOOD
 
 pytestmark = MARKS
@@ -15,14 +15,8 @@ pytestmark = MARKS
 
 @pytest.fixture
 async def phone(client):  # type: ignore[no-untyped-def]
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = await chromium.new_page(viewport={"width": 390, "height": 844})
-        page.set_default_timeout(10_000)
-        yield page, str(client.make_url("/")).rstrip("/")
-        await chromium.close()
+    async with open_page(client, 390, 844) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

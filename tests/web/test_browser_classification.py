@@ -10,7 +10,7 @@ import pytest
 
 from hotline import keys
 from hotline.referrals.links import make_ack_token
-from tests.helpers.browser import ARGS, CHROMIUM, MARKS, axe_violations, shoot, sign_in
+from tests.helpers.browser import MARKS, axe_violations, open_page, shoot, sign_in
 from tests.helpers.calls import GOOD
 from tests.helpers.escalation import H, M, run
 
@@ -21,14 +21,8 @@ LEFT_TO_SUGGESTIONS = {**GOOD, "categories": [], "subcategories": []}
 
 @pytest.fixture
 async def browser_page(client):  # type: ignore[no-untyped-def]
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = await chromium.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(10_000)
-        yield page, str(client.make_url("/")).rstrip("/")
-        await chromium.close()
+    async with open_page(client, 1280, 900) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])

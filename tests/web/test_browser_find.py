@@ -10,7 +10,7 @@ from sqlalchemy import select
 from hotline import keys
 from hotline.models import Notification
 from tests.helpers.admin import make_app
-from tests.helpers.browser import ARGS, CHROMIUM, MARKS, axe_violations, shoot, sign_in
+from tests.helpers.browser import MARKS, axe_violations, open_page, shoot, sign_in
 from tests.helpers.calls import GOOD
 
 pytestmark = MARKS
@@ -24,14 +24,8 @@ async def app(settings, clock, tmp_path):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 async def desk(client):  # type: ignore[no-untyped-def]
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = await chromium.new_page(viewport={"width": 1366, "height": 768})
-        page.set_default_timeout(10_000)
-        yield page, str(client.make_url("/")).rstrip("/")
-        await chromium.close()
+    async with open_page(client, 1366, 768) as opened:
+        yield opened
 
 
 async def one_line_menu(page) -> None:  # type: ignore[no-untyped-def]

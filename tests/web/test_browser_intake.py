@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from hotline import keys
 from hotline.models import Call
-from tests.helpers.browser import ARGS, CHROMIUM, MARKS, axe_violations, shoot, sign_in
+from tests.helpers.browser import MARKS, axe_violations, open_page, shoot, sign_in
 from tests.helpers.calls import GOOD
 
 pytestmark = MARKS
@@ -20,15 +20,8 @@ pytestmark = MARKS
 
 @pytest.fixture
 async def browser(client):  # type: ignore[no-untyped-def]
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = await chromium.new_context(viewport={"width": 1366, "height": 768})
-        page = await context.new_page()
-        page.set_default_timeout(10_000)
-        yield page, str(client.make_url("/")).rstrip("/")
-        await chromium.close()
+    async with open_page(client, 1366, 768) as opened:
+        yield opened
 
 
 async def calls_in(client) -> int:  # type: ignore[no-untyped-def]

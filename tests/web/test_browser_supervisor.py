@@ -12,7 +12,7 @@ import pytest
 
 from hotline import keys
 from hotline.accounts.auth import PUBLIC
-from tests.helpers.browser import ARGS, CHROMIUM, MARKS, axe_violations, shoot, sign_in
+from tests.helpers.browser import MARKS, axe_violations, open_page, shoot, sign_in
 from tests.helpers.calls import GOOD
 from tests.helpers.factories import T0, add_call
 from tests.helpers.route_walk import routes
@@ -22,14 +22,8 @@ pytestmark = MARKS
 
 @pytest.fixture
 async def desk(client):  # type: ignore[no-untyped-def]
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as p:
-        chromium = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = await chromium.new_page(viewport={"width": 1366, "height": 768})
-        page.set_default_timeout(10_000)
-        yield page, str(client.make_url("/")).rstrip("/")
-        await chromium.close()
+    async with open_page(client, 1366, 768) as opened:
+        yield opened
 
 
 async def calls_shown(page) -> str:  # type: ignore[no-untyped-def]
