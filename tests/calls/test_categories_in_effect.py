@@ -21,7 +21,7 @@ from hotline.referrals.links import make_ack_token
 from hotline.rules.schema import Channel
 from tests.helpers.accounts import login
 from tests.helpers.calls import GOOD
-from tests.helpers.escalation import H, M, run
+from tests.helpers.escalation import H, M, police_answered_then_a_day_later, run
 from tests.helpers.notify import make_worker
 from tests.helpers.servers import SmtpSink, WebhookReceiver
 
@@ -236,18 +236,9 @@ async def test_a_withdrawn_referral_reaches_its_agency_and_stops_its_ladder(
 async def test_a_step_skipped_because_the_agency_answered_in_time_is_no_escalation(
     client, accounts, clock
 ):  # type: ignore[no-untyped-def]
-    created = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
-    call = await created.json()
-    police = accounts["police"]
-    [referral] = [r for r in call["referrals"] if r["agency"]["code"] == police.agency]
-    clock.advance(1 * M)
-    ack = await client.post(f"/api/v1/referrals/{referral['id']}/ack", headers=police.headers)
-    assert ack.status == 200
-    # A day later every step of its ladder is past due: the sweep moves its cursor over the
-    # acknowledgement steps without firing them.
-    clock.advance(24 * H)
-    app = client.app
-    await run(app[keys.DB], app[keys.RULES].current, app[keys.SETTINGS], clock.now())
+    # The police answered within a minute; a day later every step of its ladder is past due:
+    # the sweep moves its cursor over the acknowledgement steps without firing them.
+    call, referral = await police_answered_then_a_day_later(client, accounts, clock)
     read = await client.get(f"/api/v1/calls/{call['id']}", headers=accounts["operator"].headers)
     [after] = [r for r in (await read.json())["referrals"] if r["id"] == referral["id"]]
     assert after["escalation_level"] > 0  # the cursor moved

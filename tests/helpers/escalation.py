@@ -80,3 +80,26 @@ async def events(db: Database, subject: str) -> list[tuple[int, str]]:
 
 async def run(db: Database, ruleset: RuleSet, settings: Any, at: datetime, **kw: Any) -> Any:
     return await sweep(db, ruleset, now=at, settings=settings, node_id="test", **kw)
+
+
+async def police_answered_then_a_day_later(
+    client: Any, accounts: Any, clock: Any
+) -> tuple[Any, Any]:
+    """A call logged through the API (tests.helpers.calls.GOOD), the police acknowledging it
+    within a minute and the other agencies silent, then the sweep a day later: every step of
+    each ladder is past due, the police's skipped, the others' fired. Returns the call's 201
+    body and the police's referral in it."""
+    from hotline import keys
+    from tests.helpers.calls import GOOD
+
+    created = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
+    call = await created.json()
+    police = accounts["police"]
+    [referral] = [r for r in call["referrals"] if r["agency"]["code"] == police.agency]
+    clock.advance(1 * M)
+    ack = await client.post(f"/api/v1/referrals/{referral['id']}/ack", headers=police.headers)
+    assert ack.status == 200
+    clock.advance(24 * H)
+    app = client.app
+    await run(app[keys.DB], app[keys.RULES].current, app[keys.SETTINGS], clock.now())
+    return call, referral

@@ -12,7 +12,7 @@ from hotline import keys
 from hotline.referrals.links import make_ack_token
 from tests.helpers.browser import MARKS, axe_violations, open_page, shoot, sign_in
 from tests.helpers.calls import GOOD
-from tests.helpers.escalation import H, M, run
+from tests.helpers.escalation import M, police_answered_then_a_day_later
 
 pytestmark = MARKS
 
@@ -85,16 +85,7 @@ async def test_the_call_page_says_which_escalation_steps_fired_and_which_were_sk
     browser_page, client, accounts, clock
 ):  # type: ignore[no-untyped-def]
     page, base = browser_page
-    created = await client.post("/api/v1/calls", json=GOOD, headers=accounts["operator"].headers)
-    call = await created.json()
-    police = accounts["police"]
-    [referral] = [r for r in call["referrals"] if r["agency"]["code"] == police.agency]
-    clock.advance(1 * M)
-    ack = await client.post(f"/api/v1/referrals/{referral['id']}/ack", headers=police.headers)
-    assert ack.status == 200
-    clock.advance(24 * H)
-    app = client.app
-    await run(app[keys.DB], app[keys.RULES].current, app[keys.SETTINGS], clock.now())
+    call, _police = await police_answered_then_a_day_later(client, accounts, clock)
     await sign_in(page, base, "supervisor", then=f"/lang/en?next=/calls/{call['id']}")
     text = await page.inner_text("main")
     # The police answered within a minute: its reminder was skipped; the others' fired.
