@@ -167,12 +167,12 @@ def time_limits(context: Any, policy: dict[str, Any] | None) -> list[dict[str, A
         return []
     sources = policy.get("sources", {})
     due = policy.get("due", {})
-    locale = context.get("locale", "vi")
+    locale, rules = context.get("locale", "vi"), context["rules"]
     rows = [
         {
             "what": clock_text(clock, duration_text(context, limit), locale),
             "due": datetime.fromisoformat(due[clock]) if clock in due else None,
-            "source": sources.get(clock, ""),
+            "source": rules.source_text(sources[clock], locale) if sources.get(clock) else "",
         }
         for clock, limit in policy.get("limits", {}).items()
     ]
