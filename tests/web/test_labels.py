@@ -68,7 +68,7 @@ async def test_the_coverage_page_names_agencies_and_sources_in_english(client, a
     await login(client, "admin")
     page = unescape(await (await client.get("/admin/rules/coverage?lang=en")).text())
     assert "Đăk Tô Commune Police" in page and "Quảng Ngãi Province" in page
-    assert 'title="Commune police (Law on the People\'s Public Security;' in page
+    assert "title=\"Commune police (Law on the People's Public Security;" in page
     assert "Công an xã" not in page and "Luật" not in page
     vi = unescape(await (await client.get("/admin/rules/coverage?lang=vi")).text())
     assert "Công an xã Đăk Tô" in vi and 'title="Công an cấp xã (Luật Công an nhân dân;' in vi
