@@ -157,6 +157,19 @@ def install_filters(env: jinja2.Environment) -> None:
     env.filters["ago"] = ago
     env.filters["time_limits"] = time_limits
     env.filters["reasons"] = reasons
+    env.filters["sentence"] = sentence
+
+
+def sentence(text: Any) -> str:
+    """A message shown to people as a sentence: a capital first letter and a full stop. The
+    API's field messages are short fragments ("required", "a reason is required to decline");
+    a page shows them as "Required." and "A reason is required to decline." in either
+    language."""
+    out = str(text).strip()
+    if not out:
+        return out
+    out = out[0].upper() + out[1:]
+    return out if out[-1] in ".!?…:" else out + "."
 
 
 @jinja2.pass_context

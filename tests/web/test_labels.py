@@ -7,7 +7,7 @@ import re
 from html import unescape
 
 from hotline.routing.facts import Notice
-from hotline.web.present import notice_params, render_stored_notice
+from hotline.web.present import notice_params, render_stored_notice, sentence
 from tests.helpers.accounts import login
 from tests.helpers.calls import GOOD
 
@@ -72,3 +72,11 @@ async def test_the_coverage_page_names_agencies_and_sources_in_english(client, a
     assert "Công an xã" not in page and "Luật" not in page
     vi = unescape(await (await client.get("/admin/rules/coverage?lang=vi")).text())
     assert "Công an xã Đăk Tô" in vi and 'title="Công an cấp xã (Luật Công an nhân dân;' in vi
+
+
+def test_a_field_message_reads_as_a_sentence_on_a_page():
+    assert sentence("a reason is required to decline") == "A reason is required to decline."
+    assert sentence("cần nêu lý do từ chối") == "Cần nêu lý do từ chối."
+    assert sentence("đã là câu.") == "Đã là câu."  # a full stop is not doubled
+    assert sentence("Not a date (YYYY-MM-DD)") == "Not a date (YYYY-MM-DD)."
+    assert sentence("") == ""
