@@ -122,6 +122,7 @@ class StepDef(Strict):
 class LimitDef(Strict):
     value: str
     source: str | None = None
+    source_en: str | None = Field(default=None, min_length=1)  # the source in English
 
 
 class LadderDef(Strict):

@@ -54,11 +54,20 @@ MAX_NOTE = 2000
 
 
 class ReferralError(ValueError):
-    """A change that is not allowed; `field` names the input at fault (status, note)."""
+    """A change that is not allowed; `field` names the input at fault (status, note).
+    `message` is a message id (web/agency.py marks them for the catalogs) and `params` its
+    values, statuses as their English words ("Declined"), which the catalogs also translate."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, field: str, message: str, **params: str | int) -> None:
+        super().__init__(message % params)
         self.field = field
+        self.message = message
+        self.params = params
+
+
+def status_word(status: str) -> str:
+    """ "in_progress" as "In progress", the word the pages show (and translate)."""
+    return status.replace("_", " ").capitalize()
 
 
 class ReferralNotFound(LookupError):
@@ -86,7 +95,11 @@ async def acknowledge(
     if referral.acknowledged_at is not None:
         return Change(referral, False, await _call_status(session, referral))
     if referral.status not in UNACKNOWLEDGED:
-        raise ReferralError("status", f"referral is {referral.status} and cannot be acknowledged")
+        raise ReferralError(
+            "status",
+            "the referral is “%(status)s” and cannot be acknowledged",
+            status=status_word(referral.status),
+        )
     previous = referral.status
     referral.status = "acknowledged"
     referral.acknowledged_at = now
@@ -119,16 +132,21 @@ async def set_status(
     """accepted | declined (note = reason) | in_progress | resolved (note = outcome)."""
     if status not in TRANSITIONS:
         raise ReferralError(
-            "status", f"unknown status {status!r}; one of " + ", ".join(TRANSITIONS)
+            "status", "unknown status; one of %(choices)s", choices=", ".join(TRANSITIONS)
         )
     note = (note or "").strip() or None
     if note and len(note) > MAX_NOTE:
-        raise ReferralError("note", f"at most {MAX_NOTE} characters")
+        raise ReferralError("note", "at most %(max)s characters", max=MAX_NOTE)
     referral = await _locked(session, referral_id)
     if referral.status == status:
         return Change(referral, False, await _call_status(session, referral))
     if referral.status not in TRANSITIONS[status]:
-        raise ReferralError("status", f"a {referral.status} referral cannot become {status}")
+        raise ReferralError(
+            "status",
+            "a “%(before)s” referral cannot become “%(after)s”",
+            before=status_word(referral.status),
+            after=status_word(status),
+        )
     if status in NOTE_REQUIRED and not note:
         raise ReferralError("note", NOTE_REQUIRED[status])
     previous = referral.status

@@ -88,7 +88,7 @@ def _rules_lines(decision: Decision, ruleset: RuleSet, locale: str) -> list[str]
         if locale == "en" and rule is not None and rule.description_en:
             text = rule.description_en
         kinds = ", ".join(ruleset.taxonomy.label("agency_kind", k, locale) for k in m.kinds)
-        source = f" [{rule.source}]" if rule is not None else ""
+        source = f" [{ruleset.source_text(rule.source, locale)}]" if rule is not None else ""
         out.append(f"  - {m.rule_id}: {text} → {kinds or '—'}{source}")
     return out
 
@@ -118,5 +118,6 @@ def _referral_lines(decision: Decision, ruleset: RuleSet, locale: str) -> list[s
         for clock, limit in r.limits.items():
             source = r.limit_sources.get(clock)
             if source:
+                source = ruleset.source_text(source, locale)
                 out.append(f"      · {clock_text(clock, limit, locale)}: {source}")
     return out

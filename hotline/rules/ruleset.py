@@ -84,6 +84,9 @@ class RuleSet:
     ladders: EscalationRules | None = None  # escalation.yaml
     holidays: WorkCalendar = WEEKENDS_ONLY  # holidays.yaml
     crosswalks: dict[str, Crosswalk] = field(default_factory=dict)  # crosswalks.yaml, by code
+    # Each `source` that has a `source_en`, anywhere in the files: the English of a legal
+    # source, looked up by its Vietnamese text (referrals keep the text in their snapshot).
+    sources_en: dict[str, str] = field(default_factory=dict)
 
     # --- areas ---
 
@@ -176,6 +179,11 @@ class RuleSet:
         line = self.lines.get(code)
         return localized(line.name, line.name_en, locale) if line else code
 
+    def source_text(self, source: str, locale: str = "vi") -> str:
+        """Where a rule, a time limit or an agency comes from, in `locale`: the rules'
+        `source_en` of that source in English, else the source as written."""
+        return localized(source, self.sources_en.get(source), locale)
+
     def search_areas(self, query: str, limit: int = 20) -> list[AreaDef]:
         """Areas whose name or code matches every word typed, with or without diacritics."""
         words = fold(query).split()
@@ -245,6 +253,7 @@ def load_ruleset(directory: str | Path) -> RuleSet:
         raise RulesError(problems)
     ruleset = _build_core(directory, docs)
     _load_optional(ruleset, docs, problems)
+    ruleset.sources_en = _english_sources(docs, problems)
     if problems:
         raise RulesError(problems)
     return ruleset
@@ -270,6 +279,37 @@ def _load_optional(ruleset: RuleSet, docs: dict[str, YamlDoc], problems: list[Pr
         known = known_labels(ruleset.taxonomy)
         ruleset.model = _collect(problems, lambda: classifier_model.load(path, known=known))
     ruleset.holidays = load("holidays.yaml", load_calendar) or WEEKENDS_ONLY
+
+
+def _english_sources(docs: dict[str, YamlDoc], problems: list[Problem]) -> dict[str, str]:
+    """Every `source` given with a `source_en`, by its text; one source given two English
+    forms is a problem (the pages could show either)."""
+    out: dict[str, str] = {}
+    first: dict[str, str] = {}
+
+    def walk(doc: YamlDoc, node: Any, path: tuple[str | int, ...]) -> None:
+        if isinstance(node, dict):
+            source, english = node.get("source"), node.get("source_en")
+            if isinstance(source, str) and isinstance(english, str) and english.strip():
+                if out.setdefault(source, english) != english:
+                    where = first[source]
+                    problems.append(
+                        doc.problem(
+                            (*path, "source_en"),
+                            f"another English form of the same source ({where}): "
+                            f"{out[source]!r}; give one source one translation",
+                        )
+                    )
+                first.setdefault(source, f"{doc.file}:{doc.line_of((*path, 'source_en'))}")
+            for key, value in node.items():
+                walk(doc, value, (*path, key))
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(doc, value, (*path, i))
+
+    for doc in docs.values():
+        walk(doc, doc.data, ())
+    return out
 
 
 def file_schemas() -> dict[str, type[BaseModel]]:

@@ -141,6 +141,7 @@ class AgencyDef(Strict):
     # Two live agencies of one kind in one area: the lower priority is chosen first.
     priority: int | None = Field(default=None, ge=0, le=1000)
     source: str | None = Field(default=None, max_length=500)  # the act that set the body up
+    source_en: str | None = Field(default=None, min_length=1, max_length=500)  # in English
 
 
 class AgenciesFile(Strict):
@@ -299,6 +300,7 @@ class LimitDef(Strict):
     limit: str
     kinds: list[str] | None = Field(default=None, min_length=1)
     source: str = Field(min_length=1)
+    source_en: str | None = Field(default=None, min_length=1, max_length=500)  # in English
 
 
 class OneOf(Strict):
@@ -314,6 +316,7 @@ class RuleDef(Strict):
     refer_if_found: list[str] = Field(default_factory=list)
     limits: list[LimitDef] = Field(default_factory=list)
     source: str = Field(min_length=1)
+    source_en: str | None = Field(default=None, min_length=1, max_length=500)  # in English
 
 
 class TimeLimitDef(LimitDef):
@@ -329,6 +332,7 @@ class AfterHours(Strict):
     backup: dict[str, list[str]] = Field(default_factory=dict)
     default_backup: list[str] = Field(min_length=1)
     source: str = Field(min_length=1)
+    source_en: str | None = Field(default=None, min_length=1, max_length=500)  # in English
 
 
 class RulesFile(Strict):

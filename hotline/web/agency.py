@@ -26,7 +26,7 @@ from hotline.referrals import lifecycle as referrals
 from hotline.referrals.links import LinkError, verify_ack_token
 from hotline.rules.ruleset import RuleSet
 from hotline.web.api import ok
-from hotline.web.errors import read_json
+from hotline.web.errors import read_json, translate
 from hotline.web.security import audit_request, principal_of
 
 ACTORS = ("agency", "supervisor", "admin")
@@ -89,7 +89,7 @@ async def _change(
                 )
         except referrals.ReferralError as exc:
             code = "invalid_transition" if exc.field == "status" else "invalid"
-            raise InvalidInput({exc.field: str(exc)}, code=code) from None
+            raise InvalidInput({exc.field: _referral_error(request, exc)}, code=code) from None
     return change
 
 
@@ -167,7 +167,17 @@ async def api_status(request: web.Request) -> web.Response:
 LIFECYCLE_MESSAGES = (
     lazy("a reason is required to decline"),
     lazy("the outcome is required to resolve"),
+    lazy("the referral is “%(status)s” and cannot be acknowledged"),
+    lazy("unknown status; one of %(choices)s"),
+    lazy("at most %(max)s characters"),
+    lazy("a “%(before)s” referral cannot become “%(after)s”"),
 )
+
+
+def _referral_error(request: web.Request, exc: referrals.ReferralError) -> str:
+    """The lifecycle's refusal in the reader's language, statuses included."""
+    params = {k: translate(request, v) if isinstance(v, str) else v for k, v in exc.params.items()}
+    return translate(request, exc.message) % params
 
 
 @allow("agency")

@@ -23,8 +23,9 @@ from hotline.calls.parse import (
     parse_datetime,
     routing_facts,
 )
+from hotline.i18n.translation import lazy
 from hotline.routing.decide import decide
-from hotline.web.errors import read_json
+from hotline.web.errors import read_json, translate
 from hotline.web.limits import MAX_PAGE, id_value, page_number
 from hotline.web.security import audit_request, client_address, principal_of, write_for
 
@@ -197,6 +198,7 @@ SEARCH_FIELDS = {
     "urgency",
     "mine",
 }
+PAGE_RANGE = lazy("must be a whole number from 1 to %(max)s")
 # Fields that may hold a phone number: only in the body of POST /api/v1/calls/search.
 BODY_ONLY = {"phone", "q"}
 
@@ -250,7 +252,7 @@ def call_filter(
     try:
         page = page_number(q.get("page", "1"))
     except ValueError:
-        errors["page"] = f"must be a whole number from 1 to {MAX_PAGE}"
+        errors["page"] = translate(request, PAGE_RANGE) % {"max": MAX_PAGE}
         page = 1
     phone = None
     if q.get("phone"):

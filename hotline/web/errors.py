@@ -52,6 +52,7 @@ def is_api(request: web.Request) -> bool:
     return request.path.startswith("/api/")
 
 
+NOT_JSON = lazy("is not valid JSON (line %(line)s, column %(column)s)")
 TOO_DEEP = lazy("nested too deeply (at most 32 levels)")
 
 
@@ -70,7 +71,7 @@ async def read_json(request: web.Request) -> Any:
         raise InvalidInput({"body": "is not UTF-8 text"}, code="malformed_json") from None
     except json.JSONDecodeError as exc:
         raise InvalidInput(
-            {"body": f"is not valid JSON (line {exc.lineno}, column {exc.colno})"},
+            {"body": translate(request, NOT_JSON) % {"line": exc.lineno, "column": exc.colno}},
             code="malformed_json",
         ) from None
     except RecursionError:  # json_depth miscounted an unusual text: still the client's

@@ -157,6 +157,19 @@ def install_filters(env: jinja2.Environment) -> None:
     env.filters["ago"] = ago
     env.filters["time_limits"] = time_limits
     env.filters["reasons"] = reasons
+    env.filters["sentence"] = sentence
+
+
+def sentence(text: Any) -> str:
+    """A message shown to people as a sentence: a capital first letter and a full stop. The
+    API's field messages are short fragments ("required", "a reason is required to decline");
+    a page shows them as "Required." and "A reason is required to decline." in either
+    language."""
+    out = str(text).strip()
+    if not out:
+        return out
+    out = out[0].upper() + out[1:]
+    return out if out[-1] in ".!?…:" else out + "."
 
 
 @jinja2.pass_context
@@ -167,12 +180,12 @@ def time_limits(context: Any, policy: dict[str, Any] | None) -> list[dict[str, A
         return []
     sources = policy.get("sources", {})
     due = policy.get("due", {})
-    locale = context.get("locale", "vi")
+    locale, rules = context.get("locale", "vi"), context["rules"]
     rows = [
         {
             "what": clock_text(clock, duration_text(context, limit), locale),
             "due": datetime.fromisoformat(due[clock]) if clock in due else None,
-            "source": sources.get(clock, ""),
+            "source": rules.source_text(sources[clock], locale) if sources.get(clock) else "",
         }
         for clock, limit in policy.get("limits", {}).items()
     ]

@@ -102,7 +102,7 @@ async def test_refused_transitions_name_the_field(db, clock, start, target, note
 async def test_acknowledging_a_withdrawn_referral_is_refused(db, clock):
     _, [rid] = await _referrals(db, status="withdrawn")
     async with db.write() as session:
-        with pytest.raises(ReferralError, match="withdrawn"):
+        with pytest.raises(ReferralError, match="Withdrawn"):
             await acknowledge(session, rid, actor="link", now=clock.now(), via="link")
 
 

@@ -161,6 +161,10 @@ def test_new_funnel_categories_route_and_have_labels(ruleset: RuleSet) -> None:
 def test_explain_shows_each_limit_with_its_source(ruleset: RuleSet) -> None:
     decision = decide(call("qn-dak-to", ("trafficking",)), ruleset)
     text = explain_text(decision, ruleset, locale="en")
-    assert "resolve 3d: Luật Phòng, chống mua bán người 2024, điều 27" in text
+    assert (
+        "resolve 3d: Law on Human Trafficking Prevention and Combat 2024, article 27: "
+        "first verification within at most 3 days"
+    ) in text
+    assert "Luật" not in text and "điều" not in text
     vi = explain_text(decision, ruleset)
     assert "hoàn thành 3d: Luật Phòng, chống mua bán người 2024, điều 27" in vi

@@ -327,3 +327,28 @@ def test_a_new_deployment_edits_data_only(rules_dir: Path) -> None:
         dataclasses.replace(call, received_at=datetime(2026, 3, 10, 5, tzinfo=UTC)), ruleset
     )
     assert "police" not in {r.agency_kind for r in day.referrals}
+
+
+def test_one_source_with_two_english_forms(rules_dir: Path) -> None:
+    old = 'source: "Quy định của tổng đài"\n    source_en: "The hotline\'s own rule"\n'
+    text = (rules_dir / "rules.yaml").read_text(encoding="utf-8")
+    first = text.index(old)
+    line = text[:first].count("\n") + 2
+    new = old.replace("own rule", "rule")
+    (rules_dir / "rules.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    problem = only(rules_dir)
+    assert (problem.file, problem.line) == ("rules.yaml", line)
+    assert problem.field.endswith("source_en")
+    assert "another English form of the same source" in problem.message
+
+
+def test_an_empty_english_source(rules_dir: Path) -> None:
+    line = edit(
+        rules_dir,
+        "rules.yaml",
+        'source_en: "Decree 56/2017/ND-CP, article 26: emergency intervention within 12 hours"',
+        'source_en: ""',
+    )
+    problem = only(rules_dir)
+    assert (problem.file, problem.line) == ("rules.yaml", line)
+    assert problem.field.startswith("time_limits[") and problem.field.endswith(".source_en")

@@ -262,7 +262,7 @@ async def test_bad_agency_edit_never_replaces_the_rules(client, accounts):
     no_beds = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(csrf, digest, beds=""))
     assert no_beds.status == 422
     page = await no_beds.text()
-    assert field_error(page, "beds") == "nhà tạm lánh phải có số giường"
+    assert field_error(page, "beds") == "Nhà tạm lánh phải có số giường."
     assert 'value="0912 000 111"' in page  # what was typed is kept
     bad_mail = await client.post(
         f"/admin/agencies/{HOUSE}",
@@ -284,7 +284,7 @@ async def test_bad_agency_edit_never_replaces_the_rules(client, accounts):
             csrf, digest, **{"channels-0-address": "", "channels-1-address": "not a phone"}
         ),
     )
-    assert field_error(await gap.text(), "channels-1-address") == "không phải số điện thoại"
+    assert field_error(await gap.text(), "channels-1-address") == "Không phải số điện thoại."
     assert path.read_bytes() == original
     assert client.app[keys.RULES].current.version == version
     stale = await client.post(f"/admin/agencies/{HOUSE}", data=agency_form(csrf, "0" * 16))

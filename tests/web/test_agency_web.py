@@ -102,7 +102,7 @@ async def test_inbox_page_acknowledge(client, accounts):
     # The error beside the note, in the page's language, the note named by it; the timeline
     # stays (the acknowledgement just made is on it).
     html = await bad.text()
-    assert '<span class="field-error" id="err-note">Cần nêu lý do từ chối</span>' in html
+    assert '<span class="field-error" id="err-note">Cần nêu lý do từ chối.</span>' in html
     assert 'aria-invalid="true" aria-describedby="err-note"' in html
     timeline = html[html.index('<ol class="plain">') :]
     assert "Đã xác nhận" in timeline[: timeline.index("</ol>")]
@@ -111,6 +111,18 @@ async def test_inbox_page_acknowledge(client, accounts):
         data={"csrf": csrf, "action": "resolved", "note": "  "},
     )
     assert typed.status == 422 and ">  </textarea>" in await typed.text()  # kept as typed
+    # In English, a sentence too; a refused change names the statuses in the reader's words.
+    english = await client.post(
+        f"/agency/referrals/{referral['id']}?lang=en",
+        data={"csrf": csrf, "action": "resolved", "note": ""},
+    )
+    assert 'id="err-note">The outcome is required to resolve.</span>' in await english.text()
+    api = await client.post(
+        f"/api/v1/referrals/{referral['id']}/status",
+        json={"status": "bogus"},
+        headers={**accounts["police"].headers, "Accept-Language": "vi"},
+    )
+    assert (await api.json())["error"]["fields"]["status"].startswith("trạng thái không rõ")
     forbidden = await client.get(f"/agency/referrals/{referral['id'] + 1000}")
     assert forbidden.status == 404
 

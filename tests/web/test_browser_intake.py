@@ -209,3 +209,23 @@ async def test_operator_pages_have_no_axe_violations(browser, client, accounts, 
             found[path] = report
         await shoot(page, f"axe-{lang}-{path.strip('/').replace('/', '-') or 'home'}")
     assert not found, "\n".join(f"{p}:\n{r}" for p, r in found.items())
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+async def test_the_form_shown_again_with_errors_has_no_axe_violations(
+    browser, client, accounts, lang
+):
+    """The page a refused save answers (POST only): the errors beside their fields as
+    sentences in the reader's language, and nothing axe-core objects to."""
+    page, base = browser
+    await sign_in(page, base, "operator", then=f"/lang/{lang}?next=/calls/new")
+    await page.fill("#narrative", "Chị bị chồng đánh")
+    await page.locator("#area-unknown").check()
+    await page.fill("input[name=people-0-age]", "150")
+    async with page.expect_navigation():
+        await page.click(".actions button[type=submit]")
+    error = (await page.inner_text("#err-people-0-age")).strip()
+    assert error == ("Phải từ 0 đến 120." if lang == "vi" else "Must be between 0 and 120.")
+    assert await page.input_value("#narrative") == "Chị bị chồng đánh"
+    assert await axe_violations(page) == ""
+    await shoot(page, f"intake-refused-{lang}")

@@ -148,3 +148,21 @@ async def test_axe_on_every_supervisor_and_admin_page(desk, client, accounts, la
             found[path] = report
         await shoot(page, f"axe-{who}-{path.strip('/').replace('/', '-')}-{lang}")
     assert not found, "\n\n".join(f"{path}:\n{report}" for path, report in found.items())
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+async def test_an_admin_form_shown_again_with_errors(desk, client, accounts, lang):
+    """The page a refused new user answers (POST only): each error beside its field as a
+    sentence in the reader's language; axe-core finds nothing."""
+    page, base = desk
+    await sign_in(page, base, "admin", then=f"/lang/{lang}?next=/admin/users/new")
+    await page.fill("input[name=username]", "operator")  # taken
+    await page.fill("input[name=password]", "short")
+    async with page.expect_navigation():
+        await page.click("main button[type=submit]")
+    taken = (await page.inner_text("#err-username")).strip()
+    assert taken == (
+        "Tên đăng nhập này đã được dùng." if lang == "vi" else "This username is taken."
+    )
+    assert await axe_violations(page) == ""
+    await shoot(page, f"admin-user-refused-{lang}")

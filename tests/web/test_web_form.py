@@ -57,7 +57,7 @@ async def test_error_keeps_everything_typed(client, accounts):
     assert 'value="0912 345 678"' in page and 'value="Chị Lan"' in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; đánh" in page  # kept, escaped
     assert "<script>alert(1)" not in page
-    assert "phải từ 0 đến 120" in page  # the message beside the field, in Vietnamese
+    assert "Phải từ 0 đến 120." in page  # the message beside the field, in Vietnamese
     assert "Địa bàn không có trong danh mục" in page
     assert 'value="child_abuse" data-category="child_abuse" checked' in page
     async with client.app[keys.DB].read() as session:
