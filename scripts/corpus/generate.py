@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/corpus/generate.py [--seed 17] [--out routing_rules/classifier/corpus]
 
-The narratives come from the scenes in scenes.py and scenes_more.py (templates written for
-this project; the second batch draws from its own random stream) filled from vocab.py, then retold the ways callers and operators write: without diacritics, SMS and
+The narratives come from the scenes in scenes.py, scenes_more.py and scenes_third.py
+(templates written for this project; each later batch draws from its own random stream) filled from vocab.py, then retold the ways callers and operators write: without diacritics, SMS and
 teen code, Southern and Central speech, operator shorthand (XHTD, BLGĐ, MBN), English mixed
 in. The split is by template: a template's narratives are all in train or all in test, so the
 test figures measure wording the model has not seen, not slot fillers it has.
@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenes import SCENES, Scene  # noqa: E402
 from scenes_more import SCENES_MORE  # noqa: E402
+from scenes_third import SCENES_THIRD  # noqa: E402
 from vocab import SLOTS, SLOTS_EN  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,6 +51,15 @@ MORE_COUNTS = {
     "financial_support": 70,
 }
 MORE_DEFAULT = 45
+# The third batch (scenes_third.py): narratives per scene, by label; the rest get THIRD_DEFAULT.
+THIRD_COUNTS = {
+    "custody_dispute": 110,
+    "financial_support": 110,
+    "counselling": 130,
+    "other": 90,
+    "trafficking/organ_removal": 25,
+}
+THIRD_DEFAULT = 60
 ENGLISH_SHARE = 0.2
 
 # Operator shorthand notes, as staff type them during a call.
@@ -256,6 +266,11 @@ def main() -> None:
     for number, scene in enumerate(SCENES_MORE):
         count = MORE_COUNTS.get(scene.label, MORE_DEFAULT)
         items += narratives(scene, more, count, batch=f"b{number}")
+    # The third batch: a third stream, so neither earlier batch changes.
+    third = random.Random(f"{args.seed}-third")
+    for number, scene in enumerate(SCENES_THIRD):
+        count = THIRD_COUNTS.get(scene.label, THIRD_DEFAULT)
+        items += narratives(scene, third, count, batch=f"c{number}")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for split in ("train", "test"):

@@ -65,8 +65,8 @@ async def test_model_suggestion_marks_its_words(browser_page, accounts):
     await page.fill("#password", PASSWORD)
     await page.click("button[type=submit]")
     await page.goto(base + "/calls/new")
-    # no keyword of the rules here: the suggestion is the model's, its words marked in blue
-    await page.fill("#narrative", "tối nào ổng cũng về la hét rồi xô chị ấy vào tường")
+    # no keyword of the rules here: the suggestion is the model's (GBV), its words marked in blue
+    await page.fill("#narrative", "chồng chị ấy tối nào cũng về la hét rồi xô chị vào tường")
     await page.locator("#suggestions mark.m-model").first.wait_for()
     assert "mô hình" in await page.inner_text("#suggestions .src")
     await page.screenshot(path=str(SHOTS / "intake-model-suggestion.png"), full_page=True)
