@@ -180,3 +180,15 @@ async def test_tampered_and_expired_links_are_refused(client, accounts, clock, s
     assert expired.status == 400
     async with client.app[keys.DB].read() as session:
         assert (await session.get(Referral, referral["id"])).acknowledged_at is None
+
+
+async def test_a_referral_without_a_resolve_limit_says_so(client, accounts):  # type: ignore[no-untyped-def]
+    """The police's referral has a time to acknowledge but none to resolve: the page says
+    "no time limit" there rather than leaving it blank."""
+    referral = await referral_for(client, accounts, "ca-xa-dak-to")
+    assert referral["resolve_due_at"] is None and referral["ack_due_at"] is not None
+    await login(client, "police")
+    page = await (await client.get(f"/agency/referrals/{referral['id']}")).text()
+    limits = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]*)</dd>", page))
+    assert limits["Hạn giải quyết"].strip() == "không đặt thời hạn"
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", limits["Hạn xác nhận"].strip())
