@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.accounts import PASSWORD
-from tests.helpers.browser import CHROMIUM, SHOTS, open_page
+from tests.helpers.browser import CHROMIUM, SHOTS, open_page, sign_in
 
 pytestmark = [
     pytest.mark.browser,
@@ -60,11 +60,7 @@ async def test_operator_logs_a_call_in_the_browser(browser_page, accounts):
 
 async def test_model_suggestion_marks_its_words(browser_page, accounts):
     page, base = browser_page
-    await page.goto(base + "/login")
-    await page.fill("#username", "operator")
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.goto(base + "/calls/new")
+    await sign_in(page, base, "operator", then="/calls/new")
     # no keyword of the rules here: the suggestion is the model's (GBV), its words marked in blue
     await page.fill("#narrative", "chồng chị ấy tối nào cũng về la hét rồi xô chị vào tường")
     await page.locator("#suggestions mark.m-model").first.wait_for()
@@ -74,12 +70,7 @@ async def test_model_suggestion_marks_its_words(browser_page, accounts):
 
 async def test_form_keeps_values_after_an_error(browser_page, accounts):
     page, base = browser_page
-    await page.goto(base + "/login")
-    await page.fill("#username", "operator")
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.wait_for_url("**/calls")
-    await page.goto(base + "/calls/new")
+    await sign_in(page, base, "operator", then="/calls/new")
     await page.fill("input[name=people-0-age]", "200")
     await page.fill("#narrative", "Chị bị chồng đánh")
     await page.click(".actions button[type=submit]")
@@ -91,11 +82,7 @@ async def test_form_keeps_values_after_an_error(browser_page, accounts):
 
 async def test_old_district_asks_for_the_commune_and_admin_sees_coverage(browser_page, accounts):  # type: ignore[no-untyped-def]
     page, base = browser_page
-    await page.goto(base + "/login")
-    await page.fill("#username", "operator")
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.goto(base + "/calls/new")
+    await sign_in(page, base, "operator", then="/calls/new")
     # The old district of Đăk Tô was split: picking it lists the communes it became.
     await page.fill("#area-search", "huyen dak to")
     first = page.locator("#area-results li").first
@@ -109,11 +96,7 @@ async def test_old_district_asks_for_the_commune_and_admin_sees_coverage(browser
     assert await page.input_value("#area") == "qn-kon-dao"
     await page.screenshot(path=str(SHOTS / "intake-old-area.png"), full_page=True)
     await page.context.clear_cookies()  # a new session: the admin's
-    await page.goto(base + "/login")
-    await page.fill("#username", "admin")
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-    await page.goto(base + "/admin/rules/coverage")
+    await sign_in(page, base, "admin", then="/admin/rules/coverage")
     assert "Độ bao phủ" in await page.inner_text("h1")
     assert await page.locator("td.unreachable").count() == 0
     assert "Công an xã Đăk Tô" in await page.inner_text("table.coverage")
