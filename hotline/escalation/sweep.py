@@ -10,7 +10,9 @@ whose unique (subject, step) key makes a second firing impossible, runs the acti
 moves the cursor. No network call happens under the lock: actions only write outbox rows.
 A lease is held for one batch's transaction (milliseconds to a second), so it needs no
 renewal: a sweep that dies between its claim and its processing leaves rows that any node's
-next sweep takes once the lease has passed. Batches of BATCH rows are claimed one at a time,
+next sweep takes once the lease has passed. A sweep's first claims (referrals and calls) share
+one transaction, with the heartbeat when nothing is due: an idle sweep, nearly every sweep,
+is one short transaction. Batches of BATCH rows are claimed one at a time,
 so two nodes sweeping at once share the due work between them instead of one taking it all.
 """
 
@@ -56,7 +58,7 @@ from hotline.escalation.actions import (
 )
 from hotline.escalation.metrics import EscalationMetrics
 from hotline.escalation.policy import ItemState, ScheduledStep, Snapshot, Visit, plan_visit
-from hotline.jobs.heartbeat import write_heartbeat
+from hotline.jobs.heartbeat import beat, write_heartbeat
 from hotline.models import (
     Call,
     EscalationEvent,
@@ -125,32 +127,46 @@ async def sweep(
     ruleset = rules.current if isinstance(rules, RuleSetHolder) else rules
     result = SweepResult()
     lease = timedelta(seconds=settings.claim_lease)
-    for model in (Referral, Call):
+    models = (Referral, Call)
+    size = min(BATCH, limit)
+    # The first batch of each scope in one transaction, with the heartbeat when nothing is
+    # due: an idle sweep (nearly every sweep) is one short transaction, not three.
+    async with db.write() as session:
+        first = [
+            await _claim(session, model, now=now, limit=size, lease=lease, node=node_id)
+            for model in models
+        ]
+        if not any(first):
+            await beat(
+                session, job=JOB, now=now, detail=_beat_detail(node_id, result), node=node_id
+            )
+    for model, ids in zip(models, first, strict=True):
         left = limit
-        while left > 0:
-            size = min(BATCH, left)
-            ids = await _claim(db, model, now=now, limit=size, lease=lease, node=node_id)
-            if not ids:
-                break
+        while ids:
             result.claimed += len(ids)
             left -= len(ids)
             if len(ids) == size and backlog is not None:
                 backlog()
                 backlog = None
             await _process_batch(db, model, ids, ruleset, settings, now, node_id, result)
-            if len(ids) < size:
-                break  # nothing more was due
+            if len(ids) < size or left <= 0:
+                break  # nothing more was due, or the limit is reached
+            async with db.write() as session:
+                ids = await _claim(
+                    session, model, now=now, limit=min(BATCH, left), lease=lease, node=node_id
+                )
     result.seconds = time.perf_counter() - started
-    await write_heartbeat(
-        db,
-        job=JOB,
-        now=now,
-        detail={"node": node_id, "claimed": result.claimed, "fired": result.fired},
-        node=node_id,
-    )
+    if any(first):
+        await write_heartbeat(
+            db, job=JOB, now=now, detail=_beat_detail(node_id, result), node=node_id
+        )
     if metrics is not None:
         metrics.observe(result)
     return result
+
+
+def _beat_detail(node_id: str, result: SweepResult) -> dict[str, Any]:
+    return {"node": node_id, "claimed": result.claimed, "fired": result.fired}
 
 
 def _due(model: type[Referral] | type[Call], now: datetime) -> Any:
@@ -161,7 +177,7 @@ def _due(model: type[Referral] | type[Call], now: datetime) -> Any:
 
 
 async def _claim(
-    db: Database,
+    session: AsyncSession,
     model: type[Referral] | type[Call],
     *,
     now: datetime,
@@ -176,7 +192,7 @@ async def _claim(
         .order_by(col(model.next_escalation_at))
         .limit(limit)
     )
-    if not db.is_sqlite:
+    if session.get_bind().dialect.name != "sqlite":
         pick = pick.with_for_update(skip_locked=True)
     stmt = (
         update(model)
@@ -184,8 +200,7 @@ async def _claim(
         .values(escalation_lease_until=now + lease, escalation_claimed_by=node)
         .returning(col(model.id))
     )
-    async with db.write() as session:
-        return [int(i) for i in (await session.scalars(stmt)).all() if i is not None]
+    return [int(i) for i in (await session.scalars(stmt)).all() if i is not None]
 
 
 async def _process_batch(
