@@ -127,7 +127,7 @@ async def sweep(
     ruleset = rules.current if isinstance(rules, RuleSetHolder) else rules
     result = SweepResult()
     lease = timedelta(seconds=settings.claim_lease)
-    models = (Referral, Call)
+    models: tuple[type[Referral] | type[Call], ...] = (Referral, Call)
     size = min(BATCH, limit)
     # The first batch of each scope in one transaction, with the heartbeat when nothing is
     # due: an idle sweep (nearly every sweep) is one short transaction, not three.
