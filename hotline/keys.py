@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from hotline.clock import Clock
 from hotline.db.engine import Database
@@ -48,3 +50,8 @@ LOCALE = web.RequestKey("locale", str)
 # A bearer token whose "last used" is due, written with the request's own write transaction
 # (security.write_for), or after the handler when it has none.
 TOKEN_STAMP = web.RequestKey("token_stamp", int)
+# The write transaction a @one_transaction handler's bearer token was checked in (its context
+# manager, entered, and its session), until the handler's first write_for takes it over.
+OPEN_WRITE = web.RequestKey(
+    "open_write", tuple[AbstractAsyncContextManager[AsyncSession], AsyncSession]
+)

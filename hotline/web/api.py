@@ -27,7 +27,13 @@ from hotline.i18n.translation import lazy
 from hotline.routing.decide import decide
 from hotline.web.errors import read_json, translate
 from hotline.web.limits import MAX_PAGE, id_value, page_number
-from hotline.web.security import audit_request, client_address, principal_of, write_for
+from hotline.web.security import (
+    audit_request,
+    client_address,
+    one_transaction,
+    principal_of,
+    write_for,
+)
 
 
 def dumps(value: Any) -> str:
@@ -38,10 +44,12 @@ def ok(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> w
     return web.json_response(body, status=status, headers=headers, dumps=dumps)
 
 
-def wake_worker(request: web.Request) -> None:
+def wake_worker(request: web.Request, *, others: bool = True) -> None:
+    """Wake this node's delivery worker after a commit that enqueued messages; `others`: tell
+    the other nodes too (False when the transaction already told them: announce_in)."""
     worker = request.app.get(keys.WORKER)
     if worker is not None:
-        worker.wake()
+        worker.wake(others=others)
 
 
 async def _view(request: web.Request, call_id: int, *, audit_read: bool) -> dict[str, Any]:

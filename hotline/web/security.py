@@ -28,6 +28,7 @@ from hotline.web.errors import is_api, json_error
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 IDLE_TIMEOUT = timedelta(minutes=30)
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+ONE_TRANSACTION = "hotline_one_transaction"  # see one_transaction()
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; "
@@ -50,6 +51,10 @@ def csrf_token(session: Session) -> str:
 async def _from_token(request: web.Request, header: str) -> Principal | None:
     token = header.removeprefix("Bearer ").strip()
     db, now = request.app[keys.DB], request.app[keys.CLOCK].now()
+    if request.method not in SAFE_METHODS and getattr(
+        request.match_info.handler, ONE_TRANSACTION, False
+    ):
+        return await _from_token_in_write(request, token)
     async with db.connect() as conn:
         principal, stamp = await principal_for_token(conn, token, now=now)
     if stamp is not None:  # last_used_at is due (once a minute): only then a write
@@ -61,14 +66,61 @@ async def _from_token(request: web.Request, header: str) -> Principal | None:
     return principal
 
 
+def one_transaction(handler: H) -> H:
+    """Mark a write handler whose bearer token is checked inside its write transaction, so
+    that the request is one transaction, not two (POST /api/v1/calls, at every call). The
+    handler's first `write_for` continues that transaction and commits it; a refusal, or a
+    handler that never writes, ends it with nothing written but the token's "last used".
+    Only for handlers that write through `write_for` alone: on SQLite a second `db.write()`
+    in the same request would wait for the lock this one holds."""
+    setattr(handler, ONE_TRANSACTION, True)
+    return handler
+
+
+async def _from_token_in_write(request: web.Request, token: str) -> Principal | None:
+    db, now = request.app[keys.DB], request.app[keys.CLOCK].now()
+    opened = db.write()
+    session = await opened.__aenter__()
+    try:
+        principal, stamp = await principal_for_token(await session.connection(), token, now=now)
+        if stamp is not None:
+            await stamp_token(session, stamp, now=now)
+    except BaseException as exc:
+        await opened.__aexit__(type(exc), exc, exc.__traceback__)
+        raise
+    request[keys.OPEN_WRITE] = (opened, session)
+    return principal
+
+
 @asynccontextmanager
 async def write_for(request: web.Request) -> AsyncIterator[AsyncSession]:
-    """The request's write transaction (db.write()), carrying its token's "last used"."""
-    async with request.app[keys.DB].write() as session:
-        stamp = request.pop(keys.TOKEN_STAMP, None)
-        if stamp is not None:
-            await stamp_token(session, stamp, now=request.app[keys.CLOCK].now())
+    """The request's write transaction (db.write()), carrying its token's "last used"; for a
+    @one_transaction handler, the first one continues the transaction the token was checked
+    in."""
+    opened = request.pop(keys.OPEN_WRITE, None)
+    if opened is None:
+        async with request.app[keys.DB].write() as session:
+            stamp = request.pop(keys.TOKEN_STAMP, None)
+            if stamp is not None:
+                await stamp_token(session, stamp, now=request.app[keys.CLOCK].now())
+            yield session
+        return
+    manager, session = opened
+    try:
         yield session
+    except BaseException as exc:
+        if not await manager.__aexit__(type(exc), exc, exc.__traceback__):
+            raise
+    else:
+        await manager.__aexit__(None, None, None)
+
+
+async def _end_open_write(request: web.Request) -> None:
+    """End the transaction a @one_transaction handler's token was checked in when the handler
+    did not take it (a refusal, or no write): it holds only the token's "last used"."""
+    opened = request.pop(keys.OPEN_WRITE, None)
+    if opened is not None:
+        await opened[0].__aexit__(None, None, None)
 
 
 async def _stamp_left(request: web.Request) -> None:
@@ -187,6 +239,7 @@ async def auth_middleware(request: web.Request, handler: Any) -> web.StreamRespo
     try:
         return await handler(request)
     finally:
+        await _end_open_write(request)
         await _stamp_left(request)
 
 

@@ -1,5 +1,5 @@
-"""A call is written once: a fixed, small number of statements in at most two transactions
-(authentication, then the write), and the 201 answer is what a GET reads back."""
+"""A call is written once: a fixed, small number of statements in one transaction (the
+token is checked inside the write), and the 201 answer is what a GET reads back."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def counting(db: Database) -> Iterator[dict[str, list[str]]]:
         event.remove(engine, "begin", on_begin)
 
 
-async def test_a_call_with_four_referrals_is_eight_statements_in_two_transactions(client, accounts):  # type: ignore[no-untyped-def]
+async def test_a_call_with_four_referrals_is_eight_statements_in_one_transaction(client, accounts):  # type: ignore[no-untyped-def]
     db = client.app[keys.DB]
     headers = {**accounts["operator"].headers, "Idempotency-Key": "count-1"}
     await client.get("/api/v1/calls", headers=accounts["operator"].headers)  # "last used" stamped
@@ -57,9 +57,9 @@ async def test_a_call_with_four_referrals_is_eight_statements_in_two_transaction
     assert response.status == 201
     body = await response.json()
     assert len(body["referrals"]) == 4
-    # The token's user; then the call (a used Idempotency-Key inserts nothing, and only then
-    # is it looked up), its people, category codes, referrals, notifications, timeline and
-    # audit row, one statement each.
+    # The token's user, in the write transaction; then the call (a used Idempotency-Key
+    # inserts nothing, and only then is it looked up), its people, category codes,
+    # referrals, notifications, timeline and audit row, one statement each.
     assert seen["statements"] == [
         "SELECT FROM api_token",
         "INSERT call",
@@ -70,7 +70,7 @@ async def test_a_call_with_four_referrals_is_eight_statements_in_two_transaction
         "INSERT timeline_event",
         "INSERT audit_event",
     ]
-    assert len(seen["transactions"]) == 2
+    assert len(seen["transactions"]) == 1
 
 
 async def test_the_token_stamp_rides_on_the_write_transaction(client, accounts):  # type: ignore[no-untyped-def]
@@ -80,7 +80,7 @@ async def test_the_token_stamp_rides_on_the_write_transaction(client, accounts):
             "/api/v1/calls", json=GOOD, headers=accounts["operator"].headers
         )
     assert response.status == 201
-    assert len(seen["transactions"]) == 2
+    assert len(seen["transactions"]) == 1
     assert "UPDATE api_token" in seen["statements"]
 
 
@@ -142,3 +142,37 @@ async def test_the_same_key_sent_twice_at_once_makes_one_call(client, accounts):
     assert other.status == 409
     error = (await other.json())["error"]
     assert error["code"] == "idempotency_conflict" and "Idempotency-Key" in error["fields"]
+
+
+async def test_a_refused_post_ends_the_transaction_its_token_was_checked_in(client, accounts):  # type: ignore[no-untyped-def]
+    """The token check opens the write transaction; each way a POST can be refused before it
+    writes must end it, or (on SQLite) the next writer would wait for the lock for good."""
+    db = client.app[keys.DB]
+    headers = accounts["operator"].headers
+    refusals = [
+        (
+            "a body that is not JSON",
+            {"data": b"{", "headers": {**headers, "Content-Type": "application/json"}},
+            422,
+        ),
+        ("a call without a line", {"json": {**GOOD, "line": None}, "headers": headers}, 422),
+        (
+            "a revoked or unknown token",
+            {"json": GOOD, "headers": {"Authorization": "Bearer hl_nope"}},
+            401,
+        ),
+        (
+            "a role that may not log calls",
+            {"json": GOOD, "headers": accounts["police"].headers},
+            403,
+        ),
+    ]
+    for label, options, status in refusals:
+        response = await client.post("/api/v1/calls", **options)
+        assert response.status == status, label
+    async with db.read() as session:
+        assert (await session.execute(select(Call))).first() is None
+    with counting(db) as seen:  # the lock is free: the next call goes through at once
+        response = await client.post("/api/v1/calls", json=GOOD, headers=headers)
+    assert response.status == 201
+    assert len(seen["transactions"]) == 1
