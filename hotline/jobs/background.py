@@ -4,10 +4,12 @@ delivery worker, and the scheduler with its few periodic jobs (never one job per
 Every node runs all of them; claims with short leases decide who does what (docs/OPERATIONS.md,
 "Several nodes"). /healthz reports this node's worker and sweep and the cluster's stuck work.
 
+The delivery worker wakes at every commit that enqueued messages (its own node's or, on
+PostgreSQL, another's: jobs/wakeups.py) and polls on its own every DELIVERY_INTERVAL seconds
+for retries coming due and a dead node's rows; it needs no job.
+
 Jobs (each a plain coroutine; the database decides what is due):
 - escalation: every HOTLINE_SWEEP_INTERVAL seconds, first run at start-up;
-- outbox: wakes the delivery worker on the same interval (it also wakes at every commit,
-  its own or, on PostgreSQL, another node's: jobs/wakeups.py);
 - rollups: refreshes the dashboard's daily figures every 5 minutes;
 - housekeeping: nightly at 02:30 local, retention (when HOTLINE_RETENTION_DAYS is set);
 - reports: daily at 06:00 local, writes the periodic reports due within a week and
@@ -129,19 +131,11 @@ def _jobs(app: web.Application) -> list[JobSpec]:
             after=lambda fired: _wake_local(app) if fired else None,
             backlog=lambda: _announce_backlog(app),
         ),
-        JobSpec("outbox", _wake_worker(app), seconds=settings.sweep_interval),
         JobSpec("rollups", _refresh_rollups(app), seconds=300, run_at_start=True),
         JobSpec("housekeeping", _housekeeping(app), cron={"hour": 2, "minute": 30}),
         JobSpec("reports", _prepare_reports(app), cron={"hour": 6, "minute": 0}),
     ]
     return jobs
-
-
-def _wake_worker(app: web.Application) -> Callable[[], Any]:
-    async def run() -> None:
-        _wake_local(app)  # the periodic poll: this node only
-
-    return run
 
 
 def _refresh_rollups(app: web.Application) -> Callable[[], Any]:

@@ -23,7 +23,9 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
 CHANNEL = "hotline_wake"
@@ -91,6 +93,14 @@ class Wakeups:
         if handler is not None:
             self.received += 1
             handler()
+
+    async def announce_in(self, session: AsyncSession, kind: str = "outbox") -> None:
+        """Tell the other nodes when `session`'s transaction commits: PostgreSQL delivers a
+        NOTIFY sent inside a transaction at its commit, and drops it on a rollback, so the
+        hint costs a statement in that transaction instead of a transaction of its own (a
+        call's POST: one transaction, not two). The writer then wakes its own worker with
+        `wake(others=False)`."""
+        await session.execute(select(func.pg_notify(CHANNEL, f"{kind} {self.node}")))
 
     def announce(self, kind: str = "outbox") -> None:
         """Tell the other nodes (after the commit): coalesced, never waited for."""

@@ -167,8 +167,13 @@ class DeliveryWorker:
                     self._event.clear()
                     exhausted = False
                 room = self.batch - len(running)
-                if not self._stopping and (
-                    not running or (not exhausted and room >= self.batch // 2)
+                # A claim that came back short found everything due: no claim again (not even
+                # when the window empties) until a wake-up says more was committed; a retry
+                # coming due meanwhile waits for the next drain or poll.
+                if (
+                    not self._stopping
+                    and not exhausted
+                    and (not running or room >= self.batch // 2)
                 ):
                     at = now or self.clock.now()
                     claimed = await claim_due(

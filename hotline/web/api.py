@@ -74,6 +74,7 @@ async def _view(request: web.Request, call_id: int, *, audit_read: bool) -> dict
 
 
 @allow("operator", "supervisor", "admin")
+@one_transaction  # the token check and the call: one transaction
 async def create_call(request: web.Request) -> web.Response:
     principal = principal_of(request)
     body = await read_json(request)
@@ -96,6 +97,9 @@ async def create_call(request: web.Request) -> web.Response:
                 idempotency_key=key,
                 body_hash=body_hash,
             )
+            wakeups = app.get(keys.WAKEUPS)
+            if wakeups is not None:  # PostgreSQL: the other nodes hear of it at the commit
+                await wakeups.announce_in(session)
         assert new.call.id is not None
         call_id, replayed = new.call.id, False
         view = calls.view_of_new(new.call, new.people, new.referrals, new.timeline)
@@ -104,7 +108,7 @@ async def create_call(request: web.Request) -> web.Response:
         # waited for that one): the call that key made, as it is now.
         call_id, replayed = intake.replayed(logged, body_hash), True
     if not replayed:
-        wake_worker(request)
+        wake_worker(request, others=False)
     assert call_id is not None
     if view is not None:
         body_out = calls.to_dict(view, principal, rules)
