@@ -116,7 +116,8 @@ class Classifier:
     child_only: frozenset[Target] = frozenset()  # (category, "") or (category, sub)
     negatives: list[Negative] = field(default_factory=list)
     root: _Node = field(default_factory=_Node)  # the trie of adjacent phrases
-    spread: dict[str, list[Keyword]] = field(default_factory=dict)  # word -> window phrases
+    # word -> the window phrases it may start, each with all its words (see _match)
+    spread: dict[str, list[tuple[frozenset[str], Keyword]]] = field(default_factory=dict)
 
     def add(self, keyword: Keyword) -> None:
         if keyword.window == 0 and not keyword.any_order:
@@ -127,7 +128,7 @@ class Classifier:
             return
         firsts = set(keyword.folded) if keyword.any_order else {keyword.folded[0]}
         for first in firsts:
-            self.spread.setdefault(first, []).append(keyword)
+            self.spread.setdefault(first, []).append((frozenset(keyword.folded), keyword))
 
     def suggest(self, narrative: str, people: Sequence[PersonLike]) -> tuple[Suggestion, ...]:
         """Categories first (best score first), then sub-categories."""
@@ -166,6 +167,7 @@ class Classifier:
     def _match(self, found: Sequence[Word]) -> list[tuple[Keyword, tuple[int, ...]]]:
         """Each keyword found once, with the word positions it matched."""
         folded = [w.folded for w in found]
+        present = set(folded)
         hits: list[tuple[Keyword, tuple[int, ...]]] = []
         seen: set[int] = set()
         for start, word in enumerate(folded):
@@ -179,8 +181,10 @@ class Classifier:
                         hits.append((keyword, at))
                 end += 1
                 node = node.children.get(folded[end]) if end < len(folded) else None
-            for keyword in self.spread.get(word, ()):
-                if id(keyword) in seen:
+            for needed, keyword in self.spread.get(word, ()):
+                # A window phrase one of whose words the narrative lacks cannot match: with
+                # slots ("{kin} {hit}") a word starts dozens of phrases, and most stop here.
+                if id(keyword) in seen or not needed <= present:
                     continue
                 spread = _spread_match(keyword, folded, start)
                 if (

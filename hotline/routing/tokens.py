@@ -20,6 +20,11 @@ from hotline.i18n.text import fold
 # its marks as separate code points after the letter they belong to).
 _WORD = re.compile(r"[^\W_][\w\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff]*")
 _AGE = re.compile(r"\b(\d{1,2}) ?(?:tuoi|t|years? old|yrs? old|yo|y o)\b")
+# English callers say their age the short way ("I am 14", "I'm 14", "aged 9"); not a length
+# of time ("I'm 5 months pregnant").
+_AGE_EN = re.compile(
+    r"\b(?:i am|i m|im|aged) (\d{1,2})\b(?! (?:months?|weeks?|days?|hours?|minutes?|km|times?))"
+)
 # Longer narratives are read up to here: a statement is never this long, and the cost of
 # matching must stay bounded whatever is pasted into the form.
 MAX_CHARS = 5_000
@@ -65,8 +70,9 @@ def ages_of(
     people: Sequence[PersonLike], found: Iterable[Word], *, from_text: bool = True
 ) -> list[int]:
     """The ages given for the people; with none given, the ages written in the narrative
-    ("12 tuổi", "12t", "12 years old") when from_text."""
+    ("12 tuổi", "12t", "12 years old", "I'm 12") when from_text."""
     ages = [p.age for p in people if p.age is not None]
     if ages or not from_text:
         return ages
-    return [int(m.group(1)) for m in _AGE.finditer(" ".join(w.folded for w in found))]
+    text = " ".join(w.folded for w in found)
+    return [int(m.group(1)) for pattern in (_AGE, _AGE_EN) for m in pattern.finditer(text)]

@@ -2,8 +2,9 @@
 
     .venv/bin/python scripts/corpus/generate.py [--seed 17] [--out routing_rules/classifier/corpus]
 
-The narratives come from the scenes in scenes.py, scenes_more.py and scenes_third.py
-(templates written for this project; each later batch draws from its own random stream) filled from vocab.py, then retold the ways callers and operators write: without diacritics, SMS and
+The narratives come from the scenes in scenes.py, scenes_more.py, scenes_third.py and
+scenes_fourth.py (templates written for this project; each later batch draws from its own
+random stream) filled from vocab.py, then retold the ways callers and operators write: without diacritics, SMS and
 teen code, Southern and Central speech, operator shorthand (XHTD, BLGĐ, MBN), English mixed
 in. The split is by template: a template's narratives are all in train or all in test, so the
 test figures measure wording the model has not seen, not slot fillers it has.
@@ -24,6 +25,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenes import SCENES, Scene  # noqa: E402
+from scenes_fourth import SCENES_FOURTH  # noqa: E402
 from scenes_more import SCENES_MORE  # noqa: E402
 from scenes_third import SCENES_THIRD  # noqa: E402
 from vocab import SLOTS, SLOTS_EN  # noqa: E402
@@ -60,7 +62,24 @@ THIRD_COUNTS = {
     "trafficking/organ_removal": 25,
 }
 THIRD_DEFAULT = 60
+# The fourth batch (scenes_fourth.py): narratives per scene, by label; the rest get
+# FOURTH_DEFAULT. It is the batch with English for every category, so it draws English more
+# often (FOURTH_ENGLISH_SHARE).
+FOURTH_COUNTS = {
+    "gbv/domestic_violence": 160,
+    "child_abuse/physical_violence": 110,
+    "other": 160,
+    "information": 90,
+    "counselling": 100,
+    "trafficking": 70,
+    "custody_dispute": 60,
+    "financial_support": 60,
+    "silent": 40,
+    "prank_or_abusive": 60,
+}
+FOURTH_DEFAULT = 45
 ENGLISH_SHARE = 0.2
+FOURTH_ENGLISH_SHARE = 0.45
 
 # Operator shorthand notes, as staff type them during a call.
 NOTES: dict[str, list[str]] = {
@@ -208,10 +227,16 @@ def retell(text: str, rng: random.Random) -> tuple[str, list[str]]:
 
 
 def narratives(
-    scene: Scene, rng: random.Random, count: int, batch: str = ""
+    scene: Scene,
+    rng: random.Random,
+    count: int,
+    batch: str = "",
+    english_share: float = ENGLISH_SHARE,
 ) -> list[dict[str, object]]:
     """`batch` prefixes the template names (the cross-validation groups) of a later batch of
-    scenes; the operator notes come with the first batch only."""
+    scenes; the operator notes come with the first batch only. `english_share` is how often a
+    narrative is drawn from the English templates (changing it draws no more random numbers,
+    so an earlier batch's narratives stay the same)."""
     label = scene.label
     category, _, sub = label.partition("/")
     pool = [("vi", t, split_of(i, len(scene.vi)), i) for i, t in enumerate(scene.vi)]
@@ -223,7 +248,7 @@ def narratives(
     for _attempt in range(count * 6):
         if len(out) >= count:
             break
-        english = rng.random() < ENGLISH_SHARE and scene.en
+        english = rng.random() < english_share and scene.en
         kinds = ["en"] if english else ["vi", "note"] if rng.random() < 0.08 and notes else ["vi"]
         lang, template, split, number = rng.choice([p for p in pool if p[0] in kinds])
         age = rng.randint(*scene.ages) if scene.ages else None
@@ -271,6 +296,12 @@ def main() -> None:
     for number, scene in enumerate(SCENES_THIRD):
         count = THIRD_COUNTS.get(scene.label, THIRD_DEFAULT)
         items += narratives(scene, third, count, batch=f"c{number}")
+    # The fourth batch: a fourth stream, so none of the first three changes.
+    fourth = random.Random(f"{args.seed}-fourth")
+    for number, scene in enumerate(SCENES_FOURTH):
+        count = FOURTH_COUNTS.get(scene.label, FOURTH_DEFAULT)
+        share = FOURTH_ENGLISH_SHARE
+        items += narratives(scene, fourth, count, batch=f"d{number}", english_share=share)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for split in ("train", "test"):

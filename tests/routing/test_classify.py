@@ -11,6 +11,7 @@ import pytest
 from hotline.i18n.text import fold_words
 from hotline.routing.decide import decide
 from hotline.routing.facts import CallFacts, PersonFacts, Suggestion
+from hotline.routing.tokens import ages_of, words
 from hotline.routing.tokens import folded_words as tokens_of
 from hotline.rules.ruleset import RuleSet
 
@@ -103,6 +104,49 @@ def test_ages_in_the_narrative_when_none_given(ruleset: RuleSet) -> None:
     ]
     # Given ages win over the text.
     assert cats(suggest("cháu 9 tuổi bị đánh đập", adult(), ruleset)) == ["gbv"]
+
+
+@pytest.mark.parametrize(
+    ("narrative", "ages"),
+    [
+        ("I'm 14 and my dad hits me", [14]),  # the short English way
+        ("i am 9, my mom locks me out", [9]),
+        ("a boy aged 7 sleeps in the stairwell", [7]),
+        ("I'm 5 months pregnant and he hits me", []),  # a length of time, not an age
+        ("I am 30 weeks along", []),
+        ("em 13t, bị bố đánh", [13]),  # the Vietnamese forms still read
+    ],
+)
+def test_ages_read_from_english_phrasings(narrative: str, ages: list[int]) -> None:
+    assert ages_of((), words(narrative)) == ages
+
+
+@pytest.mark.parametrize(
+    ("narrative", "category"),
+    [
+        # Southern and Central verbs and step-parents ("quýnh", "choảng", "ba ghẻ").
+        ("chồng tui quýnh tui bầm con mắt", "gbv"),
+        ("chỉ bị thằng chồng choảng cái ghế vô lưng", "gbv"),
+        ("ba ghẻ của con nhỏ quýnh nó hoài", "child_abuse"),
+        # a grown son who beats his mother
+        ("bà cụ 70 tuổi bị thằng con trai say rượu đánh", "gbv"),
+        # an English child who gives their age the short way
+        ("my dad hits me when he is drunk, I'm 10", "child_abuse"),
+        ("my husband forbids me to work and controls my money", "gbv"),
+        ("they took his passport and he must work off a debt", "trafficking"),
+        # teen shorthand
+        ("bn e 14 tuổi bị kéo vk", "child_abuse"),
+        # `other`, silent calls and pranks have their own words now
+        ("nhà tôi bị mất trộm chiếc xe máy", "other"),
+        ("I wanted to thank the counsellor who helped us", "other"),
+        ("the caller said nothing and hung up", "silent"),
+        ("nói có bom ở trường rồi cười", "prank_or_abusive"),
+    ],
+)
+def test_regional_english_and_shorthand_vocabulary(
+    narrative: str, category: str, ruleset: RuleSet
+) -> None:
+    assert category in cats(suggest(narrative, (), ruleset))
 
 
 def test_child_words_when_no_age_known(ruleset: RuleSet) -> None:
