@@ -155,8 +155,16 @@ class SmtpChannel:
             session.smtp.close()
 
     async def _send_on(self, session: _Session, to: str, message: bytes) -> None:
+        """One message on an open session: MAIL, RCPT, DATA. Not SMTP.sendmail, which for
+        one recipient parsed both addresses twice and rewrote the line ends of the whole
+        message twice (build_message already writes CRLF); after an error the session is
+        dropped, so sendmail's RSET is not needed."""
+        smtp = session.smtp
         try:
-            await session.smtp.sendmail(self.settings.mail_from, [to], message)
+            size = [f"SIZE={len(message)}"] if smtp.supports_extension("size") else []
+            await smtp.mail(self.settings.mail_from, options=size)
+            await smtp.rcpt(to)
+            await smtp.data(message)
         except BaseException:
             await self._release(session, ok=False)
             raise
@@ -181,10 +189,9 @@ class SmtpChannel:
                     session = None
             if session is None:
                 await self._send_on(await self._open(), notification.address, message)
-        except aiosmtplib.SMTPRecipientsRefused as exc:
-            codes = [r.code for r in exc.recipients]
-            text = "; ".join(f"{r.code} {r.message}" for r in exc.recipients)
-            if codes and all(code >= 500 for code in codes):
+        except aiosmtplib.SMTPRecipientRefused as exc:
+            text = f"{exc.code} {exc.message}"
+            if exc.code >= 500:
                 return SendResult.dead(f"recipient refused: {text}")
             return SendResult.retry(f"recipient deferred: {text}")
         except aiosmtplib.SMTPAuthenticationError as exc:
