@@ -80,7 +80,7 @@ class DeliveryWorker:
         channels: Mapping[str, Channel],
         clock: Clock,
         *,
-        batch: int = 50,
+        batch: int = 200,
         lease: timedelta = timedelta(seconds=6),
         interval: float = 2.0,
         concurrency: int = 10,
@@ -98,6 +98,7 @@ class DeliveryWorker:
         self.channels = dict(channels)
         self.clock = clock
         self.batch = batch
+        self.concurrency = concurrency
         self.lease = lease
         self.interval = interval
         self.rng = rng or random.Random()
@@ -135,9 +136,12 @@ class DeliveryWorker:
     async def drain(self, now: datetime | None = None) -> DrainStats:
         """Send every notification due at `now` (default: the clock's now).
 
-        A window of up to `batch` claimed rows is kept in flight; more are claimed whenever
-        half of it is free, so one slow receiver (a webhook hanging until its timeout) does
-        not hold back the sends behind it.
+        A window of up to `batch` claimed rows is kept in flight; the window is filled up
+        again once fewer than `concurrency` of its rows wait for a send slot, so the slots
+        never run dry, one slow receiver (a webhook hanging until its timeout) does not hold
+        back the sends behind it, and a claim (a write transaction) takes many rows at once.
+        A claim that found fewer rows than it asked for is not repeated until wake() or
+        until the window is empty.
         """
         stats = DrainStats()
         running: set[asyncio.Task[asyncio.Future[str]]] = set()
@@ -167,9 +171,8 @@ class DeliveryWorker:
                     self._event.clear()
                     exhausted = False
                 room = self.batch - len(running)
-                if not self._stopping and (
-                    not running or (not exhausted and room >= self.batch // 2)
-                ):
+                low = len(running) < 2 * self.concurrency  # fewer than `concurrency` wait
+                if not self._stopping and (not running or (not exhausted and room > 0 and low)):
                     at = now or self.clock.now()
                     claimed = await claim_due(
                         self.db, now=at, limit=room, lease=self.lease, node=self.node
