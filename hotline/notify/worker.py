@@ -140,8 +140,10 @@ class DeliveryWorker:
         again once fewer than `concurrency` of its rows wait for a send slot, so the slots
         never run dry, one slow receiver (a webhook hanging until its timeout) does not hold
         back the sends behind it, and a claim (a write transaction) takes many rows at once.
-        A claim that found fewer rows than it asked for is not repeated until wake() or
-        until the window is empty.
+        A claim that found fewer rows than it asked for is not repeated before wake(): what
+        comes due later (retries after their backoff, rows of a node that died) waits for
+        the next drain, `interval` seconds on, instead of a claim each time the window
+        empties (during an outage, one claim per few failed sends).
         """
         stats = DrainStats()
         running: set[asyncio.Task[asyncio.Future[str]]] = set()
@@ -171,7 +173,7 @@ class DeliveryWorker:
                     exhausted = False
                 room = self.batch - len(running)
                 low = len(running) < 2 * self.concurrency  # fewer than `concurrency` wait
-                if not self._stopping and (not running or (not exhausted and room > 0 and low)):
+                if not self._stopping and not exhausted and room > 0 and low:
                     at = now or self.clock.now()
                     claimed = await claim_due(
                         self.db, now=at, limit=room, lease=self.lease, node=self.node
