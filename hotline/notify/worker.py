@@ -156,7 +156,10 @@ class DeliveryWorker:
 
         def done(task: asyncio.Task[asyncio.Future[str]]) -> None:
             finished.append(task)
-            progress.set()
+            # The loop has something to do only once the window runs low (claim more, or
+            # end): waking it after every send of a full window cost a pass each.
+            if len(running) - len(finished) < 2 * self.concurrency:
+                progress.set()
 
         exhausted = False
         try:
