@@ -20,13 +20,7 @@ from sqlmodel import col
 
 from hotline.db.engine import insert_ids
 from hotline.models import Call, Notification, Person, Referral, TimelineEvent, User, table_of
-from hotline.notify.render import (
-    email_templates,
-    local_time,
-    render_email,
-    render_sms,
-    template_name,
-)
+from hotline.notify.render import local_time, render_email, render_sms
 from hotline.referrals.links import ack_url, make_ack_token, referral_url
 from hotline.rules.ruleset import RuleSet
 from hotline.rules.schema import AgencyDef
@@ -90,26 +84,6 @@ async def enqueue_for_referral(
 # --- many at once (the escalation sweep) ---------------------------------------------------
 
 
-class Templates:
-    """Template names looked up once per batch (a lookup lists the template directory)."""
-
-    def __init__(self) -> None:
-        self._email: dict[tuple[str, str], tuple[str, str]] = {}
-        self._sms: dict[tuple[str, str], str] = {}
-
-    def email(self, purpose: str, default: str) -> tuple[str, str]:
-        key = (purpose, default)
-        if key not in self._email:
-            self._email[key] = email_templates(purpose, default)
-        return self._email[key]
-
-    def sms(self, purpose: str, default: str) -> str:
-        key = (purpose, default)
-        if key not in self._sms:
-            self._sms[key] = template_name(purpose, default, ".sms.txt")
-        return self._sms[key]
-
-
 class OutboxBatch:
     """Notifications for many referrals and users, written together.
 
@@ -134,7 +108,6 @@ class OutboxBatch:
         self._timeline: list[dict[str, Any]] = []
         self._people_of: set[int] = set()  # calls whose people go to a secure channel
         self._people: dict[int, list[Person]] = {}
-        self._templates = Templates()
         self._call_contexts: dict[int, dict[str, Any]] = {}
 
     def _call_context(self, call: Call) -> dict[str, Any]:
@@ -198,7 +171,7 @@ class OutboxBatch:
                 }
                 context["secure"] = secure
                 context["purpose"] = purpose
-                payload = _payload(kind, purpose, "referral", context, self._templates)
+                payload = _payload(kind, purpose, "referral", context)
                 return {"agency": agency.code, **payload}
 
             row = {
@@ -251,8 +224,7 @@ class OutboxBatch:
 
             def build(user: User = user) -> dict[str, Any]:
                 context = {**base, "user_name": user.display_name}
-                names = self._templates.email(purpose, "user")
-                return {"user": user.id, **render_email(purpose, "user", context, names)}
+                return {"user": user.id, **render_email(purpose, "user", context)}
 
             row = {
                 "referral_id": referral.id if referral else None,
@@ -423,21 +395,11 @@ def personal_context(call: Call, people: list[Person]) -> dict[str, Any]:
     }
 
 
-def _payload(
-    channel: str,
-    purpose: str,
-    default: str,
-    ctx: dict[str, Any],
-    templates: Templates | None = None,
-) -> dict[str, Any]:
+def _payload(channel: str, purpose: str, default: str, ctx: dict[str, Any]) -> dict[str, Any]:
     if channel == "email":
-        return render_email(
-            purpose, default, ctx, templates.email(purpose, default) if templates else None
-        )
+        return render_email(purpose, default, ctx)
     if channel == "sms":
-        return render_sms(
-            purpose, default, ctx, templates.sms(purpose, default) if templates else None
-        )
+        return render_sms(purpose, default, ctx)
     return {"body": webhook_document(purpose, ctx)}
 
 

@@ -48,10 +48,18 @@ def environment(directory: Path = TEMPLATE_DIR) -> jinja2.Environment:
     return env
 
 
+@lru_cache(maxsize=4)
+def template_files(directory: Path = TEMPLATE_DIR) -> frozenset[str]:
+    """The names of the templates in `directory`, listed once: they ship with the code (as
+    auto_reload=False above assumes), and FileSystemLoader.list_templates walks the directory
+    on every call, once per message rendered."""
+    return frozenset(environment(directory).list_templates())
+
+
 def template_name(purpose: str, default: str, suffix: str) -> str:
-    env = environment()
+    """The purpose's own template when there is one (e.g. "reminder.txt"), else the default."""
     wanted = f"{purpose}{suffix}"
-    return wanted if wanted in env.list_templates() else f"{default}{suffix}"
+    return wanted if wanted in template_files() else f"{default}{suffix}"
 
 
 def render(name: str, context: dict[str, Any]) -> str:
@@ -61,29 +69,20 @@ def render(name: str, context: dict[str, Any]) -> str:
 
 
 def email_templates(purpose: str, default: str) -> tuple[str, str]:
-    """The subject and text templates of an e-mail: looked up once per batch by the outbox's
-    batched writer (each lookup lists the template directory)."""
+    """The subject and text templates of an e-mail."""
     return template_name(purpose, default, ".subject.txt"), template_name(purpose, default, ".txt")
 
 
-def render_email(
-    purpose: str,
-    default: str,
-    context: dict[str, Any],
-    templates: tuple[str, str] | None = None,
-) -> dict[str, str]:
-    subject_name, text_name = templates or email_templates(purpose, default)
+def render_email(purpose: str, default: str, context: dict[str, Any]) -> dict[str, str]:
+    subject_name, text_name = email_templates(purpose, default)
     subject = render(subject_name, context)
     text = render(text_name, context)
     return {"subject": " ".join(subject.split())[:250], "text": text + "\n"}
 
 
-def render_sms(
-    purpose: str, default: str, context: dict[str, Any], template: str | None = None
-) -> dict[str, str]:
+def render_sms(purpose: str, default: str, context: dict[str, Any]) -> dict[str, str]:
     """SMS text without diacritics: GSM-7 fits 160 characters where Vietnamese UCS-2 fits 70."""
-    name = template or template_name(purpose, default, ".sms.txt")
-    text = " ".join(render(name, context).split())
+    text = " ".join(render(template_name(purpose, default, ".sms.txt"), context).split())
     return {"text": strip_marks(text)}
 
 

@@ -80,7 +80,7 @@ class DeliveryWorker:
         channels: Mapping[str, Channel],
         clock: Clock,
         *,
-        batch: int = 50,
+        batch: int = 200,
         lease: timedelta = timedelta(seconds=6),
         interval: float = 2.0,
         concurrency: int = 10,
@@ -98,6 +98,7 @@ class DeliveryWorker:
         self.channels = dict(channels)
         self.clock = clock
         self.batch = batch
+        self.concurrency = concurrency
         self.lease = lease
         self.interval = interval
         self.rng = rng or random.Random()
@@ -135,14 +136,19 @@ class DeliveryWorker:
     async def drain(self, now: datetime | None = None) -> DrainStats:
         """Send every notification due at `now` (default: the clock's now).
 
-        A window of up to `batch` claimed rows is kept in flight; more are claimed whenever
-        half of it is free, so one slow receiver (a webhook hanging until its timeout) does
-        not hold back the sends behind it.
+        A window of up to `batch` claimed rows is kept in flight; the window is filled up
+        again once fewer than `concurrency` of its rows wait for a send slot, so the slots
+        never run dry, one slow receiver (a webhook hanging until its timeout) does not hold
+        back the sends behind it, and a claim (a write transaction) takes many rows at once.
+        A claim that found fewer rows than it asked for is not repeated before wake(): what
+        comes due later (retries after their backoff, rows of a node that died) waits for
+        the next drain, `interval` seconds on, instead of a claim each time the window
+        empties (during an outage, one claim per few failed sends).
         """
         stats = DrainStats()
         running: set[asyncio.Task[asyncio.Future[str]]] = set()
         finished: list[asyncio.Task[asyncio.Future[str]]] = []
-        outcomes: list[asyncio.Future[str]] = []  # the recorder's, one per finished send
+        outcomes = _Tally(stats)  # the recorder's, one per finished send
         # Each send says when it is done: waiting with asyncio.wait() on every send in flight
         # added and removed a callback on each of them per finished send.
         progress = asyncio.Event()
@@ -150,31 +156,27 @@ class DeliveryWorker:
 
         def done(task: asyncio.Task[asyncio.Future[str]]) -> None:
             finished.append(task)
-            progress.set()
+            # The loop has something to do only once the window runs low (claim more, or
+            # end): waking it after every send of a full window cost a pass each.
+            if len(running) - len(finished) < 2 * self.concurrency:
+                progress.set()
 
         exhausted = False
         try:
             while True:
                 for task in finished:
                     running.discard(task)
-                    outcomes.append(task.result())
+                    outcomes.add(task.result())
                 finished.clear()
-                # Under steady load a drain never ends: count what is written as it goes.
-                outcomes = [o for o in outcomes if not (o.done() and _count(stats, o))]
+                outcomes.count_written()  # under steady load a drain never ends
                 if self._event.is_set() and not self._stopping:
                     # wake() during the drain (a call committed): claim again now rather
                     # than after the sends in flight have all recorded their outcomes.
                     self._event.clear()
                     exhausted = False
                 room = self.batch - len(running)
-                # A claim that came back short found everything due: no claim again (not even
-                # when the window empties) until a wake-up says more was committed; a retry
-                # coming due meanwhile waits for the next drain or poll.
-                if (
-                    not self._stopping
-                    and not exhausted
-                    and (not running or room >= self.batch // 2)
-                ):
+                low = len(running) < 2 * self.concurrency  # fewer than `concurrency` wait
+                if not self._stopping and not exhausted and room > 0 and low:
                     at = now or self.clock.now()
                     claimed = await claim_due(
                         self.db, now=at, limit=room, lease=self.lease, node=self.node
@@ -196,9 +198,7 @@ class DeliveryWorker:
             for task in running:  # cancelled (stop()): those rows come back with their lease
                 task.cancel()
             await asyncio.gather(*running, return_exceptions=True)
-            for outcome in outcomes:  # written, or given up on, before the drain returns
-                await asyncio.wait([outcome])
-                _count(stats, outcome)
+            await outcomes.finish()  # written, or given up on, before the drain returns
         self.last_drain = now or self.clock.now()
         return stats
 
@@ -344,8 +344,38 @@ class DeliveryWorker:
         }
 
 
-def _count(stats: DrainStats, outcome: asyncio.Future[str]) -> bool:
-    """Count a recorded outcome (True, so a filter can drop it)."""
+class _Tally:
+    """One drain's outcomes (the recorder's futures), counted into its stats once written.
+    Only those written are looked at: hundreds may wait for their group's write, and going
+    over all of them after each finished send cost more than the rest of the loop."""
+
+    def __init__(self, stats: DrainStats) -> None:
+        self.stats = stats
+        self.waiting: set[asyncio.Future[str]] = set()
+        self.written: list[asyncio.Future[str]] = []  # since count_written() last ran
+
+    def add(self, outcome: asyncio.Future[str]) -> None:
+        self.waiting.add(outcome)
+        outcome.add_done_callback(self.written.append)
+
+    def count_written(self) -> None:
+        for outcome in self.written:
+            self.waiting.discard(outcome)
+            _count(self.stats, outcome)
+        self.written.clear()
+
+    async def finish(self) -> None:
+        """Wait for the rest to be written (or given up on) and count them."""
+        if self.waiting:
+            await asyncio.wait(self.waiting)
+        for outcome in self.waiting:
+            _count(self.stats, outcome)
+        self.waiting.clear()
+        self.written.clear()
+
+
+def _count(stats: DrainStats, outcome: asyncio.Future[str]) -> None:
+    """Count a recorded outcome."""
     error = outcome.exception()
     if error is None:
         stats.count(outcome.result())
@@ -353,7 +383,6 @@ def _count(stats: DrainStats, outcome: asyncio.Future[str]) -> bool:
         stats.count("unrecorded")
     else:
         raise error
-    return True
 
 
 async def worker_context(
