@@ -68,15 +68,9 @@ def render(name: str, context: dict[str, Any]) -> str:
     return environment().get_template(name).render(**context).strip()
 
 
-def email_templates(purpose: str, default: str) -> tuple[str, str]:
-    """The subject and text templates of an e-mail."""
-    return template_name(purpose, default, ".subject.txt"), template_name(purpose, default, ".txt")
-
-
 def render_email(purpose: str, default: str, context: dict[str, Any]) -> dict[str, str]:
-    subject_name, text_name = email_templates(purpose, default)
-    subject = render(subject_name, context)
-    text = render(text_name, context)
+    subject = render(template_name(purpose, default, ".subject.txt"), context)
+    text = render(template_name(purpose, default, ".txt"), context)
     return {"subject": " ".join(subject.split())[:250], "text": text + "\n"}
 
 
