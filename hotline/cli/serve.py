@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import signal
 import socket
 import sys
@@ -52,6 +53,14 @@ def serve(settings: Settings, *, host: str, port: int, banner: str = "") -> int:
                 signal.SIGHUP,
                 lambda: asyncio.ensure_future(reload_rules(app, actor="signal:SIGHUP")),
             )
+        # The collector: what start-up made (modules, rules, the model's weights, templates)
+        # is set aside, and the youngest generation is collected every 20,000 new objects
+        # rather than 700: a call allocates thousands, most freed at once, and collecting
+        # them every 700 cost 0.6-0.7 ms of CPU per call (0.2 ms now; gc.callbacks, 16
+        # connections on PostgreSQL, 2026-12-05).
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(20_000, 10, 10)
         if banner:
             print(banner, flush=True)
 
