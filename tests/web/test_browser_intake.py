@@ -229,3 +229,32 @@ async def test_the_form_shown_again_with_errors_has_no_axe_violations(
     assert await page.input_value("#narrative") == "Chị bị chồng đánh"
     assert await axe_violations(page) == ""
     await shoot(page, f"intake-refused-{lang}")
+
+
+async def test_a_call_logged_on_a_phone_fits_its_width(client, accounts):
+    """At 390 px (a phone), the form and then the call's page fit the screen: the call's
+    three columns (the call, its classification and referrals, its timeline) stack instead
+    of running off to the right, and the referrals are cards."""
+    async with open_page(client, 390, 844) as (page, base):
+        await sign_in(page, base, "operator", then="/calls/new")
+        await page.fill("#narrative", "Bé gái 11 tuổi bị cha dượng đánh đập, bỏ đói nhiều ngày.")
+        await page.fill("#area-search", "tan canh")
+        await page.click("#area-results li >> nth=0")
+        await page.locator("#suggestions mark").first.wait_for()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await page.click("#save")
+        await page.wait_for_selector(".ref.big")
+        await shoot(page, "call-detail-phone")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        columns = await page.evaluate(
+            "getComputedStyle(document.querySelector('.detail-grid')).gridTemplateColumns"
+        )
+        assert len(columns.split()) == 1, columns
+        # each referral is a card: the agency first, then its status, deadline and rule
+        assert (
+            await page.evaluate(
+                "getComputedStyle(document.querySelector('.detail-grid table.cards tr')).display"
+            )
+            == "block"
+        )
+        assert await calls_in(client) == 1
