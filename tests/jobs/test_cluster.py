@@ -190,14 +190,17 @@ async def test_a_killed_node_s_claims_are_taken_over_once_within_the_target(
             b.proc.send_signal(signal.SIGCONT)
 
             async def all_done() -> bool:
+                # The steps first: each statement sees what was committed when it began, and a
+                # step's event commits with the reminders it sends, so counting the open
+                # notifications after the events cannot miss a step's reminders.
                 async with db.read() as session:
-                    open_ = await session.scalar(
-                        select(func.count()).where(col(Notification.state) != "delivered")
-                    )
                     fired = await session.scalar(
                         select(func.count(func.distinct(EscalationEvent.referral_id)))
                     )
-                return open_ == 0 and fired == len(referrals)
+                    open_ = await session.scalar(
+                        select(func.count()).where(col(Notification.state) != "delivered")
+                    )
+                return fired == len(referrals) and open_ == 0
 
             await _until(all_done, TAKEOVER_TARGET + 20)  # measured below against the target
             async with db.read() as session:
