@@ -2,8 +2,8 @@
 
     .venv/bin/python scripts/corpus/generate.py [--seed 17] [--out routing_rules/classifier/corpus]
 
-The narratives come from the scenes in scenes.py, scenes_more.py, scenes_third.py and
-scenes_fourth.py (templates written for this project; each later batch draws from its own
+The narratives come from the scenes in scenes.py, scenes_more.py, scenes_third.py,
+scenes_fourth.py and scenes_fifth.py (templates written for this project; each later batch draws from its own
 random stream) filled from vocab.py, then retold the ways callers and operators write: without diacritics, SMS and
 teen code, Southern and Central speech, operator shorthand (XHTD, BLGĐ, MBN), English mixed
 in. The split is by template: a template's narratives are all in train or all in test, so the
@@ -25,6 +25,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenes import SCENES, Scene  # noqa: E402
+from scenes_fifth import SCENES_FIFTH  # noqa: E402
 from scenes_fourth import SCENES_FOURTH  # noqa: E402
 from scenes_more import SCENES_MORE  # noqa: E402
 from scenes_third import SCENES_THIRD  # noqa: E402
@@ -78,7 +79,28 @@ FOURTH_COUNTS = {
     "prank_or_abusive": 60,
 }
 FOURTH_DEFAULT = 45
+# The fifth batch (scenes_fifth.py): how callers really tell it (the person and the act far
+# apart, regional and SMS writing, shorthand, euphemisms, custody and money, hard negatives);
+# narratives per scene, by label; the rest get FIFTH_DEFAULT.
+FIFTH_COUNTS = {
+    "child_abuse/physical_violence": 80,
+    "child_abuse/emotional_violence": 55,
+    "child_abuse/sexual_abuse": 60,
+    "gbv/domestic_violence": 85,
+    "custody_dispute": 65,
+    "financial_support": 65,
+    "information": 70,
+    "other": 45,
+    "counselling": 40,
+    "silent": 25,
+    "prank_or_abusive": 30,
+}
+FIFTH_DEFAULT = 36
+# It is the batch that measures wording the rules and the model never saw, so it keeps more of
+# its templates for testing: every third instead of every fourth.
+FIFTH_TEST_EVERY = 3
 ENGLISH_SHARE = 0.2
+FIFTH_ENGLISH_SHARE = 0.3
 FOURTH_ENGLISH_SHARE = 0.45
 
 # Operator shorthand notes, as staff type them during a call.
@@ -200,9 +222,9 @@ def fill(template: str, slots: dict[str, list[str]], rng: random.Random, age: in
     return re.sub(r"\{(\w+)\}", one, template)
 
 
-def split_of(index: int, count: int) -> str:
-    """Every fourth template is for testing; a list of two or three tests its last."""
-    if index % 4 == 3 or (count in (2, 3) and index == count - 1):
+def split_of(index: int, count: int, every: int = 4) -> str:
+    """Every fourth template (`every`) is for testing; a list of two or three tests its last."""
+    if index % every == every - 1 or (count in (2, 3) and index == count - 1):
         return "test"
     return "train"
 
@@ -232,15 +254,16 @@ def narratives(
     count: int,
     batch: str = "",
     english_share: float = ENGLISH_SHARE,
+    test_every: int = 4,
 ) -> list[dict[str, object]]:
     """`batch` prefixes the template names (the cross-validation groups) of a later batch of
     scenes; the operator notes come with the first batch only. `english_share` is how often a
     narrative is drawn from the English templates (changing it draws no more random numbers,
-    so an earlier batch's narratives stay the same)."""
+    so an earlier batch's narratives stay the same). Every `test_every`-th template is a test one."""
     label = scene.label
     category, _, sub = label.partition("/")
-    pool = [("vi", t, split_of(i, len(scene.vi)), i) for i, t in enumerate(scene.vi)]
-    pool += [("en", t, split_of(i, len(scene.en)), i) for i, t in enumerate(scene.en)]
+    pool = [("vi", t, split_of(i, len(scene.vi), test_every), i) for i, t in enumerate(scene.vi)]
+    pool += [("en", t, split_of(i, len(scene.en), test_every), i) for i, t in enumerate(scene.en)]
     notes = NOTES.get(label, []) if not batch else []
     pool += [("note", t, split_of(i, len(notes)), i) for i, t in enumerate(notes)]
     out: list[dict[str, object]] = []
@@ -302,6 +325,19 @@ def main() -> None:
         count = FOURTH_COUNTS.get(scene.label, FOURTH_DEFAULT)
         share = FOURTH_ENGLISH_SHARE
         items += narratives(scene, fourth, count, batch=f"d{number}", english_share=share)
+    # The fifth batch: a fifth stream, so none of the first four changes.
+    fifth = random.Random(f"{args.seed}-fifth")
+    for number, scene in enumerate(SCENES_FIFTH):
+        count = FIFTH_COUNTS.get(scene.label, FIFTH_DEFAULT)
+        share = FIFTH_ENGLISH_SHARE
+        items += narratives(
+            scene,
+            fifth,
+            count,
+            batch=f"e{number}",
+            english_share=share,
+            test_every=FIFTH_TEST_EVERY,
+        )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for split in ("train", "test"):
