@@ -4,6 +4,9 @@ file that ships with the rules (routing_rules/classifier/model.json).
 Its features, computed the same way when training and when serving:
 - character n-grams (3 to 5 letters) of each folded word with a space either side, so
   "danh", "đánh" and "đánhhh" share most of theirs and a misspelling loses only a few;
+- character n-grams (4 and 5 characters) that cross the space between two words ("o du",
+  "g dan"), so a phrase ("bo duong danh") counts whatever the words around it; files
+  trained before these existed say so (no "cross_ns"), and are served without them;
 - the folded words and pairs of neighbouring words;
 - the age band of the youngest person (child under 16, minor 16-17, adult, none known).
 Text features are present or absent, scaled by one over the square root of their number (the
@@ -29,6 +32,8 @@ from hotline.rules.yamlfile import Problem, RulesError
 
 FORMAT = "hotline-linear-1"
 CHAR_NS = (3, 4, 5)
+# Lengths of the n-grams across word boundaries, for models trained now (the file records its own).
+CROSS_NS = (4, 5)
 MODEL_FILE = "classifier/model.json"
 Span = tuple[int, int]  # first and last word index
 
@@ -46,21 +51,45 @@ def _char_grams(word: str) -> tuple[str, ...]:
     return tuple("c" + padded[i : i + n] for n in CHAR_NS for i in range(len(padded) - n + 1))
 
 
-def text_features(folded: Sequence[str]) -> dict[str, list[Span]]:
-    """Each text feature of the words, with the words it came from (for explanations)."""
+@lru_cache(maxsize=100_000)
+def _cross_grams(left: str, right: str, ns: tuple[int, ...]) -> tuple[tuple[str, int], ...]:
+    """The n-grams that cross the space between `left` (a word, with the space before it) and
+    `right` (the next three characters of the text after that space), each with how many
+    words past the next one it reaches. A gram crossing several spaces comes from the first
+    of them only (its left part holds no space but at its very start)."""
+    out = []
+    for n in ns:
+        for k in range(1, n - 1):  # k characters before the space, n - k - 1 after it
+            if k > len(left) or n - k - 1 > len(right):
+                continue
+            after = right[: n - k - 1]
+            out.append(("x" + left[-k:] + " " + after, after.rstrip(" ").count(" ")))
+    return tuple(out)
+
+
+def text_features(folded: Sequence[str], cross_ns: tuple[int, ...] = ()) -> dict[str, list[Span]]:
+    """Each text feature of the words, with the words it came from (for explanations).
+    `cross_ns`: the lengths of the n-grams across word boundaries (none: the words alone)."""
     found: dict[str, list[Span]] = {}
+    last = len(folded) - 1
     for i, word in enumerate(folded):
         found.setdefault("w " + word, []).append((i, i))
-        if i + 1 < len(folded):
+        if i < last:
             found.setdefault(f"b {word} {folded[i + 1]}", []).append((i, i + 1))
+            if cross_ns:
+                right = (" ".join(folded[i + 1 : i + 4]) + " ")[:3]
+                for gram, extra in _cross_grams(" " + word, right, cross_ns):
+                    found.setdefault(gram, []).append((i, i + 1 + extra))
         for gram in _char_grams(word):
             found.setdefault(gram, []).append((i, i))
     return found
 
 
-def feature_values(folded: Sequence[str], ages: Sequence[int]) -> dict[str, float]:
+def feature_values(
+    folded: Sequence[str], ages: Sequence[int], cross_ns: tuple[int, ...] = CROSS_NS
+) -> dict[str, float]:
     """The training vector of one narrative: text features at 1/sqrt(n), the age band at 1."""
-    text = text_features(folded)
+    text = text_features(folded, cross_ns)
     value = 1 / math.sqrt(len(text)) if text else 0.0
     out = dict.fromkeys(text, value)
     out[age_band(ages)] = 1.0
@@ -87,6 +116,7 @@ class LinearModel:
     # training): a case category (child_abuse, gbv, trafficking), and any other.
     category_at: float = 0.5
     other_at: float = 0.5
+    cross_ns: tuple[int, ...] = CROSS_NS  # the n-grams across word boundaries it was trained on
     categories: tuple[str, ...] = field(init=False)
 
     # Per set of labels (a category, a sub-category), each feature's summed weight for them:
@@ -97,6 +127,10 @@ class LinearModel:
         object.__setattr__(self, "categories", tuple(label.split("/")[0] for label in self.labels))
         object.__setattr__(self, "_summed", {})
 
+    def text_features(self, folded: Sequence[str]) -> dict[str, list[Span]]:
+        """The narrative's text features as this model was trained on them."""
+        return text_features(folded, self.cross_ns)
+
     def probabilities(
         self,
         folded: Sequence[str],
@@ -106,7 +140,7 @@ class LinearModel:
         """One probability per label (softmax of the linear scores). `text`: the words' text
         features, when the caller has them already."""
         if text is None:
-            text = text_features(folded)
+            text = self.text_features(folded)
         rows = [row for row in map(self.weights.get, text) if row is not None]
         sums = list(map(sum, zip(*rows, strict=True))) if rows else [0.0] * len(self.labels)
         scale = 1 / math.sqrt(len(text)) if text else 0.0
@@ -132,7 +166,7 @@ class LinearModel:
         share of the score (a feature's weight split among the places it was found), adjacent
         words that count for the labels joined into one run."""
         if text is None:
-            text = text_features([w.folded for w in words])
+            text = self.text_features([w.folded for w in words])
         summed = self._summed_for(labels)
         share = [0.0] * len(words)
         for feature, places in text.items():
@@ -188,6 +222,7 @@ def to_json(model: LinearModel) -> dict[str, Any]:
         "figures": dict(model.info.figures),
         "category_at": model.category_at,
         "other_at": model.other_at,
+        "cross_ns": list(model.cross_ns),
         "labels": list(model.labels),
         "bias": [round(b, 3) for b in model.bias],
         "weights": {f: _sparse(model.weights[f]) for f in sorted(model.weights)},
@@ -251,6 +286,11 @@ def from_json(data: Any, *, name: str = MODEL_FILE, known: set[str] | None = Non
     for key, value in at.items():
         if not isinstance(value, int | float) or not 0 < value <= 1:
             raise bad(key, "a probability above 0 and at most 1 is required")
+    cross = data.get("cross_ns", [])  # none in files trained before they existed
+    if not isinstance(cross, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and 2 <= n <= 8 for n in cross
+    ):
+        raise bad("cross_ns", "a list of n-gram lengths from 2 to 8 is required")
     figures = data.get("figures") or {}
     examples = data.get("examples") or {}
     info = ModelInfo(
@@ -266,6 +306,7 @@ def from_json(data: Any, *, name: str = MODEL_FILE, known: set[str] | None = Non
         info=info,
         category_at=float(at["category_at"]),
         other_at=float(at["other_at"]),
+        cross_ns=tuple(cross),
     )
 
 

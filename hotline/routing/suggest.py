@@ -2,10 +2,12 @@
 (classifier/model.json), each with its reason and its source.
 
 A category the rules suggest keeps its place as today and ranks by the model's probability
-plus a bonus (`model.rules_bonus` in classification.yaml); a category the model gives at
-least `category_at` (chosen when it was trained) is suggested too, labelled "model", with the
-narrative's words that weighed most for it. Both: "rules+model". Within each suggested
-category the model adds its likeliest sub-categories. Pure: no clock, no database.
+plus a bonus (`model.rules_bonus` in classification.yaml). When the model gives the case
+categories together at least `category_at` (chosen when it was trained), it suggests the
+likeliest of them first and the next likeliest too when it has at least CASE_SECOND; any
+other category it suggests from `other_at`. Those are labelled "model", with the narrative's
+words that weighed most for them; both: "rules+model". Within each suggested category the
+model adds its likeliest sub-categories. Pure: no clock, no database.
 """
 
 from __future__ import annotations
@@ -14,13 +16,17 @@ from collections.abc import Mapping, Sequence
 
 from hotline.routing.classification import Classifier, quotes_of
 from hotline.routing.facts import Suggestion
-from hotline.routing.model import LinearModel, Span, text_features
+from hotline.routing.model import LinearModel, Span
 from hotline.routing.tokens import PersonLike, Word, ages_of, words
 from hotline.rules.schema import ModelSettings
 
 # Within a suggested category, a sub-category the model finds at least this likely (given
 # the category) is suggested; at most two per category.
 SUBCATEGORY_SHARE = 0.35
+# When the model finds a case likely, the second likeliest case category is suggested too from
+# this probability: which case it is (a child's abuse or a woman's, trafficking or not) is
+# where the model hesitates most, and the operator then sees both.
+CASE_SECOND = 0.1
 
 
 def suggest(
@@ -37,7 +43,7 @@ def suggest(
     settings = rules.settings if rules else ModelSettings()
     ages = ages_of(people, found, from_text=rules.narrative_ages if rules else True)
     folded = [w.folded for w in found]
-    text = text_features(folded)  # once: the probabilities and every explanation use them
+    text = model.text_features(folded)  # once: the probabilities and every explanation use them
     probs = model.probabilities(folded, ages, text)
     by_cat: dict[str, float] = {}
     for category, p in zip(model.categories, probs, strict=True):
@@ -46,9 +52,13 @@ def suggest(
     least = rules.min_score if rules else 0.0
     case = rules.case_categories if rules else frozenset()
 
+    likely_cases = _likely_cases(by_cat, case, model.category_at)
+
     def by_model(code: str) -> bool:
         """Would the model suggest this category on its own?"""
-        return by_cat.get(code, 0.0) >= (model.category_at if code in case else model.other_at)
+        if code in case:
+            return code in likely_cases
+        return by_cat.get(code, 0.0) >= model.other_at
 
     ranked: list[tuple[float, str]] = []
     for code in {*rule_cats, *filter(by_model, by_cat)}:
@@ -57,7 +67,10 @@ def suggest(
         if rule is not None and p < settings.veto_below and rule.score < 2 * least:
             continue  # one weak keyword against a confident model
         ranked.append((p + (settings.rules_bonus if rule else 0.0), code))
-    ranked.sort(key=lambda item: (-item[0], item[1] not in case, item[1]))
+    # The likeliest case category first when the model finds a case likely: a rules bonus
+    # for another category must not push the case down the list.
+    first = likely_cases[0] if likely_cases else None
+    ranked.sort(key=lambda item: (item[1] != first, -item[0], item[1] not in case, item[1]))
     ranked = ranked[: settings.max_categories]
     chosen = [code for _, code in ranked]
     cats = [
@@ -66,7 +79,7 @@ def suggest(
             "category",
             score,
             rule_cats.get(code),
-            by_cat.get(code, 0.0) >= model.category_at,
+            by_model(code),
             _labels(model, code),
             model,
             found,
@@ -86,6 +99,15 @@ def suggest(
         text,
     )
     return (*cats, *subs)
+
+
+def _likely_cases(by_cat: Mapping[str, float], case: frozenset[str], at: float) -> list[str]:
+    """The case categories the model suggests, likeliest first: when they have `at` together,
+    the likeliest, and the next when it has CASE_SECOND."""
+    cases = sorted((p, code) for code, p in by_cat.items() if code in case)[::-1]
+    if not cases or sum(p for p, _ in cases) < at:
+        return []
+    return [cases[0][1]] + [code for p, code in cases[1:2] if p >= CASE_SECOND]
 
 
 def _labels(model: LinearModel, category: str, sub: str | None = None) -> list[int]:

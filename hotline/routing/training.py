@@ -13,26 +13,28 @@ import json
 import zlib
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from hotline.routing.corpus import Example
-from hotline.routing.model import LinearModel, ModelInfo, feature_values, to_json
+from hotline.routing.model import CROSS_NS, LinearModel, ModelInfo, feature_values, to_json
 from hotline.routing.tokens import folded_words
 
 # Inverse regularisation strength: larger fits the corpus more closely. Chosen by
 # cross-validation on the training corpus (docs/CLASSIFIER.md).
-C = 60.0
-# Weights below this (in absolute value) are left out of the file: on the test corpus they
-# changed no figure by more than half a point and made the file five times bigger.
-PRUNE_BELOW = 0.1
+C = 1000.0
+# Weights below this (in absolute value) are left out of the file, which stays about 2 MB.
+PRUNE_BELOW = 0.15
 # A feature must come from at least this many narratives: a word only one narrative has (a
 # name the redaction missed, a street) never reaches the weights file.
 MIN_NARRATIVES = 2
 
 
-def vectors(examples: Sequence[Example]) -> list[dict[str, float]]:
+def vectors(
+    examples: Sequence[Example], cross_ns: tuple[int, ...] = CROSS_NS
+) -> list[dict[str, float]]:
     """Each example's features, keeping those found in MIN_NARRATIVES narratives or more."""
-    rows = [feature_values(folded_words(e.narrative), e.ages) for e in examples]
+    rows = [feature_values(folded_words(e.narrative), e.ages, cross_ns) for e in examples]
     counts = Counter(feature for row in rows for feature in row)
     return [{f: v for f, v in row.items() if counts[f] >= MIN_NARRATIVES} for row in rows]
 
@@ -45,6 +47,8 @@ def train(
     figures: dict[str, float] | None = None,
     counts: dict[str, int] | None = None,
     thresholds: tuple[float, float] = (0.5, 0.5),
+    cross_ns: tuple[int, ...] = CROSS_NS,
+    prune: float = PRUNE_BELOW,
 ) -> LinearModel:
     """A model fitted to the examples (at least two distinct labels)."""
     from sklearn.feature_extraction import DictVectorizer
@@ -54,7 +58,7 @@ def train(
     if len(set(labels)) < 2:
         raise ValueError("the corpus needs at least two different categories")
     vectorizer = DictVectorizer(sort=True)
-    x = vectorizer.fit_transform(vectors(examples))
+    x = vectorizer.fit_transform(vectors(examples, cross_ns))
     fit = LogisticRegression(C=c, max_iter=3000, tol=1e-6)
     fit.fit(x, labels)
     classes = [str(c) for c in fit.classes_]
@@ -68,8 +72,7 @@ def train(
     weights: dict[str, tuple[float, ...]] = {}
     for j, name in enumerate(names):
         row = tuple(
-            w if abs(w) >= PRUNE_BELOW else 0.0
-            for w in (float(coef[k][j]) for k in range(len(classes)))
+            w if abs(w) >= prune else 0.0 for w in (float(coef[k][j]) for k in range(len(classes)))
         )
         if any(row):
             weights[str(name)] = row
@@ -83,6 +86,7 @@ def train(
         info=info,
         category_at=thresholds[0],
         other_at=thresholds[1],
+        cross_ns=cross_ns,
     )
     return _versioned(model)
 
@@ -94,9 +98,7 @@ def _versioned(model: LinearModel) -> LinearModel:
         json.dumps([content["labels"], content["bias"], content["weights"]]).encode()
     ).hexdigest()[:12]
     info = ModelInfo(digest, model.info.trained_at, model.info.examples, model.info.figures)
-    return LinearModel(
-        model.labels, model.bias, model.weights, info, model.category_at, model.other_at
-    )
+    return replace(model, info=info)
 
 
 def cross_validate(

@@ -16,8 +16,8 @@ from hotline.routing import model as model_file
 from hotline.routing.corpus import read_corpus
 from hotline.routing.decide import decide
 from hotline.routing.facts import CallFacts, PersonFacts
-from hotline.routing.model import LinearModel
-from hotline.routing.suggest import suggest
+from hotline.routing.model import LinearModel, text_features
+from hotline.routing.suggest import _likely_cases, suggest
 from hotline.routing.tokens import folded_words, words
 from hotline.routing.training import train
 from hotline.rules.ruleset import RuleSet, RuleSetHolder, load_ruleset
@@ -37,6 +37,52 @@ def test_training_is_deterministic(small_model: LinearModel) -> None:
     again = train(read_corpus(CORPUS), trained_at=WHEN, thresholds=(0.4, 0.5))
     assert model_file.to_json(again) == model_file.to_json(small_model)
     assert again.info.version == small_model.info.version
+
+
+def test_cross_word_grams_span_the_words_they_join() -> None:
+    found = text_features(["bo", "duong", "danh", "a", "b"], (4, 5))
+    cross = {f: places for f, places in found.items() if f.startswith("x")}
+    # the 4- and 5-grams around the space between "bo" and "duong", from word 0 to word 1
+    assert cross["xo du"] == cross["xbo du"] == cross["x bo d"] == [(0, 1)]
+    # a gram that runs over a one-letter word reaches the word after it
+    assert cross["xh a b"] == [(2, 4)]
+    # each gram once, from the first space it crosses
+    assert "xa b" not in cross and cross["x a b"] == [(3, 4)]
+    # without cross_ns (models trained before them) the features are the words' alone
+    assert not any(f.startswith("x") for f in text_features(["bo", "duong"]))
+
+
+def test_a_weights_file_without_cross_grams_is_served_without_them(
+    small_model: LinearModel,
+) -> None:
+    data = model_file.to_json(small_model)
+    assert data["cross_ns"] == [4, 5]
+    del data["cross_ns"]  # as files trained before them were written
+    assert model_file.from_json(data).cross_ns == ()
+
+
+@pytest.mark.parametrize(
+    ("probabilities", "at", "expected"),
+    [
+        # cases together 0.9: the likeliest first, the next as it has 0.1 or more
+        ({"gbv": 0.5, "child_abuse": 0.4, "other": 0.1}, 0.85, ["gbv", "child_abuse"]),
+        # the next has less than 0.1: the likeliest alone
+        ({"gbv": 0.85, "child_abuse": 0.05, "other": 0.1}, 0.85, ["gbv"]),
+        # cases together below the threshold: none, however the rest is shared
+        ({"gbv": 0.45, "child_abuse": 0.35, "other": 0.2}, 0.85, []),
+        # a third case category is never added
+        (
+            {"gbv": 0.4, "child_abuse": 0.3, "trafficking": 0.25, "other": 0.05},
+            0.85,
+            ["gbv", "child_abuse"],
+        ),
+    ],
+)
+def test_likely_case_categories(
+    probabilities: dict[str, float], at: float, expected: list[str]
+) -> None:
+    case = frozenset({"gbv", "child_abuse", "trafficking"})
+    assert _likely_cases(probabilities, case, at) == expected
 
 
 def test_saved_weights_give_the_same_scores(small_model: LinearModel, tmp_path: Path) -> None:
@@ -101,6 +147,12 @@ def shipped_copy(tmp_path: Path) -> Path:
             '{"format": "hotline-linear-1", "labels": ["gbv", "other"], "bias": [0, 0],'
             ' "weights": {"w x": [0, "heavy"]}}',
             "pairs of a label index and a finite weight",
+        ),
+        # n-grams across words of a length the model cannot have
+        (
+            '{"format": "hotline-linear-1", "labels": ["gbv", "other"], "bias": [0, 0],'
+            ' "weights": {}, "cross_ns": [1]}',
+            "n-gram lengths from 2 to 8",
         ),
         # one bias too few
         (
