@@ -1,8 +1,11 @@
 -- Copied from /work/shared/peers/hrm/ (the HRM side-by-side load driver of 2026-12-02, written
 -- for hotline, not part of HRM); used by bench/hrm_side_by_side.py.
 -- shared: bounded count per thread (wrk.thread:stop after LIMIT responses), JSON summary at the end
-local counter, responses, limit = 0, 0, 3000
+local responses, limit = 0, 3000
 run, tag = "0", "000"
+counter = 0 -- requests sent by this thread (a global, so that done() can read it from setup's thread)
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
 -- args: run id (part of phone numbers and keys), count limit, tag (3 digits: one bench invocation,
 -- so that a second invocation against the same HRM database makes new taskIds)
 function init(args)
@@ -26,8 +29,11 @@ end
 function next_id() counter = counter + 1; return counter end
 function done(summary, latency, requests)
   local secs = summary.duration / 1e6
-  io.write(string.format('RESULT {"requests":%d,"duration_s":%.3f,"rps":%.1f,"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"mean_ms":%.2f,"status_errors":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d}\n',
-    summary.requests, secs, summary.requests / secs, latency:percentile(50)/1000, latency:percentile(90)/1000,
+  -- sent - requests = the requests still in flight when wrk stopped (the server answers them later)
+  local sent = -1 -- wrk calls the first thread's request() once to check it, before the run
+  for _, thread in ipairs(threads) do sent = sent + thread:get("counter") end
+  io.write(string.format('RESULT {"requests":%d,"sent":%d,"duration_s":%.3f,"rps":%.1f,"p50_ms":%.2f,"p90_ms":%.2f,"p99_ms":%.2f,"max_ms":%.2f,"mean_ms":%.2f,"status_errors":%d,"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d}\n',
+    summary.requests, sent, secs, summary.requests / secs, latency:percentile(50)/1000, latency:percentile(90)/1000,
     latency:percentile(99)/1000, latency.max/1000, latency.mean/1000, summary.errors.status,
     summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
 end
